@@ -1,0 +1,87 @@
+"""Choosing a backend by name: a plain name → class table with lazy imports.
+
+>>> sorted(BACKENDS)
+['embedded', 'neo4j']
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from lianjian.graph.store import GraphStore, Progress
+
+__all__ = ["BACKENDS", "backend_class", "open_graph", "load_into_neo4j", "LedgerMismatch"]
+
+BACKENDS = {
+    "embedded": "lianjian.graph.embedded:EmbeddedStore",
+    "neo4j": "lianjian.graph.neo4j_store:Neo4jStore",
+}
+
+
+class LedgerMismatch(RuntimeError):
+    """The Neo4j database holds a different ledger than the one asked about."""
+
+
+def backend_class(name: str) -> type:
+    try:
+        module, _, cls = BACKENDS[name].partition(":")
+    except KeyError:
+        raise ValueError(
+            f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}"
+        ) from None
+    return getattr(import_module(module), cls)
+
+
+def load_into_neo4j(
+    store,
+    ledger: Path,
+    *,
+    replace: bool = False,
+    progress: Progress | None = None,
+    read_progress=None,
+):
+    """Validate the ledger and write it to Neo4j; returns the validation report."""
+    from lianjian.loaders.fingerprint import ledger_fingerprint
+    from lianjian.loaders.ledger import load_ledger
+
+    data = load_ledger(ledger, progress=read_progress)
+    if replace:
+        store.clear()
+    store.write(data, progress=progress, fingerprint=ledger_fingerprint(ledger))
+    return data.report
+
+
+def open_graph(
+    ledger: Path,
+    backend: str = "embedded",
+    *,
+    use_cache: bool = True,
+    settings=None,
+    progress: Progress | None = None,
+) -> GraphStore:
+    """A store holding the ledger's graph.
+
+    Embedded: built from the ledger (or its cache). Neo4j: the configured database;
+    if it is empty the ledger is loaded first, and if it holds another ledger
+    :class:`LedgerMismatch` says how to replace it.
+    """
+    cls = backend_class(backend)
+    if backend == "embedded":
+        return cls.from_ledger(ledger, use_cache=use_cache, progress=progress)
+    from lianjian.graph.neo4j_store import Neo4jSettings, driver_from_env
+    from lianjian.loaders.fingerprint import ledger_fingerprint
+
+    settings = settings or Neo4jSettings.from_env()
+    store = cls(driver_from_env(settings), settings.database)
+    held = store.marker()
+    if held == ledger_fingerprint(ledger):
+        return store
+    if held is None and store.is_empty():
+        load_into_neo4j(store, ledger, progress=progress)
+        return store
+    store.close()
+    raise LedgerMismatch(
+        "the Neo4j database holds another ledger (or an older version of this one); "
+        f"load this one with: lianjian load {ledger} --neo4j --replace"
+    )

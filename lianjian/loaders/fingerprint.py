@@ -1,0 +1,29 @@
+"""A content fingerprint of a ledger: what the embedded cache and Neo4j's ledger marker
+compare to know whether a ledger changed since it was last loaded."""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+from pathlib import Path
+
+from lianjian import __version__
+from lianjian.loaders.read import ledger_files
+
+__all__ = ["ledger_fingerprint"]
+
+
+def ledger_fingerprint(path: Path) -> str:
+    """SHA-256 over the ledger's file names and bytes, the schema and the package version."""
+    h = hashlib.sha256()
+    h.update(__version__.encode())
+    h.update(resources.files("lianjian.graph").joinpath("schema.yaml").read_bytes())
+    for module in sorted(Path(__file__).parent.glob("*.py")):  # the loader's own code
+        h.update(module.read_bytes())
+    for f in ledger_files(Path(path)):
+        h.update(f.name.encode("utf-8", "surrogateescape") + b"\0")
+        with f.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        h.update(b"\0")
+    return h.hexdigest()

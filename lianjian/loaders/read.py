@@ -1,0 +1,323 @@
+"""Reading a ledger's tables from CSV files or an XLSX workbook, as raw text cells.
+
+This layer knows files, encodings and spreadsheets; it knows nothing of the
+schema beyond the header names it is asked to look for. Each table comes out as
+a :class:`RawTable` whose rows are ``(row_number, cells, problem)``: a row the
+reader could not decode carries the reason instead of being dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lianjian.loaders.report import ERROR, NOTICE, Report
+from lianjian.text import fold
+
+__all__ = ["RawTable", "LedgerError", "read_ledger", "detect_encoding", "ledger_files"]
+
+csv.field_size_limit(1 << 30)
+
+HEADER_SCAN_ROWS = 10  # a title row or two above the header is common in Excel ledgers
+
+
+class LedgerError(Exception):
+    """The ledger as a whole cannot be read (no such path, no tables, a broken workbook)."""
+
+
+Row = tuple[int, list[str], str | None]
+
+
+@dataclass
+class RawTable:
+    table: str
+    file: str
+    header: list[str] = field(default_factory=list)
+    rows: Iterator[Row] = field(default_factory=lambda: iter(()))
+
+
+def ledger_files(path: Path) -> list[Path]:
+    """The files that make up a ledger: the workbook itself, or a folder's CSV/XLSX files."""
+    if not path.exists():
+        raise LedgerError(f"no such ledger: {path}")
+    if path.is_file():
+        return [path]
+    files = sorted(
+        p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".txt")
+    )
+    if not files:
+        raise LedgerError(f"{path}: no .csv or .xlsx files in this folder")
+    return files
+
+
+def read_ledger(
+    path: Path,
+    table_aliases: dict[str, str],
+    known_headers: dict[str, set[str]],
+    report: Report,
+) -> list[RawTable]:
+    """All tables of the ledger at ``path`` (a folder of CSV files or one workbook)."""
+    tables: list[RawTable] = []
+    for f in ledger_files(path):
+        label = f.name if path.is_dir() else f.name
+        suffix = f.suffix.lower()
+        if suffix == ".xlsx":
+            tables.extend(_read_workbook(f, label, table_aliases, known_headers, report))
+        elif suffix in (".csv", ".txt"):
+            table = match_table(f.stem, table_aliases)
+            if table is None:
+                report.add(label, None, None, None, "not a ledger table name: file ignored", NOTICE)
+                continue
+            t = _read_csv(f, label, table, known_headers[table], report)
+            if t is not None:
+                tables.append(t)
+        else:
+            report.add(label, None, None, None, f"unsupported file type {suffix}", ERROR)
+    return tables
+
+
+def match_table(name: str, table_aliases: dict[str, str]) -> str | None:
+    """The table a file or sheet name stands for: `orgs`, `党组织`, `orgs 党组织`, `2024党组织`…"""
+    key = fold(name)
+    if key in table_aliases:
+        return table_aliases[key]
+    hits = {t for alias, t in table_aliases.items() if key.startswith(alias) or key.endswith(alias)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of a CSV file: a BOM wins, then strict UTF-8, then strict GB18030.
+
+    Where neither decodes the whole file, the one under which more lines decode
+    is returned; the reader then reports the lines that do not.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for enc in ("utf-8", "gb18030"):
+        try:
+            data.decode(enc)
+            return enc
+        except UnicodeDecodeError:
+            pass
+    lines = data.split(b"\n")
+    good = {enc: sum(_decodes(line, enc) for line in lines) for enc in ("utf-8", "gb18030")}
+    return max(good, key=lambda e: (good[e], e == "utf-8"))
+
+
+def _decodes(data: bytes, enc: str) -> bool:
+    try:
+        data.decode(enc)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if not sample:
+        return False
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if sample.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # zip (xlsx) or old .xls
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > len(sample) // 100 or b"\x00" in sample
+
+
+def _decode_lines(data: bytes, enc: str) -> tuple[str, set[int]]:
+    """Text of the file and the physical line numbers (1-based) that did not decode."""
+    try:
+        return data.decode(enc), set()
+    except UnicodeDecodeError:
+        pass
+    base = "utf-8" if enc == "utf-8-sig" else enc
+    if enc == "utf-8-sig":
+        data = data[3:]
+    bad: set[int] = set()
+    out = []
+    for i, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            out.append(line.decode(base))
+        except UnicodeDecodeError:
+            bad.add(i)
+            out.append(line.decode(base, errors="replace"))
+    return "\n".join(out), bad
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -> RawTable | None:
+    try:
+        data = f.read_bytes()
+    except OSError as e:
+        report.add(label, None, None, None, f"cannot read file: {e.strerror}", ERROR)
+        return None
+    if _looks_binary(data):
+        n = max(0, data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1)
+        report.add(
+            label, 1, None, None, "not a text CSV file (binary content): all its rows rejected"
+        )
+        report.count_in(label, n)
+        report.count_rejected(label, n)
+        return None
+    enc = detect_encoding(data)
+    text, bad_lines = _decode_lines(data, enc)
+    if bad_lines:
+        report.add(
+            label,
+            None,
+            None,
+            None,
+            f"read as {enc}; {len(bad_lines)} line(s) hold bytes that are not {enc}",
+            NOTICE,
+        )
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=delimiter)
+
+    def records() -> Iterator[tuple[int, list[str], str | None]]:
+        start = 1
+        for cells in reader:
+            end = reader.line_num
+            problem = None
+            if bad_lines and any(n in bad_lines for n in range(start, end + 1)):
+                problem = f"undecodable bytes (file read as {enc})"
+            yield start, cells, problem
+            start = end + 1
+
+    return _with_header(RawTable(table, label), records(), known, report)
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+def _read_workbook(
+    f: Path,
+    label: str,
+    table_aliases: dict[str, str],
+    known_headers: dict[str, set[str]],
+    report: Report,
+) -> list[RawTable]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(f, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
+        raise LedgerError(f"{label}: not a readable XLSX workbook ({e.__class__.__name__})") from e
+    out = []
+    for ws in wb.worksheets:
+        table = match_table(ws.title, table_aliases)
+        where = f"{label}[{ws.title}]"
+        if table is None:
+            report.add(where, None, None, None, "not a ledger sheet name: sheet ignored", NOTICE)
+            continue
+        rows = ((i, [_cell_text(c) for c in r], None) for i, r in enumerate(ws.iter_rows(), 1))
+        t = _with_header(RawTable(table, where), rows, known_headers[table], report)
+        if t is not None:
+            out.append(t)
+    return out
+
+
+_ZEROS = re.compile(r"^0+$")
+
+
+def _cell_text(cell: Any) -> str:
+    v = getattr(cell, "value", None)
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, int):
+        fmt = getattr(cell, "number_format", "") or ""
+        if _ZEROS.match(fmt):  # a "000" format shows 7 as 007: keep what the user sees
+            return str(v).zfill(len(fmt))
+        return str(v)
+    return str(v)
+
+
+# ---------------------------------------------------------------- header
+
+
+def _with_header(
+    t: RawTable,
+    records: Iterator[Row],
+    known: set[str],
+    report: Report,
+) -> RawTable | None:
+    """Find the header among the first rows; rows above it are reported as skipped."""
+    head: list[Row] = []
+    best, best_score = None, 0
+    for rec in records:
+        head.append(rec)
+        score = sum(1 for c in rec[1] if header_key(c) in known)
+        if score > best_score:
+            best, best_score = len(head) - 1, score
+        if len(head) >= HEADER_SCAN_ROWS:
+            break
+    data_rows = [r for r in head if any(c.strip() for c in r[1])]
+    if not data_rows:
+        report.add(t.file, None, None, None, "empty table: no header and no rows", NOTICE)
+        return None
+    if best is None:
+        n = _count_rest(head, records)
+        report.add(t.file, head[0][0], None, None, "no recognisable header row: rows rejected")
+        report.count_in(t.file, n)
+        report.count_rejected(t.file, n)
+        return None
+    for row_no, cells, _ in head[:best]:
+        if any(c.strip() for c in cells):
+            report.add(
+                t.file,
+                row_no,
+                None,
+                " ".join(c for c in cells if c),
+                "above the header: skipped",
+                NOTICE,
+            )
+    t.header = head[best][1]
+    t.rows = _chain(head[best + 1 :], records)
+    return t
+
+
+def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
+    for rec in first:
+        if any(c.strip() for c in rec[1]):
+            yield rec
+    for rec in rest:
+        if any(c.strip() for c in rec[1]):
+            yield rec
+
+
+def _count_rest(head: list[Row], rest: Iterator[Row]) -> int:
+    return sum(1 for r in [*head, *rest] if any(c.strip() for c in r[1]))
+
+
+_BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]|[*＊]")
+
+
+def header_key(cell: str) -> str:
+    """Fold a header cell; a note in brackets or a required-star (`编号(必填)*`) is ignored."""
+    return fold(_BRACKETS.sub("", cell)) or fold(cell)
+
+
+HeaderMap = Callable[[str], str | None]

@@ -1,0 +1,104 @@
+"""The validation report: every input row is loaded or rejected, with reasons.
+
+Severities:
+- ``error``: the row was rejected (not loaded);
+- ``warning``: the row was loaded, but one value or relationship in it was dropped;
+- ``notice``: nothing was lost (a sheet that is not a ledger table, a title row).
+
+Row numbers are those a person sees in a spreadsheet: the header is row 1 of a
+CSV file, so the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["Problem", "Report", "ERROR", "WARNING", "NOTICE"]
+
+ERROR, WARNING, NOTICE = "error", "warning", "notice"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+    severity: str = ERROR
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(str(self.row))
+        if self.column:
+            parts.append(self.column)
+        return ":".join(parts)
+
+
+@dataclass
+class Report:
+    """Counts per file and the problems found; ``rows_in == loaded + rejected`` always."""
+
+    problems: list[Problem] = field(default_factory=list)
+    rows_in: Counter = field(default_factory=Counter)
+    loaded: Counter = field(default_factory=Counter)
+    rejected: Counter = field(default_factory=Counter)
+
+    def add(
+        self,
+        file: str,
+        row: int | None,
+        column: str | None,
+        value: Any,
+        reason: str,
+        severity: str = ERROR,
+    ) -> None:
+        v = None if value is None else _clip(str(value))
+        self.problems.append(Problem(file, row, column, v, reason, severity))
+
+    def count_in(self, file: str, n: int = 1) -> None:
+        self.rows_in[file] += n
+
+    def count_loaded(self, file: str, n: int = 1) -> None:
+        self.loaded[file] += n
+
+    def count_rejected(self, file: str, n: int = 1) -> None:
+        self.rejected[file] += n
+
+    @property
+    def totals(self) -> tuple[int, int, int]:
+        return sum(self.rows_in.values()), sum(self.loaded.values()), sum(self.rejected.values())
+
+    @property
+    def balanced(self) -> bool:
+        rows_in, loaded, rejected = self.totals
+        return rows_in == loaded + rejected
+
+    def by_severity(self) -> Counter:
+        return Counter(p.severity for p in self.problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        rows_in, loaded, rejected = self.totals
+        files = sorted(set(self.rows_in) | set(self.loaded) | set(self.rejected))
+        return {
+            "rows_in": rows_in,
+            "loaded": loaded,
+            "rejected": rejected,
+            "files": {
+                f: {
+                    "rows_in": self.rows_in[f],
+                    "loaded": self.loaded[f],
+                    "rejected": self.rejected[f],
+                }
+                for f in files
+            },
+            "problems": [asdict(p) for p in self.problems],
+        }
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    """Values are echoed back to people: a 10 MB cell must not flood the report."""
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"

@@ -1,0 +1,113 @@
+"""Text folding for matching: headers, enumeration aliases and names.
+
+Ledgers arrive in Simplified or Traditional script, with full-width or half-width
+forms, and official names in several variants (中国共产党…委员会 / 中共…党委).
+Matching must not care which, so every comparison goes through these keys.
+
+>>> fold(" ＩＤ ")
+'id'
+>>> name_key("中共勝利街道委員會") == name_key("胜利街道党委")
+True
+>>> initials("胜利街道")
+'sljd'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["fold", "name_key", "to_simplified", "pinyin", "initials", "search_keys"]
+
+_SPACE = re.compile(r"\s+")
+# Punctuation and symbols dropped from name keys (after NFKC, so ASCII forms).
+_PUNCT = re.compile(
+    r"[\s\-_.,;:!?'\"()\[\]{}<>/\\|·•。，、；：！？“”‘’（）【】《》〈〉「」『』—…~`@#$%^&*+=]+"
+)
+
+# Official-name variants, longest first: each maps to one canonical short form.
+_VARIANTS: tuple[tuple[str, str], ...] = (
+    ("中国共产党", ""),
+    ("中共", ""),
+    ("党总支部委员会", "党总支"),
+    ("总支部委员会", "党总支"),
+    ("党总支部", "党总支"),
+    ("党支部委员会", "党支部"),
+    ("支部委员会", "党支部"),
+    ("党工作委员会", "党工委"),
+    ("工作委员会", "党工委"),
+    ("党委员会", "党委"),
+    ("委员会", "党委"),
+)
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    """OpenCC's Traditional → Simplified character table, as a ``str.translate`` map.
+
+    Character-level conversion (no phrase tables) is enough for a matching key
+    and is thousands of times faster than phrase segmentation.
+    """
+    from importlib import resources
+
+    path = resources.files("opencc").joinpath("dictionary", "TSCharacters.txt")
+    table: dict[int, str] = {}
+    for line in path.read_text("utf-8").splitlines():
+        trad, _, simp = line.partition("\t")
+        if len(trad) == 1 and simp:
+            table[ord(trad)] = simp.split()[0]
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified Chinese (characters already simplified are kept)."""
+    if text.isascii():
+        return text
+    return text.translate(_t2s_table())
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """Key for headers and enumeration values: width, case, script and spaces ignored."""
+    t = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    return _SPACE.sub("", to_simplified(t))
+
+
+def _strip_pinyin_glosses(text: str) -> str:
+    # Some sources paste pinyin after characters: 規(guī)律 → 規律.
+    return re.sub(r"\(([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)\)", "", text)
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """Search key of an entity name: script, width, punctuation and official variants folded."""
+    t = unicodedata.normalize("NFKC", str(name)).lower()
+    t = to_simplified(_strip_pinyin_glosses(t))
+    t = _PUNCT.sub("", t)
+    for old, new in _VARIANTS:
+        t = t.replace(old, new)
+    return t
+
+
+@lru_cache(maxsize=65536)
+def pinyin(name: str) -> str:
+    """Toneless pinyin of a name's key, syllables joined (胜利 → shengli)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(name_key(name), style=Style.NORMAL, errors="default"))
+
+
+@lru_cache(maxsize=65536)
+def initials(name: str) -> str:
+    """First letters of each syllable (胜利街道 → sljd), for search by initials."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(
+        s[:1] for s in lazy_pinyin(name_key(name), style=Style.FIRST_LETTER, errors="default")
+    )
+
+
+def search_keys(name: str) -> tuple[str, str, str]:
+    """(name key, pinyin, initials): what a search term is matched against."""
+    return name_key(name), pinyin(name), initials(name)
