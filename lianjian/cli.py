@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -38,12 +38,12 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 
-class Backend(str, Enum):
+class Backend(StrEnum):
     embedded = "embedded"
     neo4j = "neo4j"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
 
@@ -320,7 +320,7 @@ def stats(
 # ---------------------------------------------------------------- generate
 
 
-class Profile(str, Enum):
+class Profile(StrEnum):
     nanqiao = "nanqiao"
     shuangtaizi = "shuangtaizi"
     jingzhou = "jingzhou"
