@@ -179,7 +179,7 @@ def validate(
 
 
 def _print_report(report) -> None:
-    problems = sorted(report.problems, key=lambda p: (p.file, p.row or 0))
+    problems = report.sorted_problems()
     if problems:
         t = Table(title="问题 Problems", show_lines=False)
         for col in ("文件 File", "行 Row", "列 Column", "值 Value", "原因 Reason", "级别 Severity"):

@@ -80,6 +80,10 @@ class Report:
     def by_severity(self) -> Counter:
         return Counter(p.severity for p in self.problems)
 
+    def sorted_problems(self) -> list[Problem]:
+        """Problems in file and row order (file-level ones first in each file)."""
+        return sorted(self.problems, key=lambda p: (p.file, p.row or 0))
+
     def to_dict(self) -> dict[str, Any]:
         rows_in, loaded, rejected = self.totals
         files = sorted(set(self.rows_in) | set(self.loaded) | set(self.rejected))
@@ -95,7 +99,7 @@ class Report:
                 }
                 for f in files
             },
-            "problems": [asdict(p) for p in self.problems],
+            "problems": [asdict(p) for p in self.sorted_problems()],
         }
 
 

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install everything the tests need on a fresh machine, then run them.
+# Python packages into .venv (versions pinned by constraints.txt); Java and Maven
+# from Debian's packages when missing; Neo4j Community 5.26 from Maven Central
+# into .neo4j/ (the tests start and stop it themselves).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -c constraints.txt -e '.[test]'
+.venv/bin/python -m lianjian.graph.neo4j_server fetch
+exec .venv/bin/python -m pytest "$@"

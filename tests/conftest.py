@@ -1,0 +1,45 @@
+"""Shared fixtures: the sample ledger, small generated ledgers, and a real Neo4j
+(from ``tests/neo4j_fixture.py``: the project's own server, or ``NEO4J_URI``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["tests.neo4j_fixture"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Tests never read or write the user's graph cache or pseudonym key."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LIANJIAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    mp.setenv("LIANJIAN_PSEUDONYM_KEY", "test-key-not-secret")
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def sample_ledger() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def sample_data(sample_ledger):
+    from lianjian.loaders.ledger import load_ledger
+
+    return load_ledger(sample_ledger)
+
+
+@pytest.fixture(scope="session")
+def jingzhou_small(tmp_path_factory) -> Path:
+    """A generated jingzhou ledger at scale 0.05 (a few thousand members)."""
+    from lianjian.loaders.generate import generate
+
+    out = tmp_path_factory.mktemp("jz")
+    generate(out, profile="jingzhou", scale=0.05, seed=11)
+    return out
