@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.neo4j_fixture"]
+import importlib.util
+
+pytest_plugins = ["tests.neo4j_fixture"] if importlib.util.find_spec("tests.neo4j_fixture") else []
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"

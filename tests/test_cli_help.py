@@ -1,0 +1,39 @@
+"""Every CLI command has help, and the README documents it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from lianjian.cli import app
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+
+
+def commands(group=app, prefix=()):
+    cli = typer.main.get_command(group)
+    out = []
+    for name, cmd in cli.commands.items():
+        if hasattr(cmd, "commands"):
+            out.extend((*prefix, name, sub) for sub in cmd.commands)
+        else:
+            out.append((*prefix, name))
+    return out
+
+
+@pytest.mark.parametrize("command", commands(), ids=" ".join)
+def test_command_has_help_and_is_in_readme(command):
+    result = CliRunner().invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+    assert f"lianjian {' '.join(command)}" in README or f"lianjian {command[0]} " in README
+
+
+def test_bad_ledger_path_is_one_line_not_a_traceback(tmp_path):
+    result = CliRunner().invoke(app, ["stats", str(tmp_path / "missing")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "no such ledger" in result.output
