@@ -413,6 +413,9 @@ def neo4j_status() -> None:
 
 
 def main() -> None:
+    import logging
+
+    logging.getLogger("neo4j").setLevel(logging.ERROR)  # retries and notices are not for users
     try:
         app()
     except KeyboardInterrupt:

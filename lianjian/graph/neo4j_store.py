@@ -66,7 +66,16 @@ def driver_from_env(settings: Neo4jSettings | None = None):
     from neo4j import GraphDatabase
 
     s = settings or Neo4jSettings.from_env()
-    return GraphDatabase.driver(s.uri, auth=(s.user, s.password))
+    # counting a relationship type the database has not seen yet is normal here
+    driver = GraphDatabase.driver(
+        s.uri, auth=(s.user, s.password), notifications_min_severity="OFF"
+    )
+    try:
+        driver.verify_connectivity()  # fail fast: queries would retry for half a minute
+    except Exception:
+        driver.close()
+        raise
+    return driver
 
 
 def _constraint_statements(schema: Schema) -> list[str]:
