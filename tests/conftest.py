@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import importlib.util
-
-pytest_plugins = ["tests.neo4j_fixture"] if importlib.util.find_spec("tests.neo4j_fixture") else []
+pytest_plugins = ["tests.neo4j_fixture"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"

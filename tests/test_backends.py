@@ -55,7 +55,8 @@ def test_neo4j_equals_embedded_and_reload_is_idempotent(
     # properties survive the trip: a node read back equals the model's
     node_id, (label, props) = next(iter(data.nodes.items()))
     records, _, _ = neo4j_driver.execute_query(
-        f"MATCH (n:{label} {{id: $id}}) RETURN properties(n) AS p", id=node_id,
+        f"MATCH (n:{label} {{id: $id}}) RETURN properties(n) AS p",
+        id=node_id,
         database_=neo4j_settings["database"],
     )
     assert records[0]["p"] == {"id": node_id, **props}
@@ -66,7 +67,9 @@ def test_open_graph_loads_empty_database_and_refuses_another_ledger(
     sample_ledger, tmp_path, neo4j_driver, neo4j_settings
 ):
     settings = Neo4jSettings(
-        neo4j_settings["uri"], neo4j_settings["user"], neo4j_settings["password"],
+        neo4j_settings["uri"],
+        neo4j_settings["user"],
+        neo4j_settings["password"],
         neo4j_settings["database"],
     )
     store = open_graph(sample_ledger, "neo4j", settings=settings)
@@ -86,7 +89,10 @@ def test_settings_from_env_never_show_password(monkeypatch):
     monkeypatch.delenv("NEO4J_DATABASE", raising=False)
     s = Neo4jSettings.from_env()
     assert (s.uri, s.user, s.password, s.database) == (
-        "neo4j+s://example.databases.neo4j.io", "analyst", "s3cret-value", "neo4j",
+        "neo4j+s://example.databases.neo4j.io",
+        "analyst",
+        "s3cret-value",
+        "neo4j",
     )
     assert "s3cret" not in repr(s)
 

@@ -45,7 +45,13 @@ def test_broken_counts_balance(broken):
     "file, row, column, reason_start, severity",
     [
         ("regions.csv", 8, None, "undecodable bytes (file read as gb18030)", "error"),
-        ("regions.csv", 6, "上级编号", "wrong level nesting: a grid's parent must be a community", "warning"),
+        (
+            "regions.csv",
+            6,
+            "上级编号",
+            "wrong level nesting: a grid's parent must be a community",
+            "warning",
+        ),
         ("buildings.csv", 3, "户数", "not a whole number", "warning"),
         ("buildings.csv", 3, "所属网格", "reference to a missing ID R999", "warning"),
         ("buildings.csv", 4, "类型", "required value kind (类型) is empty", "error"),
@@ -62,7 +68,10 @@ def test_broken_rows_reported(broken, file, row, column, reason_start, severity)
     hits = [
         p
         for p in broken.report.problems
-        if p.file == file and p.row == row and p.column == column and p.reason.startswith(reason_start)
+        if p.file == file
+        and p.row == row
+        and p.column == column
+        and p.reason.startswith(reason_start)
     ]
     assert len(hits) == 1, [p for p in broken.report.problems if p.file == file]
     assert hits[0].severity == severity
@@ -112,12 +121,17 @@ def test_encodings_detected(tmp_path, encoding):
     led = write_ledger(tmp_path / encoding, {"regions": REGIONS}, encoding)
     data = load_ledger(led)
     assert data.report.problems == []
-    assert [p["name"] for _, p in data.nodes.values()] == ["沙市区", "胜利街道", "东方社区", "一网格"]
+    assert [p["name"] for _, p in data.nodes.values()] == [
+        "沙市区",
+        "胜利街道",
+        "东方社区",
+        "一网格",
+    ]
 
 
 def test_detect_encoding_prefers_bom_then_utf8():
     assert detect_encoding("编号".encode("utf-8-sig")) == "utf-8-sig"
-    assert detect_encoding("编号".encode("utf-8")) == "utf-8"
+    assert detect_encoding("编号".encode()) == "utf-8"
     assert detect_encoding("编号,名称".encode("gb18030")) == "gb18030"
 
 

@@ -57,17 +57,27 @@ def test_writes_are_unwind_merge_with_parameters():
     assert writes == [
         (
             node_cypher("Region"),
-            {"rows": [
-                {"id": "R1", "props": {"id": "R1", "name": "沙市区'; DROP", "level": "district"}},
-                {"id": "R2", "props": {"id": "R2", "name": "胜利街道", "level": "street"}},
-            ]},
+            {
+                "rows": [
+                    {
+                        "id": "R1",
+                        "props": {"id": "R1", "name": "沙市区'; DROP", "level": "district"},
+                    },
+                    {"id": "R2", "props": {"id": "R2", "name": "胜利街道", "level": "street"}},
+                ]
+            },
         ),
         (
             edge_cypher("PART_OF", "Region", "Region"),
             {"rows": [{"s": "R2", "t": "R1", "k": "PART_OF", "props": {"key": "PART_OF"}}]},
         ),
     ]
-    assert node_cypher("Region") == "UNWIND $rows AS row MERGE (n:Region {id: row.id}) SET n = row.props"
+    assert (
+        node_cypher("Region")
+        == "UNWIND $rows AS row MERGE (n:Region {id: row.id}) SET n = row.props"
+    )
     assert set(driver.databases) == {"ledgers"}
     assert any("CREATE CONSTRAINT region_id IF NOT EXISTS" in c for c, _ in driver.log)
-    assert ("MERGE (m:LianjianLedger {key: 'ledger'})" in driver.log[-1][0]) and driver.log[-1][1] == {"f": "abc"}
+    assert ("MERGE (m:LianjianLedger {key: 'ledger'})" in driver.log[-1][0]) and driver.log[-1][
+        1
+    ] == {"f": "abc"}

@@ -1,0 +1,73 @@
+"""A real Neo4j for the tests: ``NEO4J_URI`` if set, else the project's own server.
+
+Where no Neo4j can be had, the Neo4j tests skip with the reason, unless
+``LIANJIAN_REQUIRE_NEO4J=1`` (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _unavailable(reason: str):
+    if os.environ.get("LIANJIAN_REQUIRE_NEO4J") == "1":
+        pytest.fail(
+            f"Neo4j is required (LIANJIAN_REQUIRE_NEO4J=1) but unavailable: {reason}", pytrace=False
+        )
+    pytest.skip(f"no Neo4j: {reason}")
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(request):
+    if os.environ.get("NEO4J_URI"):
+        yield {
+            "uri": os.environ["NEO4J_URI"],
+            "user": os.environ.get("NEO4J_USER", "neo4j"),
+            "password": os.environ.get("NEO4J_PASSWORD", ""),
+            "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
+        }
+        return
+    from lianjian.graph import neo4j_server as srv
+
+    home = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j")) / "test"
+    home.mkdir(parents=True, exist_ok=True)
+    lib = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j")) / "lib"
+    if lib.is_dir() and not (home / "lib").exists():
+        (home / "lib").symlink_to(lib)  # share the fetched jars
+    try:
+        info = srv.start(home)
+    except Exception as e:  # no Java, no Maven, no network to Maven Central, a crash
+        _unavailable(f"{e.__class__.__name__}: {e}")
+    sys.__stderr__.write(f"\nNeo4j {srv.NEO4J_VERSION} started on {info.uri} for the tests\n")
+    yield {"uri": info.uri, "user": info.user, "password": info.password, "database": "neo4j"}
+    srv.stop(home)
+
+
+@pytest.fixture
+def neo4j_driver(neo4j_settings):
+    """A driver on an emptied database (nodes, relationships, constraints, indexes)."""
+    from neo4j import GraphDatabase
+
+    driver = GraphDatabase.driver(
+        neo4j_settings["uri"],
+        auth=(neo4j_settings["user"], neo4j_settings["password"]),
+        notifications_min_severity="OFF",
+    )
+    db = neo4j_settings["database"]
+    driver.execute_query(
+        "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", database_=db
+    )
+    for rec in driver.execute_query("SHOW CONSTRAINTS YIELD name", database_=db).records:
+        driver.execute_query(f"DROP CONSTRAINT `{rec['name']}` IF EXISTS", database_=db)
+    for rec in driver.execute_query(
+        "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'", database_=db
+    ).records:
+        driver.execute_query(f"DROP INDEX `{rec['name']}` IF EXISTS", database_=db)
+    yield driver
+    driver.close()

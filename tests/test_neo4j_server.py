@@ -1,0 +1,40 @@
+"""The project's own Neo4j server really runs: version, loopback only, auth on."""
+
+from __future__ import annotations
+
+import pytest
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError
+
+pytestmark = pytest.mark.neo4j
+
+
+def test_server_answers_with_version(neo4j_driver, neo4j_settings):
+    records = neo4j_driver.execute_query(
+        "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS v, edition",
+        database_=neo4j_settings["database"],
+    ).records
+    assert records[0]["name"] == "Neo4j Kernel"
+    assert records[0]["v"].startswith("5.26.")
+    assert neo4j_driver.execute_query("RETURN 1 AS one").records[0]["one"] == 1
+
+
+def test_wrong_password_refused(neo4j_settings):
+    with GraphDatabase.driver(
+        neo4j_settings["uri"], auth=(neo4j_settings["user"], "wrong-password")
+    ) as d:
+        with pytest.raises(AuthError):
+            d.verify_connectivity()
+
+
+def test_listens_on_loopback_only(neo4j_driver, neo4j_settings):
+    if "127.0.0.1" not in neo4j_settings["uri"]:
+        pytest.skip("an external server given by NEO4J_URI")
+    rows = neo4j_driver.execute_query(
+        "SHOW SETTINGS YIELD name, value "
+        "WHERE name IN ['server.default_listen_address', 'server.bolt.listen_address'] "
+        "RETURN name, value",
+    ).records
+    values = {r["name"]: r["value"] for r in rows}
+    assert values["server.default_listen_address"] == "127.0.0.1"
+    assert values["server.bolt.listen_address"].startswith("127.0.0.1:")
