@@ -24,7 +24,7 @@ def _unavailable(reason: str):
 
 
 @pytest.fixture(scope="session")
-def neo4j_settings(request):
+def neo4j_settings(tmp_path_factory):
     if os.environ.get("NEO4J_URI"):
         yield {
             "uri": os.environ["NEO4J_URI"],
@@ -35,11 +35,14 @@ def neo4j_settings(request):
         return
     from lianjian.graph import neo4j_server as srv
 
-    home = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j")) / "test"
-    home.mkdir(parents=True, exist_ok=True)
-    lib = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j")) / "lib"
-    if lib.is_dir() and not (home / "lib").exists():
-        (home / "lib").symlink_to(lib)  # share the fetched jars
+    # a fresh server per test session (its own data, its own free port), sharing the jars
+    jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))
+    home = tmp_path_factory.mktemp("neo4j")
+    try:
+        srv.fetch(jars)
+    except Exception as e:
+        _unavailable(f"{e.__class__.__name__}: {e}")
+    (home / "lib").symlink_to(jars / "lib")
     try:
         info = srv.start(home)
     except Exception as e:  # no Java, no Maven, no network to Maven Central, a crash

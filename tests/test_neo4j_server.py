@@ -38,3 +38,16 @@ def test_listens_on_loopback_only(neo4j_driver, neo4j_settings):
     values = {r["name"]: r["value"] for r in rows}
     assert values["server.default_listen_address"] == "127.0.0.1"
     assert values["server.bolt.listen_address"].startswith("127.0.0.1:")
+
+
+def test_routing_scheme_works_against_a_single_server(neo4j_settings):
+    """``neo4j://`` (routing, as for clusters and Aura) works unchanged."""
+    from lianjian.graph.neo4j_store import Neo4jSettings, driver_from_env
+
+    uri = neo4j_settings["uri"].replace("bolt://", "neo4j://")
+    s = Neo4jSettings(uri, neo4j_settings["user"], neo4j_settings["password"], neo4j_settings["database"])
+    driver = driver_from_env(s)
+    try:
+        assert driver.execute_query("RETURN 2 AS two", database_=s.database).records[0]["two"] == 2
+    finally:
+        driver.close()
