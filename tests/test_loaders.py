@@ -271,3 +271,17 @@ def test_bad_date():
 
 def test_list_separators():
     assert split_list("R1;R2；R3、R4,R5，R6") == ["R1", "R2", "R3", "R4", "R5", "R6"]
+
+
+def test_report_never_echoes_personal_values(tmp_path):
+    led = write_ledger(
+        tmp_path,
+        {
+            "regions": REGIONS,
+            "members": "id,name,birth_year,gender\nM1,张三,一九八〇,男\nM2," + "王" * 5000 + ",1980,女\n",
+        },
+    )
+    data = load_ledger(led)
+    shown = [p.value for p in data.report.problems]
+    assert shown == ["(personal data hidden)", "(personal data hidden)"]
+    assert (data.report.loaded["members.csv"], data.report.rejected["members.csv"]) == (1, 1)

@@ -215,10 +215,12 @@ def _row_values(
             values[name] = parse_value(text, p)
         except BadValue as e:
             if p.required:
-                report.add(t.file, row_no, col_name[name], text, f"{e}: row rejected")
+                report.add(t.file, row_no, col_name[name], _shown(text, p), f"{e}: row rejected")
                 ok = False
             else:
-                report.add(t.file, row_no, col_name[name], text, f"{e}: value dropped", WARNING)
+                report.add(
+                    t.file, row_no, col_name[name], _shown(text, p), f"{e}: value dropped", WARNING
+                )
     for name, p in props.items():
         if p.required and name not in values and ok:
             if name in col_name:
@@ -229,6 +231,11 @@ def _row_values(
         elif p.default is not None and name not in values:
             values[name] = p.default
     return values, extra, ok
+
+
+def _shown(text: str, prop: Property) -> str:
+    """A cell as the report may echo it: personal data never leaves in a report."""
+    return "(personal data hidden)" if prop.personal else text
 
 
 def _add_node(
