@@ -14,13 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from lianjian.graph.model import Edge, GraphData, Stats
+from lianjian.graph.model import GraphData, Stats
 from lianjian.graph.schema import SCHEMA, Schema
 from lianjian.graph.store import Progress
 
 __all__ = ["Neo4jStore", "Neo4jSettings", "driver_from_env", "BATCH_SIZE", "META_LABEL"]
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 10000
 META_LABEL = "LianjianLedger"  # one marker node: which ledger the database holds
 
 
@@ -103,11 +103,12 @@ def node_cypher(label: str) -> str:
     return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row.props"
 
 
-def edge_cypher(rel: str, source_label: str, target_label: str) -> str:
+def edge_cypher(rel: str, source_label: str, target_label: str, with_props: bool = True) -> str:
+    """MERGE on the edge's key; edges from a reference column have no other properties."""
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a:{source_label} {{id: row.s}}) MATCH (b:{target_label} {{id: row.t}}) "
-        f"MERGE (a)-[r:{rel} {{key: row.k}}]->(b) SET r = row.props"
+        f"MERGE (a)-[r:{rel} {{key: row.k}}]->(b)" + (" SET r = row.props" if with_props else "")
     )
 
 
@@ -159,8 +160,9 @@ class Neo4jStore:
             by_label[label].append({"id": node_id, "props": {"id": node_id, **props}})
         for label, rows in by_label.items():
             self._run_batches(node_cypher(label), rows, label, done, total, progress)
-        for (rel, sl, tl), rows in _edge_groups(data).items():
-            self._run_batches(edge_cypher(rel, sl, tl), rows, rel, done, total, progress)
+        for (rel, sl, tl, with_props), rows in _edge_groups(data).items():
+            cypher = edge_cypher(rel, sl, tl, with_props)
+            self._run_batches(cypher, rows, rel, done, total, progress)
         if fingerprint:
             self.set_marker(fingerprint)
 
@@ -218,13 +220,13 @@ class Neo4jStore:
         self.driver.close()
 
 
-def _edge_groups(data: GraphData) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
-    """Edges grouped by (type, source label, target label): one Cypher statement each."""
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+def _edge_groups(data: GraphData) -> dict[tuple[str, str, str, bool], list[dict[str, Any]]]:
+    """Edges grouped by (type, source label, target label, has properties): one statement each."""
+    groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
     for e in data.edges:
-        e: Edge
         sl, tl = data.nodes[e.source][0], data.nodes[e.target][0]
-        groups[(e.type, sl, tl)].append(
-            {"s": e.source, "t": e.target, "k": e.key, "props": {"key": e.key, **e.props}}
-        )
+        row: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
+        if e.props:
+            row["props"] = {"key": e.key, **e.props}
+        groups[(e.type, sl, tl, bool(e.props))].append(row)
     return groups
