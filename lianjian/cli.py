@@ -412,6 +412,19 @@ def neo4j_status() -> None:
     out.print(f"running: {info.uri} (pid {info.pid})")
 
 
+from lianjian.cli_rdf import register_rdf_commands  # noqa: E402
+
+register_rdf_commands(app)
+
+from lianjian.cli_dashboard import dashboard  # noqa: E402
+
+app.command()(dashboard)
+
+from lianjian.cli_queries import register  # noqa: E402
+
+register(app)
+
+
 def main() -> None:
     import logging
 

@@ -12,11 +12,13 @@ import os
 import pickle
 import tempfile
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
-from lianjian.graph.model import GraphData, Stats
+from lianjian.graph.model import Edge, GraphData, Stats
 from lianjian.graph.store import Progress
 from lianjian.loaders.report import Report
 
@@ -66,6 +68,55 @@ class EmbeddedStore:
     def close(self) -> None:
         pass
 
+    # ------------------------------------------------------------ reads for views
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """``id → (label, properties)`` for the ids that exist: what a drawing or table shows."""
+        g = self.graph
+        out: dict[str, tuple[str, dict[str, Any]]] = {}
+        for node_id in ids:
+            if node_id in g:
+                attrs = g.nodes[node_id]
+                out[node_id] = (attrs["label"], {k: v for k, v in attrs.items() if k != "label"})
+        return out
+
+    def neighbours(self, ids: Iterable[str]) -> list[Edge]:
+        """Every relationship with an end in ``ids``, each once: one step of a neighbourhood."""
+        g = self.graph
+        seen: set[tuple[str, str, str]] = set()
+        out: list[Edge] = []
+        for node_id in ids:
+            if node_id not in g:
+                continue
+            for s, t, k, d in (
+                *g.out_edges(node_id, keys=True, data=True),
+                *g.in_edges(node_id, keys=True, data=True),
+            ):
+                if (s, t, k) not in seen:
+                    seen.add((s, t, k))
+                    out.append(_edge(s, t, d))
+        return out
+
+    def node_summaries(self, labels: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """``{id, label, name, level, kind}`` of every node (of ``labels``): for indexes and trees."""
+        wanted = set(labels) if labels is not None else None
+        return [
+            {
+                "id": node_id,
+                "label": d["label"],
+                "name": d.get("name", ""),
+                "level": d.get("level"),
+                "kind": d.get("kind"),
+            }
+            for node_id, d in self.graph.nodes(data=True)
+            if wanted is None or d["label"] in wanted
+        ]
+
+    def edges_of_type(self, types: Iterable[str]) -> list[Edge]:
+        """Every relationship of the given types, with its properties."""
+        wanted = set(types)
+        return [_edge(s, t, d) for s, t, d in self.graph.edges(data=True) if d["type"] in wanted]
+
     # ------------------------------------------------------------ cache
 
     @classmethod
@@ -109,3 +160,8 @@ class EmbeddedStore:
             os.replace(tmp, target)
         except OSError:
             pass  # no cache is only slower
+
+
+def _edge(source: str, target: str, attrs: dict[str, Any]) -> Edge:
+    props = {k: v for k, v in attrs.items() if k not in ("type", "key")}
+    return Edge(attrs["type"], source, target, attrs.get("key", attrs["type"]), props)

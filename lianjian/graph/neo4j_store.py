@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from lianjian.graph.model import GraphData, Stats
+from lianjian.graph.model import Edge, GraphData, Stats
 from lianjian.graph.schema import SCHEMA, Schema
 from lianjian.graph.store import Progress
 
@@ -219,6 +220,68 @@ class Neo4jStore:
     def close(self) -> None:
         self.driver.close()
 
+    # ------------------------------------------------------------ reads for views
+
+    def _read(self, cypher: str, **params: Any) -> list:
+        records, _, _ = self.driver.execute_query(
+            cypher, params, database_=self.database, routing_="r"
+        )
+        return records
+
+    def _match_ids(self) -> str:
+        """A subquery finding each ``i`` by id under every label, so each lookup uses its index."""
+        return " UNION ".join(
+            f"MATCH (n:{label} {{id: i}}) RETURN n" for label in self.schema.nodes
+        )
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """``id → (label, properties)`` for the ids that exist: what a drawing or table shows."""
+        records = self._read(
+            f"UNWIND $ids AS i CALL (i) {{ {self._match_ids()} }} "
+            "RETURN n.id AS id, [l IN labels(n) WHERE l IN $labels][0] AS label, "
+            "properties(n) AS props",
+            ids=list(dict.fromkeys(ids)),
+            labels=list(self.schema.nodes),
+        )
+        return {r["id"]: (r["label"], dict(r["props"])) for r in records}
+
+    def neighbours(self, ids: Iterable[str]) -> list[Edge]:
+        """Every relationship with an end in ``ids``, each once: one step of a neighbourhood."""
+        records = self._read(
+            f"UNWIND $ids AS i CALL (i) {{ {self._match_ids()} }} "
+            "MATCH (n)-[r]-() RETURN DISTINCT startNode(r).id AS s, endNode(r).id AS t, "
+            "type(r) AS type, properties(r) AS props",
+            ids=list(dict.fromkeys(ids)),
+        )
+        return [_record_edge(r) for r in records if r["s"] is not None and r["t"] is not None]
+
+    def node_summaries(self, labels: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """``{id, label, name, level, kind}`` of every node (of ``labels``): for indexes and trees."""
+        out: list[dict[str, Any]] = []
+        for label in labels if labels is not None else self.schema.nodes:
+            if label not in self.schema.nodes:
+                continue
+            for r in self._read(
+                f"MATCH (n:{label}) RETURN n.id AS id, n.name AS name, n.level AS level, "
+                "n.kind AS kind"
+            ):
+                out.append({"label": label, **dict(r)})
+        return out
+
+    def edges_of_type(self, types: Iterable[str]) -> list[Edge]:
+        """Every relationship of the given types, with its properties."""
+        out: list[Edge] = []
+        for rel in types:
+            if rel not in self.schema.relationships:
+                continue
+            records = self._read(
+                f"MATCH (a)-[r:{rel}]->(b) RETURN a.id AS s, b.id AS t, $rel AS type, "
+                "properties(r) AS props",
+                rel=rel,
+            )
+            out.extend(_record_edge(r) for r in records)
+        return out
+
 
 def _edge_groups(data: GraphData) -> dict[tuple[str, str, str, bool], list[dict[str, Any]]]:
     """Edges grouped by (type, source label, target label, has properties): one statement each."""
@@ -230,3 +293,9 @@ def _edge_groups(data: GraphData) -> dict[tuple[str, str, str, bool], list[dict[
             row["props"] = {"key": e.key, **e.props}
         groups[(e.type, sl, tl, bool(e.props))].append(row)
     return groups
+
+
+def _record_edge(record) -> Edge:
+    props = dict(record["props"] or {})
+    key = props.pop("key", record["type"])
+    return Edge(record["type"], record["s"], record["t"], key, props)

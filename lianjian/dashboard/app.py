@@ -1,0 +1,50 @@
+"""The dashboard (可视化看板): ``streamlit run`` this file, or ``lianjian dashboard``.
+
+Six pages under one navigation; the sidebar's language, scope and as-of date
+apply to all of them (see :mod:`lianjian.dashboard.state`).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lianjian.dashboard import state
+
+st.set_page_config(
+    page_title=state.t("app_title"),
+    page_icon=":material/account_tree:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+st.markdown(
+    """<style>
+    div[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+    div[data-testid="stMetric"] { background: #ffffff; }
+    div[data-testid="stMetricValue"] { font-size: 1.9rem; }
+    </style>""",
+    unsafe_allow_html=True,  # a fixed style sheet, no data in it
+)
+
+PAGES = (
+    ("overview.py", "overview", ":material/dashboard:"),
+    ("explorer.py", "explorer", ":material/hub:"),
+    ("gaps.py", "gaps", ":material/report:"),
+    ("pairings.py", "pairings", ":material/handshake:"),
+    ("cypher.py", "console", ":material/terminal:"),
+    ("export.py", "export", ":material/download:"),
+)
+
+nav = st.navigation(
+    [
+        st.Page(
+            f"views/{file}",  # relative to this file, as st.navigation resolves it
+            title=state.t(key),
+            icon=icon,
+            url_path=key,
+            default=(key == "overview"),
+        )
+        for file, key, icon in PAGES
+    ]
+)
+state.setup()
+nav.run()

@@ -1,0 +1,128 @@
+"""What a person reads for an entity: names from the schema, in Chinese or English,
+members shown by pseudonym unless names were asked for.
+
+Every view (drawing, tables, downloads, search results) goes through these
+helpers, so that a label never comes from anywhere but ``schema.yaml`` and a
+member's name never leaves without ``--with-names``.
+
+>>> type_name("PartyOrg", "zh"), type_name("PartyOrg", "en")
+('党组织', 'Party organisation')
+>>> count_label(326, "Member", "zh")
+'326 名党员'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lianjian.graph.schema import SCHEMA
+from lianjian.privacy import member_label
+
+__all__ = [
+    "LABEL_ORDER",
+    "type_name",
+    "rel_name",
+    "kind_of",
+    "kind_name",
+    "node_name",
+    "count_label",
+    "capital",
+    "property_rows",
+    "public_props",
+]
+
+# Structure first: the order in which a capped drawing keeps nodes of each label.
+LABEL_ORDER = {"Region": 0, "PartyOrg": 1, "Unit": 2, "Building": 3, "Member": 4}
+_HIDDEN = {"name_key"}  # derived for matching, not for reading
+
+
+def type_name(label: str, lang: str = "zh") -> str:
+    """The schema's name of a node label."""
+    node = SCHEMA.nodes.get(label)
+    return getattr(node, lang) if node else label
+
+
+def rel_name(rel: str, lang: str = "zh") -> str:
+    """The schema's name of a relationship type."""
+    return SCHEMA.rel_name(rel, lang)
+
+
+def kind_of(label: str, props: dict[str, Any]) -> tuple[str, str] | None:
+    """(enum name, value) of the property that says what kind of entity this is."""
+    field = "level" if label == "Region" else "kind"
+    node = SCHEMA.nodes.get(label)
+    if node is None or field not in node.properties or props.get(field) in (None, ""):
+        return None
+    return node.properties[field].enum or "", str(props[field])
+
+
+def kind_name(label: str, props: dict[str, Any], lang: str = "zh") -> str:
+    """The localised kind or level (党支部, 网格 …), or the type name when there is none."""
+    k = kind_of(label, props)
+    return SCHEMA.enum_label(k[0], k[1], lang) if k else type_name(label, lang)
+
+
+def node_name(node_id: str, label: str, props: dict[str, Any], with_names: bool = False) -> str:
+    """A node's display name; a member's is a pseudonym unless names were asked for."""
+    node = SCHEMA.nodes.get(label)
+    if node is not None and node.personal:
+        return member_label(node_id, props.get("name"), with_names)
+    return str(props.get("name") or node_id)
+
+
+def capital(text: str) -> str:
+    """English names in the schema are lower case; a card or a heading starts with a capital."""
+    return text[:1].upper() + text[1:]
+
+
+def count_label(n: int, label: str, lang: str = "zh") -> str:
+    """The caption of a summary node standing for ``n`` entities of one label."""
+    if lang == "zh":
+        return f"{n} {'名' if label == 'Member' else '个'}{type_name(label, 'zh')}"
+    en = type_name(label, "en")
+    return f"{n} {en[0].lower() + en[1:]}{'s' if n != 1 else ''}"
+
+
+def public_props(
+    node_id: str, label: str, props: dict[str, Any], with_names: bool = False
+) -> dict[str, Any]:
+    """The properties that may leave the process: personal ones only with names."""
+    node = SCHEMA.nodes.get(label)
+    out: dict[str, Any] = {}
+    for key, value in props.items():
+        if key in _HIDDEN:
+            continue
+        prop = node.properties.get(key) if node else None
+        if prop is not None and prop.personal and not with_names:
+            continue
+        out[key] = value
+    if node is not None and node.personal and not with_names:
+        out["name"] = member_label(node_id, None)
+    return out
+
+
+def property_rows(
+    node_id: str, label: str, props: dict[str, Any], lang: str = "zh", with_names: bool = False
+) -> list[tuple[str, str]]:
+    """(field, value) rows of a details table: schema order, localised names and values."""
+    node = SCHEMA.nodes.get(label)
+    shown = public_props(node_id, label, props, with_names)
+    rows: list[tuple[str, str]] = []
+    if node is not None:
+        for key, prop in node.properties.items():
+            if key not in shown or prop.is_ref:
+                continue
+            value = shown.pop(key)
+            if prop.enum and isinstance(value, list):
+                value = "、".join(SCHEMA.enum_label(prop.enum, v, lang) for v in value)
+            elif prop.enum:
+                value = SCHEMA.enum_label(prop.enum, str(value), lang)
+            elif isinstance(value, bool):
+                value = ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+            rows.append((getattr(prop, lang), str(value)))
+    source = (shown.pop("ledger_file", None), shown.pop("ledger_row", None))
+    for key, value in shown.items():  # columns the ledger added: kept, shown as they came
+        rows.append((key, str(value)))
+    if source[0]:
+        rows.append(("台账位置" if lang == "zh" else "Ledger row", f"{source[0]}:{source[1]}"))
+    return rows

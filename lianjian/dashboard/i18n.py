@@ -1,0 +1,143 @@
+"""The dashboard's own words in Chinese and English (entity, relationship and enum
+names come from the schema, rule titles from the rule catalogue, not from here).
+
+>>> tr("overview", "zh"), tr("overview", "en")
+('覆盖总览', 'Overview')
+"""
+
+from __future__ import annotations
+
+__all__ = ["tr", "WORDS"]
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app_title": ("基层党建知识图谱", "Grassroots party-building graph"),
+    "overview": ("覆盖总览", "Overview"),
+    "explorer": ("图谱浏览", "Explorer"),
+    "gaps": ("覆盖空白", "Coverage gaps"),
+    "pairings": ("以强带弱结对", "Pairings"),
+    "console": ("Cypher 查询", "Cypher console"),
+    "export": ("数据导出", "Export"),
+    "language": ("语言 Language", "语言 Language"),
+    "scope": ("范围", "Scope"),
+    "whole": ("全部", "All"),
+    "as_of": ("截至日期", "As of"),
+    "backend": ("后端", "Backend"),
+    "ledger": ("台账", "Ledger"),
+    "names_on": ("显示党员姓名（已明确开启）", "member names shown (explicitly enabled)"),
+    "names_off": ("党员以化名显示", "members shown by pseudonym"),
+    "not_yet": ("此功能尚不可用：{what}", "not available yet: {what}"),
+    "load_error": ("无法打开图谱：{e}", "cannot open the graph: {e}"),
+    # overview
+    "kpi_gaps": ("覆盖空白", "Coverage gaps"),
+    "kpi_weak": ("后进组织待结对", "Weak orgs without partner"),
+    "kpi_proposals": ("建议结对", "Proposed pairings"),
+    "rates_title": ("覆盖率", "Coverage rates"),
+    "rates_by": ("{level}覆盖率", "Coverage by {level}"),
+    "metric": ("指标", "Metric"),
+    "rate": ("覆盖率", "Rate"),
+    "covered": ("已覆盖", "Covered"),
+    "total": ("总数", "Total"),
+    "region": ("区划", "Region"),
+    "gap_counts": ("各规则覆盖空白数", "Gaps per rule"),
+    "rule": ("规则", "Rule"),
+    "count": ("数量", "Count"),
+    "drill": ("逐级查看", "Drill down"),
+    "drill_hint": ("选择下级区划查看详情", "pick a region to look inside"),
+    "no_data": ("没有数据", "no data"),
+    "gaps_here": ("{name} 的覆盖空白", "Coverage gaps in {name}"),
+    # explorer
+    "search": (
+        "搜索名称（繁简、全角、简称、拼音首字母均可）",
+        "Search by name (any script, width, short form or pinyin initials)",
+    ),
+    "results": ("搜索结果", "Results"),
+    "no_results": ("没有找到", "nothing found"),
+    "centre": ("中心", "Centre"),
+    "or_region": ("或按区划选择", "or pick a region"),
+    "depth": ("关系层数", "Depth"),
+    "types": ("节点类型", "Node types"),
+    "cap": ("最多显示节点数", "Node cap"),
+    "show_proposals": ("显示建议结对", "Show proposed pairings"),
+    "drawn": (
+        "显示 {n} 个节点、{e} 条关系；另有 {m} 个汇总在 {s} 个汇总节点中",
+        "{n} nodes and {e} relationships drawn; {m} more in {s} summary nodes",
+    ),
+    "details": ("详细信息", "Details"),
+    "field": ("字段", "Field"),
+    "value": ("值", "Value"),
+    "relations": ("关系", "Relationships"),
+    "download_html": ("下载图（HTML）", "Download drawing (HTML)"),
+    "download_nodes": ("下载节点（CSV）", "Download nodes (CSV)"),
+    "download_edges": ("下载关系（CSV）", "Download relationships (CSV)"),
+    "download_json": ("下载子图（JSON）", "Download subgraph (JSON)"),
+    "timing": ("提取 {a} ms，生成 {b} ms", "extracted in {a} ms, rendered in {b} ms"),
+    "pick_centre": ("请搜索或选择一个区划作为中心", "search for an entity or pick a region"),
+    # gaps
+    "street": ("街道", "Street"),
+    "all_streets": ("全部街道", "all streets"),
+    "rules": ("规则", "Rules"),
+    "all_rules": ("全部规则", "all rules"),
+    "filter_text": ("按名称或编号筛选", "filter by name or id"),
+    "id": ("编号", "ID"),
+    "name": ("名称", "Name"),
+    "reason": ("原因", "Reason"),
+    "fix": ("建议", "Suggested fix"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "download_all": ("下载全部覆盖空白（CSV）", "Download all gaps (CSV)"),
+    "none_flagged": ("无", "none"),
+    "definition": ("定义", "Definition"),
+    # pairings
+    "weak": ("后进组织", "Weak organisation"),
+    "strong": ("结对组织", "Strong partner"),
+    "cost": ("代价", "Cost"),
+    "proposals": ("结对建议", "Proposals"),
+    "unmatched": ("未能配对", "Unmatched"),
+    "audit": ("核查", "Audit"),
+    "kind": ("类型", "Kind"),
+    "ids": ("涉及", "Entities"),
+    "capacity": ("每个强组织最多带", "Weak orgs per strong partner"),
+    "pair_help": (
+        "以强带弱：为评定等级较低、尚无强组织结对的党组织，推荐距离近、等级高、负担轻的结对组织。",
+        "Strong leads weak: for each weak organisation without a strong partner, a nearby, "
+        "well-rated and not overloaded partner is proposed.",
+    ),
+    # console
+    "console_neo4j_only": (
+        "Cypher 查询仅在 Neo4j 后端可用（lianjian dashboard --neo4j）。",
+        "The Cypher console needs the Neo4j backend (lianjian dashboard --neo4j).",
+    ),
+    "console_help": (
+        "只运行只读查询：先用 EXPLAIN 检查，再在只读会话中带超时运行。",
+        "Only read-only queries run: checked with EXPLAIN, then run in a read session with a timeout.",
+    ),
+    "saved": ("已保存的查询", "Saved queries"),
+    "query": ("查询", "Query"),
+    "params": ("参数", "Parameters"),
+    "run": ("运行", "Run"),
+    "limit": ("最多行数", "Row limit"),
+    "timeout": ("超时（秒）", "Timeout (s)"),
+    "refused": ("已拒绝：{why}", "refused: {why}"),
+    "failed": ("查询失败：{why}", "query failed: {why}"),
+    "rows": ("{n} 行，用时 {ms} ms", "{n} rows in {ms} ms"),
+    "truncated": ("结果已截断为 {n} 行", "results cut at {n} rows"),
+    "as_table": ("表格", "Table"),
+    "as_graph": ("图", "Drawing"),
+    # export
+    "export_csv": ("CSV 导出", "CSV export"),
+    "export_csv_help": (
+        "当前范围内的实体与关系，每类一个 CSV 文件（ZIP 打包）；党员以化名显示。",
+        "The entities and relationships in scope, one CSV per type (zipped); members pseudonymised.",
+    ),
+    "export_rdf": ("RDF 导出", "RDF export"),
+    "rdf_format": ("格式", "Format"),
+    "with_gaps": ("包含覆盖空白", "Include coverage gaps"),
+    "prepare": ("生成文件", "Prepare file"),
+    "download": ("下载", "Download"),
+}
+
+
+def tr(key: str, lang: str = "zh", **fields: object) -> str:
+    """The text of ``key`` in ``lang``, with ``{fields}`` filled in."""
+    zh, en = WORDS.get(key, (key, key))
+    text = zh if lang == "zh" else en
+    return text.format(**fields) if fields else text

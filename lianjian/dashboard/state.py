@@ -1,0 +1,245 @@
+"""What every page of the dashboard shares: the store, cached query results, and the
+sidebar (language, scope, as-of date).
+
+The launcher (``lianjian dashboard``) passes its options in environment
+variables, never credentials in argv: ``LIANJIAN_DASHBOARD_LEDGER``,
+``LIANJIAN_DASHBOARD_BACKEND`` (embedded or neo4j), ``LIANJIAN_DASHBOARD_NAMES``
+(1 shows member names), ``LIANJIAN_DASHBOARD_SCOPE`` (a region id the whole app
+is held to); Neo4j settings come from ``NEO4J_*`` as everywhere else.
+
+One store per process (``st.cache_resource``); results are cached per as-of date.
+The query modules (gaps, coverage, pairing) are imported lazily, and a page says
+"not available yet" where one is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from lianjian.dashboard.i18n import tr
+from lianjian.dashboard.scope import RegionTree, region_tree, scope_ids
+from lianjian.dashboard.search import SearchIndex
+from lianjian.graph.schema import SCHEMA
+
+__all__ = ["Config", "Ctx", "config", "context", "setup", "t", "lang", "optional", "md"]
+
+ENV_LEDGER = "LIANJIAN_DASHBOARD_LEDGER"
+ENV_BACKEND = "LIANJIAN_DASHBOARD_BACKEND"
+ENV_NAMES = "LIANJIAN_DASHBOARD_NAMES"
+ENV_SCOPE = "LIANJIAN_DASHBOARD_SCOPE"
+SCOPE_LEVELS = ("district", "street", "community")
+
+
+@dataclass(frozen=True)
+class Config:
+    ledger: Path
+    backend: str
+    with_names: bool
+    root: str | None  # the region the whole app is held to, if any
+
+    @property
+    def key(self) -> str:
+        return f"{self.backend}:{self.ledger.resolve()}"
+
+
+@dataclass
+class Ctx:
+    """What a page needs: the store and the choices made in the sidebar."""
+
+    cfg: Config
+    store: Any
+    lang: str
+    as_of: dt.date
+    scope: str | None
+    allowed: set[str] | None  # ids within the scope; None for the whole graph
+    tree: RegionTree
+
+    def t(self, key: str, **fields: object) -> str:
+        return tr(key, self.lang, **fields)
+
+
+def config() -> Config:
+    """The launcher's options (from the environment)."""
+    return Config(
+        ledger=Path(os.environ.get(ENV_LEDGER, "data/sample")),
+        backend=os.environ.get(ENV_BACKEND, "embedded"),
+        with_names=os.environ.get(ENV_NAMES) == "1",
+        root=os.environ.get(ENV_SCOPE) or None,
+    )
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def t(key: str, **fields: object) -> str:
+    return tr(key, lang(), **fields)
+
+
+def optional(module: str) -> Any | None:
+    """A query module, or None while it does not exist yet."""
+    try:
+        return import_module(module)
+    except ImportError:
+        return None
+
+
+# ---------------------------------------------------------------- cached resources
+
+
+@st.cache_resource(show_spinner=False)
+def open_store(key: str, ledger: str, backend: str):
+    from lianjian.graph.backends import open_graph
+
+    return open_graph(Path(ledger), backend)
+
+
+@st.cache_resource(show_spinner=False)
+def tree_of(key: str, _store) -> RegionTree:
+    return region_tree(_store)
+
+
+@st.cache_resource(show_spinner=False)
+def summaries_of(key: str, _store) -> dict[str, dict[str, Any]]:
+    """``id → {id, label, name, level, kind}`` of every entity."""
+    return {row["id"]: row for row in _store.node_summaries()}
+
+
+@st.cache_resource(show_spinner=False)
+def search_index(key: str, with_names: bool, _store) -> SearchIndex:
+    return SearchIndex(summaries_of(key, _store).values(), with_names)
+
+
+@st.cache_resource(show_spinner=False)
+def scope_of(key: str, region: str | None, _store) -> set[str] | None:
+    return scope_ids(_store, tree_of(key, _store), region)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def gaps_of(key: str, as_of: str, _store):
+    mod = optional("lianjian.queries.gaps")
+    return mod.find_gaps(_store, as_of=as_of) if mod else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def coverage_of(key: str, level: str, as_of: str, _store) -> list[dict[str, Any]] | None:
+    mod = optional("lianjian.queries.coverage")
+    return mod.coverage(_store, level=level, as_of=as_of) if mod else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def pairing_of(key: str, as_of: str, capacity: int, _store):
+    mod = optional("lianjian.queries.pairing")
+    return mod.propose(_store, as_of=as_of, capacity=capacity) if mod else None
+
+
+# ---------------------------------------------------------------- per run
+
+
+def setup() -> Ctx:
+    """Open the store and draw the sidebar; the pages read the result with :func:`context`."""
+    cfg = config()
+    st.sidebar.radio(
+        tr("language", "zh"),
+        ["zh", "en"],
+        format_func=lambda v: {"zh": "中文", "en": "English"}[v],
+        horizontal=True,
+        key="lang",
+    )
+    try:
+        with st.spinner(t("ledger") + " …"):
+            store = open_store(cfg.key, str(cfg.ledger), cfg.backend)
+    except Exception as e:  # a bad ledger path, no server: one line, not a traceback
+        st.error(t("load_error", e=f"{e.__class__.__name__}: {e}"))
+        st.stop()
+    tree = tree_of(cfg.key, store)
+    scope = _scope_selectors(cfg, tree)
+    as_of = st.sidebar.date_input(t("as_of"), value=dt.date.today(), key="as_of")
+    st.sidebar.caption(
+        f"{t('ledger')}: {cfg.ledger.name} · {t('backend')}: {cfg.backend}  \n"
+        + (t("names_on") if cfg.with_names else t("names_off"))
+    )
+    ctx = Ctx(
+        cfg=cfg,
+        store=store,
+        lang=lang(),
+        as_of=as_of,
+        scope=scope,
+        allowed=scope_of(cfg.key, scope, store),
+        tree=tree,
+    )
+    st.session_state["_ctx"] = ctx
+    return ctx
+
+
+def context() -> Ctx:
+    """The context :func:`setup` made for this run (running a page alone sets it up)."""
+    ctx = st.session_state.get("_ctx")
+    return ctx if ctx is not None else setup()
+
+
+def default_region(ctx: Ctx) -> str | None:
+    """Where a drawing starts when nothing is chosen: down a chain of only children to a street."""
+    region = ctx.scope
+    if region is None:
+        roots = ctx.tree.roots()
+        region = roots[0] if len(roots) == 1 else None
+    while region is not None and ctx.tree.regions[region]["level"] == "district":
+        kids = ctx.tree.children_of(region)
+        if len(kids) != 1:
+            break
+        region = kids[0]
+    return region
+
+
+def region_name(ctx: Ctx, region: str | None) -> str:
+    if region is None:
+        return ctx.t("whole")
+    return str(ctx.tree.regions.get(region, {}).get("name") or region)
+
+
+def level_name(level: str, lang_: str) -> str:
+    return SCHEMA.enum_label("region_level", level, lang_)
+
+
+def _scope_selectors(cfg: Config, tree: RegionTree) -> str | None:
+    """Cascading district → street → community selectors below the launcher's scope."""
+    current = cfg.root if cfg.root in tree.regions else None
+    if cfg.root and current is None:
+        st.sidebar.warning(f"{cfg.root}?")
+    if current is not None:  # the launcher's scope: the office's own region
+        st.sidebar.markdown(f"**{t('scope')}**: {md(tree.regions[current]['name'])}")
+    elif len(tree.roots()) == 1:
+        current = tree.roots()[0]  # one district: its streets are the first choice
+    for depth in range(len(SCOPE_LEVELS)):
+        kids = [r for r in tree.children_of(current) if tree.regions[r]["level"] in SCOPE_LEVELS]
+        if not kids:
+            break
+        level = tree.regions[kids[0]]["level"]
+        key = f"scope_{depth}"
+        if st.session_state.get(key) not in (None, *kids):
+            st.session_state[key] = None  # the parent changed: its old child no longer applies
+        pick = st.sidebar.selectbox(
+            f"{t('scope')} · {level_name(level, lang())}",
+            [None, *kids],
+            format_func=lambda r: t("whole") if r is None else tree.regions[r]["name"],
+            key=key,
+        )
+        if pick is None:
+            break
+        current = pick
+    if cfg.root is None and current in tree.roots():
+        return None  # the whole graph, unplaced entities included
+    return current
+
+
+def md(text: str) -> str:
+    """Text safe inside Markdown: every character that Markdown reads is escaped."""
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~" else c for c in str(text))

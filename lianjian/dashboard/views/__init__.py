@@ -1,0 +1,1 @@
+"""The dashboard's pages, run by Streamlit (``st.navigation`` in ``app.py``), not imported."""

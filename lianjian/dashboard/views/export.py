@@ -1,0 +1,91 @@
+"""Export (数据导出): the graph within the scope as CSV files, and as RDF where the RDF
+exporter is installed."""
+
+from __future__ import annotations
+
+import io
+
+import streamlit as st
+
+from lianjian.dashboard import state, widgets
+from lianjian.dashboard.display import type_name
+from lianjian.dashboard.tables import csv_zip, scoped_graph
+
+ctx = state.context()
+t = ctx.t
+stem = f"lianjian-{ctx.scope or 'all'}-{ctx.as_of.isoformat()}"
+
+st.title(t("export"))
+st.caption(
+    f"{t('scope')}: {state.region_name(ctx, ctx.scope)} · {t('as_of')}: {ctx.as_of.isoformat()} · "
+    + (t("names_on") if ctx.cfg.with_names else t("names_off"))
+)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def graph_in_scope(key: str, scope: str | None, with_names: bool, _store, _allowed):
+    return scoped_graph(_store, _allowed, with_names)
+
+
+data = graph_in_scope(ctx.cfg.key, ctx.scope, ctx.cfg.with_names, ctx.store, ctx.allowed)
+
+st.subheader(t("export_csv"))
+st.caption(t("export_csv_help"))
+counts = widgets.label_counts(ctx)
+st.write(
+    " · ".join(
+        f"{type_name(lb, ctx.lang)} {n}" for lb, n in sorted(counts.items()) if ":" not in lb
+    )
+)
+st.download_button(
+    t("download") + " ZIP",
+    csv_zip(data, ctx.cfg.with_names),
+    f"{stem}.zip",
+    "application/zip",
+    key="export_zip",
+    type="primary",
+)
+items = widgets.gap_items(ctx)
+if items is not None:
+    rows = [{"rule": rule, **item} for rule, found in items.items() for item in found]
+    st.download_button(
+        t("download_all"),
+        widgets.csv_bytes(
+            rows, ["rule", "id", "name", "street", "street_name", "reason_zh", "reason_en", "fix"]
+        ),
+        f"gaps-{stem}.csv",
+        "text/csv",
+        key="export_gaps",
+    )
+
+st.subheader(t("export_rdf"))
+rdf = state.optional("lianjian.export.rdf")
+if rdf is None:
+    widgets.not_available(ctx, "lianjian.export.rdf")
+    st.stop()
+c1, c2, c3 = st.columns([1, 1, 2])
+fmt = c1.selectbox(t("rdf_format"), ["ttl", "nt", "jsonld"], key="export_rdf_format")
+with_gaps = c2.toggle(t("with_gaps"), value=True, key="export_rdf_gaps")
+if c3.button(t("prepare"), key="export_rdf_prepare"):
+    gaps = None
+    if with_gaps and items is not None:  # the findings within the scope, as find_gaps gives them
+        gaps = {
+            "as_of": ctx.as_of.isoformat(),
+            "rules": {r: {"count": len(v), "items": v} for r, v in items.items()},
+        }
+    buf = io.StringIO()
+    with st.spinner("RDF …"):
+        n = rdf.export_rdf(data, buf, fmt, with_names=ctx.cfg.with_names, gaps=gaps)
+    st.session_state["export_rdf"] = (fmt, n, buf.getvalue().encode("utf-8"))
+prepared = st.session_state.get("export_rdf")
+if prepared is not None:
+    fmt_done, n, body = prepared
+    st.caption(f"{n} triples · {len(body) / 1024:.0f} KiB")
+    mime = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
+    st.download_button(
+        f"{t('download')} .{fmt_done}",
+        body,
+        f"{stem}.{fmt_done}",
+        mime[fmt_done],
+        key="export_rdf_download",
+    )

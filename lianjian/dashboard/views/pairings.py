@@ -1,0 +1,126 @@
+"""Pairings (以强带弱结对): proposed strong partners for weak organisations, with the
+reasons, what could not be matched, and the audit of existing pairings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lianjian.dashboard import state, widgets
+
+ctx = state.context()
+t = ctx.t
+
+st.title(t("pairings"))
+st.caption(
+    f"{t('scope')}: {state.region_name(ctx, ctx.scope)} · {t('as_of')}: {ctx.as_of.isoformat()}"
+)
+st.markdown(t("pair_help"))
+
+capacity = st.columns(4)[0].number_input(t("capacity"), 1, 10, 3, key="pairing_capacity")
+result = widgets.pairing(ctx, int(capacity))
+if result is None:
+    widgets.not_available(ctx, "lianjian.queries.pairing")
+    st.stop()
+
+reason = "reason_zh" if ctx.lang == "zh" else "reason_en"
+
+
+def name(node_id: str) -> str:
+    return widgets.display_name(ctx, node_id)
+
+
+def inside(*ids: str) -> bool:
+    return ctx.allowed is None or any(i in ctx.allowed for i in ids)
+
+
+proposals = [
+    {
+        "weak": p["weak"],
+        "weak_name": name(p["weak"]),
+        "strong": p["strong"],
+        "strong_name": name(p["strong"]),
+        "cost": p["cost"],
+        "reason": p[reason],
+    }
+    for p in result["proposals"]
+    if inside(p["weak"], p["strong"])
+]
+unmatched = [{"id": u, "name": name(u)} for u in result["unmatched"] if inside(u)]
+audit = [
+    {
+        "kind": a["kind"],
+        "ids": "、".join(a["ids"]),
+        "names": "、".join(name(i) for i in a["ids"]),
+        "reason": a[reason],
+    }
+    for a in result["audit"]
+    if inside(*a["ids"])
+]
+
+k1, k2, k3 = st.columns(3)
+k1.metric(t("proposals"), len(proposals), border=True)
+k2.metric(t("unmatched"), len(unmatched), border=True)
+k3.metric(t("audit"), len(audit), border=True)
+
+heads = {
+    "weak": f"{t('weak')} {t('id')}",
+    "weak_name": t("weak"),
+    "strong": f"{t('strong')} {t('id')}",
+    "strong_name": t("strong"),
+    "cost": t("cost"),
+    "reason": t("reason"),
+}
+st.subheader(t("proposals"))
+if proposals:
+    st.dataframe(
+        pd.DataFrame(proposals)[list(heads)].rename(columns=heads),
+        hide_index=True,
+        width="stretch",
+        column_config={t("cost"): st.column_config.NumberColumn(format="%.2f")},
+    )
+else:
+    st.caption(t("none_flagged"))
+st.download_button(
+    t("download_csv"),
+    widgets.csv_bytes(proposals, list(heads)),
+    f"pairings-{ctx.as_of.isoformat()}.csv",
+    "text/csv",
+    key="pairing_dl",
+)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("unmatched"))
+    if unmatched:
+        st.dataframe(
+            pd.DataFrame(unmatched).rename(columns={"id": t("id"), "name": t("name")}),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption(t("none_flagged"))
+with right:
+    st.subheader(t("audit"))
+    if audit:
+        st.dataframe(
+            pd.DataFrame(audit).rename(
+                columns={
+                    "kind": t("kind"),
+                    "ids": t("ids"),
+                    "names": t("name"),
+                    "reason": t("reason"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption(t("none_flagged"))
+    st.download_button(
+        t("download_csv"),
+        widgets.csv_bytes(audit, ["kind", "ids", "names", "reason"]),
+        f"pairing-audit-{ctx.as_of.isoformat()}.csv",
+        "text/csv",
+        key="pairing_audit_dl",
+    )

@@ -1,0 +1,205 @@
+"""Benchmark: our streaming RDF writers against rdflib's ``Graph.serialize`` on the same triples.
+
+    python -m lianjian.export.bench LEDGER [LEDGER …] [--formats nt,ttl,jsonld] [--no-rdflib]
+
+Each measurement runs in a fresh child process that reads the graph model from a
+pickle made once per ledger, so runs do not share memory. Reported per run:
+triples, seconds, triples per second, the process's peak resident memory and
+the peak above what the graph model alone holds (``VmHWM`` from ``/proc``, reset
+after loading where the kernel allows). ``full`` is the whole command as a user
+runs it: read the ledger's CSV files, then write the export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["bench", "measure"]
+
+
+def _status(field: str) -> float:
+    """A memory figure of this process from /proc/self/status, in MiB (0 where unavailable)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def measure(impl: str, fmt: str, source: str, out: str) -> dict[str, Any]:
+    """One run in this process: ``impl`` is ``ours``, ``rdflib`` or ``full``; returns the figures."""
+    from lianjian.export.rdf import RDFLIB_FORMATS, export_rdf, rdflib_graph
+
+    t0 = time.perf_counter()
+    if impl == "full":
+        data = None
+    else:
+        with open(source, "rb") as fh:
+            data = pickle.load(fh)
+    gc.collect()
+    reset = _reset_peak()
+    base_rss = _status("VmRSS")
+    t1 = time.perf_counter()
+    result: dict[str, Any] = {"impl": impl, "format": fmt}
+    if impl == "full":
+        from lianjian.loaders.ledger import load_ledger
+
+        data = load_ledger(Path(source))
+        t_load = time.perf_counter()
+        n = export_rdf(data, out, fmt)
+        result["load_s"] = round(t_load - t1, 2)
+        t1 = t_load
+    elif impl == "ours":
+        n = export_rdf(data, out, fmt)
+    else:
+        g = rdflib_graph(data)
+        t_build = time.perf_counter()
+        g.serialize(destination=out, format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+        n = len(g)
+        result["build_s"] = round(t_build - t1, 2)
+        result["serialize_s"] = round(time.perf_counter() - t_build, 2)
+    seconds = time.perf_counter() - t1
+    result.update(
+        triples=n,
+        seconds=round(seconds, 2),
+        triples_per_s=round(n / seconds) if seconds else None,
+        bytes=os.path.getsize(out),
+        peak_rss_mib=round(_status("VmHWM")),
+        model_rss_mib=round(base_rss),
+        export_peak_mib=round(_status("VmHWM") - base_rss) if reset else None,
+        setup_s=round(t1 - t0, 2),
+    )
+    return result
+
+
+def bench(
+    ledger: Path,
+    formats: tuple[str, ...] = ("nt", "ttl"),
+    impls: tuple[str, ...] = ("ours", "rdflib", "full"),
+    timeout: float | None = None,
+    repeat: int = 1,
+) -> list[dict[str, Any]]:
+    """Measure every implementation × format on ``ledger``; returns one dict per run.
+
+    ``repeat``: runs of our writers, of which the median (by time) is kept; the
+    rdflib baseline runs once (each of its runs is long enough not to need it).
+    Cost: the ledger is parsed once (plus once per ``full`` run); rdflib needs
+    roughly 1 KB of memory per triple.
+    """
+    from lianjian.loaders.ledger import load_ledger
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="lianjian-bench-") as tmp:
+        model = Path(tmp) / "model.pickle"
+        data = load_ledger(ledger)
+        stats = data.stats()
+        with model.open("wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        del data
+        for fmt in formats:
+            for impl in impls:
+                out = Path(tmp) / f"out.{impl}.{fmt}"
+                source = str(ledger) if impl == "full" else str(model)
+                cmd = [sys.executable, "-m", "lianjian.export.bench", "--child", impl, fmt, source]
+                cmd.append(str(out))
+                try:
+                    proc = subprocess.run(
+                        cmd, capture_output=True, text=True, timeout=timeout, check=False
+                    )
+                except subprocess.TimeoutExpired:
+                    results.append({"impl": impl, "format": fmt, "error": f"over {timeout} s"})
+                    continue
+                if proc.returncode:
+                    tail = (proc.stderr or "").strip().splitlines()[-1:] or [
+                        f"rc {proc.returncode}"
+                    ]
+                    results.append({"impl": impl, "format": fmt, "error": tail[0]})
+                else:
+                    results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+                out.unlink(missing_ok=True)
+                results[-1]["ledger"] = str(ledger)
+                results[-1]["nodes"] = sum(stats.nodes.values())
+                results[-1]["edges"] = sum(stats.relationships.values())
+    return results
+
+
+def _run(cmd: list[str], timeout: float | None) -> dict[str, Any]:
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"error": f"over {timeout} s"}
+    if proc.returncode:
+        tail = (proc.stderr or "").strip().splitlines()[-1:] or [f"rc {proc.returncode}"]
+        return {"error": tail[0]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _table(results: list[dict[str, Any]]) -> str:
+    rows = [
+        "| ledger | nodes | edges | format | impl | triples | s | triples/s | peak RSS MiB | export peak MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        if "error" in r:
+            rows.append(
+                f"| {r['ledger']} | | | {r['format']} | {r['impl']} | error: {r['error']} |"
+            )
+            continue
+        rows.append(
+            f"| {r['ledger']} | {r['nodes']} | {r['edges']} | {r['format']} | {r['impl']} | "
+            f"{r['triples']} | {r['seconds']} | {r['triples_per_s']} | {r['peak_rss_mib']} | "
+            f"{r['export_peak_mib']} |"
+        )
+    ours = {(r["ledger"], r["format"]): r for r in results if r.get("impl") == "ours"}
+    for r in results:
+        o = ours.get((r.get("ledger"), r.get("format")))
+        if r.get("impl") == "rdflib" and o and "error" not in r and "error" not in o:
+            ratio = o["triples_per_s"] / r["triples_per_s"]
+            rows.append(f"\n{r['ledger']} {r['format']}: ours / rdflib throughput = {ratio:.1f}×")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m lianjian.export.bench", description=__doc__)
+    p.add_argument("ledgers", nargs="*", type=Path)
+    p.add_argument("--formats", default="nt,ttl")
+    p.add_argument("--no-rdflib", action="store_true", help="skip the rdflib baseline")
+    p.add_argument("--timeout", type=float, default=None, help="seconds per run")
+    p.add_argument("--repeat", type=int, default=3, help="runs of ours (the median is kept)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument(
+        "--child", nargs=4, metavar=("IMPL", "FORMAT", "SOURCE", "OUT"), help=argparse.SUPPRESS
+    )
+    args = p.parse_args(argv)
+    if args.child:
+        print(json.dumps(measure(*args.child)))
+        return
+    impls = ("ours", "full") if args.no_rdflib else ("ours", "rdflib", "full")
+    results = []
+    for ledger in args.ledgers:
+        results += bench(ledger, tuple(args.formats.split(",")), impls, args.timeout, args.repeat)
+    print(json.dumps(results, indent=1) if args.json else _table(results))
+
+
+if __name__ == "__main__":
+    main()

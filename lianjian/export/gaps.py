@@ -1,0 +1,127 @@
+"""Gap findings in the export: one ``lj:GapFinding`` per entity a coverage rule flags.
+
+The rules themselves live in :mod:`lianjian.queries.gaps`; this module only runs
+them when they are installed (:func:`gap_findings`) and turns their result into
+triples (:func:`gap_blocks`). A fix text that names a member is redacted unless
+names were asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from lianjian.export.mapping import enc
+from lianjian.graph.model import GraphData
+from lianjian.privacy import PREFIX
+
+__all__ = ["gap_findings", "gap_blocks", "GapsUnavailable"]
+
+
+class GapsUnavailable(RuntimeError):
+    """The coverage-gap rules (``lianjian.queries.gaps``) are not installed."""
+
+
+def gap_findings(data: GraphData, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Run every coverage-gap rule on ``data`` (embedded store); returns ``GapResult.to_dict()``.
+
+    Raises :class:`GapsUnavailable` when the rules module is missing. Cost: one
+    NetworkX copy of the graph plus the rules' own cost.
+    """
+    try:
+        from lianjian.queries.gaps import find_gaps
+    except ImportError as e:
+        raise GapsUnavailable(
+            "gap findings are not available: the coverage-gap rules (lianjian.queries.gaps) "
+            "are not installed in this version"
+        ) from e
+    from lianjian.graph.embedded import EmbeddedStore
+
+    store = EmbeddedStore()
+    store.write(data)
+    return find_gaps(store, as_of or dt.date.today()).to_dict()
+
+
+def gap_blocks(tr: Any, gaps: dict[str, Any]) -> Iterator:
+    """Blocks of triples (see :class:`~lianjian.export.triples.Triples`) for the findings."""
+    from lianjian.export.concepts import scheme_blocks
+
+    T = tr.T
+    rules = gaps.get("rules", {})
+    names = None if tr.with_names else _member_names(tr)
+    longest = min(max(map(len, names), default=0), 40) if names else 0
+    vals = [(rid, _rule_name(rid, r, "zh"), _rule_name(rid, r, "en")) for rid, r in rules.items()]
+    yield from scheme_blocks(tr, "gap_rule", "覆盖空白规则", "coverage-gap rule", vals, False)
+    as_of = gaps.get("as_of")
+    for rid, r in rules.items():
+        for item in r.get("items", ()):
+            node = tr.data.nodes.get(str(item.get("id")))
+            if node is None:
+                continue
+            label, props = node
+            ekey = tr.key(str(item["id"]), label, props)
+            po = [
+                (T.type, tr.C["lj:GapFinding"]),
+                (tr.P["lj:gapRule"], tr.concept("gap_rule", rid)),
+                (tr.P["lj:concerns"], T.name(tr.prefix[label], ekey)),
+            ]
+            for lang in ("zh", "en"):
+                if item.get(f"reason_{lang}"):
+                    po.append((tr.P["rdfs:comment"], T.lang(str(item[f"reason_{lang}"]), lang)))
+            fix = item.get("fix")
+            if fix:
+                text = fix if isinstance(fix, str) else json.dumps(fix, ensure_ascii=False)
+                po.append((tr.P["lj:suggestedFix"], T.string(_redact(text, names, longest))))
+            if as_of:
+                po.append((tr.P["lj:asOf"], T.typed(str(as_of), "date")))
+            yield T.subject("gap", f"{enc(rid)}:{ekey}"), po
+
+
+def _rule_name(rid: str, rule: dict[str, Any], lang: str) -> str:
+    """The rule's title in ``lang``: from the rule catalogue, the result, or else its id."""
+    try:
+        from lianjian.queries.gaps import RULES
+
+        title = getattr(RULES.get(rid), f"title_{lang}", None)
+        if isinstance(title, str) and title:
+            return title
+    except ImportError:
+        pass
+    for k in (f"title_{lang}", f"name_{lang}", lang):
+        if isinstance(rule.get(k), str) and rule[k]:
+            return rule[k]
+    title = rule.get("title")
+    if isinstance(title, dict) and isinstance(title.get(lang), str) and title[lang]:
+        return title[lang]
+    return rid
+
+
+def _member_names(tr: Any) -> dict[str, str]:
+    """Member name → what to write instead: the pseudonym, or a mask where names repeat."""
+    out: dict[str, str] = {}
+    for node_id, (label, props) in tr.data.nodes.items():
+        name = props.get("name") if label == "Member" else None
+        if name and len(name) >= 2:
+            key = tr.key(node_id, label, props)
+            out[name] = PREFIX + "********" if name in out else PREFIX + key[:8]
+    return out
+
+
+def _redact(text: str, names: dict[str, str] | None, longest: int) -> str:
+    """``text`` with every member name in ``names`` replaced (longest match first)."""
+    if not names:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        for n in range(min(longest, len(text) - i), 1, -1):
+            hit = names.get(text[i : i + n])
+            if hit:
+                out.append(hit)
+                i += n
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)

@@ -1,0 +1,136 @@
+"""The RDF mapping (``rdf_mapping.yaml``) read once, with compact IRIs expanded.
+
+>>> MAPPING.node_classes["PartyOrg"][0]
+'http://www.w3.org/ns/org#OrganizationalUnit'
+>>> MAPPING.concept("org_kind", "branch")
+'https://w3id.org/lianjian/concept/org_kind-branch'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import quote
+
+import yaml
+
+from lianjian.graph.schema import SCHEMA, Schema
+
+__all__ = ["MAPPING", "Mapping", "load_mapping", "DATA_SEGMENTS", "enc"]
+
+# Namespaces under the export's base IRI, besides one per node label: the
+# resources minted for memberships, posts, links rows, ledger rows and files,
+# extra ledger columns and gap findings.
+DATA_SEGMENTS = ("membership", "post", "link", "ledger", "column", "gap")
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.\-~]+")
+
+
+def enc(text: str) -> str:
+    """Percent-encode everything but ``A-Z a-z 0-9 _ . - ~``: an id as one IRI path segment."""
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
+
+
+@dataclass
+class Mapping:
+    namespaces: dict[str, str]
+    node_segment: dict[str, str]
+    node_classes: dict[str, list[str]]
+    node_props: dict[str, dict[str, str]]  # label → property → predicate IRI
+    post_props: dict[str, dict[str, str]]  # label → list-of-roles property → predicate
+    rel_predicate: dict[str, dict[str, str]]  # type → target label (or "*") → predicate
+    rel_post_role: dict[str, str]  # type → role concept of the post
+    rel_membership: set[str]
+    rel_collaboration: set[str]
+    link_predicate: dict[str, str]  # link kind → predicate
+    link_roles: dict[str, tuple[str, str]]  # link kind → (source role, target role)
+    link_props: dict[str, str]
+    enums: dict[str, dict[str, Any]]
+    roles: dict[str, Any]
+    schema: Schema
+
+    def expand(self, term: str) -> str:
+        """A compact IRI ``prefix:local`` → the full IRI."""
+        prefix, _, local = term.partition(":")
+        return self.namespaces[prefix] + local
+
+    def concept(self, enum: str, value: Any) -> str:
+        """The SKOS concept IRI of one enumeration value."""
+        return f"{self.namespaces['ljc']}{enum}-{enc(str(value))}"
+
+    def scheme(self, enum: str) -> str:
+        return self.namespaces["ljc"] + enum
+
+    def predicate(self, rel: str, target_label: str) -> str | None:
+        by_target = self.rel_predicate.get(rel, {})
+        return by_target.get(target_label) or by_target.get("*")
+
+    def vocabulary_terms(self) -> set[str]:
+        """Every ``lj:`` class and property the mapping uses (to be declared in lianjian.ttl)."""
+        lj = self.namespaces["lj"]
+        terms = {c for cs in self.node_classes.values() for c in cs}
+        terms |= {p for ps in self.node_props.values() for p in ps.values()}
+        terms |= {p for ps in self.post_props.values() for p in ps.values()}
+        terms |= {p for ps in self.rel_predicate.values() for p in ps.values()}
+        terms |= set(self.link_predicate.values()) | set(self.link_props.values())
+        return {t for t in terms if t.startswith(lj)}
+
+
+def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
+    """Parse the mapping YAML (the packaged ``rdf_mapping.yaml`` by default)."""
+    if text is None:
+        text = resources.files("lianjian.export").joinpath("rdf_mapping.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    ns = dict(raw["namespaces"])
+
+    def x(term: str) -> str:
+        prefix, _, local = term.partition(":")
+        return ns[prefix] + local
+
+    node_props: dict[str, dict[str, str]] = {}
+    post_props: dict[str, dict[str, str]] = {}
+    for label, spec in raw["nodes"].items():
+        node_props[label], post_props[label] = {}, {}
+        for prop, pred in spec["properties"].items():
+            if isinstance(pred, dict):
+                post_props[label][prop] = x(pred["post"])
+            else:
+                node_props[label][prop] = x(pred)
+    rel_predicate: dict[str, dict[str, str]] = {}
+    rel_post_role: dict[str, str] = {}
+    for rel, spec in raw["relationships"].items():
+        pred = spec.get("predicate")
+        if isinstance(pred, dict):
+            rel_predicate[rel] = {t: x(p) for t, p in pred.items()}
+        elif pred:
+            rel_predicate[rel] = {"*": x(pred)}
+        if "post" in spec:
+            rel_post_role[rel] = x(spec["post"])
+    links = raw["links"]
+    return Mapping(
+        namespaces=ns,
+        node_segment={label: spec["segment"] for label, spec in raw["nodes"].items()},
+        node_classes={
+            label: [x(c) for c in spec["classes"]] for label, spec in raw["nodes"].items()
+        },
+        node_props=node_props,
+        post_props=post_props,
+        rel_predicate=rel_predicate,
+        rel_post_role=rel_post_role,
+        rel_membership={r for r, s in raw["relationships"].items() if s.get("membership")},
+        rel_collaboration={r for r, s in raw["relationships"].items() if s.get("collaboration")},
+        link_predicate={k: x(s["predicate"]) for k, s in links.items()},
+        link_roles={
+            k: (x(s["roles"][0]), x(s["roles"][1])) for k, s in links.items() if "roles" in s
+        },
+        link_props={k: x(p) for k, p in raw["link_properties"].items()},
+        enums=raw["enums"],
+        roles=raw["roles"],
+        schema=schema,
+    )
+
+
+MAPPING = load_mapping()

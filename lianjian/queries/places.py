@@ -1,0 +1,108 @@
+"""Where an entity lies: its community, street and district (所属社区、街道、区县).
+
+One definition on both backends (on Neo4j, steps 1–3 end each gap query as its
+``anchor`` column and ``cypher/region_places.cypher`` does step 4):
+
+1. start from the entity; an organisation starts from its own unit, else from the
+   entity it covers with the smallest id;
+2. a unit moves to its location (a region or a building);
+3. a building moves to its grid, else its compound;
+4. the region reached, or its ancestor (``PART_OF``) at each level, is the place.
+
+Anything that reaches no region has no place (all ``None``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from lianjian.queries.catalogue import cypher
+from lianjian.queries.nxview import View
+
+__all__ = ["Place", "NOWHERE", "places_nx", "region_places_cypher", "LEVELS"]
+
+LEVELS = ("district", "street", "community")
+
+
+class Place(NamedTuple):
+    district: str | None = None
+    district_name: str | None = None
+    street: str | None = None
+    street_name: str | None = None
+    community: str | None = None
+    community_name: str | None = None
+
+    def at(self, level: str) -> tuple[str | None, str | None]:
+        """``(id, name)`` of the region at ``level`` (district, street or community)."""
+        return getattr(self, level), getattr(self, f"{level}_name")
+
+
+NOWHERE = Place()
+
+
+def anchor_nx(v: View, n: str) -> str | None:
+    """The region an entity lies in (steps 1–3 above), or None."""
+    x: str | None = n
+    if v.label(n) == "PartyOrg":
+        x = v.target(n, "ORG_OF_UNIT") or v.target(n, "COVERS")
+    if x is not None and v.label(x) == "Unit":
+        x = v.target(x, "LOCATED_IN") or x
+    if x is not None and v.label(x) == "Building":
+        x = v.target(x, "IN_GRID") or v.target(x, "IN_COMPOUND") or x
+    return x if x is not None and v.label(x) == "Region" else None
+
+
+def region_place_nx(v: View, region: str | None, cache: dict[str, Place]) -> Place:
+    """The place of a region: itself or its ancestor at each level (within 4 steps up)."""
+    if region is None:
+        return NOWHERE
+    if region in cache:
+        return cache[region]
+    found: dict[str, tuple[str, str]] = {}
+    r: str | None = region
+    for _ in range(5):
+        if r is None:
+            break
+        level = v.prop(r, "level")
+        if level in LEVELS and level not in found:
+            found[level] = (r, v.prop(r, "name"))
+        r = v.target(r, "PART_OF")
+    place = Place(
+        *found.get("district", (None, None)),
+        *found.get("street", (None, None)),
+        *found.get("community", (None, None)),
+    )
+    cache[region] = place
+    return place
+
+
+def places_nx(v: View, ids: Iterable[str]) -> dict[str, Place]:
+    """The place of each id, from the embedded graph. Cost: a few lookups per id."""
+    cache: dict[str, Place] = {}
+    return {n: region_place_nx(v, anchor_nx(v, n), cache) for n in ids if n in v.g}
+
+
+def region_places_cypher(driver, database: str, regions: Iterable[str]) -> dict[str, Place]:
+    """The place of each region id, from Neo4j (``cypher/region_places.cypher``).
+
+    The gap queries return each entity's anchor region (steps 1–3) as a column
+    ``anchor``; this one query places the distinct anchors (at most every region).
+    """
+    ids = sorted({r for r in regions if r is not None})
+    if not ids:
+        return {}
+    records, _, _ = driver.execute_query(
+        cypher("cypher", "region_places"), {"ids": ids}, database_=database, routing_="r"
+    )
+    return {
+        r["id"]: Place(
+            r["district"],
+            r["district_name"],
+            r["street"],
+            r["street_name"],
+            r["community"],
+            r["community_name"],
+        )
+        for r in records
+    }

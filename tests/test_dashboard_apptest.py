@@ -1,0 +1,145 @@
+"""Every dashboard page renders on the sample ledger (Streamlit's AppTest, no browser)
+and shows the figures the library computes; members never appear by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lianjian.graph.embedded import EmbeddedStore
+from lianjian.queries.gaps import find_gaps
+
+APP = Path(__file__).resolve().parent.parent / "lianjian" / "dashboard" / "app.py"
+PAGES = ["explorer", "gaps", "pairings", "cypher", "export"]
+
+
+@pytest.fixture
+def env(monkeypatch, sample_ledger):
+    monkeypatch.setenv("LIANJIAN_DASHBOARD_LEDGER", str(sample_ledger))
+    monkeypatch.setenv("LIANJIAN_DASHBOARD_BACKEND", "embedded")
+    monkeypatch.delenv("LIANJIAN_DASHBOARD_NAMES", raising=False)
+    monkeypatch.delenv("LIANJIAN_DASHBOARD_SCOPE", raising=False)
+    return monkeypatch
+
+
+def start(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    if page:
+        at.switch_page(f"views/{page}.py")
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def expected(sample_ledger):
+    store = EmbeddedStore.from_ledger(sample_ledger)
+    rows = store.node_summaries()
+    gaps = find_gaps(store, as_of=dt.date.today()).to_dict()["rules"]
+    return {
+        "communities": sum(r["level"] == "community" for r in rows),
+        "grids": sum(r["level"] == "grid" for r in rows),
+        "orgs": sum(r["label"] == "PartyOrg" for r in rows),
+        "members": sum(r["label"] == "Member" for r in rows),
+        "gaps": sum(v["count"] for v in gaps.values()),
+        "weak": gaps["weak_without_partner"]["count"],
+        "rules": {rule: v["count"] for rule, v in gaps.items()},
+        "member_names": {r["name"] for r in rows if r["label"] == "Member"},
+        "street": next(r for r in rows if r["level"] == "street"),
+    }
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def all_text(at: AppTest) -> list[str]:
+    """Every piece of text on the page: markdown, captions, tables, drawings."""
+    out = [e.value for kind in ("markdown", "caption", "title", "subheader") for e in at.get(kind)]
+    for frame in at.dataframe:
+        out += [str(v) for v in frame.value.to_numpy().ravel()]
+        out += [str(c) for c in frame.value.columns]
+    out += [f.proto.srcdoc for f in at.get("iframe")]
+    return out
+
+
+def test_overview_shows_the_sample_kpis(env, expected):
+    at = start()
+    shown = metrics(at)
+    assert at.title[0].value == "覆盖总览"
+    assert shown["社区"] == str(expected["communities"])
+    assert shown["网格"] == str(expected["grids"])
+    assert shown["党组织"] == str(expected["orgs"])
+    assert shown["党员"] == str(expected["members"])
+    assert shown["覆盖空白"] == str(expected["gaps"])
+    assert shown["后进组织待结对"] == str(expected["weak"])
+    assert shown["网格建支部率"].endswith("%")
+
+
+def test_english_switch_uses_schema_and_catalogue_names(env, expected):
+    at = start()
+    at.sidebar.radio[0].set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert metrics(at)["Party member"] == str(expected["members"])  # the schema's name
+
+
+def test_scope_to_a_community_rolls_kpis_down(env, expected, sample_ledger):
+    store = EmbeddedStore.from_ledger(sample_ledger)
+    community = next(r for r in store.node_summaries(["Region"]) if r["level"] == "community")
+    env.setenv("LIANJIAN_DASHBOARD_SCOPE", community["id"])
+    at = start()
+    assert metrics(at)["社区"] == "1"
+    assert int(metrics(at)["覆盖空白"]) <= expected["gaps"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_names(env, expected, page):
+    at = start(page)
+    text = "\n".join(all_text(at))
+    assert not [n for n in expected["member_names"] if n and len(n) >= 2 and n in text]
+
+
+def test_gaps_page_has_one_table_per_rule(env, expected):
+    at = start("gaps")
+    assert len(at.expander) == len(expected["rules"])
+    tables = [f.value for f in at.dataframe]
+    summary = tables[0]
+    assert list(summary.iloc[:, 1]) == list(expected["rules"].values())
+    assert [len(t) for t in tables[1:]] == [n for n in expected["rules"].values() if n]
+
+
+def test_explorer_search_draws_the_street(env, expected):
+    at = start("explorer")
+    at.text_input(key="explorer_query").set_value("勝利").run()
+    assert not at.exception
+    hit = at.selectbox(key="explorer_hit")
+    assert hit.value.id == expected["street"]["id"]
+    page = at.get("iframe")[0].proto.srcdoc
+    assert "vis.Network" in page and expected["street"]["name"] in page
+    assert at.selectbox(key="explorer_details").value == expected["street"]["id"]
+
+
+def test_console_page_needs_neo4j(env):
+    at = start("cypher")
+    assert "Neo4j" in at.info[0].value
+
+
+@pytest.mark.neo4j
+def test_console_page_on_neo4j_refuses_writes_and_reads(env, neo4j_driver, neo4j_settings):
+    env.setenv("LIANJIAN_DASHBOARD_BACKEND", "neo4j")
+    env.setenv("NEO4J_URI", neo4j_settings["uri"])
+    env.setenv("NEO4J_USER", neo4j_settings["user"])
+    env.setenv("NEO4J_PASSWORD", neo4j_settings["password"])
+    env.setenv("NEO4J_DATABASE", neo4j_settings["database"])
+    at = start("cypher")
+    at.text_area(key="cypher_text").set_value("MATCH (n:Region) SET n.name = 'x'").run()
+    at.button(key="cypher_run").click().run()
+    assert "已拒绝" in at.error[0].value
+    at.text_area(key="cypher_text").set_value("MATCH (r:Region) RETURN r.name AS name").run()
+    at.button(key="cypher_run").click().run()
+    assert not at.error and len(at.dataframe[0].value) > 0
