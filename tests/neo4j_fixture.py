@@ -63,9 +63,9 @@ def neo4j_driver(neo4j_settings):
         notifications_min_severity="OFF",
     )
     db = neo4j_settings["database"]
-    driver.execute_query(
-        "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", database_=db
-    )
+    from lianjian.graph.neo4j_store import Neo4jStore
+
+    Neo4jStore(driver, db).clear()
     for rec in driver.execute_query("SHOW CONSTRAINTS YIELD name", database_=db).records:
         driver.execute_query(f"DROP CONSTRAINT `{rec['name']}` IF EXISTS", database_=db)
     for rec in driver.execute_query(

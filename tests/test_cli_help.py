@@ -37,3 +37,14 @@ def test_bad_ledger_path_is_one_line_not_a_traceback(tmp_path):
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "no such ledger" in result.output
+
+
+def test_rules_page_lists_every_rule_with_its_definition():
+    from lianjian.queries.catalogue import RULES
+    from lianjian.queries.params import GapParams
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text("utf-8")
+    for rule in RULES.values():
+        assert f"| `{rule.id}` | {rule.title_zh} / {rule.title_en} | {rule.definition} |" in page
+    for name, value in GapParams().to_dict().items():
+        assert f"| `{name}` | {value} |" in page

@@ -151,7 +151,10 @@ def server(ledger):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError as e:
+        _unavailable(f"playwright is not installed: {e}")
     executable = _chromium()
     pw = sync_api.sync_playwright().start()
     try:

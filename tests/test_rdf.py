@@ -28,7 +28,7 @@ RDFLIB = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 BASE = "https://data.example.org/jz/"
 LJ, LJC = MAPPING.namespaces["lj"], MAPPING.namespaces["ljc"]
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
-needs_sample = pytest.mark.skipif(not SAMPLE.is_dir(), reason="data/sample is not in this tree")
+
 
 # A small ledger with the hard cases: quotes, backslashes, <>, a non-BMP character
 # and a space in names and ids, an extra column with personal data, every link kind.
@@ -235,7 +235,6 @@ def test_export_conforms_to_the_shapes(data, tmp_path):
     assert result.conforms
 
 
-@needs_sample
 def test_sample_export_conforms(sample_data, tmp_path):
     path = tmp_path / "sample.ttl"
     n = export_rdf(sample_data, path, "ttl")
@@ -432,7 +431,6 @@ def test_sparql_answers_grid_without_branch(data):
     assert sparql_ids(data) == grid_without_branch(data) == {"G2", "G 4"}
 
 
-@needs_sample
 def test_sparql_on_the_sample_matches_the_rule(sample_data):
     expected = grid_without_branch(sample_data)
     try:
