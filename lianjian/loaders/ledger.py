@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lianjian.graph.model import Edge, GraphData
-from lianjian.graph.schema import SCHEMA, LinkKind, Property, Schema
+from lianjian.graph.model import GraphData
+from lianjian.graph.schema import SCHEMA, Property, Schema
 from lianjian.loaders.read import RawTable, header_key, read_ledger
 from lianjian.loaders.report import NOTICE, WARNING, Report
-from lianjian.loaders.values import BadValue, parse_value
+from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
+from lianjian.loaders.values import MAX_CELL, BadValue, parse_value
 from lianjian.text import fold, name_key
 
 __all__ = ["load_ledger", "TABLE_ORDER"]
@@ -32,37 +32,7 @@ __all__ = ["load_ledger", "TABLE_ORDER"]
 Progress = Callable[[str, int], None]
 TABLE_ORDER = ("regions", "buildings", "units", "orgs", "members", "links")
 PROGRESS_EVERY = 5000
-
-
-@dataclass
-class _Ref:
-    """A reference cell waiting for pass two."""
-
-    prop: Property
-    source: str  # the row's node id
-    targets: list[str]
-    file: str
-    row: int
-    column: str
-
-
-@dataclass
-class _LinkRow:
-    values: dict[str, Any]
-    extra: dict[str, str]
-    file: str
-    row: int
-    columns: dict[str, str]
-
-
-@dataclass
-class _Build:
-    schema: Schema
-    report: Report
-    data: GraphData = field(default_factory=GraphData)
-    where: dict[str, tuple[str, int]] = field(default_factory=dict)  # id → (file, row)
-    refs: list[_Ref] = field(default_factory=list)
-    links: list[_LinkRow] = field(default_factory=list)
+MAX_HEADER = 200  # longer header text is no column name
 
 
 def header_index(schema: Schema) -> dict[str, dict[str, str]]:
@@ -87,7 +57,7 @@ def load_ledger(path: Path, progress: Progress | None = None, schema: Schema = S
     headers = header_index(schema)
     known = {t: set(ix) for t, ix in headers.items()}
     raw = read_ledger(Path(path), schema.table_aliases, known, report)
-    b = _Build(schema, report)
+    b = Build(schema, report)
     b.data.report = report
     by_table = {t: [r for r in raw if r.table == t] for t in TABLE_ORDER}
     if not by_table["regions"]:
@@ -97,10 +67,7 @@ def load_ledger(path: Path, progress: Progress | None = None, schema: Schema = S
     for table in TABLE_ORDER:
         for t in by_table[table]:
             _read_table(b, t, headers[table], progress)
-    _resolve_refs(b)
-    _break_cycles(b, "Region", "PART_OF")
-    _break_cycles(b, "PartyOrg", "SUB_ORG_OF")
-    _resolve_links(b)
+    resolve(b)
     return b.data
 
 
@@ -117,6 +84,16 @@ def _columns(
         name = index.get(header_key(cell))
         if name is not None and name not in known.values():
             known[i] = name
+        elif len(cell.strip()) > MAX_HEADER:  # no column name: a paste gone wrong
+            unknown[i] = f"column_{i + 1}"
+            report.add(
+                t.file,
+                None,
+                unknown[i],
+                cell,
+                f"header cell too long ({len(cell)} characters): column kept as {unknown[i]}",
+                NOTICE,
+            )
         elif cell.strip():
             if name is not None:
                 report.add(
@@ -133,7 +110,7 @@ def _columns(
     return known, unknown
 
 
-def _read_table(b: _Build, t: RawTable, index: dict[str, str], progress: Progress | None) -> None:
+def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress | None) -> None:
     schema, report = b.schema, b.report
     props = schema.table_properties(t.table)
     label = schema.tables[t.table]
@@ -168,7 +145,7 @@ def _read_table(b: _Build, t: RawTable, index: dict[str, str], progress: Progres
         if label:
             ok = _add_node(b, label, t, row_no, values, extra, props, col_name)
         else:
-            b.links.append(_LinkRow(values, extra, t.file, row_no, col_name))
+            b.links.append(LinkRow(values, extra, t.file, row_no, col_name))
         if not ok:
             report.count_rejected(t.file)
         elif label:
@@ -178,7 +155,7 @@ def _read_table(b: _Build, t: RawTable, index: dict[str, str], progress: Progres
 
 
 def _row_values(
-    b: _Build,
+    b: Build,
     t: RawTable,
     row_no: int,
     cells: list[str],
@@ -196,7 +173,18 @@ def _row_values(
         if not text:
             continue
         if i in unknown or i not in known:
-            extra[unknown.get(i, f"column_{i + 1}")] = text[:4000]
+            column = unknown.get(i, f"column_{i + 1}")
+            if len(text) > MAX_CELL:
+                report.add(
+                    t.file,
+                    row_no,
+                    column,
+                    text,
+                    f"cell too long ({len(text)} characters, at most {MAX_CELL}): value dropped",
+                    WARNING,
+                )
+            else:
+                extra[column] = text
             continue
         name = known[i]
         p = props[name]
@@ -239,7 +227,7 @@ def _shown(text: str, prop: Property) -> str:
 
 
 def _add_node(
-    b: _Build,
+    b: Build,
     label: str,
     t: RawTable,
     row_no: int,
@@ -261,7 +249,7 @@ def _add_node(
         p = props[name]
         if p.edge is not None:
             targets = v if isinstance(v, list) else [v]
-            b.refs.append(_Ref(p, node_id, targets, t.file, row_no, col_name[name]))
+            b.refs.append(Ref(p, node_id, targets, t.file, row_no, col_name[name]))
         else:
             node[name] = v
     for k, v in extra.items():
@@ -272,150 +260,3 @@ def _add_node(
     node["ledger_row"] = row_no
     b.data.nodes[node_id] = (label, node)
     return True
-
-
-# ---------------------------------------------------------------- pass two
-
-
-def _describe(data: GraphData, node_id: str) -> str:
-    label, props = data.nodes[node_id]
-    kind = props.get("level") or props.get("kind")
-    return f"{label}({kind})" if kind else label
-
-
-def _check_target(
-    data: GraphData, target: str, labels: tuple[str, ...], levels: tuple[str, ...]
-) -> str | None:
-    """Why ``target`` cannot be the end of such an edge, or None when it can."""
-    if target not in data.nodes:
-        return f"reference to a missing ID {target}"
-    label, props = data.nodes[target]
-    if label not in labels:
-        return f"{target} is a {_describe(data, target)}, expected {' or '.join(labels)}"
-    if levels and props.get("level") not in levels:
-        return f"{target} is a {_describe(data, target)}, expected a {' or '.join(levels)}"
-    return None
-
-
-def _resolve_refs(b: _Build) -> None:
-    data, report, nesting = b.data, b.report, b.schema.region_nesting
-    for ref in b.refs:
-        spec = ref.prop.edge
-        assert spec is not None
-        seen: set[str] = set()
-        for target in ref.targets:
-            if target in seen:
-                continue
-            seen.add(target)
-            why = _check_target(data, target, spec.targets, spec.levels)
-            if why is None and spec.type == "PART_OF":
-                child = data.nodes[ref.source][1]["level"]
-                parent = data.nodes[target][1]["level"]
-                if parent not in nesting.get(child, ()):
-                    allowed = " or ".join(nesting.get(child, ())) or "no parent"
-                    why = f"wrong level nesting: a {child}'s parent must be a {allowed}, {target} is a {parent}"
-            if why:
-                report.add(
-                    ref.file, ref.row, ref.column, target, f"{why}: relationship dropped", WARNING
-                )
-                continue
-            src, dst = (target, ref.source) if spec.reverse else (ref.source, target)
-            data.edges.append(Edge(spec.type, src, dst, spec.type, {}))
-    _report_orphans(b)
-
-
-def _report_orphans(b: _Build) -> None:
-    """A region below the top level needs a parent (LEDGER.md: required but for the top)."""
-    has_parent = {e.source for e in b.data.edges if e.type == "PART_OF"}
-    declared = {r.source for r in b.refs if r.prop.edge and r.prop.edge.type == "PART_OF"}
-    for node_id, (label, props) in b.data.nodes.items():
-        if label != "Region" or not b.schema.region_nesting.get(props["level"]):
-            continue
-        if node_id not in has_parent and node_id not in declared:
-            f, r = b.where[node_id]
-            b.report.add(
-                f, r, "上级编号", None, f"a {props['level']} needs a parent region", WARNING
-            )
-
-
-def _break_cycles(b: _Build, label: str, rel: str) -> None:
-    """Report parent cycles and drop the edge of the member listed last, so the tree holds."""
-    parent = {e.source: e.target for e in b.data.edges if e.type == rel}
-    state: dict[str, int] = {}
-    drop: set[str] = set()
-    for start in parent:
-        path: list[str] = []
-        node = start
-        while node in parent and node not in state:
-            state[node] = 1
-            path.append(node)
-            node = parent[node]
-        if node in state and state[node] == 1 and node in path:
-            cycle = path[path.index(node) :]
-            last = max(cycle, key=lambda n: b.where[n])
-            text = " → ".join([*cycle, cycle[0]])
-            for n in cycle:
-                f, r = b.where[n]
-                b.report.add(
-                    f,
-                    r,
-                    "上级" if label == "Region" else "上级党组织",
-                    parent[n],
-                    f"parent cycle {text}" + (": this link dropped" if n == last else ""),
-                    WARNING,
-                )
-            drop.add(last)
-        for n in path:
-            state[n] = 2
-    if drop:
-        b.data.edges = [e for e in b.data.edges if not (e.type == rel and e.source in drop)]
-
-
-def _link_problem(data: GraphData, kind: LinkKind, v: dict[str, Any]) -> tuple[str, str] | None:
-    """(end, reason) when a link row cannot load: a missing or wrong-kind end, or None."""
-    why = _check_target(data, v["source"], kind.sources, ())
-    if why:
-        return "source", why
-    why = _check_target(data, v["target"], kind.targets, kind.target_levels)
-    if why:
-        return "target", why
-    for end, allowed in (("source", kind.source_kinds), ("target", kind.target_kinds)):
-        node_id = v[end]
-        if allowed and data.nodes[node_id][1].get("kind") not in allowed:
-            need = "/".join(allowed)
-            return (
-                end,
-                f"{node_id} is a {_describe(data, node_id)}, a {kind.name} link needs {need}",
-            )
-    return None
-
-
-def _resolve_links(b: _Build) -> None:
-    data, report, kinds = b.data, b.report, b.schema.link_kinds
-    seen: dict[tuple[str, str, str, str], int] = {}
-    for link in b.links:
-        v = link.values
-        kind = kinds[v["kind"]]
-        problem = _link_problem(data, kind, v)
-        key4 = (kind.name, v["source"], v["target"], v.get("since", ""))
-        if problem is None and key4 in seen:
-            problem = (
-                "source",
-                f"duplicate link: same kind, ends and start date as row {seen[key4]}",
-            )
-        if problem:
-            end, why = problem
-            report.add(
-                link.file, link.row, link.columns.get(end, end), v[end], f"{why}: link rejected"
-            )
-            report.count_rejected(link.file)
-            continue
-        seen[key4] = link.row
-        props = {k: val for k, val in v.items() if k not in ("source", "target")}
-        for k, val in link.extra.items():
-            props.setdefault(k, val)
-        props["ledger_file"] = link.file
-        props["ledger_row"] = link.row
-        key = f"{kind.name}|{v.get('since', '')}"
-        data.edges.append(Edge(kind.edge, v["source"], v["target"], key, props))
-        report.count_loaded(link.file)

@@ -9,18 +9,25 @@ reader could not decode carries the reason instead of being dropped.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from lianjian.loaders.report import ERROR, NOTICE, Report
 from lianjian.text import fold
 
-__all__ = ["RawTable", "LedgerError", "read_ledger", "detect_encoding", "ledger_files"]
+__all__ = [
+    "RawTable",
+    "LedgerError",
+    "read_ledger",
+    "detect_encoding",
+    "ledger_files",
+    "match_table",
+    "with_header",
+    "header_key",
+]
 
 csv.field_size_limit(1 << 30)
 
@@ -68,7 +75,14 @@ def read_ledger(
         label = f.name if path.is_dir() else f.name
         suffix = f.suffix.lower()
         if suffix == ".xlsx":
-            tables.extend(_read_workbook(f, label, table_aliases, known_headers, report))
+            from lianjian.loaders.xlsx import read_workbook
+
+            try:
+                tables.extend(read_workbook(f, label, table_aliases, known_headers, report))
+            except LedgerError as e:
+                if path.is_file():  # the ledger is this workbook: nothing can be read
+                    raise
+                report.add(label, None, None, None, f"{e}: file ignored")
         elif suffix in (".csv", ".txt"):
             table = match_table(f.stem, table_aliases)
             if table is None:
@@ -197,74 +211,23 @@ def _read_csv(f: Path, label: str, table: str, known: set[str], report: Report) 
             yield start, cells, problem
             start = end + 1
 
-    return _with_header(RawTable(table, label), records(), known, report)
-
-
-# ---------------------------------------------------------------- XLSX
-
-
-def _read_workbook(
-    f: Path,
-    label: str,
-    table_aliases: dict[str, str],
-    known_headers: dict[str, set[str]],
-    report: Report,
-) -> list[RawTable]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(f, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
-        raise LedgerError(f"{label}: not a readable XLSX workbook ({e.__class__.__name__})") from e
-    out = []
-    for ws in wb.worksheets:
-        table = match_table(ws.title, table_aliases)
-        where = f"{label}[{ws.title}]"
-        if table is None:
-            report.add(where, None, None, None, "not a ledger sheet name: sheet ignored", NOTICE)
-            continue
-        rows = ((i, [_cell_text(c) for c in r], None) for i, r in enumerate(ws.iter_rows(), 1))
-        t = _with_header(RawTable(table, where), rows, known_headers[table], report)
-        if t is not None:
-            out.append(t)
-    return out
-
-
-_ZEROS = re.compile(r"^0+$")
-
-
-def _cell_text(cell: Any) -> str:
-    v = getattr(cell, "value", None)
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    if isinstance(v, int):
-        fmt = getattr(cell, "number_format", "") or ""
-        if _ZEROS.match(fmt):  # a "000" format shows 7 as 007: keep what the user sees
-            return str(v).zfill(len(fmt))
-        return str(v)
-    return str(v)
+    return with_header(RawTable(table, label), records(), known, report)
 
 
 # ---------------------------------------------------------------- header
 
 
-def _with_header(
+def with_header(
     t: RawTable,
     records: Iterator[Row],
     known: set[str],
     report: Report,
 ) -> RawTable | None:
-    """Find the header among the first rows; rows above it are reported as skipped."""
+    """Find the header among the first rows; rows above it are reported as skipped.
+
+    A header split over two rows by merged cells (``编号`` merged down over two
+    rows beside ``组织关系`` merged across ``所在党组织 | 工作单位``) is read as one.
+    """
     head: list[Row] = []
     best, best_score = None, 0
     for rec in records:
@@ -274,8 +237,7 @@ def _with_header(
             best, best_score = len(head) - 1, score
         if len(head) >= HEADER_SCAN_ROWS:
             break
-    data_rows = [r for r in head if any(c.strip() for c in r[1])]
-    if not data_rows:
+    if not [r for r in head if _filled(r)]:
         report.add(t.file, None, None, None, "empty table: no header and no rows", NOTICE)
         return None
     if best is None:
@@ -284,7 +246,8 @@ def _with_header(
         report.count_in(t.file, n)
         report.count_rejected(t.file, n)
         return None
-    for row_no, cells, _ in head[:best]:
+    t.header, first, last = _joined_header(head, best, known)
+    for row_no, cells, _ in head[:first]:
         if any(c.strip() for c in cells):
             report.add(
                 t.file,
@@ -294,22 +257,52 @@ def _with_header(
                 "above the header: skipped",
                 NOTICE,
             )
-    t.header = head[best][1]
-    t.rows = _chain(head[best + 1 :], records)
+    t.rows = _chain(head[last + 1 :], records)
     return t
+
+
+def _joined_header(head: list[Row], best: int, known: set[str]) -> tuple[list[str], int, int]:
+    """The header row joined with a neighbour that fills its blank or unknown columns with
+    known headers (the second row of a merged header); and the first and last row used.
+
+    The row below joins only if every cell it has is a header: a data row never does.
+    """
+    header = list(head[best][1])
+    first = last = best
+    for j in (best - 1, best + 1):
+        if not 0 <= j < len(head):
+            continue
+        cells = head[j][1]
+        fills = [
+            i
+            for i, c in enumerate(cells)
+            if header_key(c) in known and (i >= len(header) or header_key(header[i]) not in known)
+        ]
+        if not fills or (j > best and any(c.strip() and header_key(c) not in known for c in cells)):
+            continue
+        header += [""] * (len(cells) - len(header))
+        for i in fills:
+            header[i] = cells[i]
+        first, last = min(first, j), max(last, j)
+    return header, first, last
+
+
+def _filled(rec: Row) -> bool:
+    """A row that holds something (a cell, or a problem that must be reported)."""
+    return bool(rec[2]) or any(c.strip() for c in rec[1])
 
 
 def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
     for rec in first:
-        if any(c.strip() for c in rec[1]):
+        if _filled(rec):
             yield rec
     for rec in rest:
-        if any(c.strip() for c in rec[1]):
+        if _filled(rec):
             yield rec
 
 
 def _count_rest(head: list[Row], rest: Iterator[Row]) -> int:
-    return sum(1 for r in [*head, *rest] if any(c.strip() for c in r[1]))
+    return sum(1 for r in [*head, *rest] if _filled(r))
 
 
 _BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]|[*＊]")

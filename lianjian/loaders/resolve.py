@@ -1,0 +1,205 @@
+"""Pass two of reading a ledger: references resolved once every id is known.
+
+Missing targets, targets of the wrong kind, region level nesting, parent cycles
+and the links table. A reference that cannot stand is dropped with a warning (the
+row it came from stays loaded); a link row that cannot stand is rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lianjian.graph.model import Edge, GraphData
+from lianjian.graph.schema import LinkKind, Property, Schema
+from lianjian.loaders.report import WARNING, Report
+
+__all__ = ["Build", "Ref", "LinkRow", "resolve"]
+
+
+@dataclass
+class Ref:
+    """A reference cell waiting for pass two."""
+
+    prop: Property
+    source: str  # the row's node id
+    targets: list[str]
+    file: str
+    row: int
+    column: str
+
+
+@dataclass
+class LinkRow:
+    values: dict[str, Any]
+    extra: dict[str, str]
+    file: str
+    row: int
+    columns: dict[str, str]
+
+
+@dataclass
+class Build:
+    schema: Schema
+    report: Report
+    data: GraphData = field(default_factory=GraphData)
+    where: dict[str, tuple[str, int]] = field(default_factory=dict)  # id → (file, row)
+    refs: list[Ref] = field(default_factory=list)
+    links: list[LinkRow] = field(default_factory=list)
+
+
+def resolve(b: Build) -> None:
+    """Turn the references and link rows of pass one into edges, reporting what cannot be."""
+    _resolve_refs(b)
+    _break_cycles(b, "Region", "PART_OF")
+    _break_cycles(b, "PartyOrg", "SUB_ORG_OF")
+    _resolve_links(b)
+
+
+def _describe(data: GraphData, node_id: str) -> str:
+    label, props = data.nodes[node_id]
+    kind = props.get("level") or props.get("kind")
+    return f"{label}({kind})" if kind else label
+
+
+def _check_target(
+    data: GraphData, target: str, labels: tuple[str, ...], levels: tuple[str, ...]
+) -> str | None:
+    """Why ``target`` cannot be the end of such an edge, or None when it can."""
+    if target not in data.nodes:
+        return f"reference to a missing ID {target}"
+    label, props = data.nodes[target]
+    if label not in labels:
+        return f"{target} is a {_describe(data, target)}, expected {' or '.join(labels)}"
+    if levels and props.get("level") not in levels:
+        return f"{target} is a {_describe(data, target)}, expected a {' or '.join(levels)}"
+    return None
+
+
+def _resolve_refs(b: Build) -> None:
+    data, report, nesting = b.data, b.report, b.schema.region_nesting
+    for ref in b.refs:
+        spec = ref.prop.edge
+        assert spec is not None
+        seen: set[str] = set()
+        for target in ref.targets:
+            if target in seen:
+                continue
+            seen.add(target)
+            why = _check_target(data, target, spec.targets, spec.levels)
+            if why is None and spec.type == "PART_OF":
+                child = data.nodes[ref.source][1]["level"]
+                parent = data.nodes[target][1]["level"]
+                if parent not in nesting.get(child, ()):
+                    allowed = " or ".join(nesting.get(child, ()))
+                    need = (
+                        f"a {child}'s parent must be a {allowed}"
+                        if allowed
+                        else f"a {child} has no parent region"
+                    )
+                    why = f"wrong level nesting: {need}, {target} is a {parent}"
+            if why:
+                report.add(
+                    ref.file, ref.row, ref.column, target, f"{why}: relationship dropped", WARNING
+                )
+                continue
+            src, dst = (target, ref.source) if spec.reverse else (ref.source, target)
+            data.edges.append(Edge(spec.type, src, dst, spec.type, {}))
+    _report_orphans(b)
+
+
+def _report_orphans(b: Build) -> None:
+    """A region below the top level needs a parent (LEDGER.md: required but for the top)."""
+    has_parent = {e.source for e in b.data.edges if e.type == "PART_OF"}
+    declared = {r.source for r in b.refs if r.prop.edge and r.prop.edge.type == "PART_OF"}
+    for node_id, (label, props) in b.data.nodes.items():
+        if label != "Region" or not b.schema.region_nesting.get(props["level"]):
+            continue
+        if node_id not in has_parent and node_id not in declared:
+            f, r = b.where[node_id]
+            b.report.add(
+                f, r, "上级编号", None, f"a {props['level']} needs a parent region", WARNING
+            )
+
+
+def _break_cycles(b: Build, label: str, rel: str) -> None:
+    """Report parent cycles and drop the edge of the member listed last, so the tree holds."""
+    parent = {e.source: e.target for e in b.data.edges if e.type == rel}
+    state: dict[str, int] = {}
+    drop: set[str] = set()
+    for start in parent:
+        path: list[str] = []
+        node = start
+        while node in parent and node not in state:
+            state[node] = 1
+            path.append(node)
+            node = parent[node]
+        if node in state and state[node] == 1 and node in path:
+            cycle = path[path.index(node) :]
+            last = max(cycle, key=lambda n: b.where[n])
+            text = " → ".join([*cycle, cycle[0]])
+            for n in cycle:
+                f, r = b.where[n]
+                b.report.add(
+                    f,
+                    r,
+                    "上级" if label == "Region" else "上级党组织",
+                    parent[n],
+                    f"parent cycle {text}" + (": this link dropped" if n == last else ""),
+                    WARNING,
+                )
+            drop.add(last)
+        for n in path:
+            state[n] = 2
+    if drop:
+        b.data.edges = [e for e in b.data.edges if not (e.type == rel and e.source in drop)]
+
+
+def _link_problem(data: GraphData, kind: LinkKind, v: dict[str, Any]) -> tuple[str, str] | None:
+    """(end, reason) when a link row cannot load: a missing or wrong-kind end, or None."""
+    why = _check_target(data, v["source"], kind.sources, ())
+    if why:
+        return "source", why
+    why = _check_target(data, v["target"], kind.targets, kind.target_levels)
+    if why:
+        return "target", why
+    for end, allowed in (("source", kind.source_kinds), ("target", kind.target_kinds)):
+        node_id = v[end]
+        if allowed and data.nodes[node_id][1].get("kind") not in allowed:
+            need = "/".join(allowed)
+            return (
+                end,
+                f"{node_id} is a {_describe(data, node_id)}, a {kind.name} link needs {need}",
+            )
+    return None
+
+
+def _resolve_links(b: Build) -> None:
+    data, report, kinds = b.data, b.report, b.schema.link_kinds
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for link in b.links:
+        v = link.values
+        kind = kinds[v["kind"]]
+        problem = _link_problem(data, kind, v)
+        key4 = (kind.name, v["source"], v["target"], v.get("since", ""))
+        if problem is None and key4 in seen:
+            problem = (
+                "source",
+                f"duplicate link: same kind, ends and start date as row {seen[key4]}",
+            )
+        if problem:
+            end, why = problem
+            report.add(
+                link.file, link.row, link.columns.get(end, end), v[end], f"{why}: link rejected"
+            )
+            report.count_rejected(link.file)
+            continue
+        seen[key4] = link.row
+        props = {k: val for k, val in v.items() if k not in ("source", "target")}
+        for k, val in link.extra.items():
+            props.setdefault(k, val)
+        props["ledger_file"] = link.file
+        props["ledger_row"] = link.row
+        key = f"{kind.name}|{v.get('since', '')}"
+        data.edges.append(Edge(kind.edge, v["source"], v["target"], key, props))
+        report.count_loaded(link.file)

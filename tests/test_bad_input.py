@@ -1,0 +1,198 @@
+"""The bad-input corpus (``tests/fixtures/bad/``): every broken ledger gives its expected
+report and a clean exit code, never a traceback, and rows in = loaded + rejected.
+
+Each folder holds a small ledger and ``expected.json`` (what it is about, the exit
+code of ``lianjian validate``, the row counts, every problem, the nodes and edges
+that load). ``make.py`` there re-creates the inputs; the 10 MB cell is built here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lianjian.cli import app
+from lianjian.loaders.ledger import load_ledger
+
+BAD = Path(__file__).parent / "fixtures" / "bad"
+CASES = sorted(p.name for p in BAD.iterdir() if (p / "expected.json").is_file())
+BIG = 10 * 1024 * 1024
+
+
+def expected_of(case: str) -> dict:
+    return json.loads((BAD / case / "expected.json").read_text("utf-8"))
+
+
+def ledger_of(case: str) -> Path:
+    return (BAD / case / expected_of(case)["ledger"]).resolve()
+
+
+def report_doc(data) -> dict:
+    r = data.report
+    return {
+        "rows": dict(zip(("in", "loaded", "rejected"), r.totals, strict=True)),
+        "problems": [
+            [p.file, p.row, p.column, p.value, p.reason, p.severity] for p in r.sorted_problems()
+        ],
+        "nodes": {
+            node_id: {
+                k: v for k, v in props.items() if k not in ("ledger_file", "ledger_row", "name_key")
+            }
+            for node_id, (_, props) in data.nodes.items()
+        },
+        "edges": sorted([e.type, e.source, e.target] for e in data.edges),
+    }
+
+
+def run_cli(*args: str):
+    """The command in-process; an exception escaping it would be a traceback for the user."""
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_the_corpus_covers_every_kind_of_bad_input():
+    assert set(CASES) >= {
+        "gb18030",
+        "utf8_sig",
+        "traditional",
+        "fullwidth_headers",
+        "excel_serials",
+        "leading_zeros",
+        "duplicate_ids",
+        "missing_columns",
+        "dangling_refs",
+        "parent_cycles",
+        "level_nesting",
+        "empty_files",
+        "binary_garbage",
+        "workbook",
+        "broken_workbook",
+    }
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_gives_its_expected_report(case):
+    expected = expected_of(case)
+    data = load_ledger(ledger_of(case))
+    assert data.report.balanced
+    assert {k: expected[k] for k in ("rows", "problems", "nodes", "edges")} == report_doc(data)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_cli_validate_reports_it_with_a_clean_exit_code(case):
+    expected = expected_of(case)
+    result = run_cli("validate", str(ledger_of(case)), "--format", "json")
+    assert result.exit_code == expected["exit_code"]
+    doc = json.loads(result.stdout)
+    assert (doc["rows_in"], doc["loaded"], doc["rejected"]) == tuple(expected["rows"].values())
+    assert doc["rows_in"] == doc["loaded"] + doc["rejected"]
+    assert len(doc["problems"]) == len(expected["problems"])
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_cli_load_and_table_report_never_crash(case):
+    ledger = str(ledger_of(case))
+    loaded = run_cli("load", ledger, "--no-cache")
+    assert loaded.exit_code == 0
+    rows = expected_of(case)["rows"]
+    assert f"rows in {rows['in']} = loaded {rows['loaded']} + rejected {rows['rejected']}" in (
+        loaded.output
+    )
+    table = run_cli("validate", ledger)
+    assert table.exit_code == expected_of(case)["exit_code"]
+
+
+def test_a_workbook_that_is_not_one_is_one_line_and_exit_2(tmp_path):
+    fake = tmp_path / "ledger.xlsx"
+    fake.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    result = run_cli("validate", str(fake))
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "error: ledger.xlsx: not a readable XLSX workbook (BadZipFile)"
+    )
+
+
+@pytest.fixture(scope="module")
+def huge_cells(tmp_path_factory) -> Path:
+    """10 MB cells: in a required name, an optional number, an extra column, a header."""
+    folder = tmp_path_factory.mktemp("huge")
+    (folder / "regions.csv").write_text(
+        "id,name,level,parent,备注\n"
+        "R1,沙市区,district,,\n"
+        f"R2,{'胜' * BIG},street,R1,\n"
+        f"R3,东方社区,community,R1,{'x' * BIG}\n",
+        "utf-8",
+    )
+    (folder / "buildings.csv").write_text(
+        f"id,name,kind,grid,households,{'长' * BIG}\nB1,1号楼,住宅,R9,{'4' * BIG},甲\n", "utf-8"
+    )
+    return folder
+
+
+def test_a_10_mb_cell_is_reported_not_loaded(huge_cells):
+    data = load_ledger(huge_cells)
+    assert data.report.totals == (4, 3, 1)
+    shown = [(p.file, p.row, p.column, p.reason, p.severity) for p in data.report.sorted_problems()]
+    n = BIG
+    assert shown == [
+        (
+            "buildings.csv",
+            None,
+            "column_6",
+            f"header cell too long ({n} characters): column kept as column_6",
+            "notice",
+        ),
+        (
+            "buildings.csv",
+            2,
+            "households",
+            f"cell too long ({n} characters, at most 4000): value dropped",
+            "warning",
+        ),
+        (
+            "buildings.csv",
+            2,
+            "grid",
+            "reference to a missing ID R9: relationship dropped",
+            "warning",
+        ),
+        (
+            "regions.csv",
+            3,
+            "name",
+            f"cell too long ({n} characters, at most 4000): row rejected",
+            "error",
+        ),
+        (
+            "regions.csv",
+            4,
+            "备注",
+            f"cell too long ({n} characters, at most 4000): value dropped",
+            "warning",
+        ),
+        (
+            "regions.csv",
+            4,
+            "parent",
+            "wrong level nesting: a community's parent must be a street, R1 is a district: "
+            "relationship dropped",
+            "warning",
+        ),
+    ]
+    # what a report echoes stays short, whatever the cell held
+    assert max(len(p.value or "") for p in data.report.problems) < 300
+    assert data.nodes["B1"][1]["column_6"] == "甲" and "households" not in data.nodes["B1"][1]
+    assert "备注" not in data.nodes["R3"][1]
+
+
+def test_a_10_mb_cell_through_the_cli(huge_cells):
+    result = run_cli("validate", str(huge_cells), "--format", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert (doc["rows_in"], doc["loaded"], doc["rejected"]) == (4, 3, 1)
+    assert len(result.stdout) < 20000
