@@ -199,13 +199,20 @@ def _read_csv(f: Path, label: str, table: str, known: set[str], report: Report) 
         )
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=delimiter)
+    # newline="": a bare carriage return ends a line, as it does for Excel
+    reader = csv.reader(io.StringIO(text.replace("\x00", ""), newline=""), delimiter=delimiter)
 
     def records() -> Iterator[tuple[int, list[str], str | None]]:
         start = 1
-        for cells in reader:
-            end = reader.line_num
+        while True:
             problem = None
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:  # the reader goes on at the next line
+                cells, problem = [], f"not a readable CSV line: {e}"
+            end = reader.line_num
             if bad_lines and any(n in bad_lines for n in range(start, end + 1)):
                 problem = f"undecodable bytes (file read as {enc})"
             yield start, cells, problem
