@@ -24,26 +24,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from lianjian.bench.measure import proc_status_mib as _status
+from lianjian.bench.measure import reset_peak as _reset_peak
+
 __all__ = ["bench", "measure"]
-
-
-def _status(field: str) -> float:
-    """A memory figure of this process from /proc/self/status, in MiB (0 where unavailable)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def _reset_peak() -> bool:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
 
 
 def measure(impl: str, fmt: str, source: str, out: str) -> dict[str, Any]:

@@ -96,7 +96,7 @@ def fetch(home: Path | None = None) -> Path:
     return home
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -117,14 +117,14 @@ def _password(home: Path, given: str | None) -> str:
     return pw
 
 
-def _java_env(home: Path) -> dict[str, str]:
+def java_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["NEO4J_HOME"] = str(home)
     env["NEO4J_CONF"] = str(home / "conf")
     return env
 
 
-def _write_conf(home: Path, bolt_port: int) -> None:
+def write_conf(home: Path, bolt_port: int) -> None:
     conf = home / "conf"
     conf.mkdir(parents=True, exist_ok=True)
     for d in ("data", "logs", "run", "import", "plugins"):
@@ -204,10 +204,10 @@ def start(
     if running and _bolt_answers(running.uri, running.user, running.password):
         return running
     fetch(home)
-    port = bolt_port or _free_port()
+    port = bolt_port or free_port()
     pw = _password(home, password)
-    _write_conf(home, port)
-    env = _java_env(home)
+    write_conf(home, port)
+    env = java_env(home)
     cp = str(home / "lib" / "*")
     if not (home / "data" / "dbms" / "auth.ini").exists():
         done = subprocess.run(

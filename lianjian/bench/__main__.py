@@ -1,0 +1,3 @@
+from lianjian.bench.harness import main
+
+raise SystemExit(main())

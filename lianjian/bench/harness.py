@@ -1,0 +1,286 @@
+"""The benchmark harness: generate jingzhou ledgers at several scales and time every
+stage on each backend, with the baselines measured in the same run.
+
+    lianjian bench --scales 0.1,1,10 --repeat 3 [--out artefacts/bench] [--readme]
+    python -m lianjian.bench --scales 0.1,1 --no-neo4j
+
+Per scale: ledger parse and validation; embedded build from CSV and from the cache;
+all gap rules, coverage rates, pairing, the Explorer's subgraph (depth 2 around the
+busiest community) and RDF export (N-Triples, Turtle) on the embedded store; the Neo4j
+load and the same queries on Neo4j (the first, cold run apart). Each run is a forked
+child (:mod:`lianjian.bench.measure`): the median and spread of seconds and the peak
+memory above the parent's. Baselines: one auto-commit ``MERGE`` per row; Neo4j's own
+``neo4j-admin database import full``; rdflib's ``serialize``; greedy pairing.
+
+Neo4j is the project's own server started in a temporary folder for the run (so no
+database of yours is emptied), or with ``--external`` the one ``NEO4J_URI`` names,
+which is emptied. Writes ``bench-<time>.json`` and ``.md`` under ``--out``;
+``--readme`` puts the table into README.md between the bench markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lianjian.bench import baselines, stages
+from lianjian.bench.measure import repeat
+from lianjian.bench.report import markdown, update_readme
+
+__all__ = ["run_bench", "machine", "main"]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def machine() -> dict[str, Any]:
+    """Cores, memory, CPU and Python of the machine the run is on."""
+    mem = 0.0
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = int(line.split()[1]) / 1024**2
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "system": platform.system(),
+    }
+
+
+class _Server:
+    """The Neo4j the run uses: a private one in a temporary home, or ``NEO4J_URI``."""
+
+    def __init__(self, external: bool, say: Callable[[str], None]) -> None:
+        from lianjian.graph import neo4j_server as srv
+        from lianjian.graph.neo4j_store import Neo4jSettings
+
+        self.home: Path | None = None
+        self.jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))
+        if external:
+            self.settings = Neo4jSettings.from_env()
+            self.pid = None
+            return
+        srv.fetch(self.jars)
+        self.home = Path(tempfile.mkdtemp(prefix="lianjian-bench-neo4j-"))
+        (self.home / "lib").symlink_to(self.jars / "lib")
+        say("starting a private Neo4j for the run …")
+        info = srv.start(self.home)
+        self.pid = info.pid
+        self.settings = Neo4jSettings(info.uri, info.user, info.password, "neo4j")
+
+    def rss_mib(self) -> float | None:
+        from lianjian.bench.measure import proc_status_mib
+
+        return round(proc_status_mib("VmRSS", self.pid), 1) if self.pid else None
+
+    def close(self) -> None:
+        if self.home:
+            from lianjian.graph import neo4j_server as srv
+
+            srv.stop(self.home)
+            shutil.rmtree(self.home, ignore_errors=True)
+
+
+def run_bench(
+    scales: list[float],
+    *,
+    repeats: int = 3,
+    profile: str = "jingzhou",
+    seed: int = 0,
+    neo4j: bool = True,
+    external: bool = False,
+    rdflib_max_scale: float = 1.0,
+    naive_rows: int = 2000,
+    admin: bool = True,
+    say: Callable[[str], None] = lambda s: None,
+) -> dict[str, Any]:
+    """Run every stage at every scale; returns the whole result (what the JSON file holds)."""
+    from lianjian.graph.embedded import EmbeddedStore
+    from lianjian.loaders.generate import generate
+    from lianjian.loaders.ledger import load_ledger
+
+    result: dict[str, Any] = {
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "profile": profile,
+        "seed": seed,
+        "repeat": repeats,
+        "scales": {},
+    }
+    server = _Server(external, say) if neo4j else None
+    naive_scale = min(scales, key=lambda s: abs(s - 1))
+    try:
+        for scale in scales:
+            with tempfile.TemporaryDirectory(prefix="lianjian-bench-") as tmp:
+                ledger, cache = Path(tmp) / "ledger", Path(tmp) / "cache"
+                say(f"[{scale:g}] generating {profile} …")
+                t0 = time.perf_counter()
+                counts = generate(ledger, profile=profile, scale=scale, seed=seed)
+                out: dict[str, Any] = {"generate_s": round(time.perf_counter() - t0, 2)}
+                out["rows"] = counts
+                result["scales"][f"{scale:g}"] = out
+                _one_scale(
+                    out,
+                    ledger,
+                    cache,
+                    scale,
+                    repeats,
+                    server,
+                    say,
+                    EmbeddedStore,
+                    load_ledger,
+                    rdflib_max_scale,
+                    naive_rows if scale == naive_scale else 0,
+                    admin,
+                )
+    finally:
+        if server:
+            server.close()
+    result["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return result
+
+
+def _one_scale(
+    out,
+    ledger,
+    cache,
+    scale,
+    n,
+    server,
+    say,
+    EmbeddedStore,
+    load_ledger,
+    rdflib_max_scale,
+    naive_rows,
+    admin,
+) -> None:
+    st: dict[str, dict[str, Any]] = {}
+    out["stages"] = st
+
+    def timed(stage: str, backend: str, fn, runs: int = n) -> dict[str, Any]:
+        say(f"[{scale:g}] {stage} ({backend}) × {runs} …")
+        st.setdefault(stage, {})[backend] = r = repeat(fn, runs, timeout=3600)
+        if "error" in r:
+            say(f"[{scale:g}] {stage} ({backend}) failed: {r['error']}")
+        return r
+
+    timed("parse", "embedded", stages.parse(ledger))
+    timed("build_csv", "embedded", stages.embedded_build(ledger, cache, from_cache=False))
+    os.environ["LIANJIAN_CACHE_DIR"] = str(cache / "warm")
+    store = EmbeddedStore.from_ledger(ledger)  # also warms the cache for the next stage
+    timed("build_cache", "embedded", stages.embedded_build(ledger, cache / "warm", from_cache=True))
+    data = load_ledger(ledger)
+    size = data.stats()
+    out["size"] = {
+        "nodes": sum(size.nodes.values()),
+        "relationships": sum(size.relationships.values()),
+        "members": size.nodes.get("Member", 0),
+    }
+    ctx = stages.Ctx(ledger, data, store, stages.busiest_community(store))
+    for name, fn in stages.embedded_stages(ctx).items():
+        timed(name, "embedded", fn)
+    if scale <= rdflib_max_scale:
+        for fmt in ("nt", "ttl"):
+            timed(f"rdf_{fmt}", "rdflib", stages.rdf_export(data, fmt, rdflib=True), 1)
+    for name, fn in stages.pairing_plans(store).items():
+        timed("pairing_plan", name, fn)
+    if server is None:
+        return
+    ctx.settings = server.settings
+    timed("neo4j_load", "neo4j", stages.neo4j_load(ctx))
+    out["neo4j_rss_mib"] = server.rss_mib()
+    for name, fn in stages.neo4j_stages(ctx).items():
+        timed(name, "neo4j_cold", fn, 1)
+        timed(name, "neo4j", fn)
+    if naive_rows:
+        say(f"[{scale:g}] naive per-row loader on {naive_rows} nodes …")
+        from lianjian.graph.neo4j_store import Neo4jStore, driver_from_env
+
+        s = Neo4jStore(driver_from_env(server.settings), server.settings.database)
+        try:
+            out["naive_load"] = baselines.naive_load(s, data, naive_rows)
+        finally:
+            s.close()
+    if admin:
+        say(f"[{scale:g}] neo4j-admin database import full …")
+        out["admin_import"] = baselines.admin_import(data, server.jars)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="lianjian bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument(
+        "--scales", default="0.1,1,10", help="comma-separated scales (default 0.1,1,10)"
+    )
+    ap.add_argument("--repeat", type=int, default=3, help="runs per stage (median, spread)")
+    ap.add_argument("--profile", default="jingzhou", choices=["jingzhou", "nanqiao", "shuangtaizi"])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=ROOT / "artefacts" / "bench")
+    ap.add_argument("--no-neo4j", action="store_true", help="embedded stages only")
+    ap.add_argument(
+        "--external",
+        action="store_true",
+        help="use (and empty) the server of NEO4J_URI instead of a private one",
+    )
+    ap.add_argument(
+        "--rdflib-max-scale",
+        type=float,
+        default=1.0,
+        help="run the rdflib baseline up to this scale (it needs ~1 KB per triple)",
+    )
+    ap.add_argument("--naive-rows", type=int, default=2000)
+    ap.add_argument("--no-admin-import", action="store_true")
+    ap.add_argument("--readme", action="store_true", help="put the table into README.md")
+    args = ap.parse_args(argv)
+    try:
+        scales = [float(s) for s in args.scales.split(",") if s.strip()]
+    except ValueError:
+        ap.error(f"--scales must be numbers separated by commas, not {args.scales!r}")
+    if not scales or any(s <= 0 for s in scales):
+        ap.error("--scales must be positive")
+
+    def say(line: str) -> None:
+        print(time.strftime("%H:%M:%S"), line, file=sys.stderr, flush=True)
+
+    result = run_bench(
+        sorted(scales),
+        repeats=args.repeat,
+        profile=args.profile,
+        seed=args.seed,
+        neo4j=not args.no_neo4j,
+        external=args.external,
+        rdflib_max_scale=args.rdflib_max_scale,
+        naive_rows=args.naive_rows,
+        admin=not args.no_admin_import,
+        say=say,
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = result["started"].replace(":", "").replace("-", "")[:15]
+    (args.out / f"bench-{stamp}.json").write_text(json.dumps(result, indent=1), "utf-8")
+    table = markdown(result)
+    (args.out / f"bench-{stamp}.md").write_text(table, "utf-8")
+    print(table)
+    if args.readme:
+        update_readme(ROOT / "README.md", table)
+    return 0

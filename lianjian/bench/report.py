@@ -1,0 +1,157 @@
+"""The harness's result as a Markdown table: medians per stage and scale, peak memory,
+the growth exponent, and the baselines as ratios to ours.
+
+The growth exponent of a stage is the slope of log(time) against log(graph size,
+nodes + relationships) over the scales run: 1 is linear, 2 quadratic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+__all__ = ["exponent", "markdown", "ratios", "update_readme", "BEGIN", "END"]
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+LABELS = {
+    "parse": "parse + validate 解析校验",
+    "build_csv": "embedded build from CSV 内嵌图构建",
+    "build_cache": "embedded build from cache 缓存加载",
+    "neo4j_load": "Neo4j load 写入",
+    "gaps": "all 16 gap rules 覆盖空白",
+    "coverage": "coverage rates 覆盖率",
+    "pairing": "pairing 以强带弱",
+    "pairing_plan": "pairing plan only 结对求解",
+    "explorer": "Explorer subgraph 子图",
+    "rdf_nt": "RDF N-Triples",
+    "rdf_ttl": "RDF Turtle",
+}
+
+
+def exponent(points: list[tuple[float, float]]) -> float | None:
+    """Least-squares slope of log y on log x; None with fewer than two usable points."""
+    pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    if sxx == 0:
+        return None
+    return round(sum((x - mx) * (y - my) for x, y in pts) / sxx, 2)
+
+
+def _cell(r: dict[str, Any] | None) -> str:
+    if not r:
+        return "–"
+    if "error" in r:
+        return "error"
+    s = f"{r['median_s']:.3g} s"
+    if r.get("runs", 1) > 1:
+        s += f" ±{r['spread_s']:.2g}"
+    if r.get("peak_mib") is not None:
+        s += f" · {r['peak_mib']:.0f} MiB"
+    return s
+
+
+def ratios(scale: dict[str, Any]) -> dict[str, float | None]:
+    """Baseline time ÷ ours at one scale (above 1: ours is faster)."""
+    st = scale.get("stages", {})
+    out: dict[str, float | None] = {}
+
+    def med(stage: str, backend: str) -> float | None:
+        r = st.get(stage, {}).get(backend)
+        return r.get("median_s") if r and "error" not in r else None
+
+    load = med("neo4j_load", "neo4j")
+    rows = scale.get("size", {})
+    n = rows.get("nodes", 0) + rows.get("relationships", 0)
+    naive = scale.get("naive_load")
+    if load and naive and n:
+        out["naive_per_row_vs_batched"] = round(naive["per_row_ms"] / (1000 * load / n), 1)
+    admin = scale.get("admin_import")
+    if load and admin and "seconds" in admin:
+        out["batched_vs_admin_import"] = round(load / admin["seconds"], 2)
+    for fmt in ("nt", "ttl"):
+        ours, lib = med(f"rdf_{fmt}", "embedded"), med(f"rdf_{fmt}", "rdflib")
+        if ours and lib:
+            out[f"rdflib_{fmt}_vs_ours"] = round(lib / ours, 1)
+    plan = st.get("pairing_plan", {})
+    if "optimal" in plan and "greedy" in plan and "error" not in plan["optimal"]:
+        o, g = plan["optimal"]["value"], plan["greedy"]["value"]
+        out["greedy_cost_vs_optimal"] = round(g["cost"] / o["cost"], 4) if o["cost"] else None
+    return out
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The whole result as Markdown: machine, one table of stages × scales, baselines."""
+    m = result["machine"]
+    scales = list(result["scales"])
+    lines = [
+        f"Benchmark of {result['started']} on {m['cores']} cores, {m['memory_gib']} GiB "
+        f"({m['cpu']}, Python {m['python']}); profile {result['profile']}, seed "
+        f"{result['seed']}, median of {result['repeat']} runs ± spread · peak memory above "
+        "the harness's own.",
+        "",
+        "| scale | " + " | ".join(scales) + " |",
+        "|---|" + "---|" * len(scales),
+    ]
+    for key in ("members", "nodes", "relationships"):
+        row = [f"{result['scales'][s].get('size', {}).get(key, 0):,}" for s in scales]
+        lines.append(f"| {key} | " + " | ".join(row) + " |")
+    lines += [
+        "",
+        "| stage | backend | " + " | ".join(scales) + " | growth |",
+        "|---|---|" + "---|" * len(scales) + "---|",
+    ]
+    seen: list[tuple[str, str]] = []
+    for s in scales:
+        for stage, by in result["scales"][s].get("stages", {}).items():
+            for backend in by:
+                if (stage, backend) not in seen:
+                    seen.append((stage, backend))
+    for stage, backend in seen:
+        cells, pts = [], []
+        for s in scales:
+            sc = result["scales"][s]
+            r = sc.get("stages", {}).get(stage, {}).get(backend)
+            cells.append(_cell(r))
+            if r and "error" not in r:
+                size = sc.get("size", {})
+                pts.append((size.get("nodes", 0) + size.get("relationships", 0), r["median_s"]))
+        k = exponent(pts)
+        lines.append(
+            f"| {LABELS.get(stage, stage)} | {backend} | "
+            + " | ".join(cells)
+            + f" | {'' if k is None else k} |"
+        )
+    lines += [
+        "",
+        "| baseline ÷ ours | " + " | ".join(scales) + " |",
+        "|---|" + "---|" * len(scales),
+    ]
+    all_ratios = {s: ratios(result["scales"][s]) for s in scales}
+    for key in (
+        "naive_per_row_vs_batched",
+        "batched_vs_admin_import",
+        "rdflib_nt_vs_ours",
+        "rdflib_ttl_vs_ours",
+        "greedy_cost_vs_optimal",
+    ):
+        row = [str(all_ratios[s].get(key, "–")) for s in scales]
+        if any(c != "–" for c in row):
+            lines.append(f"| {key} | " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(readme: Path, table: str) -> None:
+    """Replace what lies between the bench markers in ``readme`` with ``table``."""
+    text = readme.read_text("utf-8")
+    if BEGIN not in text or END not in text:
+        raise ValueError(f"{readme.name} has no {BEGIN} … {END} markers")
+    new = re.sub(
+        re.escape(BEGIN) + ".*?" + re.escape(END), BEGIN + "\n" + table + END, text, flags=re.S
+    )
+    readme.write_text(new, "utf-8")

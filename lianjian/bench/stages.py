@@ -1,0 +1,188 @@
+"""The stages the harness times, each a function of what the parent already holds.
+
+Every function here returns a zero-argument callable for :func:`lianjian.bench.measure.forked`:
+the callable does the work and returns a small JSON summary (counts, so a run that did
+nothing shows). Neo4j stages open their own driver inside the child (a driver must not
+cross a fork).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lianjian.graph.embedded import EmbeddedStore
+from lianjian.graph.model import GraphData
+
+__all__ = ["Ctx", "embedded_stages", "neo4j_stages", "parse", "embedded_build", "busiest_community"]
+
+AS_OF = "2026-06-30"
+Stage = Callable[[], Any]
+
+
+@dataclass
+class Ctx:
+    """What the stages read: the ledger, its parsed model, the embedded store, the server."""
+
+    ledger: Path
+    data: GraphData
+    store: EmbeddedStore
+    community: str | None
+    settings: Any = None  # Neo4jSettings, or None without a server
+
+
+def parse(ledger: Path) -> Stage:
+    """Read and validate the ledger (台账解析与校验)."""
+
+    def run():
+        from lianjian.loaders.ledger import load_ledger
+
+        return list(load_ledger(ledger).report.totals)
+
+    return run
+
+
+def embedded_build(ledger: Path, cache: Path, *, from_cache: bool) -> Stage:
+    """Build the embedded graph from the CSV files (an empty cache) or from the cache."""
+
+    def run():
+        os.environ["LIANJIAN_CACHE_DIR"] = str(cache)
+        store = EmbeddedStore.from_ledger(ledger)
+        assert store.from_cache == from_cache, "the cache was not used as intended"
+        return store.graph.number_of_nodes()
+
+    return run
+
+
+def busiest_community(store: EmbeddedStore) -> str | None:
+    """The community with the most entities right around it: the Explorer's hardest draw."""
+    g = store.graph
+    communities = [n for n, d in g.nodes(data=True) if d.get("level") == "community"]
+    return max(communities, key=lambda c: (g.in_degree(c) + g.out_degree(c), c), default=None)
+
+
+def _query_stages(store_of: Callable[[], Any], ctx: Ctx) -> dict[str, Stage]:
+    def gaps():
+        from lianjian.queries.gaps import find_gaps
+
+        with store_of() as s:
+            return sum(len(v) for v in find_gaps(s, AS_OF).rules.values())
+
+    def coverage():
+        from lianjian.queries.coverage import coverage as rates
+
+        with store_of() as s:
+            return len(rates(s, "community", AS_OF))
+
+    def pairing():
+        from lianjian.queries.pairing import propose
+
+        with store_of() as s:
+            return len(propose(s, as_of=AS_OF)["proposals"])
+
+    def explorer():
+        from lianjian.dashboard.subgraph import neighbourhood
+
+        with store_of() as s:
+            return len(neighbourhood(s, [ctx.community], 2, cap=150, as_of=AS_OF).nodes)
+
+    return {"gaps": gaps, "coverage": coverage, "pairing": pairing, "explorer": explorer}
+
+
+class _Held:
+    """The parent's embedded store as a context manager (nothing to open or close)."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store = store
+
+    def __enter__(self) -> EmbeddedStore:
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def embedded_stages(ctx: Ctx) -> dict[str, Stage]:
+    """All gap rules, coverage rates, pairing, Explorer subgraph and RDF export, embedded."""
+    stages = _query_stages(lambda: _Held(ctx.store), ctx)
+    for fmt in ("nt", "ttl"):
+        stages[f"rdf_{fmt}"] = rdf_export(ctx.data, fmt)
+    return stages
+
+
+def rdf_export(data: GraphData, fmt: str, *, rdflib: bool = False) -> Stage:
+    """Our streaming writer, or (``rdflib``) rdflib's ``Graph.serialize`` on the same triples."""
+
+    def run():
+        from lianjian.export.rdf import RDFLIB_FORMATS, export_rdf, rdflib_graph
+
+        with tempfile.TemporaryDirectory(prefix="lianjian-bench-") as tmp:
+            out = Path(tmp) / f"out.{fmt}"
+            if not rdflib:
+                return export_rdf(data, out, fmt)
+            g = rdflib_graph(data)
+            g.serialize(destination=str(out), format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+            return len(g)
+
+    return run
+
+
+def _neo4j_store(settings):
+    from lianjian.graph.neo4j_store import Neo4jStore, driver_from_env
+
+    class _Open:
+        def __enter__(self):
+            self.store = Neo4jStore(driver_from_env(settings), settings.database)
+            return self.store
+
+        def __exit__(self, *exc: object) -> None:
+            self.store.close()
+
+    return _Open()
+
+
+def neo4j_load(ctx: Ctx) -> Stage:
+    """Empty the database, then write the whole graph (batched ``UNWIND … MERGE``)."""
+
+    def run():
+        with _neo4j_store(ctx.settings) as s:
+            s.clear()
+            s.write(ctx.data)
+            return sum(s.stats().nodes.values())
+
+    return run
+
+
+def neo4j_stages(ctx: Ctx) -> dict[str, Stage]:
+    """The query stages on the Neo4j database (which must hold the ledger already)."""
+    return _query_stages(lambda: _neo4j_store(ctx.settings), ctx)
+
+
+def pairing_plans(store: EmbeddedStore) -> dict[str, Stage]:
+    """The optimal plan (min-cost flow) and the greedy baseline on the same problem."""
+    import datetime as dt
+
+    from lianjian.queries.pairing import _facts, prepare
+    from lianjian.queries.pairing_params import resolve_pairing_params
+    from lianjian.queries.pairing_plan import SCALE, greedy_plan, optimal_plan, plan_cost
+
+    day = dt.date.fromisoformat(AS_OF)
+    p = resolve_pairing_params(None)
+    x = prepare(_facts(store, day, p), day, p)
+
+    def planner(fn):
+        def run():
+            plan = fn(x.todo, x.room, x.model)
+            return {
+                "weak_to_pair": len(x.todo),
+                "covered": len(plan),
+                "cost": round(plan_cost(plan, x.model) / SCALE, 4),
+            }
+
+        return run
+
+    return {"optimal": planner(optimal_plan), "greedy": planner(greedy_plan)}
