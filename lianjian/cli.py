@@ -88,7 +88,8 @@ def main_options(
 
 
 def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    """One line on stderr (never wrapped: scripts read it) and the exit code."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -104,10 +105,23 @@ def clean_errors() -> Iterator[None]:
     except (LedgerError, Neo4jConfigError, LedgerMismatch, ValueError) as e:
         fail(str(e))
     except Exception as e:  # driver errors: no server, wrong password, lost connection
-        from neo4j.exceptions import DriverError, Neo4jError
+        from neo4j.exceptions import (
+            DriverError,
+            IncompleteCommit,
+            Neo4jError,
+            ServiceUnavailable,
+            SessionExpired,
+        )
 
         if isinstance(e, (Neo4jError, DriverError)):
-            fail(f"Neo4j: {e.__class__.__name__}: {getattr(e, 'message', None) or e}")
+            message = " ".join(str(getattr(e, "message", None) or e).split())  # one line
+            what = f"{e.__class__.__name__}: {message}"
+            if isinstance(e, (ServiceUnavailable, SessionExpired, IncompleteCommit)):
+                fail(
+                    f"Neo4j: the server cannot be reached or went away ({what}); once it answers, run the "
+                    "command again (loading a ledger again leaves the same graph)"
+                )
+            fail(f"Neo4j: {what}")
         raise
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from lianjian.graph.model import Edge, GraphData, Stats
+from lianjian.graph.model import Edge, GraphData, Stats, content_hash
 from lianjian.graph.store import Progress
 from lianjian.loaders.report import Report
 
@@ -64,6 +64,15 @@ class EmbeddedStore:
         nodes = Counter(label for _, label in self.graph.nodes(data="label"))
         rels = Counter(t for _, _, t in self.graph.edges(data="type"))
         return Stats(dict(sorted(nodes.items())), dict(sorted(rels.items())))
+
+    def checksum(self) -> str:
+        """A content hash of every node and relationship (see :func:`content_hash`)."""
+        g = self.graph
+        nodes = (
+            (d["label"], {k: v for k, v in d.items() if k != "label"})
+            for _, d in g.nodes(data=True)
+        )
+        return content_hash(nodes, (_edge(s, t, d) for s, t, d in g.edges(data=True)))
 
     def close(self) -> None:
         pass

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from lianjian.graph.model import Edge, GraphData, Stats
+from lianjian.graph.model import Edge, GraphData, Stats, content_hash
 from lianjian.graph.schema import SCHEMA, Schema
 from lianjian.graph.store import Progress
 
@@ -216,6 +216,22 @@ class Neo4jStore:
             if records[0]["c"]:
                 rels[rel] = records[0]["c"]
         return Stats(dict(sorted(nodes.items())), dict(sorted(rels.items())))
+
+    def checksum(self) -> str:
+        """A content hash of every node and relationship but the ledger marker, equal to
+        :meth:`EmbeddedStore.checksum` for the same ledger (see :func:`content_hash`)."""
+        nodes = self._read(
+            f"MATCH (n) WHERE NOT n:{META_LABEL} "
+            "RETURN [l IN labels(n) WHERE l IN $labels][0] AS label, properties(n) AS props",
+            labels=list(self.schema.nodes),
+        )
+        edges = self._read(
+            "MATCH (a)-[r]->(b) RETURN a.id AS s, b.id AS t, type(r) AS type, "
+            "properties(r) AS props"
+        )
+        return content_hash(
+            ((r["label"], dict(r["props"])) for r in nodes), (_record_edge(r) for r in edges)
+        )
 
     def close(self) -> None:
         self.driver.close()
