@@ -148,6 +148,7 @@ def admin_import(data: GraphData, jars: Path, timeout: float = 1800) -> dict[str
             "neo4j",  # before the file lists, which take several values each
             "--array-delimiter=;",
             "--overwrite-destination=true",
+            f"--report-file={Path(tmp) / 'import.report'}",  # not into the working folder
             *nodes_args,
             *rel_args,
         ]
