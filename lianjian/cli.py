@@ -438,11 +438,21 @@ from lianjian.cli_queries import register  # noqa: E402
 
 register(app)
 
+from lianjian.cli_pair import register as register_pair  # noqa: E402
+
+register_pair(app)
+
+from lianjian.cli_bench import register as register_bench  # noqa: E402
+
+register_bench(app)
+
 
 def main() -> None:
     import logging
 
-    logging.getLogger("neo4j").setLevel(logging.ERROR)  # retries and notices are not for users
+    # the driver's own log (retries, notices, a lost connection) is not for users: what
+    # they need comes as one line from clean_errors
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     try:
         app()
     except KeyboardInterrupt:
