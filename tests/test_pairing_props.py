@@ -282,3 +282,26 @@ def test_cli_write_stores_proposed_pairs_on_neo4j(hand_ledger, neo, neo4j_settin
         (p["weak"], p["strong"], p["cost"], AS_OF, 2) for p in json.loads(res.stdout)["proposals"]
     ]
     assert got == expected
+
+
+# ---------------------------------------------------------------- a generated ledger
+
+
+def test_generated_ledger_plan_and_benchmark(jingzhou_small):
+    from lianjian.queries.pairing_bench import bench
+
+    report = bench(jingzhou_small, as_of=AS_OF, capacity=1)
+    plan = report["plan"]
+    assert plan["weak"] > 0 and plan["leaders"] > 0 and plan["weak_to_pair"] > 0
+    assert plan["covered_optimal"] == plan["covered_greedy"]
+    assert plan["covered_optimal"] == min(plan["weak_to_pair"], plan["room"])
+    assert plan["total_cost_optimal"] <= plan["total_cost_greedy"]
+    assert plan["saving"] == pytest.approx(plan["total_cost_greedy"] - plan["total_cost_optimal"])
+    store = EmbeddedStore.from_ledger(jingzhou_small, use_cache=False)
+    result = propose(store, as_of=AS_OF, capacity=1)
+    loads: dict[str, int] = {}
+    for p in result.proposals:
+        loads[p.strong] = loads.get(p.strong, 0) + 1
+        assert p.weak in result.weak and p.strong in result.strong
+    assert all(n <= 1 for n in loads.values())
+    assert len(result.proposals) == plan["covered_optimal"]
