@@ -305,3 +305,16 @@ def test_generated_ledger_plan_and_benchmark(jingzhou_small):
         assert p.weak in result.weak and p.strong in result.strong
     assert all(n <= 1 for n in loads.values())
     assert len(result.proposals) == plan["covered_optimal"]
+
+
+@pytest.mark.neo4j
+def test_engines_agree_on_a_generated_ledger(jingzhou_small, neo):
+    embedded, neo = _both(load_ledger(jingzhou_small), neo)
+    facts = [gather(s, AS_OF, born_after=1986, educated=EDUCATED) for s in (embedded, neo)]
+    assert facts[0] == facts[1]
+    assert sum(1 for o in facts[0].orgs.values() if o.point is not None) > 0
+    assert sum(o.employed_in_area for o in facts[0].orgs.values()) > 0
+    for capacity in (1, 3):
+        on_neo, on_nx = propose(neo, AS_OF, capacity), propose(embedded, AS_OF, capacity)
+        assert on_neo.to_dict() == on_nx.to_dict()
+        assert on_neo.scores == on_nx.scores
