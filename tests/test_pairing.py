@@ -388,3 +388,30 @@ def test_cli_pair_errors_exit_2(hand_ledger):
         assert "Traceback" not in res.output
         if message:
             assert message in res.output
+
+
+def test_sample_ledger_plan_and_audit_match_hand_checked_expectations(sample_ledger):
+    """data/sample/README.md: P07 is already led by P02; P04, P06 and P08 have no strong
+    partner. P02 (优秀, score highest) leads P07 and has room for two more: P06 in its own
+    community and P04 in the street; P08 goes to the street's working committee P01.
+    P18's link to P08 ended on 2025-12-31 and nothing replaced it."""
+    from lianjian.graph.embedded import EmbeddedStore
+    from lianjian.queries.pairing import propose
+
+    store = EmbeddedStore.from_ledger(sample_ledger, use_cache=False)
+    result = propose(store, as_of="2026-06-30").to_dict()
+    assert [(p["weak"], p["strong"]) for p in result["proposals"]] == [
+        ("P04", "P02"),
+        ("P06", "P02"),
+        ("P08", "P01"),
+    ]
+    assert result["unmatched"] == []
+    assert [(a["kind"], a["ids"]) for a in result["audit"]] == [
+        ("expired_link", ["P18", "P08"]),
+        ("weak_without_partner", ["P04"]),
+        ("weak_without_partner", ["P06"]),
+        ("weak_without_partner", ["P08"]),
+    ]
+    with_one = propose(store, as_of="2026-06-30", capacity=1).to_dict()
+    # P02 is full with P07: nobody else may join it
+    assert all(p["strong"] != "P02" for p in with_one["proposals"])
