@@ -111,8 +111,12 @@ def run_bench(
     naive_rows: int = 2000,
     admin: bool = True,
     say: Callable[[str], None] = lambda s: None,
+    partial: Path | None = None,
 ) -> dict[str, Any]:
-    """Run every stage at every scale; returns the whole result (what the JSON file holds)."""
+    """Run every stage at every scale; returns the whole result (what the JSON file holds).
+
+    ``partial``: a file rewritten after each scale, so a long run that is stopped keeps
+    what it measured."""
     from lianjian.graph.embedded import EmbeddedStore
     from lianjian.loaders.generate import generate
     from lianjian.loaders.ledger import load_ledger
@@ -151,6 +155,8 @@ def run_bench(
                     naive_rows if scale == naive_scale else 0,
                     admin,
                 )
+            if partial:
+                partial.write_text(json.dumps(result, indent=1), "utf-8")
     finally:
         if server:
             server.close()
@@ -263,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     def say(line: str) -> None:
         print(time.strftime("%H:%M:%S"), line, file=sys.stderr, flush=True)
 
+    args.out.mkdir(parents=True, exist_ok=True)
     result = run_bench(
         sorted(scales),
         repeats=args.repeat,
@@ -274,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         naive_rows=args.naive_rows,
         admin=not args.no_admin_import,
         say=say,
+        partial=args.out / "bench-partial.json",
     )
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = result["started"].replace(":", "").replace("-", "")[:15]
