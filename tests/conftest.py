@@ -1,5 +1,6 @@
 """Shared fixtures: the sample ledger, small generated ledgers, and a real Neo4j
-(from ``tests/neo4j_fixture.py``: the project's own server, or ``NEO4J_URI``)."""
+(from ``tests/neo4j_fixture.py``: the project's own server, or ``NEO4J_URI``), and the
+dashboard in a headless Chromium (``tests/browser_fixtures.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.neo4j_fixture"]
+pytest_plugins = ["tests.neo4j_fixture", "tests.browser_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"

@@ -157,13 +157,13 @@ def setup() -> Ctx:
         with st.spinner(t("ledger") + " …"):
             store = open_store(cfg.key, str(cfg.ledger), cfg.backend)
     except Exception as e:  # a bad ledger path, no server: one line, not a traceback
-        st.error(t("load_error", e=f"{e.__class__.__name__}: {e}"))
+        st.error(t("load_error", e=md(f"{e.__class__.__name__}: {e}")))
         st.stop()
     tree = tree_of(cfg.key, store)
     scope = _scope_selectors(cfg, tree)
     as_of = st.sidebar.date_input(t("as_of"), value=dt.date.today(), key="as_of")
     st.sidebar.caption(
-        f"{t('ledger')}: {cfg.ledger.name} · {t('backend')}: {cfg.backend}  \n"
+        f"{t('ledger')}: {md(cfg.ledger.name)} · {t('backend')}: {cfg.backend}  \n"
         + (t("names_on") if cfg.with_names else t("names_off"))
     )
     ctx = Ctx(
@@ -241,5 +241,7 @@ def _scope_selectors(cfg: Config, tree: RegionTree) -> str | None:
 
 
 def md(text: str) -> str:
-    """Text safe inside Markdown: every character that Markdown reads is escaped."""
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~" else c for c in str(text))
+    """Text shown verbatim inside Streamlit's Markdown: every character that Markdown,
+    its HTML entities (``&amp;``), LaTeX (``$x$``) or its directives (``:red[…]``,
+    ``:material/icon:``) read is escaped."""
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$:&" else c for c in str(text))

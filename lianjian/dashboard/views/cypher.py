@@ -94,12 +94,14 @@ if run:
         st.session_state.pop("cypher_error", None)
     except console.RefusedQuery as e:
         st.session_state["cypher_error"] = t(
-            "refused", why=e.reason_zh if ctx.lang == "zh" else e.reason_en
+            "refused", why=state.md(e.reason_zh if ctx.lang == "zh" else e.reason_en)
         )
         st.session_state.pop("cypher_result", None)
     except Exception as e:  # a timeout, a lost server: one line
         message = getattr(e, "message", None) or str(e)
-        st.session_state["cypher_error"] = t("failed", why=f"{e.__class__.__name__}: {message}")
+        st.session_state["cypher_error"] = t(
+            "failed", why=state.md(f"{e.__class__.__name__}: {message}")
+        )
         st.session_state.pop("cypher_result", None)
 
 if "cypher_error" in st.session_state:

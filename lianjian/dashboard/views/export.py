@@ -17,7 +17,7 @@ stem = f"lianjian-{ctx.scope or 'all'}-{ctx.as_of.isoformat()}"
 
 st.title(t("export"))
 st.caption(
-    f"{t('scope')}: {state.region_name(ctx, ctx.scope)} · {t('as_of')}: {ctx.as_of.isoformat()} · "
+    f"{t('scope')}: {state.md(state.region_name(ctx, ctx.scope))} · {t('as_of')}: {ctx.as_of.isoformat()} · "
     + (t("names_on") if ctx.cfg.with_names else t("names_off"))
 )
 

@@ -13,7 +13,7 @@ t = ctx.t
 
 st.title(t("gaps"))
 st.caption(
-    f"{t('scope')}: {state.region_name(ctx, ctx.scope)} · {t('as_of')}: {ctx.as_of.isoformat()}"
+    f"{t('scope')}: {state.md(state.region_name(ctx, ctx.scope))} · {t('as_of')}: {ctx.as_of.isoformat()}"
 )
 
 items = widgets.gap_items(ctx)

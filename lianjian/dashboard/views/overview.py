@@ -27,7 +27,7 @@ KPI_METRICS = (
 
 st.title(t("overview"))
 st.caption(
-    f"{t('scope')}: {state.region_name(ctx, ctx.scope)} · {t('as_of')}: {ctx.as_of.isoformat()}"
+    f"{t('scope')}: {state.md(state.region_name(ctx, ctx.scope))} · {t('as_of')}: {ctx.as_of.isoformat()}"
 )
 
 
