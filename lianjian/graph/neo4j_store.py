@@ -79,6 +79,15 @@ def driver_from_env(settings: Neo4jSettings | None = None):
     return driver
 
 
+_ALREADY_THERE = (
+    "EquivalentSchemaRuleAlreadyExists",
+    "ConstraintAlreadyExists",
+    "IndexAlreadyExists",
+    "ConstraintWithNameAlreadyExists",
+    "IndexWithNameAlreadyExists",
+)
+
+
 def _constraint_statements(schema: Schema) -> list[str]:
     out = []
     for label in schema.nodes:
@@ -126,9 +135,18 @@ class Neo4jStore:
     # ------------------------------------------------------------ writes
 
     def ensure_schema(self) -> None:
-        """Create the key constraints and indexes the schema implies (idempotent)."""
+        """Create the key constraints and indexes the schema implies (idempotent).
+
+        Two loads starting at once may both create a rule: ``IF NOT EXISTS`` does not
+        cover that race, and the loser's "already exists" error is the rule holding."""
+        from neo4j.exceptions import ClientError
+
         for stmt in _constraint_statements(self.schema):
-            self.driver.execute_query(stmt, database_=self.database)
+            try:
+                self.driver.execute_query(stmt, database_=self.database)
+            except ClientError as e:
+                if not (e.code or "").endswith(_ALREADY_THERE):
+                    raise
 
     def _run_batches(
         self,
