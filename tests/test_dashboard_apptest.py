@@ -124,6 +124,22 @@ def test_explorer_search_draws_the_street(env, expected):
     assert at.selectbox(key="explorer_details").value == expected["street"]["id"]
 
 
+def test_pairings_page_names_audit_kinds_in_the_chosen_language(env, sample_ledger):
+    from lianjian.queries.pairing import propose
+    from lianjian.queries.pairing_audit import AUDIT_LABELS
+
+    store = EmbeddedStore.from_ledger(sample_ledger)
+    kinds = {a["kind"] for a in propose(store, as_of=dt.date.today()).to_dict()["audit"]}
+    assert "expired_link" in kinds
+    at = start("pairings")
+    audit = at.dataframe[-1].value
+    assert set(audit["类型"]) == {AUDIT_LABELS[k][0] for k in kinds}
+    at.sidebar.radio[0].set_value("en").run()
+    audit = at.dataframe[-1].value
+    assert set(audit.iloc[:, 0]) == {AUDIT_LABELS[k][1] for k in kinds}
+    assert not set(audit.iloc[:, 0]) & kinds
+
+
 def test_console_page_needs_neo4j(env):
     at = start("cypher")
     assert "Neo4j" in at.info[0].value

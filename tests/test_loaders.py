@@ -278,7 +278,9 @@ def test_report_never_echoes_personal_values(tmp_path):
         tmp_path,
         {
             "regions": REGIONS,
-            "members": "id,name,birth_year,gender\nM1,张三,一九八〇,男\nM2," + "王" * 5000 + ",1980,女\n",
+            "members": "id,name,birth_year,gender\nM1,张三,一九八〇,男\nM2,"
+            + "王" * 5000
+            + ",1980,女\n",
         },
     )
     data = load_ledger(led)

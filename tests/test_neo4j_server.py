@@ -45,7 +45,9 @@ def test_routing_scheme_works_against_a_single_server(neo4j_settings):
     from lianjian.graph.neo4j_store import Neo4jSettings, driver_from_env
 
     uri = neo4j_settings["uri"].replace("bolt://", "neo4j://")
-    s = Neo4jSettings(uri, neo4j_settings["user"], neo4j_settings["password"], neo4j_settings["database"])
+    s = Neo4jSettings(
+        uri, neo4j_settings["user"], neo4j_settings["password"], neo4j_settings["database"]
+    )
     driver = driver_from_env(s)
     try:
         assert driver.execute_query("RETURN 2 AS two", database_=s.database).records[0]["two"] == 2

@@ -114,8 +114,11 @@ def embedded_stages(ctx: Ctx) -> dict[str, Stage]:
     return stages
 
 
-def rdf_export(data: GraphData, fmt: str, *, rdflib: bool = False) -> Stage:
-    """Our streaming writer, or (``rdflib``) rdflib's ``Graph.serialize`` on the same triples."""
+def rdf_export(
+    data: GraphData, fmt: str, *, rdflib: bool = False, limit: int | None = None
+) -> Stage:
+    """Our streaming writer, or (``rdflib``) rdflib's ``Graph.serialize`` on the same
+    triples, the first ``limit`` or so of them where given; returns the triples written."""
 
     def run():
         from lianjian.export.rdf import RDFLIB_FORMATS, export_rdf, rdflib_graph
@@ -124,7 +127,7 @@ def rdf_export(data: GraphData, fmt: str, *, rdflib: bool = False) -> Stage:
             out = Path(tmp) / f"out.{fmt}"
             if not rdflib:
                 return export_rdf(data, out, fmt)
-            g = rdflib_graph(data)
+            g = rdflib_graph(data, limit=limit)
             g.serialize(destination=str(out), format=RDFLIB_FORMATS[fmt], encoding="utf-8")
             return len(g)
 

@@ -8,6 +8,9 @@ variables, never credentials in argv: ``LIANJIAN_DASHBOARD_LEDGER``,
 is held to); Neo4j settings come from ``NEO4J_*`` as everywhere else.
 
 One store per process (``st.cache_resource``); results are cached per as-of date.
+Once the store is open, a background thread computes today's gap findings,
+pairings and coverage (:func:`warm_up`), so the first visit to a page finds them
+ready instead of computing them while the user waits.
 The query modules (gaps, coverage, pairing) are imported lazily, and a page says
 "not available yet" where one is missing.
 """
@@ -15,7 +18,9 @@ The query modules (gaps, coverage, pairing) are imported lazily, and a page says
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import threading
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -28,13 +33,26 @@ from lianjian.dashboard.scope import RegionTree, region_tree, scope_ids
 from lianjian.dashboard.search import SearchIndex
 from lianjian.graph.schema import SCHEMA
 
-__all__ = ["Config", "Ctx", "config", "context", "setup", "t", "lang", "optional", "md"]
+__all__ = [
+    "Config",
+    "Ctx",
+    "config",
+    "context",
+    "setup",
+    "t",
+    "lang",
+    "optional",
+    "md",
+    "warm_up",
+]
 
 ENV_LEDGER = "LIANJIAN_DASHBOARD_LEDGER"
 ENV_BACKEND = "LIANJIAN_DASHBOARD_BACKEND"
 ENV_NAMES = "LIANJIAN_DASHBOARD_NAMES"
 ENV_SCOPE = "LIANJIAN_DASHBOARD_SCOPE"
 SCOPE_LEVELS = ("district", "street", "community")
+PAIRING_CAPACITY = 3  # strong orgs lead at most this many weak ones, as the pages ask
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -140,6 +158,30 @@ def pairing_of(key: str, as_of: str, capacity: int, _store):
     return mod.propose(_store, as_of=as_of, capacity=capacity) if mod else None
 
 
+@st.cache_resource(show_spinner=False)
+def warm_up(key: str, as_of: str, _store) -> threading.Thread:
+    """Start (once per store and date) a daemon thread that fills the caches every page
+    reads first: the gap findings, the pairings, and coverage at each region level.
+
+    A page asking for one of them meanwhile waits for that one only (Streamlit's
+    per-value compute lock: nothing is computed twice). A failure is logged and the
+    page computes the value itself, showing its own error.
+    """
+
+    def run() -> None:
+        try:
+            gaps_of(key, as_of, _store)
+            pairing_of(key, as_of, PAIRING_CAPACITY, _store)
+            for level in SCOPE_LEVELS:
+                coverage_of(key, level, as_of, _store)
+        except Exception:  # the page that needs it will compute it and show the error
+            log.exception("warming the dashboard's caches failed")
+
+    thread = threading.Thread(target=run, name="lianjian-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 # ---------------------------------------------------------------- per run
 
 
@@ -159,6 +201,7 @@ def setup() -> Ctx:
     except Exception as e:  # a bad ledger path, no server: one line, not a traceback
         st.error(t("load_error", e=md(f"{e.__class__.__name__}: {e}")))
         st.stop()
+    warm_up(cfg.key, dt.date.today().isoformat(), store)
     tree = tree_of(cfg.key, store)
     scope = _scope_selectors(cfg, tree)
     as_of = st.sidebar.date_input(t("as_of"), value=dt.date.today(), key="as_of")

@@ -81,7 +81,7 @@ def flags(ctx: Ctx) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def pairing(ctx: Ctx, capacity: int = 3) -> dict[str, Any] | None:
+def pairing(ctx: Ctx, capacity: int = state.PAIRING_CAPACITY) -> dict[str, Any] | None:
     """Pairing proposals as of the sidebar's date, as ``to_dict()`` (None while missing)."""
     with st.spinner("…"):
         result = state.pairing_of(ctx.cfg.key, ctx.as_of.isoformat(), capacity, ctx.store)

@@ -18,13 +18,13 @@ True
 from __future__ import annotations
 
 import contextlib
-import gc
 import io
 import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from lianjian.bulk import paused_gc
 from lianjian.export.mapping import MAPPING, Mapping
 from lianjian.export.terms import JsonLd, NTriples, Turtle, check_base
 from lianjian.export.triples import DEFAULT_BASE, Triples, data_namespaces
@@ -78,24 +78,6 @@ def export_rdf(
     writer = {"nt": write_ntriples, "ttl": write_turtle, "jsonld": write_jsonld}[fmt]
     with _open(out) as fh, paused_gc():
         return writer(blocks, fh, ns)
-
-
-@contextlib.contextmanager
-def paused_gc():
-    """Pause the cyclic garbage collector for a bulk pass that makes no reference cycles.
-
-    A large graph model holds millions of containers; each full collection
-    triggered by the pass's allocations would walk all of them again (a quarter
-    of the export's time at 100,000 nodes). Reference counting still frees
-    everything the pass drops.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @contextlib.contextmanager
@@ -238,11 +220,14 @@ def rdflib_graph(
     base: str = DEFAULT_BASE,
     with_names: bool = False,
     gaps: dict[str, Any] | None = None,
+    limit: int | None = None,
 ):
     """The export's triples in an rdflib ``Graph`` (prefixes bound).
 
     Cost: every triple held as rdflib objects in memory (roughly 1 KB a triple):
-    for small graphs, tests and the benchmark baseline.
+    for small graphs, tests and the benchmark baseline. ``limit``: stop after the
+    entity that brings the count to at least this many triples (the benchmark
+    measures rdflib's throughput on such a prefix where the whole would not fit).
     """
     from rdflib import Graph
 
@@ -251,9 +236,13 @@ def rdflib_graph(
     for prefix, iri in ns.items():
         g.bind(prefix, iri, override=True, replace=True)
     add = g.add
+    n = 0
     for s, po in Triples(data, _RdflibTerms(ns), base=base, with_names=with_names, gaps=gaps):
         for p, o in po:
             add((s, p, o))
+        n += len(po)
+        if limit is not None and n >= limit:
+            break
     return g
 
 

@@ -77,7 +77,7 @@ def parse_triples(path: str | os.PathLike, fmt: str | None = None):
 
 def read_rdf(path: str | os.PathLike, fmt: str | None = None) -> GraphData:
     """Read an RDF export into a :class:`GraphData` (see the module doc)."""
-    from lianjian.export.rdf import paused_gc
+    from lianjian.bulk import paused_gc
 
     if not Path(path).is_file():
         raise ValueError(f"no such RDF file: {path}")

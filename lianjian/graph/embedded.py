@@ -138,6 +138,7 @@ class EmbeddedStore:
         read_progress=None,
     ) -> EmbeddedStore:
         """Build the graph of the ledger at ``path``, from the cache when it is unchanged."""
+        from lianjian.bulk import paused_gc
         from lianjian.loaders.fingerprint import ledger_fingerprint
         from lianjian.loaders.ledger import load_ledger
 
@@ -145,7 +146,7 @@ class EmbeddedStore:
         cached = cache_dir() / f"{fingerprint}.pickle"
         if use_cache and cached.is_file():
             try:
-                with cached.open("rb") as fh:
+                with cached.open("rb") as fh, paused_gc():
                     graph, report = pickle.load(fh)
                 store = cls(graph, report)
                 store.from_cache = True

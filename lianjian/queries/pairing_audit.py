@@ -31,9 +31,15 @@ from lianjian.queries.pairing_facts import Facts
 from lianjian.queries.pairing_params import PairingParams
 from lianjian.queries.strength import Strength
 
-__all__ = ["Existing", "existing", "AuditItem", "audit", "AUDIT_KINDS"]
+__all__ = ["Existing", "existing", "AuditItem", "audit", "AUDIT_KINDS", "AUDIT_LABELS"]
 
 AUDIT_KINDS = ("inverted_pair", "overloaded_leader", "expired_link", "weak_without_partner")
+AUDIT_LABELS = {  # kind → (中文, English), as the dashboard and reports name it
+    "inverted_pair": ("强弱倒挂", "Inverted pair"),
+    "overloaded_leader": ("帮带超额", "Overloaded leader"),
+    "expired_link": ("结对已到期", "Expired pairing"),
+    "weak_without_partner": ("软弱涣散无结对", "Weak org without a partner"),
+}
 
 
 @dataclass

@@ -47,9 +47,12 @@ proposals = [
     if inside(p["weak"], p["strong"])
 ]
 unmatched = [{"id": u, "name": name(u)} for u in result["unmatched"] if inside(u)]
+labels = state.optional("lianjian.queries.pairing_audit")
+labels = labels.AUDIT_LABELS if labels else {}
 audit = [
     {
-        "kind": a["kind"],
+        "kind": labels.get(a["kind"], (a["kind"], a["kind"]))[ctx.lang != "zh"],
+        "kind_id": a["kind"],
         "ids": "、".join(a["ids"]),
         "names": "、".join(name(i) for i in a["ids"]),
         "reason": a[reason],
@@ -104,7 +107,9 @@ with right:
     st.subheader(t("audit"))
     if audit:
         st.dataframe(
-            pd.DataFrame(audit).rename(
+            pd.DataFrame(audit)
+            .drop(columns="kind_id")
+            .rename(
                 columns={
                     "kind": t("kind"),
                     "ids": t("ids"),
@@ -119,7 +124,7 @@ with right:
         st.caption(t("none_flagged"))
     st.download_button(
         t("download_csv"),
-        widgets.csv_bytes(audit, ["kind", "ids", "names", "reason"]),
+        widgets.csv_bytes(audit, ["kind_id", "kind", "ids", "names", "reason"]),
         f"pairing-audit-{ctx.as_of.isoformat()}.csv",
         "text/csv",
         key="pairing_audit_dl",
