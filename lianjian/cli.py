@@ -10,18 +10,34 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from lianjian import __version__
+from lianjian.cli_bench import register as register_bench
+from lianjian.cli_common import (  # re-exported: the parts every command shares
+    Backend,
+    BackendOpt,
+    DbOpt,
+    Format,
+    FormatOpt,
+    LedgerArg,
+    NoCacheOpt,
+    UriOpt,
+    clean_errors,
+    err,
+    out,
+    progress_bar,
+)
+from lianjian.cli_common import settings as _settings
+from lianjian.cli_dashboard import dashboard
+from lianjian.cli_pair import register as register_pair
+from lianjian.cli_queries import register as register_queries
+from lianjian.cli_rdf import register_rdf_commands
 
 app = typer.Typer(
     help="联建 lianjian: knowledge graph of grassroots party organisations (基层党建知识图谱).",
@@ -33,40 +49,6 @@ neo4j_app = typer.Typer(
     help="Run the project's own local Neo4j 5.26 server (本地 Neo4j 服务).", no_args_is_help=True
 )
 app.add_typer(neo4j_app, name="neo4j")
-
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
-
-
-class Backend(StrEnum):
-    embedded = "embedded"
-    neo4j = "neo4j"
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-
-
-LedgerArg = Annotated[
-    Path, typer.Argument(help="Ledger: a folder of CSV files or one XLSX workbook (台账).")
-]
-BackendOpt = Annotated[
-    Backend, typer.Option("--backend", "-b", help="Graph backend: embedded (NetworkX) or neo4j.")
-]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-UriOpt = Annotated[
-    str | None, typer.Option("--uri", help="Neo4j URI (default: $NEO4J_URI).", show_default=False)
-]
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--database", help="Neo4j database (default: $NEO4J_DATABASE or neo4j).", show_default=False
-    ),
-]
-NoCacheOpt = Annotated[
-    bool, typer.Option("--no-cache", help="Parse the ledger even when a cached graph exists.")
-]
 
 
 def version_callback(value: bool) -> None:
@@ -85,79 +67,6 @@ def main_options(
     ] = False,
 ) -> None:
     """联建 lianjian: ledgers (台账) → one knowledge graph → coverage gaps, pairings, dashboard, RDF."""
-
-
-def fail(message: str, code: int = 2) -> None:
-    """One line on stderr (never wrapped: scripts read it) and the exit code."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def clean_errors() -> Iterator[None]:
-    """Library errors → one line and exit 2; never a traceback for a user's mistake."""
-    from lianjian.graph.backends import LedgerMismatch
-    from lianjian.graph.neo4j_store import Neo4jConfigError
-    from lianjian.loaders.read import LedgerError
-
-    try:
-        yield
-    except (LedgerError, Neo4jConfigError, LedgerMismatch, ValueError) as e:
-        fail(str(e))
-    except Exception as e:  # driver errors: no server, wrong password, lost connection
-        from neo4j.exceptions import (
-            DriverError,
-            IncompleteCommit,
-            Neo4jError,
-            ServiceUnavailable,
-            SessionExpired,
-        )
-
-        if isinstance(e, (Neo4jError, DriverError)):
-            message = " ".join(str(getattr(e, "message", None) or e).split())  # one line
-            what = f"{e.__class__.__name__}: {message}"
-            if isinstance(e, (ServiceUnavailable, SessionExpired, IncompleteCommit)):
-                fail(
-                    f"Neo4j: the server cannot be reached or went away ({what}); once it answers, run the "
-                    "command again (loading a ledger again leaves the same graph)"
-                )
-            fail(f"Neo4j: {what}")
-        raise
-
-
-@contextmanager
-def progress_bar(enabled: bool = True) -> Iterator:
-    """A rich progress bar on stderr; yields callbacks for reading and for writing."""
-    if not enabled or not err.is_terminal:
-        yield None, None
-        return
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, int] = {}
-
-        def read(table: str, n: int) -> None:
-            if table not in tasks:
-                tasks[table] = bar.add_task(f"读取 reading {table}", total=None)
-            bar.advance(tasks[table], n)
-
-        def write(stage: str, done: int, total: int) -> None:
-            if "write" not in tasks:
-                tasks["write"] = bar.add_task("写入 writing", total=total)
-            bar.update(tasks["write"], completed=done, description=f"写入 writing {stage}")
-
-        yield read, write
-
-
-def _settings(uri: str | None, database: str | None):
-    from lianjian.graph.neo4j_store import Neo4jSettings
-
-    return Neo4jSettings.from_env(uri=uri, database=database)
 
 
 # ---------------------------------------------------------------- validate
@@ -426,24 +335,11 @@ def neo4j_status() -> None:
     out.print(f"running: {info.uri} (pid {info.pid})")
 
 
-from lianjian.cli_rdf import register_rdf_commands  # noqa: E402
-
+# the commands of the other modules, after this module's own (the order of --help)
 register_rdf_commands(app)
-
-from lianjian.cli_dashboard import dashboard  # noqa: E402
-
 app.command()(dashboard)
-
-from lianjian.cli_queries import register  # noqa: E402
-
-register(app)
-
-from lianjian.cli_pair import register as register_pair  # noqa: E402
-
+register_queries(app)
 register_pair(app)
-
-from lianjian.cli_bench import register as register_bench  # noqa: E402
-
 register_bench(app)
 
 

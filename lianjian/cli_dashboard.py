@@ -17,6 +17,8 @@ from typing import Annotated
 
 import typer
 
+from lianjian.cli_common import clean_errors, err, fail, out
+
 __all__ = ["dashboard", "streamlit_command", "dashboard_env"]
 
 APP = Path(__file__).parent / "dashboard" / "app.py"
@@ -148,8 +150,6 @@ def dashboard(
 
     Example: lianjian dashboard data/sample --port 8501
     """
-    from lianjian.cli import clean_errors, err, fail, out
-
     if not ledger.exists():
         fail(f"no such ledger: {ledger}")
     with clean_errors():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -19,26 +18,14 @@ from rich.table import Table
 
 __all__ = ["pair", "register"]
 
-# as in lianjian.cli_queries: lianjian.cli registers the command at its end while this
-# module imports its options from lianjian.cli; the command is added once both loaded.
-_loaded = False
-_waiting: list[typer.Typer] = []
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``pair`` to the ``lianjian`` command."""
-    if _loaded:
-        _add(app)
-    else:
-        _waiting.append(app)
-
-
-from lianjian.cli import (  # noqa: E402
+from lianjian.cli_common import (
     Backend,
     BackendOpt,
     DbOpt,
     LedgerArg,
     NoCacheOpt,
+    QueryFormat,
+    QueryFormatOpt,
     UriOpt,
     clean_errors,
     err,
@@ -46,16 +33,6 @@ from lianjian.cli import (  # noqa: E402
     out,
     progress_bar,
 )
-
-
-class PairFormat(StrEnum):
-    """table, json or csv: the formats of ``gaps`` and ``coverage`` (``cli_queries``), kept
-    here because ``cli_queries`` may still be loading when this module is imported."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-
 
 LIMIT_DEFAULT = 20
 CSV_HEAD = ["section", "kind", "weak", "weak_name", "strong", "strong_name", "ids", "cost"]
@@ -95,9 +72,7 @@ def pair(
             show_default=False,
         ),
     ] = None,
-    fmt: Annotated[PairFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        PairFormat.table
-    ),
+    fmt: QueryFormatOpt = QueryFormat.table,
     write: Annotated[
         bool,
         typer.Option(
@@ -149,9 +124,9 @@ def pair(
             written = write_proposals(store, result) if write else None
         finally:
             store.close()
-    if fmt == PairFormat.json:
+    if fmt == QueryFormat.json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
-    elif fmt == PairFormat.csv:
+    elif fmt == QueryFormat.csv:
         out.file.write(_csv(result))
     else:
         _print(result, limit)
@@ -244,10 +219,6 @@ def _more(n: int, limit: int) -> None:
         out.print(f"… {n - limit} more (use --format json or csv for all)")
 
 
-def _add(app: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:
+    """Add ``pair`` to the ``lianjian`` command."""
     app.command("pair")(pair)
-
-
-_loaded = True
-for _app in _waiting:
-    _add(_app)

@@ -20,38 +20,19 @@ from rich.table import Table
 
 __all__ = ["gaps", "coverage", "register"]
 
-# lianjian.cli registers these commands at its end, while this module imports its
-# options from lianjian.cli: whichever of the two is imported first, the commands
-# are added once both have loaded.
-_loaded = False
-_waiting: list[typer.Typer] = []
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``gaps`` and ``coverage`` to the ``lianjian`` command."""
-    if _loaded:
-        _add(app)
-    else:
-        _waiting.append(app)
-
-
-from lianjian.cli import (  # noqa: E402
+from lianjian.cli_common import (
     Backend,
     BackendOpt,
     DbOpt,
     LedgerArg,
     NoCacheOpt,
+    QueryFormat,
+    QueryFormatOpt,
     UriOpt,
     clean_errors,
     out,
     progress_bar,
 )
-
-
-class QueryFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 class Level(StrEnum):
@@ -60,7 +41,6 @@ class Level(StrEnum):
     community = "community"
 
 
-QueryFormatOpt = Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
@@ -314,11 +294,7 @@ def _print_coverage(rows: list[dict[str, Any]], level: str) -> None:
     out.print(t)
 
 
-def _add(app: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:
+    """Add ``gaps`` and ``coverage`` to the ``lianjian`` command."""
     app.command("gaps")(gaps)
     app.command("coverage")(coverage)
-
-
-_loaded = True
-for _app in _waiting:
-    _add(_app)

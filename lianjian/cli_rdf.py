@@ -18,32 +18,22 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from lianjian.cli_common import (
+    DbOpt,
+    Format,
+    LedgerArg,
+    UriOpt,
+    clean_errors,
+    err,
+    out,
+    progress_bar,
+)
+from lianjian.cli_common import settings as _settings
+
 __all__ = ["export_app", "import_app", "validate_rdf", "register_rdf_commands"]
 
 export_app = typer.Typer(help="Export the graph for other systems (导出).", no_args_is_help=True)
 import_app = typer.Typer(help="Import a graph exported by lianjian (导入).", no_args_is_help=True)
-
-
-# The options shared with lianjian.cli, spelled the same way there; its helpers
-# (clean_errors, the consoles) are imported when a command runs, so that this
-# module can be imported by lianjian.cli itself.
-LedgerArg = Annotated[
-    Path, typer.Argument(help="Ledger: a folder of CSV files or one XLSX workbook (台账).")
-]
-UriOpt = Annotated[
-    str | None, typer.Option("--uri", help="Neo4j URI (default: $NEO4J_URI).", show_default=False)
-]
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--database", help="Neo4j database (default: $NEO4J_DATABASE or neo4j).", show_default=False
-    ),
-]
-
-
-class Output(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class RdfFormat(StrEnum):
@@ -116,7 +106,6 @@ def export_rdf_cmd(
 
     Example: lianjian export rdf data/sample --out sample.ttl --with-gaps
     """
-    from lianjian.cli import clean_errors, err, out, progress_bar
     from lianjian.export.gaps import GapsUnavailable, gap_findings
     from lianjian.export.rdf import DEFAULT_BASE, export_rdf
     from lianjian.loaders.ledger import load_ledger
@@ -181,14 +170,12 @@ def import_rdf_cmd(
 
     Example: lianjian import rdf sample.ttl --neo4j --replace
     """
-    from lianjian.cli import clean_errors, err, out, progress_bar
     from lianjian.export.rdf_import import read_rdf
 
     t0 = time.perf_counter()
     with clean_errors(), progress_bar() as (_, write):
         data = read_rdf(rdf_file, fmt.value if fmt else None)
         if neo4j:
-            from lianjian.cli import _settings
             from lianjian.graph.neo4j_store import Neo4jStore, driver_from_env
 
             settings = _settings(uri, database)
@@ -217,7 +204,7 @@ def validate_rdf(
     rdf_file: Annotated[
         Path, typer.Argument(metavar="FILE", help="An RDF file (ttl, nt or jsonld).")
     ],
-    output: Annotated[Output, typer.Option("--format", help="Output format.")] = Output.table,
+    output: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     rdf_format: Annotated[
         RdfFormat | None,
         typer.Option(
@@ -233,12 +220,11 @@ def validate_rdf(
 
     Example: lianjian validate-rdf sample.ttl
     """
-    from lianjian.cli import clean_errors, out
     from lianjian.export.validate import validate_rdf as run
 
     with clean_errors():
         result = run(rdf_file, rdf_format.value if rdf_format else None)
-    if output == Output.json:
+    if output == Format.json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
         if result.violations:
