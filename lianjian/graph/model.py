@@ -16,7 +16,24 @@ from typing import Any, NamedTuple
 
 from lianjian.loaders.report import Report
 
-__all__ = ["Edge", "GraphData", "Stats", "content_hash"]
+__all__ = ["Edge", "GraphData", "Stats", "content_hash", "NO_PROPS", "FrozenProps"]
+
+
+class FrozenProps(dict):
+    """A dict that refuses changes: :data:`NO_PROPS`, shared by every edge without
+    properties (most of them; a million empty dicts would cost 64 MB)."""
+
+    __slots__ = ()
+
+    def _frozen(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("the properties of an edge without properties cannot be changed")
+
+    __setitem__ = __delitem__ = _frozen  # type: ignore[assignment]
+    update = setdefault = pop = popitem = clear = _frozen  # type: ignore[assignment]
+    __ior__ = _frozen  # type: ignore[assignment]
+
+
+NO_PROPS: dict[str, Any] = FrozenProps()
 
 
 class Edge(NamedTuple):

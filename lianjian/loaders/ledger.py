@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -236,7 +237,9 @@ def _add_node(
     props: dict[str, Property],
     col_name: dict[str, str],
 ) -> bool:
-    node_id = values["id"]
+    node_id = values["id"] = sys.intern(
+        values["id"]
+    )  # one string per id, however often referred to
     if node_id in b.where:
         f, r = b.where[node_id]
         b.report.add(

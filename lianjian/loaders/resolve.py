@@ -7,10 +7,11 @@ row it came from stays loaded); a link row that cannot stand is rejected.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from lianjian.graph.model import Edge, GraphData
+from lianjian.graph.model import NO_PROPS, Edge, GraphData
 from lianjian.graph.schema import LinkKind, Property, Schema
 from lianjian.loaders.report import WARNING, Report
 
@@ -103,8 +104,9 @@ def _resolve_refs(b: Build) -> None:
                     ref.file, ref.row, ref.column, target, f"{why}: relationship dropped", WARNING
                 )
                 continue
+            target = sys.intern(target)  # the node's own id string (interned when loaded)
             src, dst = (target, ref.source) if spec.reverse else (ref.source, target)
-            data.edges.append(Edge(spec.type, src, dst, spec.type, {}))
+            data.edges.append(Edge(spec.type, src, dst, spec.type, NO_PROPS))
     _report_orphans(b)
 
 
@@ -201,5 +203,6 @@ def _resolve_links(b: Build) -> None:
         props["ledger_file"] = link.file
         props["ledger_row"] = link.row
         key = f"{kind.name}|{v.get('since', '')}"
-        data.edges.append(Edge(kind.edge, v["source"], v["target"], key, props))
+        ends = sys.intern(v["source"]), sys.intern(v["target"])
+        data.edges.append(Edge(kind.edge, *ends, key, props))
         report.count_loaded(link.file)
