@@ -509,8 +509,12 @@ def test_with_gaps_runs_the_rules_or_says_why_not(ledger, tmp_path):
 def test_benchmark_measures_both_writers(ledger):
     from lianjian.export.bench import bench
 
-    results = bench(ledger, ("nt",), ("ours", "rdflib"))
+    results = bench(ledger, ("nt",), ("ours", "rdflib"), repeat=3)
     assert [r["impl"] for r in results] == ["ours", "rdflib"]
     assert all("error" not in r for r in results), results
     assert results[0]["triples"] == results[1]["triples"] > 0
     assert all(r["triples_per_s"] > 0 and r["peak_rss_mib"] >= 0 for r in results)
+    assert results[0]["runs"] == 3 and results[0]["spread_s"] >= 0 and results[1]["runs"] == 1
+    # rdflib capped: it stops after the entity that reaches the limit
+    capped = bench(ledger, ("nt",), ("rdflib",), rdflib_max_triples=100)[0]
+    assert 100 <= capped["triples"] < 150 < results[0]["triples"]
