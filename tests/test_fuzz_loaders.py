@@ -176,3 +176,23 @@ def test_wrong_rows_in_a_workbook(tables, kinds):
         path = Path(tmp) / "ledger.xlsx"
         wb.save(path)
         check(load_ledger(path))
+
+
+@FUZZ
+@given(
+    st.text(alphabet=st.sampled_from(list('ab,"中 \r\n\x0b\x1c\x85\u2028\u2029\t')), max_size=60)
+)
+def test_line_splitting_is_that_of_open_with_newline_empty(text):
+    """The reader's own line splitting gives the lines, and the CSV rows, of
+    ``io.StringIO(text, newline="")``: \\r\\n, \\r and \\n end a line, nothing else does."""
+    from lianjian.loaders.read import lines
+
+    assert list(lines(text)) == list(io.StringIO(text, newline=""))
+
+    def rows(src):
+        try:
+            return list(csv.reader(src))
+        except csv.Error as e:
+            return ("error", str(e))
+
+    assert rows(lines(text)) == rows(io.StringIO(text, newline=""))

@@ -9,7 +9,6 @@ reader could not decode carries the reason instead of being dropped.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -171,6 +170,20 @@ def _decode_lines(data: bytes, enc: str) -> tuple[str, set[int]]:
 
 # ---------------------------------------------------------------- CSV
 
+# A line as open(newline="") gives it: up to and including \r\n, \r or \n (a bare
+# carriage return ends a line, as it does for Excel), or the last one without.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def lines(text: str) -> Iterator[str]:
+    r"""The lines of ``text`` with their ends, one at a time (no copy of the whole text,
+    unlike ``io.StringIO``, which holds four bytes a character).
+
+    >>> list(lines("a,b\r\nc\rd\n\ne"))
+    ['a,b\r\n', 'c\r', 'd\n', '\n', 'e']
+    """
+    return (m.group() for m in _LINE.finditer(text))
+
 
 def _read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -> RawTable | None:
     try:
@@ -188,6 +201,7 @@ def _read_csv(f: Path, label: str, table: str, known: set[str], report: Report) 
         return None
     enc = detect_encoding(data)
     text, bad_lines = _decode_lines(data, enc)
+    del data  # the text alone from here on: a large file is held once, not twice
     if bad_lines:
         report.add(
             label,
@@ -199,8 +213,9 @@ def _read_csv(f: Path, label: str, table: str, known: set[str], report: Report) 
         )
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    # newline="": a bare carriage return ends a line, as it does for Excel
-    reader = csv.reader(io.StringIO(text.replace("\x00", ""), newline=""), delimiter=delimiter)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    reader = csv.reader(lines(text), delimiter=delimiter)
 
     def records() -> Iterator[tuple[int, list[str], str | None]]:
         start = 1
