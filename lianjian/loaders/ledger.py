@@ -251,7 +251,7 @@ def _add_node(
     for name, v in values.items():
         p = props[name]
         if p.edge is not None:
-            targets = v if isinstance(v, list) else [v]
+            targets = v if isinstance(v, list) else (v,)
             b.refs.append(Ref(p, node_id, targets, t.file, row_no, col_name[name]))
         else:
             node[name] = v

@@ -18,19 +18,19 @@ from lianjian.loaders.report import WARNING, Report
 __all__ = ["Build", "Ref", "LinkRow", "resolve"]
 
 
-@dataclass
+@dataclass(slots=True)  # one per reference cell: millions at province scale
 class Ref:
     """A reference cell waiting for pass two."""
 
     prop: Property
     source: str  # the row's node id
-    targets: list[str]
+    targets: list[str] | tuple[str, ...]
     file: str
     row: int
     column: str
 
 
-@dataclass
+@dataclass(slots=True)
 class LinkRow:
     values: dict[str, Any]
     extra: dict[str, str]
@@ -79,7 +79,10 @@ def _check_target(
 
 def _resolve_refs(b: Build) -> None:
     data, report, nesting = b.data, b.report, b.schema.region_nesting
-    for ref in b.refs:
+    declared = {r.source for r in b.refs if r.prop.edge and r.prop.edge.type == "PART_OF"}
+    refs, b.refs = b.refs, []
+    for i, ref in enumerate(refs):
+        refs[i] = None  # type: ignore[call-overload]  # freed as its edges are made
         spec = ref.prop.edge
         assert spec is not None
         seen: set[str] = set()
@@ -107,13 +110,13 @@ def _resolve_refs(b: Build) -> None:
             target = sys.intern(target)  # the node's own id string (interned when loaded)
             src, dst = (target, ref.source) if spec.reverse else (ref.source, target)
             data.edges.append(Edge(spec.type, src, dst, spec.type, NO_PROPS))
-    _report_orphans(b)
+    _report_orphans(b, declared)
 
 
-def _report_orphans(b: Build) -> None:
-    """A region below the top level needs a parent (LEDGER.md: required but for the top)."""
+def _report_orphans(b: Build, declared: set[str]) -> None:
+    """A region below the top level needs a parent (LEDGER.md: required but for the top);
+    ``declared``: the regions whose row names one, even a wrong one (reported already)."""
     has_parent = {e.source for e in b.data.edges if e.type == "PART_OF"}
-    declared = {r.source for r in b.refs if r.prop.edge and r.prop.edge.type == "PART_OF"}
     for node_id, (label, props) in b.data.nodes.items():
         if label != "Region" or not b.schema.region_nesting.get(props["level"]):
             continue
