@@ -93,12 +93,13 @@ def fail(message: str, code: int = 2) -> None:
 def clean_errors() -> Iterator[None]:
     """Library errors → one line and exit 2; never a traceback for a user's mistake."""
     from lianjian.graph.backends import LedgerMismatch
+    from lianjian.graph.neo4j_server import Neo4jServerError
     from lianjian.graph.neo4j_store import Neo4jConfigError
     from lianjian.loaders.read import LedgerError
 
     try:
         yield
-    except (LedgerError, Neo4jConfigError, LedgerMismatch, ValueError) as e:
+    except (LedgerError, Neo4jConfigError, LedgerMismatch, Neo4jServerError, ValueError) as e:
         fail(str(e))
     except Exception as e:  # driver errors: no server, wrong password, lost connection
         from neo4j.exceptions import (

@@ -53,3 +53,39 @@ def test_routing_scheme_works_against_a_single_server(neo4j_settings):
         assert driver.execute_query("RETURN 2 AS two", database_=s.database).records[0]["two"] == 2
     finally:
         driver.close()
+
+
+def test_memory_settings_reach_the_config(tmp_path, monkeypatch):
+    from lianjian.graph import neo4j_server as srv
+
+    monkeypatch.setenv("LIANJIAN_NEO4J_HEAP", "3G")
+    monkeypatch.setenv("LIANJIAN_NEO4J_PAGECACHE", "1500m")
+    srv.write_conf(tmp_path, 7687)
+    conf = (tmp_path / "conf" / "neo4j.conf").read_text()
+    assert "server.memory.heap.max_size=3g" in conf
+    assert "server.memory.pagecache.size=1500m" in conf
+    monkeypatch.delenv("LIANJIAN_NEO4J_HEAP")
+    monkeypatch.delenv("LIANJIAN_NEO4J_PAGECACHE")
+    assert srv.memory_settings() == ("1g", "512m")
+
+
+def test_a_bad_memory_setting_is_one_line_before_anything_starts(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "LIANJIAN_NEO4J_HOME": str(tmp_path / "home"),
+        "LIANJIAN_NEO4J_PAGECACHE": "lots",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "lianjian.cli", "neo4j", "start"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "LIANJIAN_NEO4J_PAGECACHE='lots'" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "home").exists()  # nothing fetched, nothing started

@@ -6,6 +6,10 @@ For tests and for users without Docker or a server of their own. ``fetch`` copie
 starts ``org.neo4j.server.CommunityEntryPoint`` and waits for Bolt; ``stop`` ends it.
 
 ``python -m lianjian.graph.neo4j_server {fetch,start,stop,status,env}``
+
+Memory: ``LIANJIAN_NEO4J_HEAP`` (default 1g) and ``LIANJIAN_NEO4J_PAGECACHE``
+(default 512m), read when the server starts; size them up for a graph of a million
+nodes (the page cache ideally holds the whole store).
 """
 
 from __future__ import annotations
@@ -48,6 +52,25 @@ _POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
 
 class Neo4jServerError(RuntimeError):
     pass
+
+
+MEMORY_DEFAULTS = {"LIANJIAN_NEO4J_HEAP": "1g", "LIANJIAN_NEO4J_PAGECACHE": "512m"}
+
+
+def memory_settings() -> tuple[str, str]:
+    """(heap, page cache) from the environment, e.g. ``("4g", "2g")``; a value that is
+    not a number followed by k, m or g is an error naming the variable."""
+    import re
+
+    out = []
+    for var, default in MEMORY_DEFAULTS.items():
+        value = (os.environ.get(var) or default).strip().lower()
+        if not re.fullmatch(r"[1-9][0-9]*[kmg]", value):
+            raise Neo4jServerError(
+                f"{var}={value!r}: give a size such as 512m or 4g (a number and k, m or g)"
+            )
+        out.append(value)
+    return out[0], out[1]
 
 
 @dataclass
@@ -125,6 +148,7 @@ def java_env(home: Path) -> dict[str, str]:
 
 
 def write_conf(home: Path, bolt_port: int) -> None:
+    heap, pagecache = memory_settings()
     conf = home / "conf"
     conf.mkdir(parents=True, exist_ok=True)
     for d in ("data", "logs", "run", "import", "plugins"):
@@ -142,9 +166,9 @@ def write_conf(home: Path, bolt_port: int) -> None:
                 f"server.directories.run={home / 'run'}",
                 f"server.directories.import={home / 'import'}",
                 f"server.directories.plugins={home / 'plugins'}",
-                "server.memory.heap.initial_size=512m",
-                "server.memory.heap.max_size=1g",
-                "server.memory.pagecache.size=512m",
+                f"server.memory.heap.initial_size={heap}",
+                f"server.memory.heap.max_size={heap}",
+                f"server.memory.pagecache.size={pagecache}",
                 "dbms.usage_report.enabled=false",
                 "db.transaction.timeout=600s",
                 "",
@@ -200,6 +224,7 @@ def start(
 ) -> ServerInfo:
     """Start the server (fetching it first if needed) and wait until Bolt answers."""
     home = Path(home or default_home())
+    heap, _ = memory_settings()  # a bad setting fails before anything is fetched or started
     running = status(home)
     if running and _bolt_answers(running.uri, running.user, running.password):
         return running
@@ -223,8 +248,8 @@ def start(
     proc = subprocess.Popen(
         [
             "java",
-            "-Xms512m",
-            "-Xmx1g",
+            f"-Xms{heap}",
+            f"-Xmx{heap}",
             "-XX:+UseG1GC",
             "-cp",
             cp,
