@@ -261,3 +261,37 @@ def test_neighbourhood_is_the_same_on_neo4j(
             (e.source, e.target, e.type) for e in b.edges
         }
     assert region_tree(store).regions == region_tree(sample_store).regions
+
+
+# ---------------------------------------------------------------- background warm-up
+
+
+def test_warm_up_fills_every_cache_the_pages_read_first(monkeypatch, sample_ledger):
+    from lianjian.dashboard import state
+
+    calls = []
+    monkeypatch.setattr(state, "gaps_of", lambda *a: calls.append(("gaps", a[:2])))
+    monkeypatch.setattr(state, "pairing_of", lambda *a: calls.append(("pairing", a[:3])))
+    monkeypatch.setattr(state, "coverage_of", lambda *a: calls.append(("coverage", a[:3])))
+    store = EmbeddedStore.from_ledger(sample_ledger)
+    thread = state.warm_up.__wrapped__("k", "2026-06-30", store)
+    thread.join(60)
+    assert not thread.is_alive() and thread.daemon
+    assert calls == [
+        ("gaps", ("k", "2026-06-30")),
+        ("pairing", ("k", "2026-06-30", state.PAIRING_CAPACITY)),
+        *[("coverage", ("k", level, "2026-06-30")) for level in state.SCOPE_LEVELS],
+    ]
+
+
+def test_a_failing_warm_up_is_logged_not_raised(monkeypatch, caplog, sample_ledger):
+    from lianjian.dashboard import state
+
+    def broken(*a):
+        raise RuntimeError("server went away")
+
+    monkeypatch.setattr(state, "gaps_of", broken)
+    thread = state.warm_up.__wrapped__("k2", "2026-06-30", None)
+    thread.join(60)
+    assert "warming the dashboard's caches failed" in caplog.text
+    assert "server went away" in caplog.text
