@@ -26,7 +26,9 @@ from lianjian.cli_common import (  # re-exported: the parts every command shares
     Format,
     FormatOpt,
     LedgerArg,
+    Neo4jFlag,
     NoCacheOpt,
+    ReplaceOpt,
     UriOpt,
     clean_errors,
     err,
@@ -142,15 +144,8 @@ def _print_report(report) -> None:
 @app.command()
 def load(
     ledger: LedgerArg,
-    neo4j: Annotated[
-        bool,
-        typer.Option(
-            "--neo4j", help="Load into Neo4j (from NEO4J_URI etc.) instead of the embedded store."
-        ),
-    ] = False,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Neo4j: delete what the database holds first.")
-    ] = False,
+    neo4j: Neo4jFlag = False,
+    replace: ReplaceOpt = False,
     uri: UriOpt = None,
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,

@@ -31,6 +31,8 @@ __all__ = [
     "UriOpt",
     "DbOpt",
     "NoCacheOpt",
+    "Neo4jFlag",
+    "ReplaceOpt",
     "fail",
     "clean_errors",
     "progress_bar",
@@ -77,6 +79,13 @@ DbOpt = Annotated[
     typer.Option(
         "--database", help="Neo4j database (default: $NEO4J_DATABASE or neo4j).", show_default=False
     ),
+]
+Neo4jFlag = Annotated[
+    bool,
+    typer.Option("--neo4j", help="Use Neo4j (from NEO4J_URI etc.) instead of the embedded store."),
+]
+ReplaceOpt = Annotated[
+    bool, typer.Option("--replace", help="Neo4j: delete what the database holds first.")
 ]
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Parse the ledger even when a cached graph exists.")

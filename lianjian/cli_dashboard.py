@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from lianjian.cli_common import clean_errors, err, fail, out
+from lianjian.cli_common import Neo4jFlag, clean_errors, err, fail, out
 
 __all__ = ["dashboard", "streamlit_command", "dashboard_env"]
 
@@ -101,12 +101,7 @@ def dashboard(
         Path,
         typer.Argument(help="Ledger: a folder of CSV files or one XLSX workbook (台账)."),
     ] = Path("data/sample"),
-    neo4j: Annotated[
-        bool,
-        typer.Option(
-            "--neo4j", help="Use Neo4j (from NEO4J_URI etc.) instead of the embedded store."
-        ),
-    ] = False,
+    neo4j: Neo4jFlag = False,
     with_names: Annotated[
         bool,
         typer.Option(

@@ -22,6 +22,8 @@ from lianjian.cli_common import (
     DbOpt,
     Format,
     LedgerArg,
+    Neo4jFlag,
+    ReplaceOpt,
     UriOpt,
     clean_errors,
     err,
@@ -151,15 +153,8 @@ def import_rdf_cmd(
         Path, typer.Argument(metavar="FILE", help="An RDF file exported by lianjian.")
     ],
     fmt: RdfFormatOpt = None,
-    neo4j: Annotated[
-        bool,
-        typer.Option(
-            "--neo4j", help="Write into Neo4j (from NEO4J_URI etc.) instead of the embedded store."
-        ),
-    ] = False,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Neo4j: delete what the database holds first.")
-    ] = False,
+    neo4j: Neo4jFlag = False,
+    replace: ReplaceOpt = False,
     uri: UriOpt = None,
     database: DbOpt = None,
 ) -> None:

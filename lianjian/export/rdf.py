@@ -89,13 +89,14 @@ def _open(out: str | os.PathLike | IO[str]):
         yield out
 
 
-def write_ntriples(blocks: Iterable[Block], fh: IO[str], ns: dict[str, str] | None = None) -> int:
-    """One line per triple; returns the number written."""
+def _stream(blocks: Iterable[Block], fh: IO[str], render) -> int:
+    """Write ``render(subject, pairs)`` of every block, about ``_FLUSH`` characters a
+    write; returns the number of triples."""
     buf: list[str] = []
     size = n = 0
     for s, po in blocks:
         n += len(po)
-        chunk = "".join([f"{s} {p} {o} .\n" for p, o in po])
+        chunk = render(s, po)
         buf.append(chunk)
         size += len(chunk)
         if size > _FLUSH:
@@ -104,37 +105,34 @@ def write_ntriples(blocks: Iterable[Block], fh: IO[str], ns: dict[str, str] | No
             size = 0
     fh.write("".join(buf))
     return n
+
+
+def write_ntriples(blocks: Iterable[Block], fh: IO[str], ns: dict[str, str] | None = None) -> int:
+    """One line per triple; returns the number written."""
+    return _stream(blocks, fh, lambda s, po: "".join([f"{s} {p} {o} .\n" for p, o in po]))
+
+
+def _turtle_paragraph(s: str, po: list[tuple[str, str]]) -> str:
+    parts = ["\n", s]
+    prev = None
+    for p, o in po:
+        if p is prev or p == prev:
+            parts.append(", ")
+        else:
+            parts.append(" ;\n    " if prev is not None else " ")
+            parts.append(p)
+            parts.append(" ")
+            prev = p
+        parts.append(o)
+    parts.append(" .\n")
+    return "".join(parts)
 
 
 def write_turtle(blocks: Iterable[Block], fh: IO[str], ns: dict[str, str]) -> int:
     """Prefixes, then one paragraph per subject (``;`` between predicates, ``,``
     between objects of one predicate); returns the number of triples."""
     fh.write("".join(f"@prefix {p}: <{iri}> .\n" for p, iri in ns.items()))
-    buf: list[str] = []
-    size = n = 0
-    for s, po in blocks:
-        n += len(po)
-        parts = ["\n", s]
-        prev = None
-        for p, o in po:
-            if p is prev or p == prev:
-                parts.append(", ")
-            else:
-                parts.append(" ;\n    " if prev is not None else " ")
-                parts.append(p)
-                parts.append(" ")
-                prev = p
-            parts.append(o)
-        parts.append(" .\n")
-        chunk = "".join(parts)
-        buf.append(chunk)
-        size += len(chunk)
-        if size > _FLUSH:
-            fh.write("".join(buf))
-            buf.clear()
-            size = 0
-    fh.write("".join(buf))
-    return n
+    return _stream(blocks, fh, _turtle_paragraph)
 
 
 def write_jsonld(blocks: Iterable[Block], fh: IO[str], ns: dict[str, str]) -> int:
@@ -143,11 +141,9 @@ def write_jsonld(blocks: Iterable[Block], fh: IO[str], ns: dict[str, str]) -> in
     import json
 
     fh.write('{"@context": ' + json.dumps(ns, ensure_ascii=False) + ',\n "@graph": [')
-    buf: list[str] = []
-    size = n = 0
-    first = True
-    for s, po in blocks:
-        n += len(po)
+    first = [True]
+
+    def node(s: str, po: list[tuple[str, str]]) -> str:
         by_p: dict[str, list[str]] = {}
         for p, o in po:
             values = by_p.get(p)
@@ -156,16 +152,12 @@ def write_jsonld(blocks: Iterable[Block], fh: IO[str], ns: dict[str, str]) -> in
             else:
                 values.append(o)
         body = ", ".join(f"{p}: [{', '.join(vs)}]" for p, vs in by_p.items())
-        chunk = ("\n" if first else ",\n") + '{"@id": ' + s + ", " + body + "}"
-        first = False
-        buf.append(chunk)
-        size += len(chunk)
-        if size > _FLUSH:
-            fh.write("".join(buf))
-            buf.clear()
-            size = 0
-    buf.append("\n]}\n")
-    fh.write("".join(buf))
+        sep = "\n" if first[0] else ",\n"
+        first[0] = False
+        return sep + '{"@id": ' + s + ", " + body + "}"
+
+    n = _stream(blocks, fh, node)
+    fh.write("\n]}\n")
     return n
 
 

@@ -203,14 +203,7 @@ def _counts_cypher(store, day: str, p: GapParams, level: str):
             cypher("coverage", metric), values, database_=store.database, routing_="r"
         )
         for r in records:
-            place = Place(
-                r["district"],
-                r["district_name"],
-                r["street"],
-                r["street_name"],
-                r["community"],
-                r["community_name"],
-            )
+            place = Place.of_record(r)
             acc = counts.setdefault((place, metric), [0, 0])
             acc[0] += r["covered"]
             acc[1] += r["total"]

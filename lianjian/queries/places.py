@@ -15,7 +15,7 @@ Anything that reaches no region has no place (all ``None``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from lianjian.queries.catalogue import cypher
 from lianjian.queries.nxview import View
@@ -32,6 +32,12 @@ class Place(NamedTuple):
     street_name: str | None = None
     community: str | None = None
     community_name: str | None = None
+
+    @classmethod
+    def of_record(cls, r: Any) -> Place:
+        """The place a Cypher record names in the columns ``district``, ``district_name``,
+        ``street``, ``street_name``, ``community`` and ``community_name``."""
+        return cls(*(r[f] for f in cls._fields))
 
     def at(self, level: str) -> tuple[str | None, str | None]:
         """``(id, name)`` of the region at ``level`` (district, street or community)."""
@@ -95,14 +101,4 @@ def region_places_cypher(driver, database: str, regions: Iterable[str]) -> dict[
     records, _, _ = driver.execute_query(
         cypher("cypher", "region_places"), {"ids": ids}, database_=database, routing_="r"
     )
-    return {
-        r["id"]: Place(
-            r["district"],
-            r["district_name"],
-            r["street"],
-            r["street_name"],
-            r["community"],
-            r["community_name"],
-        )
-        for r in records
-    }
+    return {r["id"]: Place.of_record(r) for r in records}
