@@ -19,5 +19,5 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -c constraints.txt -e '.[test]'
-.venv/bin/python -m lianjian.graph.neo4j_server fetch
+.venv/bin/python -m lianjian.graph.neo4j.server fetch
 exec .venv/bin/python -m pytest "$@"

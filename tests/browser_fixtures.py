@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from lianjian.graph.schema import SCHEMA
+from lianjian.core.schema import SCHEMA
 from lianjian.loaders.ledger import header_index
 from lianjian.loaders.read import detect_encoding, header_key, match_table
 
@@ -173,7 +173,7 @@ def lianjian_command() -> list[str]:
     script = Path(sys.executable).with_name("lianjian")
     if script.is_file():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from lianjian.cli import main; sys.exit(main())"]
+    return [sys.executable, "-c", "import sys; from lianjian.cli.app import main; sys.exit(main())"]
 
 
 def free_port() -> int:

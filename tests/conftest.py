@@ -39,7 +39,7 @@ def sample_data(sample_ledger):
 @pytest.fixture(scope="session")
 def jingzhou_small(tmp_path_factory) -> Path:
     """A generated jingzhou ledger at scale 0.05 (a few thousand members)."""
-    from lianjian.loaders.generate import generate
+    from lianjian.generator.generate import generate
 
     out = tmp_path_factory.mktemp("jz")
     generate(out, profile="jingzhou", scale=0.05, seed=11)

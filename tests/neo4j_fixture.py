@@ -33,7 +33,7 @@ def neo4j_settings(tmp_path_factory):
             "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
         }
         return
-    from lianjian.graph import neo4j_server as srv
+    from lianjian.graph.neo4j import server as srv
 
     # a fresh server per test session (its own data, its own free port), sharing the jars
     jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))
@@ -63,7 +63,7 @@ def neo4j_driver(neo4j_settings):
         notifications_min_severity="OFF",
     )
     db = neo4j_settings["database"]
-    from lianjian.graph.neo4j_store import Neo4jStore
+    from lianjian.graph.neo4j.store import Neo4jStore
 
     Neo4jStore(driver, db).clear()
     for rec in driver.execute_query("SHOW CONSTRAINTS YIELD name", database_=db).records:

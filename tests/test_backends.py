@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lianjian.graph.backends import LedgerMismatch, open_graph
-from lianjian.graph.embedded import EmbeddedStore
-from lianjian.graph.neo4j_store import Neo4jSettings, Neo4jStore
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j.store import Neo4jSettings, Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lianjian.cli import app
+from lianjian.cli.app import app
 from lianjian.loaders.ledger import load_ledger
 
 BAD = Path(__file__).parent / "fixtures" / "bad"

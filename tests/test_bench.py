@@ -10,7 +10,7 @@ import pytest
 from lianjian.bench import baselines, report
 from lianjian.bench.harness import run_bench
 from lianjian.bench.measure import forked, repeat
-from lianjian.graph.neo4j_store import Neo4jStore
+from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 
 

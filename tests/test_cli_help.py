@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from lianjian.cli import app
+from lianjian.cli.app import app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
 

@@ -18,8 +18,8 @@ import time
 import pytest
 
 from lianjian.dashboard import console
-from lianjian.graph.embedded import EmbeddedStore
-from lianjian.graph.neo4j_store import Neo4jStore
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 
 pytestmark = pytest.mark.neo4j

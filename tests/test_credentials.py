@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lianjian.cli import app
-from lianjian.cli_dashboard import dashboard_env, streamlit_command
-from lianjian.graph.neo4j_server import ServerInfo, _password
-from lianjian.graph.neo4j_store import Neo4jSettings
+from lianjian.cli.app import app
+from lianjian.cli.dashboard import dashboard_env, streamlit_command
+from lianjian.graph.neo4j.server import ServerInfo, _password
+from lianjian.graph.neo4j.store import Neo4jSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "Pa55-w0rd-never-shown"

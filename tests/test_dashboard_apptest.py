@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lianjian.graph.embedded import EmbeddedStore
-from lianjian.queries.gaps import find_gaps
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.queries.gaps.find import find_gaps
 
 APP = Path(__file__).resolve().parent.parent / "lianjian" / "dashboard" / "app.py"
 PAGES = ["explorer", "gaps", "pairings", "cypher", "export"]
@@ -125,8 +125,8 @@ def test_explorer_search_draws_the_street(env, expected):
 
 
 def test_pairings_page_names_audit_kinds_in_the_chosen_language(env, sample_ledger):
-    from lianjian.queries.pairing import propose
-    from lianjian.queries.pairing_audit import AUDIT_LABELS
+    from lianjian.queries.pairing.audit import AUDIT_LABELS
+    from lianjian.queries.pairing.propose import propose
 
     store = EmbeddedStore.from_ledger(sample_ledger)
     kinds = {a["kind"] for a in propose(store, as_of=dt.date.today()).to_dict()["audit"]}

@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from lianjian.graph.embedded import EmbeddedStore
+from lianjian.graph.embedded.store import EmbeddedStore
 from tests.browser_fixtures import (
     ARTEFACTS,
     PAGES,

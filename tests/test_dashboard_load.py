@@ -35,7 +35,7 @@ SCALE = 1.0
 
 @pytest.fixture(scope="module")
 def jingzhou(tmp_path_factory):
-    from lianjian.loaders.generate import generate
+    from lianjian.generator.generate import generate
 
     out = tmp_path_factory.mktemp("jingzhou") / "ledger"
     counts = generate(out, profile="jingzhou", scale=SCALE, seed=1)
@@ -47,7 +47,7 @@ def communities(ledger, n: int) -> list[str]:
     """``n`` community names that appear once in the ledger (a search finds them first)."""
     from collections import Counter
 
-    from lianjian.graph.embedded import EmbeddedStore
+    from lianjian.graph.embedded.store import EmbeddedStore
 
     rows = EmbeddedStore.from_ledger(ledger).node_summaries(["Region"])
     names = Counter(r["name"] for r in rows)

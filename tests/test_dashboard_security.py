@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from lianjian.cli_dashboard import APP, streamlit_command
+from lianjian.cli.dashboard import APP, streamlit_command
 from lianjian.dashboard.render import MAX_LABEL
 from tests.browser_fixtures import (
     ARTEFACTS,
@@ -96,7 +96,7 @@ def test_hostile_names_on_every_page_are_text_and_run_nothing(server, page):
 
 
 def test_members_are_pseudonyms_in_drawings_and_the_log(server, page, sample_ledger):
-    from lianjian.graph.embedded import EmbeddedStore
+    from lianjian.graph.embedded.store import EmbeddedStore
 
     community = next(
         r["name"]

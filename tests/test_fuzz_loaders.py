@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from lianjian.graph.schema import SCHEMA
+from lianjian.core.schema import SCHEMA
 from lianjian.loaders.ledger import load_ledger
 from lianjian.loaders.read import LedgerError
 

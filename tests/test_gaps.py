@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from lianjian.graph.embedded import EmbeddedStore
-from lianjian.graph.neo4j_store import Neo4jStore
+from lianjian.core.privacy import pseudonym
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
-from lianjian.privacy import pseudonym
 from lianjian.queries.catalogue import RULES, cypher
-from lianjian.queries.coverage import METRICS, coverage
-from lianjian.queries.gaps import find_gaps
-from lianjian.queries.gaps_nx import NX_RULES
+from lianjian.queries.coverage.rates import METRICS, coverage
+from lianjian.queries.gaps.find import find_gaps
+from lianjian.queries.gaps.nx import NX_RULES
 from lianjian.queries.params import SOURCES, GapParams
 
 AS_OF = "2026-06-30"
@@ -434,7 +434,7 @@ def test_sample_same_on_neo4j(neo, sample_ledger, sample_store):
 @pytest.mark.neo4j
 @pytest.mark.parametrize(("profile", "seed"), [("nanqiao", 1), ("shuangtaizi", 2), ("jingzhou", 3)])
 def test_generated_ledgers_same_on_both(neo, tmp_path, profile, seed):
-    from lianjian.loaders import generate as gen
+    from lianjian.generator import generate as gen
 
     gen.generate(tmp_path, profile=profile, scale=0.02, seed=seed)
     data = load_ledger(tmp_path)
@@ -458,7 +458,7 @@ def hand_ledger(tmp_path_factory) -> Path:
 def test_cli_gaps_json_csv_and_table(hand_ledger):
     from typer.testing import CliRunner
 
-    from lianjian.cli import app
+    from lianjian.cli.app import app
 
     run = CliRunner().invoke
     res = run(app, ["gaps", str(hand_ledger), "--as-of", AS_OF, "-f", "json"])
@@ -488,7 +488,7 @@ def test_cli_gaps_json_csv_and_table(hand_ledger):
 def test_cli_gaps_thresholds(hand_ledger):
     from typer.testing import CliRunner
 
-    from lianjian.cli import app
+    from lianjian.cli.app import app
 
     args = ["gaps", str(hand_ledger), "--as-of", AS_OF, "-f", "json", "-r", "branch_oversized"]
     res = CliRunner().invoke(app, [*args, "--param", "branch_max_members=7"])
@@ -502,7 +502,7 @@ def test_cli_gaps_thresholds(hand_ledger):
 def test_cli_coverage(hand_ledger):
     from typer.testing import CliRunner
 
-    from lianjian.cli import app
+    from lianjian.cli.app import app
 
     run = CliRunner().invoke
     res = run(app, ["coverage", str(hand_ledger), "--as-of", AS_OF, "-f", "csv"])

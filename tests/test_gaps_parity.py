@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lianjian.graph.embedded import EmbeddedStore
-from lianjian.graph.neo4j_store import Neo4jStore
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
-from lianjian.queries.coverage import LEVELS, coverage
-from lianjian.queries.gaps import find_gaps
+from lianjian.queries.coverage.rates import LEVELS, coverage
+from lianjian.queries.gaps.find import find_gaps
 
 AS_OF = "2026-06-30"
 DATES = ["", "", "2026-06-29", AS_OF, "2026-07-01", "2020-01-01"]

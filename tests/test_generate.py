@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lianjian.cli import app
-from lianjian.graph.embedded import EmbeddedStore
-from lianjian.loaders.gen_people import member_rows
-from lianjian.loaders.generate import generate, plan
+from lianjian.cli.app import app
+from lianjian.generator.generate import generate, plan
+from lianjian.generator.people import member_rows
+from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.loaders.ledger import load_ledger
 from lianjian.queries.catalogue import RULES
-from lianjian.queries.gaps import find_gaps
+from lianjian.queries.gaps.find import find_gaps
 
 AS_OF = "2026-06-30"
 TABLES = ("regions", "buildings", "units", "orgs", "members", "links")

@@ -38,7 +38,7 @@ def run(name: str, extra: list[str] = (), env: dict[str, str] | None = None) -> 
     if command != "stats":
         args += ["--as-of", AS_OF]
     proc = subprocess.run(
-        [sys.executable, "-m", "lianjian.cli", *args],
+        [sys.executable, "-m", "lianjian.cli.app", *args],
         capture_output=True,
         text=True,
         env={**os.environ, "LIANJIAN_PSEUDONYM_KEY": "test-key-not-secret", **(env or {})},

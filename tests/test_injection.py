@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from lianjian.graph.embedded import EmbeddedStore
-from lianjian.graph.neo4j_store import Neo4jStore
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
-from lianjian.queries.coverage import coverage
-from lianjian.queries.gaps import find_gaps
+from lianjian.queries.coverage.rates import coverage
+from lianjian.queries.gaps.find import find_gaps
 
 MARK = "注入"  # in every hostile name, so a query text holding one is easy to find
 NAMES = {

@@ -94,7 +94,7 @@ def test_broken_rest_of_row_loads(broken):
 def test_cli_validate_json_and_exit_code(broken, capsys):
     from typer.testing import CliRunner
 
-    from lianjian.cli import app
+    from lianjian.cli.app import app
 
     result = CliRunner().invoke(app, ["validate", str(FIXTURES / "broken"), "--format", "json"])
     assert result.exit_code == 1

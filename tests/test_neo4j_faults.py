@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from lianjian.graph.embedded import EmbeddedStore
-from lianjian.graph.neo4j_store import Neo4jStore
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 from tests.neo4j_fixture import ROOT, _unavailable
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.neo4j
 def big_ledger(out: Path, members: int = 6000) -> Path:
     """A ledger whose load takes seconds: the generator's, or rows written here."""
     try:
-        from lianjian.loaders.generate import generate
+        from lianjian.generator.generate import generate
 
         generate(out, profile="jingzhou", scale=0.05, seed=5)
         return out
@@ -60,7 +60,7 @@ def big_ledger(out: Path, members: int = 6000) -> Path:
 
 def lianjian(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.Popen:
     script = Path(sys.executable).with_name("lianjian")
-    cmd = [str(script)] if script.is_file() else [sys.executable, "-m", "lianjian.cli"]
+    cmd = [str(script)] if script.is_file() else [sys.executable, "-m", "lianjian.cli.app"]
     return subprocess.Popen(
         [*cmd, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -168,7 +168,7 @@ def test_transient_errors_are_retried_by_managed_transactions(
 @pytest.fixture
 def private_server(tmp_path):
     """A Neo4j of this test alone, in a temporary home: it may be killed."""
-    from lianjian.graph import neo4j_server as srv
+    from lianjian.graph.neo4j import server as srv
 
     jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))
     home = tmp_path / "neo4j"
@@ -188,7 +188,7 @@ def private_server(tmp_path):
 
 @pytest.mark.slow
 def test_server_killed_mid_load_then_a_reload_equals_a_clean_load(tmp_path, private_server):
-    from lianjian.graph import neo4j_server as srv
+    from lianjian.graph.neo4j import server as srv
 
     ledger = big_ledger(tmp_path / "ledger")
     data = load_ledger(ledger)

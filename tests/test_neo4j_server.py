@@ -42,7 +42,7 @@ def test_listens_on_loopback_only(neo4j_driver, neo4j_settings):
 
 def test_routing_scheme_works_against_a_single_server(neo4j_settings):
     """``neo4j://`` (routing, as for clusters and Aura) works unchanged."""
-    from lianjian.graph.neo4j_store import Neo4jSettings, driver_from_env
+    from lianjian.graph.neo4j.store import Neo4jSettings, driver_from_env
 
     uri = neo4j_settings["uri"].replace("bolt://", "neo4j://")
     s = Neo4jSettings(
@@ -56,7 +56,7 @@ def test_routing_scheme_works_against_a_single_server(neo4j_settings):
 
 
 def test_memory_settings_reach_the_config(tmp_path, monkeypatch):
-    from lianjian.graph import neo4j_server as srv
+    from lianjian.graph.neo4j import server as srv
 
     monkeypatch.setenv("LIANJIAN_NEO4J_HEAP", "3G")
     monkeypatch.setenv("LIANJIAN_NEO4J_PAGECACHE", "1500m")
@@ -80,7 +80,7 @@ def test_a_bad_memory_setting_is_one_line_before_anything_starts(tmp_path):
         "LIANJIAN_NEO4J_PAGECACHE": "lots",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "lianjian.cli", "neo4j", "start"],
+        [sys.executable, "-m", "lianjian.cli.app", "neo4j", "start"],
         env=env,
         capture_output=True,
         text=True,

@@ -3,8 +3,8 @@ real server is exercised in test_backends.py)."""
 
 from __future__ import annotations
 
-from lianjian.graph.model import Edge, GraphData
-from lianjian.graph.neo4j_store import Neo4jStore, edge_cypher, node_cypher
+from lianjian.core.model import Edge, GraphData
+from lianjian.graph.neo4j.store import Neo4jStore, edge_cypher, node_cypher
 
 
 class RecordingSession:

@@ -14,19 +14,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lianjian.cli import app
-from lianjian.graph.embedded import EmbeddedStore
+from lianjian.cli.app import app
+from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.loaders.ledger import load_ledger
-from lianjian.queries.pairing import propose, strength_scores, write_proposals
-from lianjian.queries.pairing_params import (
+from lianjian.queries.pairing.params import (
     DOCS,
     FEATURES,
     PairingParams,
     defaults,
     resolve_pairing_params,
 )
-from lianjian.queries.pairing_plan import SCALE, CostModel, greedy_plan, optimal_plan, plan_cost
-from lianjian.queries.pairing_plan import _Site as Site
+from lianjian.queries.pairing.plan import SCALE, CostModel, greedy_plan, optimal_plan, plan_cost
+from lianjian.queries.pairing.plan import _Site as Site
+from lianjian.queries.pairing.propose import propose, strength_scores, write_proposals
 from tests.test_gaps import write_tables
 
 AS_OF = "2026-06-30"
@@ -395,8 +395,8 @@ def test_sample_ledger_plan_and_audit_match_hand_checked_expectations(sample_led
     partner. P02 (优秀, score highest) leads P07 and has room for two more: P06 in its own
     community and P04 in the street; P08 goes to the street's working committee P01.
     P18's link to P08 ended on 2025-12-31 and nothing replaced it."""
-    from lianjian.graph.embedded import EmbeddedStore
-    from lianjian.queries.pairing import propose
+    from lianjian.graph.embedded.store import EmbeddedStore
+    from lianjian.queries.pairing.propose import propose
 
     store = EmbeddedStore.from_ledger(sample_ledger, use_cache=False)
     result = propose(store, as_of="2026-06-30").to_dict()

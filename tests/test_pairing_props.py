@@ -18,16 +18,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from lianjian.cli import app
-from lianjian.graph.embedded import EmbeddedStore
-from lianjian.graph.neo4j_store import Neo4jStore
+from lianjian.cli.app import app
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
-from lianjian.queries.gaps import find_gaps
-from lianjian.queries.pairing import propose, strength_scores
-from lianjian.queries.pairing_facts import EDUCATED, gather
-from lianjian.queries.pairing_params import PairingParams
-from lianjian.queries.pairing_plan import CostModel, greedy_plan, optimal_plan, plan_cost
-from lianjian.queries.pairing_plan import _Site as Site
+from lianjian.queries.gaps.find import find_gaps
+from lianjian.queries.pairing.facts import EDUCATED, gather
+from lianjian.queries.pairing.params import PairingParams
+from lianjian.queries.pairing.plan import CostModel, greedy_plan, optimal_plan, plan_cost
+from lianjian.queries.pairing.plan import _Site as Site
+from lianjian.queries.pairing.propose import propose, strength_scores
 from tests.test_gaps_parity import AS_OF, HEADERS, ledgers, write_ledger
 from tests.test_pairing import HAND, hand_ledger  # noqa: F401 (a fixture)
 
@@ -288,7 +288,7 @@ def test_cli_write_stores_proposed_pairs_on_neo4j(hand_ledger, neo, neo4j_settin
 
 
 def test_generated_ledger_plan_and_benchmark(jingzhou_small):
-    from lianjian.queries.pairing_bench import bench
+    from lianjian.bench.pairing import bench
 
     report = bench(jingzhou_small, as_of=AS_OF, capacity=1)
     plan = report["plan"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lianjian.cli import app
+from lianjian.cli.app import app
 from tests.browser_fixtures import MEMBER_MARK, rename_members
 
 
@@ -78,7 +78,7 @@ def test_rdf_export_pseudonymises_and_names_only_when_asked(ledger, tmp_path, fm
 
 
 def test_dashboard_names_only_with_the_flag(ledger, monkeypatch):
-    from lianjian.cli_dashboard import dashboard_env
+    from lianjian.cli.dashboard import dashboard_env
 
     monkeypatch.setenv("LIANJIAN_DASHBOARD_NAMES", "1")  # left over from elsewhere: ignored
     assert "LIANJIAN_DASHBOARD_NAMES" not in dashboard_env(ledger, "embedded", with_names=False)
@@ -89,7 +89,7 @@ def test_dashboard_names_only_with_the_flag(ledger, monkeypatch):
 def test_dashboard_explorer_draws_names_only_when_asked(ledger, monkeypatch, with_names):
     from streamlit.testing.v1 import AppTest
 
-    from lianjian.cli_dashboard import APP
+    from lianjian.cli.dashboard import APP
 
     monkeypatch.setenv("LIANJIAN_DASHBOARD_LEDGER", str(ledger))
     monkeypatch.setenv("LIANJIAN_DASHBOARD_BACKEND", "embedded")
@@ -115,7 +115,7 @@ def test_the_key_comes_from_the_environment_or_a_private_file(monkeypatch, tmp_p
     import hashlib
     import hmac
 
-    from lianjian.privacy import pseudonym
+    from lianjian.core.privacy import pseudonym
 
     monkeypatch.setenv("LIANJIAN_PSEUDONYM_KEY", "from-the-environment")
     digest = hmac.new(b"from-the-environment", b"M1", hashlib.sha256).hexdigest()

@@ -12,15 +12,15 @@ import rdflib
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from lianjian.cli import app
+from lianjian.cli.app import app
+from lianjian.core.model import GraphData
+from lianjian.core.privacy import pseudonym
+from lianjian.core.schema import SCHEMA
 from lianjian.export.mapping import MAPPING
 from lianjian.export.rdf import export_rdf, rdflib_graph
 from lianjian.export.rdf_import import read_rdf
 from lianjian.export.validate import validate_graph, validate_rdf
-from lianjian.graph.model import GraphData
-from lianjian.graph.schema import SCHEMA
 from lianjian.loaders.ledger import load_ledger
-from lianjian.privacy import pseudonym
 
 FORMATS = ("ttl", "nt", "jsonld")
 OX = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -377,7 +377,7 @@ def test_import_command_into_the_embedded_store(data, tmp_path):
 
 @pytest.mark.neo4j
 def test_import_command_into_neo4j(data, tmp_path, neo4j_driver, neo4j_settings, monkeypatch):
-    from lianjian.graph.neo4j_store import Neo4jStore
+    from lianjian.graph.neo4j.store import Neo4jStore
 
     path = tmp_path / "x.ttl"
     export_rdf(data, path, "ttl", base=BASE)
@@ -434,11 +434,11 @@ def test_sparql_answers_grid_without_branch(data):
 def test_sparql_on_the_sample_matches_the_rule(sample_data):
     expected = grid_without_branch(sample_data)
     try:
-        from lianjian.queries.gaps import find_gaps
+        from lianjian.queries.gaps.find import find_gaps
     except ImportError:
         pass
     else:
-        from lianjian.graph.embedded import EmbeddedStore
+        from lianjian.graph.embedded.store import EmbeddedStore
 
         store = EmbeddedStore()
         store.write(sample_data)
@@ -495,7 +495,7 @@ def test_with_gaps_runs_the_rules_or_says_why_not(ledger, tmp_path):
     assert result.exit_code == 0, result.output
     text = out.read_text("utf-8")
     try:
-        from lianjian.queries.gaps import find_gaps  # noqa: F401
+        from lianjian.queries.gaps.find import find_gaps  # noqa: F401
     except ImportError:
         assert "not available" in result.stderr
         assert "lj:GapFinding" not in text
@@ -507,7 +507,7 @@ def test_with_gaps_runs_the_rules_or_says_why_not(ledger, tmp_path):
 
 
 def test_benchmark_measures_both_writers(ledger):
-    from lianjian.export.bench import bench
+    from lianjian.bench.rdf import bench
 
     results = bench(ledger, ("nt",), ("ours", "rdflib"), repeat=3)
     assert [r["impl"] for r in results] == ["ours", "rdflib"]

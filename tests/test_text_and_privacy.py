@@ -6,8 +6,8 @@ import stat
 
 import pytest
 
-from lianjian.privacy import member_label, pseudonym
-from lianjian.text import fold, initials, name_key, pinyin
+from lianjian.core.privacy import member_label, pseudonym
+from lianjian.core.text import fold, initials, name_key, pinyin
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@
   server is running on: the upper bound for a first load.
 
 rdflib's ``Graph.serialize`` (:func:`lianjian.bench.stages.rdf_export` with
-``rdflib=True``) and the greedy pairing (:mod:`lianjian.queries.pairing_bench`) are
+``rdflib=True``) and the greedy pairing (:mod:`lianjian.bench.pairing`) are
 the other two.
 """
 
@@ -22,8 +22,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from lianjian.graph.model import GraphData
-from lianjian.graph.neo4j_store import Neo4jStore
+from lianjian.core.model import GraphData
+from lianjian.graph.neo4j.store import Neo4jStore
 
 __all__ = ["naive_load", "admin_import", "write_admin_csv"]
 
@@ -127,7 +127,7 @@ def write_admin_csv(data: GraphData, folder: Path) -> tuple[list[str], list[str]
 def admin_import(data: GraphData, jars: Path, timeout: float = 1800) -> dict[str, Any]:
     """Time ``neo4j-admin database import full`` of ``data`` into a fresh store (the CSV
     writing is not timed); ``{"seconds", "nodes", "relationships"}`` or ``{"error"}``."""
-    from lianjian.graph import neo4j_server as srv
+    from lianjian.graph.neo4j import server as srv
 
     with tempfile.TemporaryDirectory(prefix="lianjian-import-") as tmp:
         home = Path(tmp) / "home"

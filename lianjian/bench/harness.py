@@ -73,8 +73,8 @@ class _Server:
     """The Neo4j the run uses: a private one in a temporary home, or ``NEO4J_URI``."""
 
     def __init__(self, external: bool, say: Callable[[str], None]) -> None:
-        from lianjian.graph import neo4j_server as srv
-        from lianjian.graph.neo4j_store import Neo4jSettings
+        from lianjian.graph.neo4j import server as srv
+        from lianjian.graph.neo4j.store import Neo4jSettings
 
         self.home: Path | None = None
         self.jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))
@@ -97,7 +97,7 @@ class _Server:
 
     def close(self) -> None:
         if self.home:
-            from lianjian.graph import neo4j_server as srv
+            from lianjian.graph.neo4j import server as srv
 
             srv.stop(self.home)
             shutil.rmtree(self.home, ignore_errors=True)
@@ -121,8 +121,8 @@ def run_bench(
 
     ``partial``: a file rewritten after each scale, so a long run that is stopped keeps
     what it measured."""
-    from lianjian.graph.embedded import EmbeddedStore
-    from lianjian.loaders.generate import generate
+    from lianjian.generator.generate import generate
+    from lianjian.graph.embedded.store import EmbeddedStore
     from lianjian.loaders.ledger import load_ledger
 
     result: dict[str, Any] = {
@@ -225,7 +225,7 @@ def _one_scale(
         timed(name, "neo4j", fn)
     if naive_rows:
         say(f"[{scale:g}] naive per-row loader on {naive_rows} nodes …")
-        from lianjian.graph.neo4j_store import Neo4jStore, driver_from_env
+        from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env
 
         s = Neo4jStore(driver_from_env(server.settings), server.settings.database)
         try:

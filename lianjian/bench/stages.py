@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lianjian.graph.embedded import EmbeddedStore
-from lianjian.graph.model import GraphData
+from lianjian.core.model import GraphData
+from lianjian.graph.embedded.store import EmbeddedStore
 
 __all__ = ["Ctx", "embedded_stages", "neo4j_stages", "parse", "embedded_build", "busiest_community"]
 
@@ -67,19 +67,19 @@ def busiest_community(store: EmbeddedStore) -> str | None:
 
 def _query_stages(store_of: Callable[[], Any], ctx: Ctx) -> dict[str, Stage]:
     def gaps():
-        from lianjian.queries.gaps import find_gaps
+        from lianjian.queries.gaps.find import find_gaps
 
         with store_of() as s:
             return sum(len(v) for v in find_gaps(s, AS_OF).rules.values())
 
     def coverage():
-        from lianjian.queries.coverage import coverage as rates
+        from lianjian.queries.coverage.rates import coverage as rates
 
         with store_of() as s:
             return len(rates(s, "community", AS_OF))
 
     def pairing():
-        from lianjian.queries.pairing import propose
+        from lianjian.queries.pairing.propose import propose
 
         with store_of() as s:
             return len(propose(s, as_of=AS_OF)["proposals"])
@@ -135,7 +135,7 @@ def rdf_export(
 
 
 def _neo4j_store(settings):
-    from lianjian.graph.neo4j_store import Neo4jStore, driver_from_env
+    from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env
 
     class _Open:
         def __enter__(self):
@@ -169,9 +169,9 @@ def pairing_plans(store: EmbeddedStore) -> dict[str, Stage]:
     """The optimal plan (min-cost flow) and the greedy baseline on the same problem."""
     import datetime as dt
 
-    from lianjian.queries.pairing import _facts, prepare
-    from lianjian.queries.pairing_params import resolve_pairing_params
-    from lianjian.queries.pairing_plan import SCALE, greedy_plan, optimal_plan, plan_cost
+    from lianjian.queries.pairing.params import resolve_pairing_params
+    from lianjian.queries.pairing.plan import SCALE, greedy_plan, optimal_plan, plan_cost
+    from lianjian.queries.pairing.propose import _facts, prepare
 
     day = dt.date.fromisoformat(AS_OF)
     p = resolve_pairing_params(None)

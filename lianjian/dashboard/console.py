@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lianjian.core.model import Edge
+from lianjian.core.privacy import member_label
 from lianjian.dashboard.subgraph import Subgraph
-from lianjian.graph.model import Edge
-from lianjian.privacy import member_label
 
 __all__ = [
     "RefusedQuery",
@@ -239,7 +239,7 @@ def _node_id(node) -> str:
 
 
 def _label(node) -> str:
-    from lianjian.graph.schema import SCHEMA
+    from lianjian.core.schema import SCHEMA
 
     return next((lb for lb in node.labels if lb in SCHEMA.nodes), next(iter(node.labels), ""))
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from lianjian.graph.schema import SCHEMA
-from lianjian.privacy import member_label
+from lianjian.core.privacy import member_label
+from lianjian.core.schema import SCHEMA
 
 __all__ = [
     "LABEL_ORDER",

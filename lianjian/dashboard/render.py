@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
+from lianjian.core.schema import SCHEMA
 from lianjian.dashboard.display import (
     count_label,
     kind_name,
@@ -33,7 +34,6 @@ from lianjian.dashboard.display import (
     type_name,
 )
 from lianjian.dashboard.subgraph import PROPOSED, Subgraph
-from lianjian.graph.schema import SCHEMA
 
 __all__ = ["render_html", "legend_html", "FLAG_COLOR", "FONT"]
 

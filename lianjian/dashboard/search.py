@@ -3,7 +3,7 @@
 Ledgers and users mix Traditional and Simplified script, full-width and half-width
 forms, official long names and short ones (中共…工作委员会 / …党工委), and people
 type pinyin initials (sljd for 胜利街道). Every name is indexed by its folded key
-(:func:`lianjian.text.name_key`), its toneless pinyin and its initials; a query is
+(:func:`lianjian.core.text.name_key`), its toneless pinyin and its initials; a query is
 folded the same way. Members are found by pseudonym, and by name only when the
 dashboard was started with names.
 
@@ -22,10 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from lianjian.core.privacy import member_label
+from lianjian.core.schema import SCHEMA
+from lianjian.core.text import initials, name_key, pinyin
 from lianjian.dashboard.display import LABEL_ORDER
-from lianjian.graph.schema import SCHEMA
-from lianjian.privacy import member_label
-from lianjian.text import initials, name_key, pinyin
 
 __all__ = ["Hit", "SearchIndex"]
 

@@ -28,10 +28,10 @@ from typing import Any
 
 import streamlit as st
 
+from lianjian.core.schema import SCHEMA
 from lianjian.dashboard.i18n import tr
 from lianjian.dashboard.scope import RegionTree, region_tree, scope_ids
 from lianjian.dashboard.search import SearchIndex
-from lianjian.graph.schema import SCHEMA
 
 __all__ = [
     "Config",
@@ -142,19 +142,19 @@ def scope_of(key: str, region: str | None, _store) -> set[str] | None:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def gaps_of(key: str, as_of: str, _store):
-    mod = optional("lianjian.queries.gaps")
+    mod = optional("lianjian.queries.gaps.find")
     return mod.find_gaps(_store, as_of=as_of) if mod else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def coverage_of(key: str, level: str, as_of: str, _store) -> list[dict[str, Any]] | None:
-    mod = optional("lianjian.queries.coverage")
+    mod = optional("lianjian.queries.coverage.rates")
     return mod.coverage(_store, level=level, as_of=as_of) if mod else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def pairing_of(key: str, as_of: str, capacity: int, _store):
-    mod = optional("lianjian.queries.pairing")
+    mod = optional("lianjian.queries.pairing.propose")
     return mod.propose(_store, as_of=as_of, capacity=capacity) if mod else None
 
 

@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lianjian.core.model import Edge
+from lianjian.core.schema import SCHEMA
 from lianjian.dashboard.display import (
     LABEL_ORDER,
     count_label,
@@ -32,8 +34,6 @@ from lianjian.dashboard.display import (
     type_name,
 )
 from lianjian.dashboard.scope import active
-from lianjian.graph.model import Edge
-from lianjian.graph.schema import SCHEMA
 
 __all__ = [
     "Summary",

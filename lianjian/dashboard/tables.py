@@ -12,10 +12,10 @@ import io
 import zipfile
 from typing import Any
 
+from lianjian.core.model import GraphData
+from lianjian.core.schema import SCHEMA
 from lianjian.dashboard.display import public_props
 from lianjian.dashboard.subgraph import PERSONAL_RELS
-from lianjian.graph.model import GraphData
-from lianjian.graph.schema import SCHEMA
 
 __all__ = ["scoped_graph", "csv_zip", "csv_bytes"]
 

@@ -7,5 +7,5 @@ SHACL shapes ``shapes.ttl``, and read back by the import.
   ``rdflib_graph`` / ``rdflib_export``, the same triples through rdflib.
 - :mod:`.rdf_import`: ``read_rdf(path)`` → a ``GraphData`` for either backend.
 - :mod:`.validate`: ``validate_rdf(path)`` → readable SHACL violations.
-- :mod:`.bench`: ``python -m lianjian.export.bench LEDGER``, ours against rdflib.
+- :mod:`.bench`: ``python -m lianjian.bench.rdf LEDGER``, ours against rdflib.
 """

@@ -1,6 +1,6 @@
 """Gap findings in the export: one ``lj:GapFinding`` per entity a coverage rule flags.
 
-The rules themselves live in :mod:`lianjian.queries.gaps`; this module only runs
+The rules themselves live in :mod:`lianjian.queries.gaps.find`; this module only runs
 them when they are installed (:func:`gap_findings`) and turns their result into
 triples (:func:`gap_blocks`). A fix text that names a member is redacted unless
 names were asked for.
@@ -13,15 +13,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from lianjian.core.model import GraphData
+from lianjian.core.privacy import PREFIX
 from lianjian.export.mapping import enc
-from lianjian.graph.model import GraphData
-from lianjian.privacy import PREFIX
 
 __all__ = ["gap_findings", "gap_blocks", "GapsUnavailable"]
 
 
 class GapsUnavailable(RuntimeError):
-    """The coverage-gap rules (``lianjian.queries.gaps``) are not installed."""
+    """The coverage-gap rules (``lianjian.queries.gaps.find``) are not installed."""
 
 
 def gap_findings(data: GraphData, as_of: dt.date | None = None) -> dict[str, Any]:
@@ -31,13 +31,13 @@ def gap_findings(data: GraphData, as_of: dt.date | None = None) -> dict[str, Any
     NetworkX copy of the graph plus the rules' own cost.
     """
     try:
-        from lianjian.queries.gaps import find_gaps
+        from lianjian.queries.gaps.find import find_gaps
     except ImportError as e:
         raise GapsUnavailable(
-            "gap findings are not available: the coverage-gap rules (lianjian.queries.gaps) "
+            "gap findings are not available: the coverage-gap rules (lianjian.queries.gaps.find) "
             "are not installed in this version"
         ) from e
-    from lianjian.graph.embedded import EmbeddedStore
+    from lianjian.graph.embedded.store import EmbeddedStore
 
     store = EmbeddedStore()
     store.write(data)
@@ -82,7 +82,7 @@ def gap_blocks(tr: Any, gaps: dict[str, Any]) -> Iterator:
 def _rule_name(rid: str, rule: dict[str, Any], lang: str) -> str:
     """The rule's title in ``lang``: from the rule catalogue, the result, or else its id."""
     try:
-        from lianjian.queries.gaps import RULES
+        from lianjian.queries.gaps.find import RULES
 
         title = getattr(RULES.get(rid), f"title_{lang}", None)
         if isinstance(title, str) and title:

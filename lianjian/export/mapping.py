@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import yaml
 
-from lianjian.graph.schema import SCHEMA, Schema
+from lianjian.core.schema import SCHEMA, Schema
 
 __all__ = ["MAPPING", "Mapping", "load_mapping", "DATA_SEGMENTS", "enc"]
 

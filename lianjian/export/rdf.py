@@ -6,7 +6,7 @@ write them through a buffer: memory stays bounded by one entity, whatever the
 size of the graph. :func:`rdflib_graph` builds the same triples as an rdflib
 ``Graph`` (the baseline the benchmark compares with, and a check in the tests).
 
->>> from lianjian.graph.model import GraphData
+>>> from lianjian.core.model import GraphData
 >>> import io
 >>> data = GraphData(nodes={"R1": ("Region", {"id": "R1", "name": "胜利街道", "level": "street"})})
 >>> buf = io.StringIO()
@@ -24,11 +24,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from lianjian.bulk import paused_gc
+from lianjian.core.bulk import paused_gc
+from lianjian.core.model import GraphData
 from lianjian.export.mapping import MAPPING, Mapping
 from lianjian.export.terms import JsonLd, NTriples, Turtle, check_base
 from lianjian.export.triples import DEFAULT_BASE, Triples, data_namespaces
-from lianjian.graph.model import GraphData
 
 __all__ = [
     "FORMATS",

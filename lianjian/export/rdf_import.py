@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from lianjian.core.model import Edge, GraphData
+from lianjian.core.report import NOTICE
+from lianjian.core.text import name_key
 from lianjian.export.mapping import MAPPING, Mapping
-from lianjian.graph.model import Edge, GraphData
-from lianjian.loaders.report import NOTICE
-from lianjian.text import name_key
 
 __all__ = ["read_rdf", "parse_triples", "graph_from_triples"]
 
@@ -77,7 +77,7 @@ def parse_triples(path: str | os.PathLike, fmt: str | None = None):
 
 def read_rdf(path: str | os.PathLike, fmt: str | None = None) -> GraphData:
     """Read an RDF export into a :class:`GraphData` (see the module doc)."""
-    from lianjian.bulk import paused_gc
+    from lianjian.core.bulk import paused_gc
 
     if not Path(path).is_file():
         raise ValueError(f"no such RDF file: {path}")

@@ -1,6 +1,6 @@
 """The triples of a graph model, subject by subject, rendered by a term renderer.
 
-:class:`Triples` walks a :class:`~lianjian.graph.model.GraphData` once, in ledger
+:class:`Triples` walks a :class:`~lianjian.core.model.GraphData` once, in ledger
 order, and yields blocks ``(subject, [(predicate, object), …])``: first the SKOS
 concept schemes of the enumerations, then each entity followed by the resources
 minted for it (its ledger row, memberships, posts, links rows), then gap
@@ -22,9 +22,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from lianjian.core.model import Edge, GraphData
+from lianjian.core.privacy import PREFIX
 from lianjian.export.mapping import DATA_SEGMENTS, MAPPING, Mapping, enc
-from lianjian.graph.model import Edge, GraphData
-from lianjian.privacy import PREFIX
 
 __all__ = ["Triples", "data_namespaces", "member_token", "DEFAULT_BASE"]
 
@@ -48,14 +48,14 @@ def data_namespaces(base: str, mapping: Mapping = MAPPING) -> dict[str, str]:
 
 
 def pseudonym_key() -> bytes:
-    """The key of :func:`lianjian.privacy.pseudonym` (environment or key file)."""
-    from lianjian.privacy import _key, key_file
+    """The key of :func:`lianjian.core.privacy.pseudonym` (environment or key file)."""
+    from lianjian.core.privacy import _key, key_file
 
     return _key(os.environ.get("LIANJIAN_PSEUDONYM_KEY"), str(key_file()))
 
 
 def member_token(member_id: str, key: bytes | None = None) -> str:
-    """16 hex digits of the keyed hash behind :func:`lianjian.privacy.pseudonym`.
+    """16 hex digits of the keyed hash behind :func:`lianjian.core.privacy.pseudonym`.
 
     The pseudonym shows the first 8; an IRI needs more, so that 700,000 members
     do not collide. Pass ``key`` (from :func:`pseudonym_key`) in a loop.

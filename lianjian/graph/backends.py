@@ -14,8 +14,8 @@ from lianjian.graph.store import GraphStore, Progress
 __all__ = ["BACKENDS", "backend_class", "open_graph", "load_into_neo4j", "LedgerMismatch"]
 
 BACKENDS = {
-    "embedded": "lianjian.graph.embedded:EmbeddedStore",
-    "neo4j": "lianjian.graph.neo4j_store:Neo4jStore",
+    "embedded": "lianjian.graph.embedded.store:EmbeddedStore",
+    "neo4j": "lianjian.graph.neo4j.store:Neo4jStore",
 }
 
 
@@ -69,7 +69,7 @@ def open_graph(
     cls = backend_class(backend)
     if backend == "embedded":
         return cls.from_ledger(ledger, use_cache=use_cache, progress=progress)
-    from lianjian.graph.neo4j_store import Neo4jSettings, driver_from_env
+    from lianjian.graph.neo4j.store import Neo4jSettings, driver_from_env
     from lianjian.loaders.fingerprint import ledger_fingerprint
 
     settings = settings or Neo4jSettings.from_env()

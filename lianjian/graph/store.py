@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from lianjian.graph.model import GraphData, Stats
+from lianjian.core.model import GraphData, Stats
 
 __all__ = ["GraphStore", "Progress"]
 

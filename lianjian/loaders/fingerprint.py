@@ -17,7 +17,7 @@ def ledger_fingerprint(path: Path) -> str:
     """SHA-256 over the ledger's file names and bytes, the schema and the package version."""
     h = hashlib.sha256()
     h.update(__version__.encode())
-    h.update(resources.files("lianjian.graph").joinpath("schema.yaml").read_bytes())
+    h.update(resources.files("lianjian.core").joinpath("schema.yaml").read_bytes())
     for module in sorted(Path(__file__).parent.glob("*.py")):  # the loader's own code
         h.update(module.read_bytes())
     for f in ledger_files(Path(path)):

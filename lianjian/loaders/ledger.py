@@ -20,13 +20,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lianjian.graph.model import GraphData
-from lianjian.graph.schema import SCHEMA, Property, Schema
+from lianjian.core.model import GraphData
+from lianjian.core.report import NOTICE, WARNING, Report
+from lianjian.core.schema import SCHEMA, Property, Schema
+from lianjian.core.text import fold, name_key
 from lianjian.loaders.read import RawTable, header_key, read_ledger
-from lianjian.loaders.report import NOTICE, WARNING, Report
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
 from lianjian.loaders.values import MAX_CELL, BadValue, parse_value
-from lianjian.text import fold, name_key
 
 __all__ = ["load_ledger", "TABLE_ORDER"]
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lianjian.loaders.report import ERROR, NOTICE, Report
-from lianjian.text import fold
+from lianjian.core.report import ERROR, NOTICE, Report
+from lianjian.core.text import fold
 
 __all__ = [
     "RawTable",

@@ -11,9 +11,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from lianjian.graph.model import NO_PROPS, Edge, GraphData
-from lianjian.graph.schema import LinkKind, Property, Schema
-from lianjian.loaders.report import WARNING, Report
+from lianjian.core.model import NO_PROPS, Edge, GraphData
+from lianjian.core.report import WARNING, Report
+from lianjian.core.schema import LinkKind, Property, Schema
 
 __all__ = ["Build", "Ref", "LinkRow", "resolve"]
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from typing import Any
 
-from lianjian.graph.schema import SCHEMA, Property
+from lianjian.core.schema import SCHEMA, Property
 
 __all__ = ["BadValue", "parse_value", "split_list", "parse_date", "MAX_CELL"]
 

@@ -18,8 +18,8 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
+from lianjian.core.report import NOTICE, Report
 from lianjian.loaders.read import LedgerError, RawTable, Row, match_table, with_header
-from lianjian.loaders.report import NOTICE, Report
 
 __all__ = ["read_workbook"]
 

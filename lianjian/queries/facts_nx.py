@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from lianjian.queries.nxview import View, is_active
+from lianjian.graph.embedded.view import View, is_active
 from lianjian.queries.params import GapParams
 from lianjian.queries.places import Place, anchor_nx, region_place_nx
 

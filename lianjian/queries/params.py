@@ -2,7 +2,7 @@
 
 Every rule reads its thresholds from one :class:`GapParams`; the Cypher files get
 them as ``$name`` parameters, the NetworkX functions as attributes. ``as_of`` is
-not among them: it is an argument of :func:`lianjian.queries.gaps.find_gaps`.
+not among them: it is an argument of :func:`lianjian.queries.gaps.find.find_gaps`.
 
 >>> resolve_params({"min_members_for_org": 5}).min_members_for_org
 5

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from lianjian.graph.embedded.view import View
 from lianjian.queries.catalogue import cypher
-from lianjian.queries.nxview import View
 
 __all__ = ["Place", "NOWHERE", "places_nx", "region_places_cypher", "LEVELS"]
 

@@ -11,6 +11,7 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
+from lianjian.core.schema import SCHEMA
 from lianjian.dashboard import state, widgets
 from lianjian.dashboard.display import kind_name, node_name, property_rows, rel_name, type_name
 from lianjian.dashboard.render import render_html
@@ -22,7 +23,6 @@ from lianjian.dashboard.subgraph import (
     node_rows,
     public_nodes,
 )
-from lianjian.graph.schema import SCHEMA
 
 ctx = state.context()
 t = ctx.t

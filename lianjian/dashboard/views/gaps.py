@@ -18,7 +18,7 @@ st.caption(
 
 items = widgets.gap_items(ctx)
 if items is None:
-    widgets.not_available(ctx, "lianjian.queries.gaps")
+    widgets.not_available(ctx, "lianjian.queries.gaps.find")
     st.stop()
 
 catalogue = state.optional("lianjian.queries.catalogue")

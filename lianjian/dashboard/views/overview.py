@@ -14,7 +14,7 @@ from lianjian.dashboard.display import capital, type_name
 
 ctx = state.context()
 t = ctx.t
-cov_mod = state.optional("lianjian.queries.coverage")
+cov_mod = state.optional("lianjian.queries.coverage.rates")
 METRICS: dict[str, dict[str, str]] = cov_mod.METRICS if cov_mod else {}
 KPI_METRICS = (
     "grids_with_branch",
@@ -79,7 +79,7 @@ else:
     cards[5].metric(t("kpi_weak"), len(items.get("weak_without_partner", [])), border=True)
 
 if cov_mod is None:
-    widgets.not_available(ctx, "lianjian.queries.coverage")
+    widgets.not_available(ctx, "lianjian.queries.coverage.rates")
 else:
     metrics = rolled_up(ctx.scope)
     rate_cards = st.columns(len(KPI_METRICS))
@@ -131,7 +131,7 @@ else:
 left, right = st.columns([3, 2])
 with left:
     if cov_mod is None:
-        widgets.not_available(ctx, "lianjian.queries.coverage")
+        widgets.not_available(ctx, "lianjian.queries.coverage.rates")
     elif child_level is None:
         st.markdown(f"**{t('rates_title')} · {state.md(focus_name)}**")
         own = rolled_up(focus)
@@ -236,7 +236,7 @@ with right:
     within = state.scope_of(ctx.cfg.key, focus, ctx.store)
     focus_items = widgets.gap_items(ctx, allowed=within)
     if focus_items is None:
-        widgets.not_available(ctx, "lianjian.queries.gaps")
+        widgets.not_available(ctx, "lianjian.queries.gaps.find")
     else:
         frame = pd.DataFrame(
             [

@@ -20,7 +20,7 @@ st.markdown(t("pair_help"))
 capacity = st.columns(4)[0].number_input(t("capacity"), 1, 10, 3, key="pairing_capacity")
 result = widgets.pairing(ctx, int(capacity))
 if result is None:
-    widgets.not_available(ctx, "lianjian.queries.pairing")
+    widgets.not_available(ctx, "lianjian.queries.pairing.propose")
     st.stop()
 
 reason = "reason_zh" if ctx.lang == "zh" else "reason_en"
@@ -47,7 +47,7 @@ proposals = [
     if inside(p["weak"], p["strong"])
 ]
 unmatched = [{"id": u, "name": name(u)} for u in result["unmatched"] if inside(u)]
-labels = state.optional("lianjian.queries.pairing_audit")
+labels = state.optional("lianjian.queries.pairing.audit")
 labels = labels.AUDIT_LABELS if labels else {}
 audit = [
     {

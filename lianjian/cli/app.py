@@ -1,0 +1,355 @@
+"""The ``lianjian`` command: a thin layer over the library.
+
+Each command opens what it needs, calls one library function, and turns
+library errors into a one-line message and an exit code:
+0 done, 1 the data has problems (rows rejected, gaps found with ``--fail-on-gaps``),
+2 the command could not run (bad path, bad option, no server).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from lianjian import __version__
+from lianjian.cli.bench import register as register_bench
+from lianjian.cli.common import (  # re-exported: the parts every command shares
+    Backend,
+    BackendOpt,
+    DbOpt,
+    Format,
+    FormatOpt,
+    LedgerArg,
+    Neo4jFlag,
+    NoCacheOpt,
+    ReplaceOpt,
+    UriOpt,
+    clean_errors,
+    err,
+    out,
+    progress_bar,
+)
+from lianjian.cli.common import settings as _settings
+from lianjian.cli.dashboard import dashboard
+from lianjian.cli.pair import register as register_pair
+from lianjian.cli.queries import register as register_queries
+from lianjian.cli.rdf import register_rdf_commands
+
+app = typer.Typer(
+    help="联建 lianjian: knowledge graph of grassroots party organisations (基层党建知识图谱).",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+neo4j_app = typer.Typer(
+    help="Run the project's own local Neo4j 5.26 server (本地 Neo4j 服务).", no_args_is_help=True
+)
+app.add_typer(neo4j_app, name="neo4j")
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"lianjian {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """联建 lianjian: ledgers (台账) → one knowledge graph → coverage gaps, pairings, dashboard, RDF."""
+
+
+# ---------------------------------------------------------------- validate
+
+
+@app.command()
+def validate(
+    ledger: LedgerArg,
+    fmt: FormatOpt = Format.table,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Also fail (exit 1) on warnings.")
+    ] = False,
+) -> None:
+    """Check a ledger and report every problem with file, row, column and reason (校验台账).
+
+    Exit 1 when a row was rejected (or, with --strict, on any warning).
+
+    Example: lianjian validate data/sample --format json
+    """
+    from lianjian.core.report import ERROR, WARNING
+    from lianjian.loaders.ledger import load_ledger
+
+    with clean_errors(), progress_bar() as (read, _):
+        data = load_ledger(ledger, progress=read)
+    report = data.report
+    if fmt == Format.json:
+        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        _print_report(report)
+    sev = report.by_severity()
+    if report.totals[2] or sev.get(ERROR) or (strict and sev.get(WARNING)):
+        raise typer.Exit(1)
+
+
+def _print_report(report) -> None:
+    problems = report.sorted_problems()
+    if problems:
+        t = Table(title="问题 Problems", show_lines=False)
+        for col in ("文件 File", "行 Row", "列 Column", "值 Value", "原因 Reason", "级别 Severity"):
+            t.add_column(col, overflow="fold")
+        colour = {"error": "red", "warning": "yellow", "notice": "dim"}
+        for p in problems[:500]:
+            t.add_row(
+                p.file,
+                str(p.row or ""),
+                p.column or "",
+                p.value or "",
+                p.reason,
+                f"[{colour.get(p.severity, '')}]{p.severity}[/]",
+            )
+        out.print(t)
+        if len(problems) > 500:
+            out.print(f"… {len(problems) - 500} more problems (use --format json for all)")
+    s = Table(title="行数 Rows")
+    for col in ("文件 File", "读入 In", "已加载 Loaded", "已拒绝 Rejected"):
+        s.add_column(col)
+    for f in sorted(report.rows_in):
+        s.add_row(f, str(report.rows_in[f]), str(report.loaded[f]), str(report.rejected[f]))
+    rows_in, loaded, rejected = report.totals
+    s.add_row("[bold]合计 Total[/]", str(rows_in), str(loaded), str(rejected))
+    out.print(s)
+    sev = report.by_severity()
+    balance = "=" if report.balanced else "≠"
+    out.print(
+        f"rows in {rows_in} {balance} loaded {loaded} + rejected {rejected}; "
+        f"{sev.get('error', 0)} errors, {sev.get('warning', 0)} warnings, {sev.get('notice', 0)} notices"
+    )
+
+
+# ---------------------------------------------------------------- load / stats
+
+
+@app.command()
+def load(
+    ledger: LedgerArg,
+    neo4j: Neo4jFlag = False,
+    replace: ReplaceOpt = False,
+    uri: UriOpt = None,
+    database: DbOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Load a ledger into the embedded store (and its cache) or into Neo4j (加载台账).
+
+    Example: lianjian load data/sample --neo4j
+    """
+    import time
+
+    t0 = time.perf_counter()
+    with clean_errors(), progress_bar() as (read, write):
+        if neo4j:
+            from lianjian.graph.backends import load_into_neo4j
+            from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env
+
+            settings = _settings(uri, database)
+            store = Neo4jStore(driver_from_env(settings), settings.database)
+            try:
+                report = load_into_neo4j(
+                    store, ledger, replace=replace, progress=write, read_progress=read
+                )
+                stats = store.stats()
+            finally:
+                store.close()
+        else:
+            from lianjian.graph.embedded.store import EmbeddedStore
+
+            store = EmbeddedStore.from_ledger(
+                ledger, use_cache=not no_cache, progress=write, read_progress=read
+            )
+            report, stats = store.report, store.stats()
+    rows_in, loaded, rejected = report.totals
+    where = (
+        "Neo4j"
+        if neo4j
+        else "embedded store" + (" (from cache)" if getattr(store, "from_cache", False) else "")
+    )
+    out.print(
+        f"loaded into {where}: {sum(stats.nodes.values())} nodes, {sum(stats.relationships.values())} relationships "
+        f"in {time.perf_counter() - t0:.1f} s; rows in {rows_in} = loaded {loaded} + rejected {rejected}"
+    )
+    if rejected:
+        err.print(f"[yellow]{rejected} rows rejected: see `lianjian validate {ledger}`[/]")
+
+
+@app.command()
+def stats(
+    ledger: LedgerArg,
+    backend: BackendOpt = Backend.embedded,
+    fmt: FormatOpt = Format.table,
+    uri: UriOpt = None,
+    database: DbOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Node counts per label and relationship counts per type (图谱统计).
+
+    With --backend neo4j the database is used (the ledger is loaded first if the
+    database is empty).
+
+    Example: lianjian stats data/sample --format json
+    """
+    from lianjian.core.schema import SCHEMA
+    from lianjian.graph.backends import open_graph
+
+    with clean_errors(), progress_bar() as (_, write):
+        settings = _settings(uri, database) if backend == Backend.neo4j else None
+        store = open_graph(
+            ledger, backend.value, use_cache=not no_cache, settings=settings, progress=write
+        )
+        try:
+            result = store.stats()
+        finally:
+            store.close()
+    if fmt == Format.json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    t = Table(title=f"图谱统计 Graph statistics ({backend.value})")
+    for col in ("类型 Type", "中文", "English", "数量 Count"):
+        t.add_column(col)
+    for label, n in result.nodes.items():
+        node = SCHEMA.nodes[label]
+        t.add_row(label, node.zh, node.en, str(n))
+    t.add_section()
+    for rel, n in result.relationships.items():
+        t.add_row(rel, SCHEMA.rel_name(rel, "zh"), SCHEMA.rel_name(rel, "en"), str(n))
+    out.print(t)
+
+
+# ---------------------------------------------------------------- generate
+
+
+class Profile(StrEnum):
+    nanqiao = "nanqiao"
+    shuangtaizi = "shuangtaizi"
+    jingzhou = "jingzhou"
+
+
+@app.command()
+def generate(
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="OUT", help="Folder to write the ledger into.")
+    ],
+    profile: Annotated[
+        Profile, typer.Option(help="Whose figures to follow (DOMAIN.md).")
+    ] = Profile.jingzhou,
+    scale: Annotated[
+        float, typer.Option(min=0.001, max=100, help="Multiply the profile's counts.")
+    ] = 1.0,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed gives the same ledger.")
+    ] = 0,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Write one workbook ledger.xlsx instead of CSV files.")
+    ] = False,
+    encoding: Annotated[
+        str, typer.Option(help="CSV encoding: utf-8-sig or gb18030.")
+    ] = "utf-8-sig",
+) -> None:
+    """Generate a realistic ledger with gaps, weak organisations and pairings (生成模拟台账).
+
+    Example: lianjian generate /tmp/jz --profile jingzhou --scale 1 --seed 7
+    """
+    import time
+
+    from lianjian.generator.generate import generate as run
+
+    t0 = time.perf_counter()
+    with clean_errors():
+        counts = run(
+            out_dir, profile=profile.value, scale=scale, seed=seed, xlsx=xlsx, encoding=encoding
+        )
+    summary = ", ".join(f"{k} {v}" for k, v in counts.items())
+    out.print(f"wrote {out_dir} in {time.perf_counter() - t0:.1f} s: {summary}")
+
+
+# ---------------------------------------------------------------- neo4j
+
+
+@neo4j_app.command("fetch")
+def neo4j_fetch() -> None:
+    """Fetch Neo4j Community 5.26 from Maven Central into $LIANJIAN_NEO4J_HOME or .neo4j."""
+    from lianjian.graph.neo4j import server as srv
+
+    with clean_errors():
+        home = srv.fetch()
+    out.print(f"Neo4j jars in {home}")
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Start the local Neo4j on 127.0.0.1 and print the NEO4J_* settings to export."""
+    from lianjian.graph.neo4j import server as srv
+
+    with clean_errors():
+        info = srv.start()
+    out.print(f"export NEO4J_URI={info.uri} NEO4J_USER={info.user} NEO4J_DATABASE=neo4j")
+    out.print(
+        "# the password: NEO4J_PASSWORD as set, or the file `password` in the Neo4j home (mode 0600)"
+    )
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j."""
+    from lianjian.graph.neo4j import server as srv
+
+    with clean_errors():
+        srv.stop()
+    out.print("stopped")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Say whether the local Neo4j runs, and where."""
+    from lianjian.graph.neo4j import server as srv
+
+    info = srv.status()
+    if info is None:
+        out.print("not running")
+        raise typer.Exit(1)
+    out.print(f"running: {info.uri} (pid {info.pid})")
+
+
+# the commands of the other modules, after this module's own (the order of --help)
+register_rdf_commands(app)
+app.command()(dashboard)
+register_queries(app)
+register_pair(app)
+register_bench(app)
+
+
+def main() -> None:
+    import logging
+
+    # the driver's own log (retries, notices, a lost connection) is not for users: what
+    # they need comes as one line from clean_errors
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""What every ``lianjian`` command shares: the consoles, the common arguments and
+options, one-line errors with exit codes, and the progress bar.
+
+The command modules (:mod:`lianjian.cli.app`, :mod:`lianjian.cli.queries`,
+:mod:`lianjian.cli.pair`, :mod:`lianjian.cli.rdf`, …) import from here, so none of
+them imports another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+__all__ = [
+    "out",
+    "err",
+    "Backend",
+    "Format",
+    "QueryFormat",
+    "QueryFormatOpt",
+    "LedgerArg",
+    "BackendOpt",
+    "FormatOpt",
+    "UriOpt",
+    "DbOpt",
+    "NoCacheOpt",
+    "Neo4jFlag",
+    "ReplaceOpt",
+    "fail",
+    "clean_errors",
+    "progress_bar",
+    "settings",
+]
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+
+class Backend(StrEnum):
+    embedded = "embedded"
+    neo4j = "neo4j"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+LedgerArg = Annotated[
+    Path, typer.Argument(help="Ledger: a folder of CSV files or one XLSX workbook (台账).")
+]
+BackendOpt = Annotated[
+    Backend, typer.Option("--backend", "-b", help="Graph backend: embedded (NetworkX) or neo4j.")
+]
+
+
+class QueryFormat(StrEnum):
+    """The formats of query results: a table to read, JSON or CSV to process."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+QueryFormatOpt = Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")]
+UriOpt = Annotated[
+    str | None, typer.Option("--uri", help="Neo4j URI (default: $NEO4J_URI).", show_default=False)
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database", help="Neo4j database (default: $NEO4J_DATABASE or neo4j).", show_default=False
+    ),
+]
+Neo4jFlag = Annotated[
+    bool,
+    typer.Option("--neo4j", help="Use Neo4j (from NEO4J_URI etc.) instead of the embedded store."),
+]
+ReplaceOpt = Annotated[
+    bool, typer.Option("--replace", help="Neo4j: delete what the database holds first.")
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Parse the ledger even when a cached graph exists.")
+]
+
+
+def fail(message: str, code: int = 2) -> None:
+    """One line on stderr (never wrapped: scripts read it) and the exit code."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def clean_errors() -> Iterator[None]:
+    """Library errors → one line and exit 2; never a traceback for a user's mistake."""
+    from lianjian.graph.backends import LedgerMismatch
+    from lianjian.graph.neo4j.server import Neo4jServerError
+    from lianjian.graph.neo4j.store import Neo4jConfigError
+    from lianjian.loaders.read import LedgerError
+
+    try:
+        yield
+    except (LedgerError, Neo4jConfigError, LedgerMismatch, Neo4jServerError, ValueError) as e:
+        fail(str(e))
+    except Exception as e:  # driver errors: no server, wrong password, lost connection
+        from neo4j.exceptions import (
+            DriverError,
+            IncompleteCommit,
+            Neo4jError,
+            ServiceUnavailable,
+            SessionExpired,
+        )
+
+        if isinstance(e, (Neo4jError, DriverError)):
+            message = " ".join(str(getattr(e, "message", None) or e).split())  # one line
+            what = f"{e.__class__.__name__}: {message}"
+            if isinstance(e, (ServiceUnavailable, SessionExpired, IncompleteCommit)):
+                fail(
+                    f"Neo4j: the server cannot be reached or went away ({what}); once it answers, run the "
+                    "command again (loading a ledger again leaves the same graph)"
+                )
+            fail(f"Neo4j: {what}")
+        raise
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator:
+    """A rich progress bar on stderr; yields callbacks for reading and for writing."""
+    if not enabled or not err.is_terminal:
+        yield None, None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def read(table: str, n: int) -> None:
+            if table not in tasks:
+                tasks[table] = bar.add_task(f"读取 reading {table}", total=None)
+            bar.advance(tasks[table], n)
+
+        def write(stage: str, done: int, total: int) -> None:
+            if "write" not in tasks:
+                tasks["write"] = bar.add_task("写入 writing", total=total)
+            bar.update(tasks["write"], completed=done, description=f"写入 writing {stage}")
+
+        yield read, write
+
+
+def settings(uri: str | None, database: str | None):
+    """Neo4j settings from the environment, with the command's --uri / --database."""
+    from lianjian.graph.neo4j.store import Neo4jSettings
+
+    return Neo4jSettings.from_env(uri=uri, database=database)

@@ -1,0 +1,176 @@
+"""The ``lianjian dashboard`` command: the Streamlit dashboard on this machine.
+
+Options reach the app through environment variables (never credentials in argv);
+Streamlit is started headless, bound to 127.0.0.1 unless ``--host`` says
+otherwise, with XSRF protection, no cross-origin access, and no error details in
+the browser.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lianjian.cli.common import Neo4jFlag, clean_errors, err, fail, out
+
+__all__ = ["dashboard", "streamlit_command", "dashboard_env"]
+
+APP = Path(__file__).parent.parent / "dashboard" / "app.py"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def streamlit_command(host: str, port: int) -> list[str]:
+    """The ``streamlit run`` command line: no secrets in it, only server settings."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.enableXsrfProtection",
+        "true",
+        # Streamlit's "CORS protection": true means no cross-origin access (false
+        # would send Access-Control-Allow-Origin: * and accept any WebSocket origin)
+        "--server.enableCORS",
+        "true",
+        # "none": a generic message in the browser, details only in this terminal
+        # ("false" is an old alias of "stacktrace", which shows tracebacks)
+        "--client.showErrorDetails",
+        "none",
+        "--client.toolbarMode",
+        "minimal",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--server.runOnSave",
+        "false",
+        "--global.developmentMode",
+        "false",
+        "--server.maxUploadSize",
+        "1",
+        "--theme.base",
+        "light",
+    ]
+    if host in LOOPBACK:  # against DNS rebinding: only these host names may connect
+        for name in LOOPBACK:
+            cmd += ["--server.allowedHosts", name]
+    return cmd
+
+
+def dashboard_env(
+    ledger: Path,
+    backend: str,
+    with_names: bool,
+    scope: str | None = None,
+    uri: str | None = None,
+    database: str | None = None,
+) -> dict[str, str]:
+    """The environment the app reads its options from (see lianjian.dashboard.state)."""
+    env = dict(os.environ)
+    env["LIANJIAN_DASHBOARD_LEDGER"] = str(ledger.resolve())
+    env["LIANJIAN_DASHBOARD_BACKEND"] = backend
+    env.pop("LIANJIAN_DASHBOARD_NAMES", None)
+    env.pop("LIANJIAN_DASHBOARD_SCOPE", None)
+    if with_names:
+        env["LIANJIAN_DASHBOARD_NAMES"] = "1"
+    if scope:
+        env["LIANJIAN_DASHBOARD_SCOPE"] = scope
+    if uri:
+        env["NEO4J_URI"] = uri
+    if database:
+        env["NEO4J_DATABASE"] = database
+    env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    return env
+
+
+def dashboard(
+    ledger: Annotated[
+        Path,
+        typer.Argument(help="Ledger: a folder of CSV files or one XLSX workbook (台账)."),
+    ] = Path("data/sample"),
+    neo4j: Neo4jFlag = False,
+    with_names: Annotated[
+        bool,
+        typer.Option(
+            "--with-names", help="Show member names (personal data) instead of pseudonyms."
+        ),
+    ] = False,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+    ] = 8501,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", help="Address to listen on; another than 127.0.0.1 opens it to the network."
+        ),
+    ] = "127.0.0.1",
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            "--scope",
+            help="Hold the whole app to one region's subtree (a region id, e.g. a street).",
+            show_default=False,
+        ),
+    ] = None,
+    uri: Annotated[
+        str | None,
+        typer.Option("--uri", help="Neo4j URI (default: $NEO4J_URI).", show_default=False),
+    ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="Neo4j database (default: $NEO4J_DATABASE or neo4j).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Start the dashboard in the browser: coverage, explorer, gaps, pairings (可视化看板).
+
+    Chinese by default, English from the sidebar. Members are pseudonymised unless
+    --with-names is given. Stop it with Ctrl+C.
+
+    Example: lianjian dashboard data/sample --port 8501
+    """
+    if not ledger.exists():
+        fail(f"no such ledger: {ledger}")
+    with clean_errors():
+        if neo4j:
+            from lianjian.graph.neo4j.store import Neo4jSettings
+
+            Neo4jSettings.from_env(uri=uri, database=database)  # says what is missing, early
+    env = dashboard_env(ledger, "neo4j" if neo4j else "embedded", with_names, scope, uri, database)
+    shown = f"[{host}]" if ":" in host else host
+    out.print(f"dashboard: http://{shown}:{port}  (Ctrl+C stops it)", highlight=False)
+    if host not in LOOPBACK:
+        err.print(f"[yellow]listening on {host}: reachable from the network[/]", highlight=False)
+    if with_names:
+        err.print("[yellow]member names are shown (personal data)[/]", highlight=False)
+    raise typer.Exit(_run(streamlit_command(host, port), env))
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> int:
+    """Run Streamlit until it ends; a SIGTERM to this command ends it too (no orphan server)."""
+    proc = subprocess.Popen(cmd, env=env)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: proc.terminate())
+    try:
+        while True:
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:  # Ctrl+C reached Streamlit too: wait for it to stop
+                proc.send_signal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGTERM, previous)

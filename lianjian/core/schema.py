@@ -1,0 +1,250 @@
+"""The schema, read once from ``schema.yaml``: node labels, properties, enumerations
+and relationship types, with their Chinese and English names.
+
+Everything else derives from this: header aliases for the loaders, Neo4j
+constraints, the NetworkX attributes, the RDF mapping and the dashboard legend.
+
+>>> SCHEMA.nodes["PartyOrg"].zh
+'党组织'
+>>> SCHEMA.enum_value("org_kind", "联合党支部")
+'joint_branch'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from lianjian.core.text import fold
+
+__all__ = ["SCHEMA", "Schema", "NodeType", "Property", "EdgeSpec", "LinkKind", "load_schema"]
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class EdgeSpec:
+    """How a reference column becomes a relationship."""
+
+    type: str
+    targets: tuple[str, ...]
+    levels: tuple[str, ...] = ()
+    reverse: bool = False  # the edge points from the referenced node to the row's node
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    type: str
+    zh: str
+    en: str
+    required: bool = False
+    enum: str | None = None
+    aliases: tuple[str, ...] = ()
+    edge: EdgeSpec | None = None
+    personal: bool = False
+    default: str | None = None
+    cast: str | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def is_ref(self) -> bool:
+        return self.type in ("ref", "refs")
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    zh: str
+    en: str
+    table: str
+    table_aliases: tuple[str, ...]
+    properties: dict[str, Property]
+    color: str = "#999999"
+    shape: str = "dot"
+    personal: bool = False
+
+    @property
+    def key(self) -> str:
+        return "id"
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    name: str
+    edge: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    source_kinds: tuple[str, ...] = ()
+    target_kinds: tuple[str, ...] = ()
+    target_levels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EnumValue:
+    value: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...]
+
+
+@dataclass
+class Schema:
+    nodes: dict[str, NodeType]
+    link_table: str
+    link_table_aliases: tuple[str, ...]
+    link_properties: dict[str, Property]
+    link_kinds: dict[str, LinkKind]
+    relationships: dict[str, dict[str, str]]
+    enums: dict[str, dict[str, EnumValue]]
+    region_nesting: dict[str, tuple[str, ...]]
+    _alias_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for name, values in self.enums.items():
+            index: dict[str, str] = {}
+            for v in values.values():
+                for alias in (v.value, v.zh, v.en, *v.aliases):
+                    index[fold(alias)] = v.value
+            self._alias_index[name] = index
+        for label in self.nodes:
+            if not _IDENT.match(label):
+                raise ValueError(f"schema: label {label!r} is not a plain identifier")
+        for rel in self.relationships:
+            if not _IDENT.match(rel):
+                raise ValueError(f"schema: relationship {rel!r} is not a plain identifier")
+
+    def enum_value(self, enum: str, raw: str) -> str | None:
+        """The canonical value for ``raw`` (English value, Chinese name or alias), or None."""
+        return self._alias_index[enum].get(fold(raw))
+
+    def enum_label(self, enum: str, value: str, lang: str = "zh") -> str:
+        v = self.enums[enum].get(str(value))
+        return getattr(v, lang) if v else str(value)
+
+    @cached_property
+    def tables(self) -> dict[str, str]:
+        """Table name → node label, with ``links`` mapped to ``""``."""
+        out = {t.table: label for label, t in self.nodes.items()}
+        out[self.link_table] = ""
+        return out
+
+    @cached_property
+    def table_aliases(self) -> dict[str, str]:
+        """Every folded spelling of a table name (English or Chinese) → the table name."""
+        out: dict[str, str] = {}
+        for t in self.nodes.values():
+            for alias in (t.table, *t.table_aliases):
+                out[fold(alias)] = t.table
+        for alias in (self.link_table, *self.link_table_aliases):
+            out[fold(alias)] = self.link_table
+        return out
+
+    def table_properties(self, table: str) -> dict[str, Property]:
+        if table == self.link_table:
+            return self.link_properties
+        return self.nodes[self.tables[table]].properties
+
+    @cached_property
+    def edge_types(self) -> list[str]:
+        """Every relationship type the ledger can produce, in schema order."""
+        seen: dict[str, None] = {}
+        for t in self.nodes.values():
+            for p in t.properties.values():
+                if p.edge:
+                    seen[p.edge.type] = None
+        for k in self.link_kinds.values():
+            seen[k.edge] = None
+        return list(seen)
+
+    def rel_name(self, rel: str, lang: str = "zh") -> str:
+        return self.relationships.get(rel, {}).get(lang, rel)
+
+
+def _prop(name: str, raw: dict[str, Any]) -> Property:
+    edge = None
+    if "edge" in raw:
+        e = raw["edge"]
+        edge = EdgeSpec(
+            type=e["type"],
+            targets=tuple(e["targets"]),
+            levels=tuple(e.get("levels", ())),
+            reverse=bool(e.get("reverse", False)),
+        )
+    return Property(
+        name=name,
+        type=raw["type"],
+        zh=raw["zh"],
+        en=raw["en"],
+        required=bool(raw.get("required", False)),
+        enum=raw.get("enum"),
+        aliases=tuple(raw.get("aliases", ())),
+        edge=edge,
+        personal=bool(raw.get("personal", False)),
+        default=raw.get("default"),
+        cast=raw.get("cast"),
+        min=raw.get("min"),
+        max=raw.get("max"),
+    )
+
+
+def load_schema(text: str | None = None) -> Schema:
+    """Parse the schema YAML (the packaged ``schema.yaml`` by default)."""
+    if text is None:
+        text = resources.files("lianjian.core").joinpath("schema.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    nodes = {
+        label: NodeType(
+            label=label,
+            zh=n["zh"],
+            en=n["en"],
+            table=n["table"],
+            table_aliases=tuple(n.get("table_aliases", ())),
+            properties={k: _prop(k, v) for k, v in n["properties"].items()},
+            color=n.get("color", "#999999"),
+            shape=n.get("shape", "dot"),
+            personal=bool(n.get("personal", False)),
+        )
+        for label, n in raw["nodes"].items()
+    }
+    links = raw["links"]
+    kinds = {
+        name: LinkKind(
+            name=name,
+            edge=k["edge"],
+            sources=tuple(k["sources"]),
+            targets=tuple(k["targets"]),
+            source_kinds=tuple(k.get("source_kinds", ())),
+            target_kinds=tuple(k.get("target_kinds", ())),
+            target_levels=tuple(k.get("target_levels", ())),
+        )
+        for name, k in links["kinds"].items()
+    }
+    enums = {
+        name: {
+            str(value): EnumValue(
+                str(value), v["zh"], v["en"], tuple(map(str, v.get("aliases", ())))
+            )
+            for value, v in values.items()
+        }
+        for name, values in raw["enums"].items()
+    }
+    return Schema(
+        nodes=nodes,
+        link_table=links["table"],
+        link_table_aliases=tuple(links.get("table_aliases", ())),
+        link_properties={k: _prop(k, v) for k, v in links["properties"].items()},
+        link_kinds=kinds,
+        relationships=raw["relationships"],
+        enums=enums,
+        region_nesting={k: tuple(v) for k, v in raw["region_nesting"].items()},
+    )
+
+
+SCHEMA = load_schema()

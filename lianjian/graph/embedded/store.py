@@ -1,0 +1,177 @@
+"""The embedded backend: a NetworkX ``MultiDiGraph`` in the process, no server needed.
+
+Nodes carry ``label`` and their properties; edges carry ``type`` and theirs, keyed
+``TYPE:key`` so parallel edges of different types or link kinds stay apart.
+A pickle cache keyed by the ledger's content fingerprint lets a second start on
+an unchanged ledger skip parsing.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from lianjian.core.model import Edge, GraphData, Stats, content_hash
+from lianjian.core.report import Report
+from lianjian.graph.store import Progress
+
+__all__ = ["EmbeddedStore", "cache_dir"]
+
+
+def cache_dir() -> Path:
+    """Where cached graphs live: ``$LIANJIAN_CACHE_DIR`` or the user's cache folder."""
+    env = os.environ.get("LIANJIAN_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "lianjian"
+
+
+class EmbeddedStore:
+    """A graph held in memory as a NetworkX multigraph."""
+
+    name = "embedded"
+
+    def __init__(self, graph: nx.MultiDiGraph | None = None, report: Report | None = None) -> None:
+        self.graph = graph if graph is not None else nx.MultiDiGraph()
+        self.report = report or Report()
+        self.from_cache = False
+
+    def write(self, data: GraphData, progress: Progress | None = None) -> None:
+        g = self.graph
+        total = len(data.nodes) + len(data.edges)
+        g.add_nodes_from(
+            (node_id, {"label": label, **props}) for node_id, (label, props) in data.nodes.items()
+        )
+        if progress:
+            progress("nodes", len(data.nodes), total)
+        g.add_edges_from(
+            (e.source, e.target, f"{e.type}:{e.key}", {"type": e.type, "key": e.key, **e.props})
+            for e in data.edges
+        )
+        if progress:
+            progress("relationships", total, total)
+        self.report = data.report
+
+    def stats(self) -> Stats:
+        nodes = Counter(label for _, label in self.graph.nodes(data="label"))
+        rels = Counter(t for _, _, t in self.graph.edges(data="type"))
+        return Stats(dict(sorted(nodes.items())), dict(sorted(rels.items())))
+
+    def checksum(self) -> str:
+        """A content hash of every node and relationship (see :func:`content_hash`)."""
+        g = self.graph
+        nodes = (
+            (d["label"], {k: v for k, v in d.items() if k != "label"})
+            for _, d in g.nodes(data=True)
+        )
+        return content_hash(nodes, (_edge(s, t, d) for s, t, d in g.edges(data=True)))
+
+    def close(self) -> None:
+        pass
+
+    # ------------------------------------------------------------ reads for views
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """``id → (label, properties)`` for the ids that exist: what a drawing or table shows."""
+        g = self.graph
+        out: dict[str, tuple[str, dict[str, Any]]] = {}
+        for node_id in ids:
+            if node_id in g:
+                attrs = g.nodes[node_id]
+                out[node_id] = (attrs["label"], {k: v for k, v in attrs.items() if k != "label"})
+        return out
+
+    def neighbours(self, ids: Iterable[str]) -> list[Edge]:
+        """Every relationship with an end in ``ids``, each once: one step of a neighbourhood."""
+        g = self.graph
+        seen: set[tuple[str, str, str]] = set()
+        out: list[Edge] = []
+        for node_id in ids:
+            if node_id not in g:
+                continue
+            for s, t, k, d in (
+                *g.out_edges(node_id, keys=True, data=True),
+                *g.in_edges(node_id, keys=True, data=True),
+            ):
+                if (s, t, k) not in seen:
+                    seen.add((s, t, k))
+                    out.append(_edge(s, t, d))
+        return out
+
+    def node_summaries(self, labels: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """``{id, label, name, level, kind}`` of every node (of ``labels``): for indexes and trees."""
+        wanted = set(labels) if labels is not None else None
+        return [
+            {
+                "id": node_id,
+                "label": d["label"],
+                "name": d.get("name", ""),
+                "level": d.get("level"),
+                "kind": d.get("kind"),
+            }
+            for node_id, d in self.graph.nodes(data=True)
+            if wanted is None or d["label"] in wanted
+        ]
+
+    def edges_of_type(self, types: Iterable[str]) -> list[Edge]:
+        """Every relationship of the given types, with its properties."""
+        wanted = set(types)
+        return [_edge(s, t, d) for s, t, d in self.graph.edges(data=True) if d["type"] in wanted]
+
+    # ------------------------------------------------------------ cache
+
+    @classmethod
+    def from_ledger(
+        cls,
+        path: Path,
+        *,
+        use_cache: bool = True,
+        progress: Progress | None = None,
+        read_progress=None,
+    ) -> EmbeddedStore:
+        """Build the graph of the ledger at ``path``, from the cache when it is unchanged."""
+        from lianjian.core.bulk import paused_gc
+        from lianjian.loaders.fingerprint import ledger_fingerprint
+        from lianjian.loaders.ledger import load_ledger
+
+        fingerprint = ledger_fingerprint(path)
+        cached = cache_dir() / f"{fingerprint}.pickle"
+        if use_cache and cached.is_file():
+            try:
+                with cached.open("rb") as fh, paused_gc():
+                    graph, report = pickle.load(fh)
+                store = cls(graph, report)
+                store.from_cache = True
+                return store
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+                pass  # a damaged cache is rebuilt
+        data = load_ledger(path, progress=read_progress)
+        store = cls()
+        store.write(data, progress)
+        if use_cache:
+            store._save(cached)
+        return store
+
+    def _save(self, target: Path) -> None:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(target.parent, 0o700)  # the graph holds personal data
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((self.graph, self.report), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except OSError:
+            pass  # no cache is only slower
+
+
+def _edge(source: str, target: str, attrs: dict[str, Any]) -> Edge:
+    props = {k: v for k, v in attrs.items() if k not in ("type", "key")}
+    return Edge(attrs["type"], source, target, attrs.get("key", attrs["type"]), props)

@@ -1,0 +1,335 @@
+"""The Neo4j backend: the same graph model in a Neo4j 5 database, via the official driver.
+
+Writes are ``UNWIND $rows … MERGE`` batches in managed transactions
+(``execute_write`` retries transient errors), so loading the same ledger twice
+leaves the same graph. Labels and relationship types come from the schema file
+(checked to be plain identifiers there); every value travels as a parameter.
+The driver is passed in; :func:`driver_from_env` builds one from ``NEO4J_*``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from lianjian.core.model import Edge, GraphData, Stats, content_hash
+from lianjian.core.schema import SCHEMA, Schema
+from lianjian.graph.store import Progress
+
+__all__ = ["Neo4jStore", "Neo4jSettings", "driver_from_env", "BATCH_SIZE", "META_LABEL"]
+
+BATCH_SIZE = 10000
+META_LABEL = "LianjianLedger"  # one marker node: which ledger the database holds
+
+
+@dataclass
+class Neo4jSettings:
+    uri: str
+    user: str
+    password: str
+    database: str = "neo4j"
+
+    @classmethod
+    def from_env(
+        cls,
+        uri: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+    ) -> Neo4jSettings:
+        """Options first, then ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``."""
+        uri = uri or os.environ.get("NEO4J_URI")
+        if not uri:
+            raise Neo4jConfigError(
+                "no Neo4j server given: set NEO4J_URI (e.g. bolt://127.0.0.1:7687), NEO4J_USER and "
+                "NEO4J_PASSWORD, or start the project's own with `lianjian neo4j start`"
+            )
+        return cls(
+            uri=uri,
+            user=user or os.environ.get("NEO4J_USER", "neo4j"),
+            password=password if password is not None else os.environ.get("NEO4J_PASSWORD", ""),
+            database=database or os.environ.get("NEO4J_DATABASE", "neo4j"),
+        )
+
+    def __repr__(self) -> str:  # never show the password
+        return f"Neo4jSettings(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
+
+
+class Neo4jConfigError(RuntimeError):
+    pass
+
+
+def driver_from_env(settings: Neo4jSettings | None = None):
+    """A driver for ``bolt://``, ``neo4j://`` (routing: clusters, Aura) or ``neo4j+s://`` URIs."""
+    from neo4j import GraphDatabase
+
+    s = settings or Neo4jSettings.from_env()
+    # counting a relationship type the database has not seen yet is normal here
+    driver = GraphDatabase.driver(
+        s.uri, auth=(s.user, s.password), notifications_min_severity="OFF"
+    )
+    try:
+        driver.verify_connectivity()  # fail fast: queries would retry for half a minute
+    except Exception:
+        driver.close()
+        raise
+    return driver
+
+
+_ALREADY_THERE = (
+    "EquivalentSchemaRuleAlreadyExists",
+    "ConstraintAlreadyExists",
+    "IndexAlreadyExists",
+    "ConstraintWithNameAlreadyExists",
+    "IndexWithNameAlreadyExists",
+)
+
+
+def _constraint_statements(schema: Schema) -> list[str]:
+    out = []
+    for label in schema.nodes:
+        out.append(
+            f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+        )
+        if not schema.nodes[label].personal:
+            out.append(
+                f"CREATE INDEX {label.lower()}_name_key IF NOT EXISTS FOR (n:{label}) ON (n.name_key)"
+            )
+        for prop in ("kind", "level"):
+            if prop in schema.nodes[label].properties:
+                out.append(
+                    f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+                )
+    out.append(
+        f"CREATE CONSTRAINT lianjian_ledger_key IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.key IS UNIQUE"
+    )
+    return out
+
+
+def node_cypher(label: str) -> str:
+    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row.props"
+
+
+def edge_cypher(rel: str, source_label: str, target_label: str, with_props: bool = True) -> str:
+    """MERGE on the edge's key; edges from a reference column have no other properties."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{source_label} {{id: row.s}}) MATCH (b:{target_label} {{id: row.t}}) "
+        f"MERGE (a)-[r:{rel} {{key: row.k}}]->(b)" + (" SET r = row.props" if with_props else "")
+    )
+
+
+class Neo4jStore:
+    """A graph held in a Neo4j database."""
+
+    name = "neo4j"
+
+    def __init__(self, driver, database: str = "neo4j", schema: Schema = SCHEMA) -> None:
+        self.driver = driver
+        self.database = database
+        self.schema = schema
+
+    # ------------------------------------------------------------ writes
+
+    def ensure_schema(self) -> None:
+        """Create the key constraints and indexes the schema implies (idempotent).
+
+        Two loads starting at once may both create a rule: ``IF NOT EXISTS`` does not
+        cover that race, and the loser's "already exists" error is the rule holding."""
+        from neo4j.exceptions import ClientError
+
+        for stmt in _constraint_statements(self.schema):
+            try:
+                self.driver.execute_query(stmt, database_=self.database)
+            except ClientError as e:
+                if not (e.code or "").endswith(_ALREADY_THERE):
+                    raise
+
+    def _run_batches(
+        self,
+        cypher: str,
+        rows: list[dict[str, Any]],
+        stage: str,
+        done: list[int],
+        total: int,
+        progress: Progress | None,
+    ) -> None:
+        def work(tx, batch):
+            tx.run(cypher, rows=batch).consume()
+
+        with self.driver.session(database=self.database) as session:
+            for i in range(0, len(rows), BATCH_SIZE):
+                batch = rows[i : i + BATCH_SIZE]
+                session.execute_write(work, batch)
+                done[0] += len(batch)
+                if progress:
+                    progress(stage, done[0], total)
+
+    def write(
+        self, data: GraphData, progress: Progress | None = None, fingerprint: str = ""
+    ) -> None:
+        self.ensure_schema()
+        total = len(data.nodes) + len(data.edges)
+        done = [0]
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for node_id, (label, props) in data.nodes.items():
+            by_label[label].append({"id": node_id, "props": {"id": node_id, **props}})
+        for label, rows in by_label.items():
+            self._run_batches(node_cypher(label), rows, label, done, total, progress)
+        for (rel, sl, tl, with_props), rows in _edge_groups(data).items():
+            cypher = edge_cypher(rel, sl, tl, with_props)
+            self._run_batches(cypher, rows, rel, done, total, progress)
+        if fingerprint:
+            self.set_marker(fingerprint)
+
+    def clear(self) -> None:
+        """Delete every node and relationship, in batches (a large graph does not fit one transaction)."""
+        with self.driver.session(database=self.database) as session:
+            session.run(
+                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()
+
+    # ------------------------------------------------------------ which ledger
+
+    def marker(self) -> str | None:
+        records, _, _ = self.driver.execute_query(
+            f"MATCH (m:{META_LABEL} {{key: 'ledger'}}) RETURN m.fingerprint AS f",
+            database_=self.database,
+        )
+        return records[0]["f"] if records else None
+
+    def set_marker(self, fingerprint: str) -> None:
+        self.driver.execute_query(
+            f"MERGE (m:{META_LABEL} {{key: 'ledger'}}) SET m.fingerprint = $f, m.loaded_at = datetime()",
+            f=fingerprint,
+            database_=self.database,
+        )
+
+    def is_empty(self) -> bool:
+        records, _, _ = self.driver.execute_query(
+            f"MATCH (n) WHERE NOT n:{META_LABEL} RETURN count(n) > 0 AS any",
+            database_=self.database,
+        )
+        return not records[0]["any"]
+
+    # ------------------------------------------------------------ reads
+
+    def stats(self) -> Stats:
+        nodes, rels = {}, {}
+        for label in self.schema.nodes:
+            records, _, _ = self.driver.execute_query(
+                f"MATCH (n:{label}) RETURN count(n) AS c", database_=self.database, routing_="r"
+            )
+            if records[0]["c"]:
+                nodes[label] = records[0]["c"]
+        for rel in self.schema.relationships:
+            records, _, _ = self.driver.execute_query(
+                f"MATCH ()-[r:{rel}]->() RETURN count(r) AS c",
+                database_=self.database,
+                routing_="r",
+            )
+            if records[0]["c"]:
+                rels[rel] = records[0]["c"]
+        return Stats(dict(sorted(nodes.items())), dict(sorted(rels.items())))
+
+    def checksum(self) -> str:
+        """A content hash of every node and relationship but the ledger marker, equal to
+        :meth:`EmbeddedStore.checksum` for the same ledger (see :func:`content_hash`)."""
+        nodes = self._read(
+            f"MATCH (n) WHERE NOT n:{META_LABEL} "
+            "RETURN [l IN labels(n) WHERE l IN $labels][0] AS label, properties(n) AS props",
+            labels=list(self.schema.nodes),
+        )
+        edges = self._read(
+            "MATCH (a)-[r]->(b) RETURN a.id AS s, b.id AS t, type(r) AS type, "
+            "properties(r) AS props"
+        )
+        return content_hash(
+            ((r["label"], dict(r["props"])) for r in nodes), (_record_edge(r) for r in edges)
+        )
+
+    def close(self) -> None:
+        self.driver.close()
+
+    # ------------------------------------------------------------ reads for views
+
+    def _read(self, cypher: str, **params: Any) -> list:
+        records, _, _ = self.driver.execute_query(
+            cypher, params, database_=self.database, routing_="r"
+        )
+        return records
+
+    def _match_ids(self) -> str:
+        """A subquery finding each ``i`` by id under every label, so each lookup uses its index."""
+        return " UNION ".join(
+            f"MATCH (n:{label} {{id: i}}) RETURN n" for label in self.schema.nodes
+        )
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """``id → (label, properties)`` for the ids that exist: what a drawing or table shows."""
+        records = self._read(
+            f"UNWIND $ids AS i CALL (i) {{ {self._match_ids()} }} "
+            "RETURN n.id AS id, [l IN labels(n) WHERE l IN $labels][0] AS label, "
+            "properties(n) AS props",
+            ids=list(dict.fromkeys(ids)),
+            labels=list(self.schema.nodes),
+        )
+        return {r["id"]: (r["label"], dict(r["props"])) for r in records}
+
+    def neighbours(self, ids: Iterable[str]) -> list[Edge]:
+        """Every relationship with an end in ``ids``, each once: one step of a neighbourhood."""
+        records = self._read(
+            f"UNWIND $ids AS i CALL (i) {{ {self._match_ids()} }} "
+            "MATCH (n)-[r]-() RETURN DISTINCT startNode(r).id AS s, endNode(r).id AS t, "
+            "type(r) AS type, properties(r) AS props",
+            ids=list(dict.fromkeys(ids)),
+        )
+        return [_record_edge(r) for r in records if r["s"] is not None and r["t"] is not None]
+
+    def node_summaries(self, labels: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """``{id, label, name, level, kind}`` of every node (of ``labels``): for indexes and trees."""
+        out: list[dict[str, Any]] = []
+        for label in labels if labels is not None else self.schema.nodes:
+            if label not in self.schema.nodes:
+                continue
+            for r in self._read(
+                f"MATCH (n:{label}) RETURN n.id AS id, n.name AS name, n.level AS level, "
+                "n.kind AS kind"
+            ):
+                out.append({"label": label, **dict(r)})
+        return out
+
+    def edges_of_type(self, types: Iterable[str]) -> list[Edge]:
+        """Every relationship of the given types, with its properties."""
+        out: list[Edge] = []
+        for rel in types:
+            if rel not in self.schema.relationships:
+                continue
+            records = self._read(
+                f"MATCH (a)-[r:{rel}]->(b) RETURN a.id AS s, b.id AS t, $rel AS type, "
+                "properties(r) AS props",
+                rel=rel,
+            )
+            out.extend(_record_edge(r) for r in records)
+        return out
+
+
+def _edge_groups(data: GraphData) -> dict[tuple[str, str, str, bool], list[dict[str, Any]]]:
+    """Edges grouped by (type, source label, target label, has properties): one statement each."""
+    groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
+    for e in data.edges:
+        sl, tl = data.nodes[e.source][0], data.nodes[e.target][0]
+        row: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
+        if e.props:
+            row["props"] = {"key": e.key, **e.props}
+        groups[(e.type, sl, tl, bool(e.props))].append(row)
+    return groups
+
+
+def _record_edge(record) -> Edge:
+    props = dict(record["props"] or {})
+    key = props.pop("key", record["type"])
+    return Edge(record["type"], record["s"], record["t"], key, props)

@@ -1,0 +1,198 @@
+"""Coverage gaps (覆盖空白): which grids, compounds, buildings, units and organisations
+a rule of the catalogue flags, on either backend, with reasons and suggested fixes.
+
+The sixteen rules are declared in ``rules.yaml`` (ids, zh/en titles, exact
+definitions, reason and fix templates, thresholds) and implemented twice: a
+Cypher file per rule in ``gaps/`` for Neo4j, a NetworkX function per rule in
+:mod:`lianjian.queries.gaps.nx` for the embedded store. Both return the same ids
+for every rule on every ledger; the tests hold them to it.
+
+>>> from lianjian.graph.embedded.store import EmbeddedStore
+>>> result = find_gaps(EmbeddedStore(), as_of="2026-06-30")
+>>> result.to_dict()["rules"]["grid_without_branch"]
+{'count': 0, 'items': []}
+
+Members never appear by name: a fix that names members shows their pseudonyms
+(:func:`lianjian.core.privacy.pseudonym`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lianjian.core.privacy import pseudonym
+from lianjian.queries.catalogue import RULES, Rule, cypher, rule_ids
+from lianjian.queries.params import GapParams, resolve_as_of, resolve_params
+from lianjian.queries.places import NOWHERE, Place, region_places_cypher
+
+__all__ = ["find_gaps", "GapResult", "GapItem", "RULES", "rule_ids", "check_rules"]
+
+
+@dataclass(frozen=True)
+class GapItem:
+    """One flagged entity: id, name, the reason in Chinese and English, a fix or None,
+    and the street it lies in (None where it lies in none)."""
+
+    id: str
+    name: str
+    reason_zh: str
+    reason_en: str
+    fix: str | None
+    street: str | None = None
+    street_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "reason_zh": self.reason_zh,
+            "reason_en": self.reason_en,
+            "fix": self.fix,
+            "street": self.street,
+            "street_name": self.street_name,
+        }
+
+
+@dataclass
+class GapResult:
+    """The items each rule flagged (sorted by id), the as-of date and the thresholds used."""
+
+    as_of: dt.date
+    rules: dict[str, list[GapItem]]
+    params: GapParams = field(default_factory=GapParams)
+
+    def ids(self, rule: str) -> list[str]:
+        """The flagged ids of ``rule``, sorted."""
+        return [item.id for item in self.rules[rule]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"as_of", "rules": {RULE_ID: {"count", "items": [{"id", "name", "reason_zh",
+        "reason_en", "fix", "street", "street_name"}]}}}``: every rule asked for, items by id."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "rules": {
+                rid: {"count": len(items), "items": [i.to_dict() for i in items]}
+                for rid, items in self.rules.items()
+            },
+        }
+
+    def by_street(self) -> list[dict[str, Any]]:
+        """Per street: ``{"street", "street_name", "counts": {RULE_ID: N}}``, streets by id,
+        entities in no street last (street None)."""
+        table: dict[tuple[str | None, str | None], dict[str, int]] = {}
+        for rid, items in self.rules.items():
+            for i in items:
+                row = table.setdefault((i.street, i.street_name), dict.fromkeys(self.rules, 0))
+                row[rid] += 1
+        keys = sorted(table, key=lambda k: (k[0] is None, k[0] or ""))
+        return [{"street": s, "street_name": n, "counts": table[(s, n)]} for s, n in keys]
+
+
+def check_rules(rules: Iterable[str] | None) -> list[str]:
+    """The rule ids asked for, in catalogue order (all when None); ``ValueError`` on an unknown id."""
+    if rules is None:
+        return rule_ids()
+    asked = list(dict.fromkeys(rules))
+    unknown = [r for r in asked if r not in RULES]
+    if unknown:
+        raise ValueError(
+            f"unknown gap rule(s) {', '.join(unknown)}; known: {', '.join(rule_ids())}"
+        )
+    return [r for r in rule_ids() if r in asked]
+
+
+def find_gaps(
+    store: Any,
+    as_of: dt.date | str | None = None,
+    rules: Iterable[str] | None = None,
+    params: GapParams | Mapping[str, Any] | None = None,
+) -> GapResult:
+    """Run the coverage-gap rules on an embedded or a Neo4j store.
+
+    ``as_of`` is a date or ``YYYY-MM-DD`` (today when None): links whose ``until``
+    is before it are inactive, terms that end before it have expired. ``rules``
+    picks rule ids (all when None); ``params`` overrides thresholds by name.
+
+    Returns a :class:`GapResult` with every rule asked for (an empty list where
+    nothing is flagged). Cost: linear in the graph's size; on Neo4j one query per
+    rule plus one to place the regions the flagged entities lie in.
+    """
+    day = resolve_as_of(as_of)
+    p = resolve_params(params)
+    wanted = check_rules(rules)
+    name = getattr(store, "name", None)
+    if name == "embedded":
+        raw, places = _run_nx(store, day, p, wanted)
+    elif name == "neo4j":
+        raw, places = _run_cypher(store, day, p, wanted)
+    else:
+        raise ValueError(f"find_gaps needs an embedded or a Neo4j store, not {store!r}")
+    base = {**p.to_dict(), "as_of": day.isoformat()}
+    out = {
+        rid: sorted(
+            (_item(RULES[rid], row, base, places.get(row["id"], NOWHERE)) for row in raw[rid]),
+            key=lambda i: i.id,
+        )
+        for rid in wanted
+    }
+    return GapResult(day, out, p)
+
+
+# ---------------------------------------------------------------- engines
+
+
+def _run_nx(store, day: dt.date, p: GapParams, wanted: list[str]):
+    from lianjian.graph.embedded.view import View
+    from lianjian.queries.facts_nx import Ctx
+    from lianjian.queries.gaps.nx import NX_RULES
+
+    ctx = Ctx(View(store.graph), p, day.isoformat())
+    raw = {rid: NX_RULES[rid](ctx) for rid in wanted}
+    places = {row["id"]: ctx.place(row["id"]) for rows in raw.values() for row in rows}
+    return raw, places
+
+
+def _run_cypher(store, day: dt.date, p: GapParams, wanted: list[str]):
+    values = {**p.to_dict(), "as_of": day.isoformat()}
+    raw: dict[str, list[dict[str, Any]]] = {}
+    for rid in wanted:
+        records, _, _ = store.driver.execute_query(
+            cypher("gaps", rid), values, database_=store.database, routing_="r"
+        )
+        raw[rid] = [dict(r) for r in records]
+    anchors = {row["id"]: row.pop("anchor", None) for rows in raw.values() for row in rows}
+    region = region_places_cypher(store.driver, store.database, anchors.values())
+    return raw, {n: region.get(a, NOWHERE) for n, a in anchors.items() if a is not None}
+
+
+# ---------------------------------------------------------------- wording
+
+
+def _item(rule: Rule, row: dict[str, Any], base: dict[str, Any], place: Place) -> GapItem:
+    facts = {k: v for k, v in row.items() if k not in ("id", "name", "fix")}
+    fields = {**base, **facts} if facts else base
+    return GapItem(
+        id=row["id"],
+        name=row.get("name") or "",
+        reason_zh=rule.reason_zh.format(**fields),
+        reason_en=rule.reason_en.format(**fields),
+        fix=_fix(rule, row.get("fix"), fields),
+        street=place.street,
+        street_name=place.street_name,
+    )
+
+
+def _fix(rule: Rule, fix: Mapping[str, Any] | None, fields: dict[str, Any]) -> str | None:
+    """The fix template filled in; member ids become pseudonyms, never names."""
+    if not fix or rule.fix_zh is None or rule.fix_en is None:
+        return None
+    zh_fields = {**fields, **fix}
+    en_fields = dict(zh_fields)
+    if "members" in fix:
+        shown = [pseudonym(m) for m in fix["members"]]
+        zh_fields["members"] = "、".join(shown)
+        en_fields["members"] = ", ".join(shown)
+    return f"{rule.fix_zh.format(**zh_fields)} / {rule.fix_en.format(**en_fields)}"
