@@ -1,7 +1,7 @@
 """The Cypher console against the real server: every write is refused before it runs,
 each guard holds on its own, and the graph's checksum is unchanged afterwards.
 
-The guards, outermost first (``lianjian/dashboard/console.py``): a lexical check
+The guards, outermost first (``lianjian/graph/cypher_text.py`` and ``lianjian/graph/neo4j/console.py``): a lexical check
 (one statement; no ``LOAD CSV``, ``IN TRANSACTIONS``, ``USE``, admin commands),
 the plan's query type from ``EXPLAIN`` (must be ``r``), and a READ session with a
 server-side timeout and a row cap. Each test here removes the others and shows
@@ -17,9 +17,11 @@ import time
 
 import pytest
 
-from lianjian.dashboard import console
+from lianjian.dashboard import console as shown_values
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j import console
 from lianjian.graph.neo4j.store import Neo4jStore
+from lianjian.graph.store import RefusedQuery
 from lianjian.loaders.ledger import load_ledger
 
 pytestmark = pytest.mark.neo4j
@@ -101,7 +103,7 @@ def test_every_write_and_every_trick_is_refused_and_the_graph_is_unchanged(graph
     url, hits = web
     before = store.checksum(), schema_tokens(driver, db)
     for query in [*WRITES, *OTHERS, f"LOAD CSV FROM '{url}' AS row RETURN row"]:
-        with pytest.raises(console.RefusedQuery):
+        with pytest.raises(RefusedQuery):
             console.run_read(driver, db, query, {"url": url})
     assert (store.checksum(), schema_tokens(driver, db)) == before
     assert hits == []  # nothing was fetched
@@ -113,7 +115,7 @@ def test_the_plan_check_alone_refuses_writes(graph, monkeypatch):
     monkeypatch.setattr(console, "lexical_check", lambda text: text)  # a hole in the first guard
     before = store.checksum()
     for query in WRITES:
-        with pytest.raises(console.RefusedQuery, match="read-only"):
+        with pytest.raises(RefusedQuery, match="read-only"):
             console.run_read(driver, db, query)
     assert store.checksum() == before
 
@@ -150,7 +152,7 @@ def test_rows_are_capped_and_members_masked(graph, sample_ledger):
     names = frozenset(
         r["name"] for r in EmbeddedStore.from_ledger(sample_ledger).node_summaries(["Member"])
     )
-    shown = [[console.safe_value(v, False, names) for v in row] for row in result.rows]
+    shown = [[shown_values.safe_value(v, False, names) for v in row] for row in result.rows]
     assert all(
         row[0]["name"].startswith("党员-") and row[1] == "（已隐去 hidden）" for row in shown
     )

@@ -11,13 +11,13 @@ import pytest
 
 from lianjian.core.model import Edge, GraphData
 from lianjian.core.privacy import pseudonym
-from lianjian.dashboard import console
 from lianjian.dashboard.display import count_label, node_name
 from lianjian.dashboard.render import render_html
 from lianjian.dashboard.scope import region_tree, scope_ids
 from lianjian.dashboard.search import SearchIndex
 from lianjian.dashboard.subgraph import PERSONAL_RELS, add_pairings, neighbourhood, node_rows
 from lianjian.dashboard.tables import csv_zip, scoped_graph
+from lianjian.graph import cypher_text as console
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger

@@ -133,7 +133,7 @@ class _Session:
 def test_neo4j_gives_every_name_back_verbatim_and_no_value_enters_a_query(
     hostile, neo4j_driver, neo4j_settings
 ):
-    from lianjian.dashboard import console
+    from lianjian.graph.neo4j import console
 
     driver = Recording(neo4j_driver)
     store = Neo4jStore(driver, neo4j_settings["database"])

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from lianjian.core.report import Report
 
-__all__ = ["Edge", "GraphData", "Stats", "content_hash", "NO_PROPS", "FrozenProps"]
+__all__ = ["is_active", "Edge", "GraphData", "Stats", "content_hash", "NO_PROPS", "FrozenProps"]
 
 
 class FrozenProps(dict):
@@ -80,6 +80,20 @@ class Stats:
             "nodes": dict(sorted(self.nodes.items())),
             "relationships": dict(sorted(self.relationships.items())),
         }
+
+
+def is_active(until: Any, as_of: str) -> bool:
+    """An active link (有效关系): its ``until`` is empty or not before ``as_of`` (ISO text).
+
+    The one definition in Python; the Cypher files say the same as
+    ``r.until IS NULL OR r.until >= $as_of``.
+
+    >>> is_active(None, "2026-06-30"), is_active("2026-06-30", "2026-06-30")
+    (True, True)
+    >>> is_active("2026-06-29", "2026-06-30")
+    False
+    """
+    return until is None or until == "" or str(until) >= as_of
 
 
 def content_hash(nodes: Iterable[tuple[str, dict[str, Any]]], edges: Iterable[Edge]) -> str:

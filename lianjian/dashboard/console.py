@@ -1,164 +1,30 @@
-"""The Cypher console's guard: only read-only queries run, each bounded in time and rows.
+"""What the Cypher console shows of a result: values made safe (member nodes pseudonymised,
+member names masked unless names were asked for) and a drawable subgraph.
 
-A query is refused before it reaches the data when:
-
-1. it is empty or holds several statements (a ``;`` outside strings and comments);
-2. it uses a clause that reads files, batches writes, switches database or
-   administers the server (``LOAD CSV``, ``CALL {…} IN TRANSACTIONS``,
-   ``USING PERIODIC COMMIT``, ``USE``, ``SHOW``/``GRANT``/… commands, ``dbms.*``
-   procedures), whatever the plan says about them;
-3. Neo4j's own plan for it (``EXPLAIN``, which executes nothing) has a query type
-   other than ``r`` (read only): any ``CREATE``, ``MERGE``, ``SET``, ``DELETE``,
-   ``REMOVE`` or writing procedure gives ``rw``, ``w`` or ``s``.
-
-What passes runs in a session opened in READ access mode (the server refuses a
-write there too), with a server-side timeout (``neo4j.Query(text, timeout=…)``),
-and only ``limit`` rows are fetched. Results are made safe to show: member
-nodes pseudonymised and member names masked unless names were asked for.
+The guard itself (read-only checks, time and row bounds) belongs to the Neo4j backend:
+:mod:`lianjian.graph.neo4j.console`, run through :meth:`Neo4jStore.console`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from lianjian.core.model import Edge
 from lianjian.core.privacy import member_label
+from lianjian.dashboard.display import public_props
 from lianjian.dashboard.subgraph import Subgraph
+from lianjian.graph.store import NodeValue, PathValue, RelValue
 
-__all__ = [
-    "RefusedQuery",
-    "ConsoleResult",
-    "lexical_check",
-    "check_read_only",
-    "run_read",
-    "to_subgraph",
-    "safe_value",
-    "parameter_names",
-]
-
-_ADMIN = re.compile(
-    r"^\s*(SHOW|GRANT|DENY|REVOKE|ALTER|START|STOP|TERMINATE|CREATE|DROP|RENAME|ENABLE|DEALLOCATE|REALLOCATE|DRYRUN)\b",
-    re.IGNORECASE,
-)
-_FORBIDDEN = (
-    (re.compile(r"\bLOAD\s+CSV\b", re.IGNORECASE), "LOAD CSV 读取文件", "LOAD CSV reads files"),
-    (
-        re.compile(r"\bIN\s+(?:\d+\s+)?(?:CONCURRENT\s+)?TRANSACTIONS\b", re.IGNORECASE),
-        "CALL {…} IN TRANSACTIONS 分批写入",
-        "CALL {…} IN TRANSACTIONS batches writes",
-    ),
-    (re.compile(r"\bPERIODIC\s+COMMIT\b", re.IGNORECASE), "PERIODIC COMMIT", "PERIODIC COMMIT"),
-    (re.compile(r"(^|\{)\s*USE\s", re.IGNORECASE), "USE 切换数据库", "USE switches database"),
-    (re.compile(r"\bdbms\s*\.", re.IGNORECASE), "dbms.* 管理过程", "dbms.* administration"),
-)
-
-
-class RefusedQuery(ValueError):
-    """The console will not run this query; ``reason_zh``/``reason_en`` say why."""
-
-    def __init__(self, reason_zh: str, reason_en: str) -> None:
-        super().__init__(reason_en)
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
-
-
-@dataclass
-class ConsoleResult:
-    columns: list[str]
-    rows: list[list[Any]]  # raw driver values (nodes, relationships, paths, scalars)
-    truncated: bool
-    query_type: str
-    elapsed_ms: float = 0.0
-    notes: list[str] = field(default_factory=list)
-
-
-def lexical_check(text: str) -> str:
-    """The one statement in ``text`` (a trailing ``;`` dropped), or :class:`RefusedQuery`."""
-    code = _code_only(text).rstrip()
-    stripped = text.rstrip()
-    if code.endswith(";"):
-        code = code[:-1].rstrip()
-        stripped = stripped[: stripped.rfind(";")].rstrip()
-    if not code.strip():
-        raise RefusedQuery("查询为空", "the query is empty")
-    if ";" in code:
-        raise RefusedQuery("一次只能运行一条语句", "only one statement at a time")
-    if _ADMIN.match(code):
-        raise RefusedQuery(
-            "不能在此运行管理或写入命令", "administration and write commands are refused"
-        )
-    for pattern, zh, en in _FORBIDDEN:
-        if pattern.search(code):
-            raise RefusedQuery(f"不允许：{zh}", f"not allowed: {en}")
-    return stripped
-
-
-def check_read_only(driver, database: str, text: str, params: dict | None = None) -> str:
-    """Refuse unless ``EXPLAIN`` says the query only reads; returns the statement to run."""
-    from neo4j import READ_ACCESS
-    from neo4j.exceptions import Neo4jError
-
-    statement = lexical_check(text)
-    try:
-        with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
-            summary = session.run("EXPLAIN " + statement, params or {}).consume()
-    except Neo4jError as e:
-        raise RefusedQuery(f"查询有误：{e.message}", f"the query is not valid: {e.message}") from e
-    if summary.query_type != "r":
-        raise RefusedQuery(
-            f"只允许只读查询（此查询类型为 {summary.query_type}）",
-            f"only read-only queries may run (this one is of type {summary.query_type})",
-        )
-    return statement
-
-
-def run_read(
-    driver,
-    database: str,
-    text: str,
-    params: dict | None = None,
-    *,
-    timeout: float = 10.0,
-    limit: int = 1000,
-) -> ConsoleResult:
-    """Run a checked read-only query in a READ session, at most ``timeout`` s and ``limit`` rows."""
-    import time
-
-    from neo4j import READ_ACCESS, Query
-
-    statement = check_read_only(driver, database, text, params)
-    t0 = time.perf_counter()
-    with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
-        result = session.run(Query(statement, timeout=timeout), params or {})
-        columns = list(result.keys())
-        records = result.fetch(limit + 1)
-        summary = result.consume()
-    rows = [list(r.values()) for r in records[:limit]]
-    return ConsoleResult(
-        columns=columns,
-        rows=rows,
-        truncated=len(records) > limit,
-        query_type=summary.query_type or "r",
-        elapsed_ms=(time.perf_counter() - t0) * 1000,
-    )
-
-
-def parameter_names(text: str) -> list[str]:
-    """The ``$names`` a query expects, in order of first use (strings and comments skipped)."""
-    return list(dict.fromkeys(re.findall(r"\$([A-Za-z_]\w*)", _code_only(text))))
+__all__ = ["to_subgraph", "safe_value"]
 
 
 def safe_value(value: Any, with_names: bool = False, member_names: frozenset = frozenset()) -> Any:
     """A result value as plain data fit to show: member nodes and names pseudonymised."""
-    from neo4j.graph import Node, Path, Relationship
-
-    if isinstance(value, Node):
+    if isinstance(value, NodeValue):
         return _node_dict(value, with_names)
-    if isinstance(value, Relationship):
-        return {"type": value.type, **dict(value)}
-    if isinstance(value, Path):
+    if isinstance(value, RelValue):
+        return {"type": value.type, **value.props}
+    if isinstance(value, PathValue):
         return [safe_value(n, with_names, member_names) for n in value.nodes]
     if isinstance(value, list):
         return [safe_value(v, with_names, member_names) for v in value]
@@ -175,87 +41,44 @@ def safe_value(value: Any, with_names: bool = False, member_names: frozenset = f
 
 def to_subgraph(rows: list[list[Any]]) -> Subgraph:
     """Nodes, relationships and paths found anywhere in the results, as a drawable subgraph."""
-    from neo4j.graph import Node, Path, Relationship
-
     sub = Subgraph()
     todo = [v for row in rows for v in row]
-    rels: list[Relationship] = []
+    rels: list[RelValue] = []
     while todo:
         v = todo.pop()
-        if isinstance(v, Node):
+        if isinstance(v, NodeValue):
             _add_node(sub, v)
-        elif isinstance(v, Relationship):
+        elif isinstance(v, RelValue):
             rels.append(v)
-        elif isinstance(v, Path):
+        elif isinstance(v, PathValue):
             todo.extend(v.nodes)
-            rels.extend(v.relationships)
+            rels.extend(v.rels)
         elif isinstance(v, list):
             todo.extend(v)
         elif isinstance(v, dict):
             todo.extend(v.values())
     seen = set()
     for r in rels:
-        for end in (r.start_node, r.end_node):
+        for end in (r.start, r.end):
             if end is not None:
                 _add_node(sub, end)
-        s, t = _node_id(r.start_node), _node_id(r.end_node)
+        s = r.start.id if r.start is not None else ""
+        t = r.end.id if r.end is not None else ""
         if s in sub.nodes and t in sub.nodes and r.element_id not in seen:
             seen.add(r.element_id)
-            props = dict(r)
+            props = dict(r.props)
             sub.edges.append(Edge(r.type, s, t, str(props.pop("key", r.element_id)), props))
     return sub
 
 
-# ---------------------------------------------------------------- helpers
+def _add_node(sub: Subgraph, node: NodeValue) -> None:
+    if node.id not in sub.nodes:
+        sub.nodes[node.id] = (node.label, dict(node.props))
+        sub.depth[node.id] = 1
 
 
-def _code_only(text: str) -> str:
-    """``text`` with comments removed and string and quoted-name contents blanked out."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-            out.append(" ")
-        elif c in "'\"`":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" and c != "`" else 1
-            out.append(c + " " * max(0, min(j, n) - i - 1) + c)
-            i = j + 1
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
-def _node_id(node) -> str:
-    return str(node.get("id") or node.element_id) if node is not None else ""
-
-
-def _label(node) -> str:
-    from lianjian.core.schema import SCHEMA
-
-    return next((lb for lb in node.labels if lb in SCHEMA.nodes), next(iter(node.labels), ""))
-
-
-def _add_node(sub: Subgraph, node) -> None:
-    node_id = _node_id(node)
-    if node_id not in sub.nodes:
-        sub.nodes[node_id] = (_label(node), dict(node))
-        sub.depth[node_id] = 1
-
-
-def _node_dict(node, with_names: bool) -> dict[str, Any]:
-    from lianjian.dashboard.display import public_props
-
-    label = _label(node)
-    props = public_props(_node_id(node), label, dict(node), with_names)
-    if label == "Member" and not with_names:
-        props["name"] = member_label(_node_id(node), None)
-    return {"label": label, **props}
+def _node_dict(node: NodeValue, with_names: bool) -> dict[str, Any]:
+    props = public_props(node.id, node.label, dict(node.props), with_names)
+    if node.label == "Member" and not with_names:
+        props["name"] = member_label(node.id, None)
+    return {"label": node.label, **props}

@@ -19,6 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from lianjian.core.model import is_active
+
 __all__ = ["RegionTree", "region_tree", "scope_ids", "active", "LEVELS"]
 
 LEVELS = ("district", "street", "community", "compound", "grid")
@@ -126,5 +128,4 @@ def active(props: dict[str, Any], as_of: str | dt.date | None) -> bool:
     if as_of is None:
         return True
     day = as_of.isoformat() if isinstance(as_of, dt.date) else str(as_of)
-    until = props.get("until")
-    return not (until and str(until) < day)
+    return is_active(props.get("until"), day)

@@ -1,9 +1,18 @@
 """The coverage-gap rule catalogue (``rules.yaml``) and the Cypher files beside it.
 
+The catalogue is the one definition of every rule's wording, thresholds, the kind
+groups the rules share (:data:`KINDS`, passed to Cypher as ``$params``), the
+population each rule looks at, and the coverage rates derived from the rules
+(:data:`METRICS`).
+
 >>> [r.id for r in RULES.values()][:2]
 ['grid_without_branch', 'compound_without_org']
 >>> "$as_of" in cypher("gaps", "term_expired")
 True
+>>> sorted(KINDS["group_kinds"])
+['group', 'household']
+>>> METRICS["units_covered"].rule
+'unit_uncovered'
 """
 
 from __future__ import annotations
@@ -15,7 +24,30 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Rule", "RULES", "rule_ids", "cypher"]
+__all__ = [
+    "Rule",
+    "RULES",
+    "ALL_RULES",
+    "KINDS",
+    "METRICS",
+    "Metric",
+    "Population",
+    "rule_ids",
+    "cypher",
+]
+
+
+@dataclass(frozen=True)
+class Population:
+    """What a rule looks at: nodes of ``label`` whose ``key`` is one of ``values``
+    (every node of the label where ``key`` is None)."""
+
+    label: str
+    key: str | None = None
+    values: tuple[str, ...] = ()
+
+    def params(self) -> dict[str, Any]:
+        return {"label": self.label, "key": self.key, "values": list(self.values)}
 
 
 @dataclass(frozen=True)
@@ -32,15 +64,40 @@ class Rule:
     fix_zh: str | None
     fix_en: str | None
     params: tuple[str, ...]
+    report: bool = True  # False: only a coverage rate uses it
+    population: Population | None = None
 
     def title(self, lang: str = "zh") -> str:
         return self.title_zh if lang == "zh" else self.title_en
 
 
-def _load() -> dict[str, Rule]:
+@dataclass(frozen=True)
+class Metric:
+    """A coverage rate: the share of ``rule``'s population that the rule does not flag."""
+
+    id: str
+    rule: str
+    zh: str
+    en: str
+    short: str
+
+
+def _yaml() -> dict[str, Any]:
     text = resources.files("lianjian.queries").joinpath("rules.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def _population(raw: dict[str, Any] | None, kinds: dict[str, frozenset[str]]) -> Population | None:
+    if raw is None:
+        return None
+    values = raw.get("values", ())
+    values = sorted(kinds[values]) if isinstance(values, str) else list(values)
+    return Population(raw["label"], raw.get("key"), tuple(values))
+
+
+def _load(raw: dict[str, Any], kinds: dict[str, frozenset[str]]) -> dict[str, Rule]:
     out: dict[str, Rule] = {}
-    for r in yaml.safe_load(text)["rules"]:
+    for r in raw["rules"]:
         fix: dict[str, Any] = r.get("fix") or {}
         out[r["id"]] = Rule(
             id=r["id"],
@@ -53,15 +110,32 @@ def _load() -> dict[str, Rule]:
             fix_zh=fix.get("zh"),
             fix_en=fix.get("en"),
             params=tuple(r.get("params", ())),
+            report=r.get("report", True),
+            population=_population(r.get("population"), kinds),
         )
     return out
 
 
-RULES: dict[str, Rule] = _load()
+_RAW = _yaml()
+#: kind group name → the org, building or unit kinds in it
+KINDS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in _RAW["kinds"].items()}
+#: every rule, the coverage-only ones included
+ALL_RULES: dict[str, Rule] = _load(_RAW, KINDS)
+#: the rules ``gaps`` reports, in catalogue order
+RULES: dict[str, Rule] = {k: r for k, r in ALL_RULES.items() if r.report}
+METRICS: dict[str, Metric] = {
+    m["id"]: Metric(m["id"], m["rule"], m["title"]["zh"], m["title"]["en"], m["title"]["short"])
+    for m in _RAW["coverage"]
+}
+
+
+def kind_params() -> dict[str, list[str]]:
+    """The kind groups as Cypher parameters (sorted lists)."""
+    return {name: sorted(kinds) for name, kinds in KINDS.items()}
 
 
 def rule_ids() -> list[str]:
-    """Every rule id, in catalogue order."""
+    """Every reported rule id, in catalogue order."""
     return list(RULES)
 
 

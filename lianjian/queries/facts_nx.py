@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lianjian.graph.embedded.view import View, is_active
+from lianjian.queries.catalogue import KINDS
 from lianjian.queries.params import GapParams
 from lianjian.queries.places import Place, anchor_nx, region_place_nx
 
@@ -30,27 +31,19 @@ __all__ = [
     "GROUP_KINDS",
     "NEW_DOMAIN",
     "SECRETARY_KINDS",
+    "SIZED_BRANCH_KINDS",
+    "UNGUIDED_UNIT_KINDS",
 ]
 
 Row = dict[str, Any]
 
-BRANCH_KINDS = frozenset({"general_branch", "branch", "joint_branch"})
-GRASS_ROOTS = frozenset(
-    {
-        "general_branch",
-        "branch",
-        "joint_branch",
-        "temporary_branch",
-        "functional",
-        "group",
-        "household",
-    }
-)
-GROUP_KINDS = frozenset({"group", "household"})
-NEW_DOMAIN = frozenset({"commercial", "park", "market"})
-SECRETARY_KINDS = frozenset(
-    {"working_committee", "committee", "general_branch", "branch", "joint_branch"}
-)
+BRANCH_KINDS = KINDS["branch_kinds"]
+GRASS_ROOTS = KINDS["grass_roots_kinds"]
+GROUP_KINDS = KINDS["group_kinds"]
+SIZED_BRANCH_KINDS = KINDS["sized_branch_kinds"]
+NEW_DOMAIN = KINDS["new_domain_kinds"]
+SECRETARY_KINDS = KINDS["secretary_kinds"]
+UNGUIDED_UNIT_KINDS = KINDS["unguided_unit_kinds"]
 
 
 @dataclass
@@ -164,4 +157,6 @@ class Ctx:
         return self._joint
 
     def row(self, n: str, fix: dict[str, Any] | None = None, **facts: Any) -> Row:
-        return {"id": n, "name": self.v.prop(n, "name"), "fix": fix, **facts}
+        """A rule's row, as its Cypher file returns it: the ``anchor`` places it."""
+        anchor = anchor_nx(self.v, n)
+        return {"id": n, "name": self.v.prop(n, "name"), "anchor": anchor, "fix": fix, **facts}

@@ -4,6 +4,11 @@ Every rule reads its thresholds from one :class:`GapParams`; the Cypher files ge
 them as ``$name`` parameters, the NetworkX functions as attributes. ``as_of`` is
 not among them: it is an argument of :func:`lianjian.queries.gaps.find.find_gaps`.
 
+The gap thresholds and pairing's weights and costs
+(:mod:`lianjian.queries.pairing.params`) are one parameter set: every command takes
+any of its names, each reads the ones it uses, and the two it shares
+(``weak_rating_max``, ``strong_rating_min``) are defined here only.
+
 >>> resolve_params({"min_members_for_org": 5}).min_members_for_org
 5
 >>> resolve_params(None) == GapParams()
@@ -13,11 +18,14 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
+from importlib import resources
 from typing import Any
 
-__all__ = ["GapParams", "SOURCES", "resolve_params", "resolve_as_of"]
+import yaml
+
+__all__ = ["GapParams", "SOURCES", "resolve_params", "resolve_as_of", "check_names", "NAMES"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,24 @@ SOURCES: dict[str, dict[str, str]] = {
 }
 
 
+def _pairing_names() -> frozenset[str]:
+    text = resources.files("lianjian.queries.pairing").joinpath("pairing.yaml").read_text("utf-8")
+    return frozenset(yaml.safe_load(text)["params"])
+
+
+#: every parameter of the set: the gap thresholds and pairing's (pairing.yaml)
+NAMES: frozenset[str] = frozenset(f.name for f in fields(GapParams)) | _pairing_names()
+
+
+def check_names(asked: Mapping[str, Any], known: Iterable[str]) -> None:
+    """``ValueError`` for a name that is no parameter of the set."""
+    unknown = sorted(set(asked) - NAMES - set(known))
+    if unknown:
+        raise ValueError(
+            f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(NAMES))}"
+        )
+
+
 def resolve_params(params: GapParams | Mapping[str, Any] | None) -> GapParams:
     """A :class:`GapParams` from None (defaults), an instance, or a mapping of overrides.
 
@@ -78,13 +104,11 @@ def resolve_params(params: GapParams | Mapping[str, Any] | None) -> GapParams:
     if isinstance(params, GapParams):
         return params
     known = {f.name for f in fields(GapParams)}
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise ValueError(
-            f"unknown gap parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-        )
+    check_names(params, known)
     clean: dict[str, int] = {}
     for name, value in params.items():
+        if name not in known:
+            continue  # pairing's, read by `pair`
         if isinstance(value, bool) or not isinstance(value, int):
             try:
                 value = int(str(value).strip())

@@ -1,7 +1,9 @@
 """Where an entity lies: its community, street and district (所属社区、街道、区县).
 
-One definition on both backends (on Neo4j, steps 1–3 end each gap query as its
-``anchor`` column and ``cypher/region_places.cypher`` does step 4):
+One definition on both backends: steps 1–3 end each query that places what it
+returns as its ``anchor`` column (Cypher, or :func:`anchor_nx`), and
+:data:`REGION_PLACES` does step 4 (``cypher/region_places.cypher``, or
+:func:`region_place_nx`):
 
 1. start from the entity; an organisation starts from its own unit, else from the
    entity it covers with the smallest id;
@@ -14,13 +16,14 @@ Anything that reaches no region has no place (all ``None``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from lianjian.graph.embedded.view import View
+from lianjian.graph.store import GraphStore, Query, Rows
 from lianjian.queries.catalogue import cypher
 
-__all__ = ["Place", "NOWHERE", "places_nx", "region_places_cypher", "LEVELS"]
+__all__ = ["Place", "NOWHERE", "places_nx", "region_places", "REGION_PLACES", "LEVELS"]
 
 LEVELS = ("district", "street", "community")
 
@@ -89,16 +92,27 @@ def places_nx(v: View, ids: Iterable[str]) -> dict[str, Place]:
     return {n: region_place_nx(v, anchor_nx(v, n), cache) for n in ids if n in v.g}
 
 
-def region_places_cypher(driver, database: str, regions: Iterable[str]) -> dict[str, Place]:
-    """The place of each region id, from Neo4j (``cypher/region_places.cypher``).
+def _region_places_nx(v: View, params: Mapping[str, Any], memo: dict[str, Any]) -> Rows:
+    cache = memo.setdefault("places", {})
+    return [
+        {"id": r, **region_place_nx(v, r, cache)._asdict()}
+        for r in params["ids"]
+        if v.label(r) == "Region"
+    ]
 
-    The gap queries return each entity's anchor region (steps 1–3) as a column
-    ``anchor``; this one query places the distinct anchors (at most every region).
+
+#: step 4 on both backends: ``{"ids": [region ids]}`` → one row per region found
+REGION_PLACES = Query("region_places", cypher("cypher", "region_places"), _region_places_nx)
+
+
+def region_places(store: GraphStore, anchors: Iterable[str | None]) -> dict[str, Place]:
+    """The place of each anchor region (steps 1–3 give the anchor; this is step 4).
+
+    Every query that places what it returns gives each row an ``anchor`` column; this
+    one read places the distinct anchors (at most every region).
     """
-    ids = sorted({r for r in regions if r is not None})
+    ids = sorted({r for r in anchors if r is not None})
     if not ids:
         return {}
-    records, _, _ = driver.execute_query(
-        cypher("cypher", "region_places"), {"ids": ids}, database_=database, routing_="r"
-    )
-    return {r["id"]: Place.of_record(r) for r in records}
+    rows = store.read([REGION_PLACES], {"ids": ids})["region_places"]
+    return {r["id"]: Place.of_record(r) for r in rows}

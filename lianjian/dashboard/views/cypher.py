@@ -12,13 +12,15 @@ import streamlit as st
 
 from lianjian.dashboard import console, state
 from lianjian.dashboard.render import render_html
+from lianjian.graph.cypher_text import parameter_names
+from lianjian.graph.store import RefusedQuery
 
 ctx = state.context()
 t = ctx.t
 DEFAULT = "MATCH (o:PartyOrg)-[r:COVERS]->(g:Region {level: 'grid'})\nRETURN o, r, g\nLIMIT 50"
 
 st.title(t("console"))
-if getattr(ctx.store, "name", "") != "neo4j":
+if not ctx.store.cypher_console:
     st.info(t("console_neo4j_only"), icon=":material/info:")
     st.stop()
 st.caption(t("console_help"))
@@ -66,7 +68,7 @@ if saved:
 
 st.session_state.setdefault("cypher_text", DEFAULT)
 text = st.text_area(t("query"), key="cypher_text", height=180)
-names = console.parameter_names(text)
+names = parameter_names(text)
 values = {}
 if names:
     st.markdown(f"**{t('params')}**")
@@ -83,16 +85,14 @@ run = c3.button(t("run"), type="primary", key="cypher_run")
 
 if run:
     try:
-        st.session_state["cypher_result"] = console.run_read(
-            ctx.store.driver,
-            ctx.store.database,
+        st.session_state["cypher_result"] = ctx.store.console(
             text,
             values,
             timeout=float(timeout),
             limit=int(limit),
         )
         st.session_state.pop("cypher_error", None)
-    except console.RefusedQuery as e:
+    except RefusedQuery as e:
         st.session_state["cypher_error"] = t(
             "refused", why=state.md(e.reason_zh if ctx.lang == "zh" else e.reason_en)
         )

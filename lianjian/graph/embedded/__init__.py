@@ -1,0 +1,7 @@
+"""The embedded backend: a NetworkX multigraph in the process (:mod:`.store`) and the
+read view its queries run over (:mod:`.view`)."""
+
+from lianjian.graph.embedded.store import EmbeddedStore, cache_dir
+from lianjian.graph.embedded.view import View
+
+__all__ = ["EmbeddedStore", "View", "cache_dir"]

@@ -12,15 +12,19 @@ import os
 import pickle
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from lianjian.core.bulk import paused_gc
 from lianjian.core.model import Edge, GraphData, Stats, content_hash
 from lianjian.core.report import Report
-from lianjian.graph.store import Progress
+from lianjian.graph.embedded.view import View
+from lianjian.graph.store import ConsoleResult, Progress, Query, RefusedQuery, Rows
+from lianjian.loaders.fingerprint import ledger_fingerprint
+from lianjian.loaders.ledger import load_ledger
 
 __all__ = ["EmbeddedStore", "cache_dir"]
 
@@ -38,6 +42,7 @@ class EmbeddedStore:
     """A graph held in memory as a NetworkX multigraph."""
 
     name = "embedded"
+    cypher_console = False  # analysts' read-only Cypher (dashboard console)
 
     def __init__(self, graph: nx.MultiDiGraph | None = None, report: Report | None = None) -> None:
         self.graph = graph if graph is not None else nx.MultiDiGraph()
@@ -59,6 +64,32 @@ class EmbeddedStore:
         if progress:
             progress("relationships", total, total)
         self.report = data.report
+
+    def read(self, queries: Sequence[Query], params: Mapping[str, Any]) -> dict[str, Rows]:
+        """Run each query's NetworkX side over one view, sharing one memo between them."""
+        view, memo = View(self.graph), {}
+        return {q.name: q.nx(view, params, memo) for q in queries}
+
+    def replace_relationships(self, rel_type: str, edges: Iterable[Edge]) -> int:
+        """Replace every ``rel_type`` relationship by ``edges`` (in memory only: the
+        embedded graph is rebuilt from its ledger at the next start)."""
+        g = self.graph
+        old = [(s, t, k) for s, t, k, d in g.edges(keys=True, data=True) if d["type"] == rel_type]
+        g.remove_edges_from(old)
+        new = [e for e in edges if e.type == rel_type and e.source in g and e.target in g]
+        g.add_edges_from(
+            (e.source, e.target, f"{e.type}:{e.key}", {"type": e.type, "key": e.key, **e.props})
+            for e in new
+        )
+        return len(new)
+
+    def console(
+        self, text: str, params: dict | None = None, *, timeout: float = 10.0, limit: int = 1000
+    ) -> ConsoleResult:
+        """The Cypher console needs a Cypher engine: refused here."""
+        raise RefusedQuery(
+            "Cypher 控制台需要 Neo4j 后端", "the Cypher console needs the Neo4j backend"
+        )
 
     def stats(self) -> Stats:
         nodes = Counter(label for _, label in self.graph.nodes(data="label"))
@@ -138,10 +169,6 @@ class EmbeddedStore:
         read_progress=None,
     ) -> EmbeddedStore:
         """Build the graph of the ledger at ``path``, from the cache when it is unchanged."""
-        from lianjian.core.bulk import paused_gc
-        from lianjian.loaders.fingerprint import ledger_fingerprint
-        from lianjian.loaders.ledger import load_ledger
-
         fingerprint = ledger_fingerprint(path)
         cached = cache_dir() / f"{fingerprint}.pickle"
         if use_cache and cached.is_file():

@@ -5,6 +5,8 @@ read per node from the adjacency dictionaries, so a query pays only for the
 edges it looks at.
 
 >>> import networkx as nx
+
+from lianjian.core.model import is_active as active_until
 >>> g = nx.MultiDiGraph()
 >>> g.add_node("G1", label="Region", level="grid", name="一网格")
 >>> g.add_node("O1", label="PartyOrg", kind="branch", name="一支部")
@@ -23,13 +25,15 @@ from typing import Any
 
 import networkx as nx
 
+from lianjian.core.model import is_active as active_until
+
 __all__ = ["View", "is_active"]
 
 
 def is_active(edge: dict[str, Any], as_of: str) -> bool:
-    """A link is active when its ``until`` is empty or not before ``as_of`` (ISO text)."""
-    until = edge.get("until")
-    return until is None or until == "" or str(until) >= as_of
+    """Whether the relationship with these properties is an active link
+    (:func:`lianjian.core.model.is_active`)."""
+    return active_until(edge.get("until"), as_of)
 
 
 class View:

@@ -10,18 +10,21 @@ The driver is passed in; :func:`driver_from_env` builds one from ``NEO4J_*``.
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from lianjian.core.model import Edge, GraphData, Stats, content_hash
 from lianjian.core.schema import SCHEMA, Schema
-from lianjian.graph.store import Progress
+from lianjian.graph.neo4j.console import run_read
+from lianjian.graph.store import ConsoleResult, Progress, Query, Rows
 
 __all__ = ["Neo4jStore", "Neo4jSettings", "driver_from_env", "BATCH_SIZE", "META_LABEL"]
 
 BATCH_SIZE = 10000
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 META_LABEL = "LianjianLedger"  # one marker node: which ledger the database holds
 
 
@@ -126,6 +129,7 @@ class Neo4jStore:
     """A graph held in a Neo4j database."""
 
     name = "neo4j"
+    cypher_console = True  # analysts' read-only Cypher (dashboard console)
 
     def __init__(self, driver, database: str = "neo4j", schema: Schema = SCHEMA) -> None:
         self.driver = driver
@@ -234,6 +238,40 @@ class Neo4jStore:
             if records[0]["c"]:
                 rels[rel] = records[0]["c"]
         return Stats(dict(sorted(nodes.items())), dict(sorted(rels.items())))
+
+    def read(self, queries: Sequence[Query], params: Mapping[str, Any]) -> dict[str, Rows]:
+        """Run each query's Cypher in a read transaction, with the same params."""
+        return {q.name: [dict(r) for r in self._read(q.cypher, **params)] for q in queries}
+
+    def replace_relationships(self, rel_type: str, edges: Iterable[Edge]) -> int:
+        """Replace every ``rel_type`` relationship by ``edges``, in one write transaction."""
+        if not _IDENT.match(rel_type):
+            raise ValueError(f"not a relationship type: {rel_type!r}")
+        rows = [
+            {"s": e.source, "t": e.target, "props": {"key": e.key, **e.props}}
+            for e in edges
+            if e.type == rel_type
+        ]
+        find = self._match_ids()
+
+        def work(tx) -> int:
+            tx.run(f"MATCH ()-[r:{rel_type}]->() DELETE r").consume()
+            record = tx.run(
+                f"UNWIND $rows AS row WITH row, row.s AS i CALL (i) {{ {find} }} "
+                f"WITH row, n AS a, row.t AS i CALL (i) {{ {find} }} WITH row, a, n AS b "
+                f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props RETURN count(r) AS written",
+                rows=rows,
+            ).single()
+            return record["written"] if record else 0
+
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def console(
+        self, text: str, params: dict | None = None, *, timeout: float = 10.0, limit: int = 1000
+    ) -> ConsoleResult:
+        """An analyst's query, refused unless read-only, bounded in time and rows."""
+        return run_read(self.driver, self.database, text, params, timeout=timeout, limit=limit)
 
     def checksum(self) -> str:
         """A content hash of every node and relationship but the ledger marker, equal to

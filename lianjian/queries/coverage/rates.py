@@ -1,29 +1,23 @@
 """Coverage rates (覆盖率) per district, street or community, on either backend.
 
-Six shares, each the complement of a gap rule over the same entities:
+Each rate is the complement of one gap rule over that rule's population, both
+declared in ``rules.yaml`` (:data:`~lianjian.queries.catalogue.METRICS`):
+covered = the population − what the rule flags, each entity placed the same way
+(:mod:`lianjian.queries.places`). No predicate is written a second time here.
 
-========================= ======================================= =====================
-metric                    covered / total                         rule it mirrors
-========================= ======================================= =====================
-grids_with_branch         grids with a (general/joint) branch     grid_without_branch
-buildings_with_group      residential buildings with a party      building_without_group
-                          group or a member household
+========================= ======================================= ================================
+metric                    population                              rule it is the complement of
+========================= ======================================= ================================
+grids_with_branch         grids                                   grid_without_branch
+buildings_with_group      residential buildings                   building_without_group
 new_domain_covered        commercial buildings, parks, markets    new_domain_uncovered
-                          covered by an org or holding a unit
-                          with its own org
-units_covered             units with their own org, joint-covered organisation and work
-                          or the target of an active guides link  coverage (两个覆盖)
-grids_with_members        grids some member is assigned to        grid_without_assigned_member
-communities_with_big_     communities with a big committee of     community_without_big_committee
-committee                 enough active seats
-========================= ======================================= =====================
+units_covered             units                                   unit_uncovered (coverage only)
+grids_with_members        grids                                   grid_without_assigned_member
+communities_with_big_     communities                             community_without_big_committee
+committee
+========================= ======================================= ================================
 
-Entities are placed as :mod:`lianjian.queries.places` says (a building where its
-grid lies, a unit where its location lies). On Neo4j each metric is one Cypher
-query in ``coverage/`` that counts per place; the embedded store counts the
-same in Python. Both give the same numbers.
-
->>> from lianjian.graph.embedded.store import EmbeddedStore
+>>> from lianjian.graph.embedded import EmbeddedStore
 >>> coverage(EmbeddedStore(), "street")
 []
 """
@@ -31,46 +25,23 @@ same in Python. Both give the same numbers.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from lianjian.queries.catalogue import cypher
+from lianjian.graph.embedded.view import View
+from lianjian.graph.store import GraphStore, Query, Rows
+from lianjian.queries.catalogue import ALL_RULES, cypher
+from lianjian.queries.catalogue import METRICS as _METRICS
+from lianjian.queries.gaps.run import RULE_QUERIES, query_params
 from lianjian.queries.params import GapParams, resolve_as_of, resolve_params
-from lianjian.queries.places import LEVELS, Place
+from lianjian.queries.places import LEVELS, NOWHERE, Place, anchor_nx, region_places
 
-__all__ = ["coverage", "METRICS", "LEVELS"]
+__all__ = ["coverage", "METRICS", "LEVELS", "POPULATION", "REGIONS"]
 
+#: metric → {"zh", "en", "short"}: the names the tables and pages show
 METRICS: dict[str, dict[str, str]] = {
-    "grids_with_branch": {
-        "zh": "网格建支部率",
-        "en": "grids with a branch",
-        "short": "网格支部 grid branch",
-    },
-    "buildings_with_group": {
-        "zh": "楼栋建党小组率",
-        "en": "residential buildings with a group",
-        "short": "楼栋小组 bldg group",
-    },
-    "new_domain_covered": {
-        "zh": "新兴领域覆盖率",
-        "en": "new-domain sites covered",
-        "short": "新兴领域 new domain",
-    },
-    "units_covered": {
-        "zh": "单位两个覆盖率",
-        "en": "units with organisation or work coverage",
-        "short": "单位覆盖 units",
-    },
-    "grids_with_members": {
-        "zh": "网格有下沉党员率",
-        "en": "grids with assigned members",
-        "short": "网格下沉 grid members",
-    },
-    "communities_with_big_committee": {
-        "zh": "社区建大党委率",
-        "en": "communities with a working big committee",
-        "short": "大党委 big cttee",
-    },
+    m.id: {"zh": m.zh, "en": m.en, "short": m.short} for m in _METRICS.values()
 }
 
 UNPLACED = {"zh": "未定位", "en": "unplaced"}
@@ -79,7 +50,7 @@ Counts = dict[tuple[Place, str], list[int]]  # (place, metric) → [covered, tot
 
 
 def coverage(
-    store: Any,
+    store: GraphStore,
     level: str = "street",
     as_of: dt.date | str | None = None,
     params: GapParams | Mapping[str, Any] | None = None,
@@ -93,20 +64,42 @@ def coverage(
          "metrics": {METRIC: {"covered": N, "total": N, "rate": float | None}}}
 
     ``rate`` is covered / total rounded to 4 places, None where total is 0.
-    Cost: linear in the graph's size; on Neo4j seven queries.
+    Cost: that of the six rules, plus one count per population and one read of the
+    regions; linear in the graph's size.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    day = resolve_as_of(as_of).isoformat()
+    day = resolve_as_of(as_of)
     p = resolve_params(params)
-    name = getattr(store, "name", None)
-    if name == "embedded":
-        counts, regions = _counts_nx(store, day, p, level)
-    elif name == "neo4j":
-        counts, regions = _counts_cypher(store, day, p, level)
-    else:
-        raise ValueError(f"coverage needs an embedded or a Neo4j store, not {store!r}")
-    return _rows(counts, regions, level)
+    return _rows(_counts(store, day, p), _regions(store, level), level)
+
+
+def _counts(store: GraphStore, day: dt.date, p: GapParams) -> Counts:
+    """(place, metric) → [covered, total]: each population minus what its rule flags."""
+    values = query_params(p, day)
+    rules = [RULE_QUERIES[m.rule] for m in _METRICS.values()]
+    flagged = store.read(rules, values)
+    totals: dict[str, Rows] = {}
+    for m in _METRICS.values():
+        population = ALL_RULES[m.rule].population
+        assert population is not None, f"rule {m.rule} of {m.id} has no population"
+        totals[m.id] = store.read([POPULATION], population.params())["population"]
+    anchors = {r["anchor"] for rows in (*flagged.values(), *totals.values()) for r in rows}
+    places = region_places(store, anchors)
+    counts: Counts = {}
+    for m in _METRICS.values():
+        for r in totals[m.id]:
+            acc = counts.setdefault((places.get(r["anchor"], NOWHERE), m.id), [0, 0])
+            acc[0] += r["total"]
+            acc[1] += r["total"]
+        for anchor, n in Counter(r["anchor"] for r in flagged[m.rule]).items():
+            counts[(places.get(anchor, NOWHERE), m.id)][0] -= n
+    return counts
+
+
+def _regions(store: GraphStore, level: str) -> list[tuple[str, str, str | None, str | None]]:
+    rows = store.read([REGIONS], {"level": level})["regions"]
+    return [(r["id"], r["name"], r["parent"], r["parent_name"]) for r in rows]
 
 
 def _rows(
@@ -142,73 +135,32 @@ def _rows(
     return rows
 
 
-# ---------------------------------------------------------------- embedded
+# ---------------------------------------------------------------- the two reads
 
 
-def _counts_nx(store, day: str, p: GapParams, level: str):
-    from lianjian.graph.embedded.view import View, is_active
-    from lianjian.queries.facts_nx import BRANCH_KINDS, GROUP_KINDS, NEW_DOMAIN, Ctx
+def _population_nx(v: View, params: Mapping[str, Any], memo: dict[str, Any]) -> Rows:
+    key, wanted = params["key"], set(params["values"])
+    per = Counter(
+        anchor_nx(v, n) for n in v.ids(params["label"]) if key is None or v.prop(n, key) in wanted
+    )
+    return [{"anchor": a, "total": n} for a, n in per.items()]
 
-    c = Ctx(View(store.graph), p, day)
-    v = c.v
-    counts: Counts = {}
 
-    def add(n: str, metric: str, ok: bool) -> None:
-        acc = counts.setdefault((c.place(n), metric), [0, 0])
-        acc[0] += ok
-        acc[1] += 1
-
-    big = frozenset({"big_committee"})
-    for r in v.ids("Region"):
-        lv = v.prop(r, "level")
-        if lv == "grid":
-            add(r, "grids_with_branch", bool(c.orgs_into(r, "COVERS", BRANCH_KINDS)))
-            assigned = any(v.label(m) == "Member" for m in v.sources(r, "ASSIGNED_TO"))
-            add(r, "grids_with_members", assigned)
-        elif lv == "community":
-            ok = any(
-                sum(1 for _, d in v.in_edges(b, "SEAT_ON") if is_active(d, day))
-                >= p.big_committee_min_seats
-                for b in c.orgs_into(r, "COVERS", big)
-            )
-            add(r, "communities_with_big_committee", ok)
-    for b in v.ids("Building"):
-        kind = v.prop(b, "kind")
-        if kind == "residential":
-            add(b, "buildings_with_group", bool(c.orgs_into(b, "COVERS", GROUP_KINDS)))
-        elif kind in NEW_DOMAIN:
-            ok = bool(c.orgs_into(b, "COVERS")) or any(
-                v.label(u) == "Unit" and c.has_own_org(u) for u in v.sources(b, "LOCATED_IN")
-            )
-            add(b, "new_domain_covered", ok)
-    for u in v.ids("Unit"):
-        add(u, "units_covered", c.has_own_org(u) or c.joint_covered(u) or c.guided(u))
-    regions = [
-        (r, v.prop(r, "name"), parent, v.prop(parent, "name") if parent else None)
+def _regions_nx(v: View, params: Mapping[str, Any], memo: dict[str, Any]) -> Rows:
+    return [
+        {
+            "id": r,
+            "name": v.prop(r, "name"),
+            "parent": parent,
+            "parent_name": v.prop(parent, "name") if parent else None,
+        }
         for r in v.ids("Region")
-        if v.prop(r, "level") == level
+        if v.prop(r, "level") == params["level"]
         for parent in [v.target(r, "PART_OF")]
     ]
-    return counts, regions
 
 
-# ---------------------------------------------------------------- Neo4j
-
-
-def _counts_cypher(store, day: str, p: GapParams, level: str):
-    values = {**p.to_dict(), "as_of": day}
-    counts: Counts = {}
-    for metric in METRICS:
-        records, _, _ = store.driver.execute_query(
-            cypher("coverage", metric), values, database_=store.database, routing_="r"
-        )
-        for r in records:
-            place = Place.of_record(r)
-            acc = counts.setdefault((place, metric), [0, 0])
-            acc[0] += r["covered"]
-            acc[1] += r["total"]
-    records, _, _ = store.driver.execute_query(
-        cypher("coverage", "regions"), {"level": level}, database_=store.database, routing_="r"
-    )
-    regions = [(r["id"], r["name"], r["parent"], r["parent_name"]) for r in records]
-    return counts, regions
+#: ``{"label", "key", "values"}`` → ``{"anchor", "total"}`` per anchor region
+POPULATION = Query("population", cypher("coverage", "population"), _population_nx)
+#: ``{"level"}`` → the regions of that level with their parent
+REGIONS = Query("regions", cypher("coverage", "regions"), _regions_nx)

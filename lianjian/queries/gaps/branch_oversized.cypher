@@ -1,7 +1,7 @@
 // branch_oversized: orgs of kind branch or joint_branch with more than $branch_max_members
 // members (full and probationary). fix: how many branches of at most that size it splits into.
 MATCH (o:PartyOrg)
-WHERE o.kind IN ['branch', 'joint_branch']
+WHERE o.kind IN $sized_branch_kinds
 WITH o, COUNT { (o)<-[:MEMBER_OF]-(:Member) } AS members
 WHERE members > $branch_max_members
 // anchor: the region the org lies in: that of its own unit, else of what it covers first

@@ -1,7 +1,7 @@
 // branch_without_committee: orgs of kind branch or joint_branch with at least
 // $committee_min_members members (full and probationary) whose has_committee is not true.
 MATCH (o:PartyOrg)
-WHERE o.kind IN ['branch', 'joint_branch'] AND coalesce(o.has_committee, false) <> true
+WHERE o.kind IN $sized_branch_kinds AND coalesce(o.has_committee, false) <> true
 WITH o, COUNT { (o)<-[:MEMBER_OF]-(:Member) } AS members
 WHERE members >= $committee_min_members
 // anchor: the region the org lies in: that of its own unit, else of what it covers first

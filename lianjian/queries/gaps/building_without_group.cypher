@@ -3,7 +3,7 @@
 MATCH (b:Building {kind: 'residential'})
 WHERE NOT EXISTS {
   MATCH (b)<-[:COVERS]-(o:PartyOrg)
-  WHERE o.kind IN ['group', 'household']
+  WHERE o.kind IN $group_kinds
 }
 CALL (b) {
   MATCH (b)<-[:LIVES_IN]-(m:Member)

@@ -3,12 +3,11 @@
 MATCH (c:Region {level: 'compound'})
 WHERE NOT EXISTS {
   MATCH (c)<-[:COVERS]-(o:PartyOrg)
-  WHERE o.kind IN ['general_branch', 'branch', 'joint_branch', 'temporary_branch',
-                   'functional', 'group', 'household']
+  WHERE o.kind IN $grass_roots_kinds
 }
 OPTIONAL CALL (c) {
   MATCH (c)<-[:IN_COMPOUND]-(:Building)-[:IN_GRID]->(:Region)<-[:COVERS]-(o:PartyOrg)
-  WHERE o.kind IN ['general_branch', 'branch', 'joint_branch']
+  WHERE o.kind IN $branch_kinds
   RETURN o
   ORDER BY o.id
   LIMIT 1

@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lianjian.core.privacy import pseudonym
-from lianjian.queries.catalogue import RULES, Rule, cypher, rule_ids
+from lianjian.graph.store import GraphStore
+from lianjian.queries.catalogue import RULES, Rule, rule_ids
+from lianjian.queries.gaps.run import run_rules
 from lianjian.queries.params import GapParams, resolve_as_of, resolve_params
-from lianjian.queries.places import NOWHERE, Place, region_places_cypher
+from lianjian.queries.places import NOWHERE, Place
 
 __all__ = ["find_gaps", "GapResult", "GapItem", "RULES", "rule_ids", "check_rules"]
 
@@ -105,7 +107,7 @@ def check_rules(rules: Iterable[str] | None) -> list[str]:
 
 
 def find_gaps(
-    store: Any,
+    store: GraphStore,
     as_of: dt.date | str | None = None,
     rules: Iterable[str] | None = None,
     params: GapParams | Mapping[str, Any] | None = None,
@@ -123,13 +125,7 @@ def find_gaps(
     day = resolve_as_of(as_of)
     p = resolve_params(params)
     wanted = check_rules(rules)
-    name = getattr(store, "name", None)
-    if name == "embedded":
-        raw, places = _run_nx(store, day, p, wanted)
-    elif name == "neo4j":
-        raw, places = _run_cypher(store, day, p, wanted)
-    else:
-        raise ValueError(f"find_gaps needs an embedded or a Neo4j store, not {store!r}")
+    raw, places = run_rules(store, wanted, p, day)
     base = {**p.to_dict(), "as_of": day.isoformat()}
     out = {
         rid: sorted(
@@ -139,33 +135,6 @@ def find_gaps(
         for rid in wanted
     }
     return GapResult(day, out, p)
-
-
-# ---------------------------------------------------------------- engines
-
-
-def _run_nx(store, day: dt.date, p: GapParams, wanted: list[str]):
-    from lianjian.graph.embedded.view import View
-    from lianjian.queries.facts_nx import Ctx
-    from lianjian.queries.gaps.nx import NX_RULES
-
-    ctx = Ctx(View(store.graph), p, day.isoformat())
-    raw = {rid: NX_RULES[rid](ctx) for rid in wanted}
-    places = {row["id"]: ctx.place(row["id"]) for rows in raw.values() for row in rows}
-    return raw, places
-
-
-def _run_cypher(store, day: dt.date, p: GapParams, wanted: list[str]):
-    values = {**p.to_dict(), "as_of": day.isoformat()}
-    raw: dict[str, list[dict[str, Any]]] = {}
-    for rid in wanted:
-        records, _, _ = store.driver.execute_query(
-            cypher("gaps", rid), values, database_=store.database, routing_="r"
-        )
-        raw[rid] = [dict(r) for r in records]
-    anchors = {row["id"]: row.pop("anchor", None) for rows in raw.values() for row in rows}
-    region = region_places_cypher(store.driver, store.database, anchors.values())
-    return raw, {n: region.get(a, NOWHERE) for n, a in anchors.items() if a is not None}
 
 
 # ---------------------------------------------------------------- wording

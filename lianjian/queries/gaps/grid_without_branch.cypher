@@ -3,11 +3,11 @@
 MATCH (g:Region {level: 'grid'})
 WHERE NOT EXISTS {
   MATCH (g)<-[:COVERS]-(o:PartyOrg)
-  WHERE o.kind IN ['general_branch', 'branch', 'joint_branch']
+  WHERE o.kind IN $branch_kinds
 }
 OPTIONAL CALL (g) {
   MATCH (g)-[:PART_OF]->(:Region)<-[:PART_OF]-(s:Region {level: 'grid'})<-[:COVERS]-(o:PartyOrg)
-  WHERE s <> g AND o.kind IN ['general_branch', 'branch', 'joint_branch']
+  WHERE s <> g AND o.kind IN $branch_kinds
   RETURN o, s
   ORDER BY o.id, s.id
   LIMIT 1

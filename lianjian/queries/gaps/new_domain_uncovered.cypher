@@ -2,7 +2,7 @@
 // where also no unit located in the building has an own org.
 // fix: the number of units located there, when two or more could form a joint branch.
 MATCH (b:Building)
-WHERE b.kind IN ['commercial', 'park', 'market']
+WHERE b.kind IN $new_domain_kinds
   AND NOT EXISTS { (b)<-[:COVERS]-(:PartyOrg) }
   AND NOT EXISTS { (b)<-[:LOCATED_IN]-(:Unit)<-[:ORG_OF_UNIT]-(:PartyOrg) }
 WITH b, COUNT { (b)<-[:LOCATED_IN]-(:Unit) } AS units

@@ -19,6 +19,8 @@ from lianjian.queries.facts_nx import (
     GROUP_KINDS,
     NEW_DOMAIN,
     SECRETARY_KINDS,
+    SIZED_BRANCH_KINDS,
+    UNGUIDED_UNIT_KINDS,
     Ctx,
     Row,
 )
@@ -184,11 +186,19 @@ def unit_needs_joint_org(c: Ctx) -> list[Row]:
 
 def unit_without_party_work(c: Ctx) -> list[Row]:
     out = []
-    for u in _nodes(c, "Unit", "kind", frozenset({"private", "social"})):
+    for u in _nodes(c, "Unit", "kind", UNGUIDED_UNIT_KINDS):
         if c.full_members(u) or c.has_own_org(u) or c.joint_covered(u) or c.guided(u):
             continue
         out.append(c.row(u, c.nearby_joint_branch(u)))
     return out
+
+
+def unit_uncovered(c: Ctx) -> list[Row]:
+    return [
+        c.row(u)
+        for u in c.v.ids("Unit")
+        if not (c.has_own_org(u) or c.joint_covered(u) or c.guided(u))
+    ]
 
 
 def property_without_party_work(c: Ctx) -> list[Row]:
@@ -232,7 +242,7 @@ def joint_branch_too_wide(c: Ctx) -> list[Row]:
 def branch_oversized(c: Ctx) -> list[Row]:
     out = []
     limit = c.p.branch_max_members
-    for o in _nodes(c, "PartyOrg", "kind", frozenset({"branch", "joint_branch"})):
+    for o in _nodes(c, "PartyOrg", "kind", SIZED_BRANCH_KINDS):
         members = c.members_of(o)
         if members > limit:
             out.append(c.row(o, _ceil_div(members, limit), members=members))
@@ -241,7 +251,7 @@ def branch_oversized(c: Ctx) -> list[Row]:
 
 def branch_without_committee(c: Ctx) -> list[Row]:
     out = []
-    for o in _nodes(c, "PartyOrg", "kind", frozenset({"branch", "joint_branch"})):
+    for o in _nodes(c, "PartyOrg", "kind", SIZED_BRANCH_KINDS):
         if c.v.prop(o, "has_committee") is True:
             continue
         members = c.members_of(o)
@@ -339,5 +349,6 @@ NX_RULES: dict[str, Callable[[Ctx], list[Row]]] = {
         org_without_secretary,
         term_expired,
         weak_without_partner,
+        unit_uncovered,
     )
 }

@@ -1,7 +1,7 @@
 // org_without_secretary: orgs of kind working_committee, committee, general_branch, branch
 // or joint_branch with no secretary (a secretary naming a missing member is none).
 MATCH (o:PartyOrg)
-WHERE o.kind IN ['working_committee', 'committee', 'general_branch', 'branch', 'joint_branch']
+WHERE o.kind IN $secretary_kinds
   AND NOT EXISTS { (o)<-[:SECRETARY_OF]-(:Member) }
 // anchor: the region the org lies in: that of its own unit, else of what it covers first
 CALL (o) {

@@ -16,8 +16,7 @@ WHERE NOT EXISTS { (u)<-[:ORG_OF_UNIT]-(:PartyOrg) }
 OPTIONAL CALL (u) {
   MATCH (u)-[r:MANAGES]->(c:Region)<-[:COVERS]-(o:PartyOrg)
   WHERE (r.until IS NULL OR r.until >= $as_of)
-    AND o.kind IN ['general_branch', 'branch', 'joint_branch', 'temporary_branch',
-                   'functional', 'group', 'household']
+    AND o.kind IN $grass_roots_kinds
   RETURN o, c
   ORDER BY o.id, c.id
   LIMIT 1

@@ -4,7 +4,7 @@
 // fix: a joint branch with room (fewer than $joint_branch_max_units units) that joins a unit
 // in the same community, else the same street; the smallest id first.
 MATCH (u:Unit)
-WHERE u.kind IN ['private', 'social']
+WHERE u.kind IN $unguided_unit_kinds
   AND NOT EXISTS { (u)<-[:ORG_OF_UNIT]-(:PartyOrg) }
   AND NOT EXISTS { (u)<-[:COVERS]-(:PartyOrg {kind: 'joint_branch'}) }
   AND NOT EXISTS { MATCH (u)<-[r:GUIDES]-() WHERE r.until IS NULL OR r.until >= $as_of }

@@ -1,5 +1,6 @@
-"""The ledger facts strong-leads-weak pairing reads, gathered per engine into the same
-plain structures: Cypher on Neo4j (``pairing/*.cypher``), NetworkX on the embedded store.
+"""The ledger facts strong-leads-weak pairing reads: three queries, each a Cypher file
+(``pairing/*.cypher``) beside its NetworkX function, gathered into the same plain
+structures whichever store answers.
 
 Everything after this step (scores, sets, the plan, the audit) runs once, in Python,
 on a :class:`Facts`, so both backends give the same answer by construction as long as
@@ -14,13 +15,15 @@ Cost: linear in the graph's size; on Neo4j three queries and one to place the re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from lianjian.core.model import is_active
 from lianjian.graph.embedded.view import View
+from lianjian.graph.store import GraphStore, Query, Rows
 from lianjian.queries.catalogue import cypher
-from lianjian.queries.places import NOWHERE, Place, anchor_nx, region_place_nx, region_places_cypher
+from lianjian.queries.places import NOWHERE, Place, anchor_nx, region_places
 
 __all__ = ["OrgFacts", "LinkFact", "Facts", "gather", "EDUCATED"]
 
@@ -58,8 +61,8 @@ class LinkFact:
         return (self.source, self.target, self.kind, self.since or "", self.until or "")
 
     def active(self, as_of: str) -> bool:
-        """Active when ``until`` is empty or not before ``as_of`` (RULES.md)."""
-        return self.until is None or self.until == "" or self.until >= as_of
+        """Active when ``until`` is empty or not before ``as_of``."""
+        return is_active(self.until, as_of)
 
 
 @dataclass(frozen=True)
@@ -70,53 +73,89 @@ class Facts:
     links: list[LinkFact]
 
 
-def gather(store: Any, as_of: str, *, born_after: int, educated: Iterable[str]) -> Facts:
-    """The facts of ``store`` (embedded or Neo4j): members born after ``born_after`` count
-    as young, those with an education in ``educated`` as educated. ``ValueError`` for any
-    other kind of store."""
-    name = getattr(store, "name", None)
-    wanted = sorted(set(educated))
-    if name == "embedded":
-        return _gather_nx(View(store.graph), born_after, wanted)
-    if name == "neo4j":
-        return _gather_cypher(store, born_after, wanted)
-    raise ValueError(f"pairing needs an embedded or a Neo4j store, not {store!r}")
-
-
-# ---------------------------------------------------------------- NetworkX
-
-
-def _gather_nx(v: View, born_after: int, educated: list[str]) -> Facts:
-    places: dict[str, Place] = {}
-    good = set(educated)
-    area = _Area(v)
-    points: dict[str, tuple[float, float] | None] = {}
-    orgs: dict[str, OrgFacts] = {}
-    for o in sorted(v.ids("PartyOrg")):
-        members = [m for m in v.sources(o, "MEMBER_OF") if v.label(m) == "Member"]
-        anchor = anchor_nx(v, o)
-        orgs[o] = OrgFacts(
-            id=o,
-            name=v.prop(o, "name") or "",
-            kind=v.prop(o, "kind"),
-            rating=v.prop(o, "rating"),
-            members=len(members),
-            young=sum(1 for m in members if _born_after(v.prop(m, "birth_year"), born_after)),
-            educated=sum(1 for m in members if v.prop(m, "education") in good),
-            employed_in_area=area.employed(o),
-            place=region_place_nx(v, anchor, places),
-            point=_point_nx(v, o, anchor, points),
+def gather(store: GraphStore, as_of: str, *, born_after: int, educated: Iterable[str]) -> Facts:
+    """The facts of ``store``: members born after ``born_after`` count as young, those
+    with an education in ``educated`` as educated. Three reads (organisations, their
+    areas' employed members, the links) and one to place the organisations."""
+    params = {"born_after": born_after, "educated": sorted(set(educated))}
+    got = store.read([ORG_FACTS, ORG_AREA, LINKS], params)
+    rows = got["org_facts"]
+    area = {r["id"]: r["employed_in_area"] for r in got["org_area"]}
+    regions = region_places(store, (r["anchor"] for r in rows))
+    orgs = {
+        r["id"]: OrgFacts(
+            id=r["id"],
+            name=r["name"] or "",
+            kind=r["kind"],
+            rating=r["rating"],
+            members=r["members"],
+            young=r["young"],
+            educated=r["educated"],
+            employed_in_area=area.get(r["id"], 0),
+            place=regions.get(r["anchor"], NOWHERE) if r["anchor"] is not None else NOWHERE,
+            point=None if r["lat"] is None or r["lon"] is None else (r["lat"], r["lon"]),
         )
+        for r in sorted(rows, key=lambda r: r["id"])
+    }
     links = sorted(
         (
-            LinkFact(s, t, d.get("kind") or "", d.get("since"), d.get("until"))
-            for s in orgs
-            for t, d in v.out_edges(s, "JOINT_BUILD")
-            if v.label(t) == "PartyOrg"
+            LinkFact(r["source"], r["target"], r["kind"] or "", r["since"], r["until"])
+            for r in got["links"]
         ),
         key=LinkFact.sort_key,
     )
     return Facts(orgs, links)
+
+
+# ---------------------------------------------------------------- NetworkX sides
+
+
+def _org_facts_nx(v: View, params: Mapping[str, Any], memo: dict[str, Any]) -> Rows:
+    born_after, good = params["born_after"], set(params["educated"])
+    points: dict[str, tuple[float, float] | None] = {}
+    out = []
+    for o in sorted(v.ids("PartyOrg")):
+        members = [m for m in v.sources(o, "MEMBER_OF") if v.label(m) == "Member"]
+        anchor = anchor_nx(v, o)
+        point = _point_nx(v, o, anchor, points)
+        out.append(
+            {
+                "id": o,
+                "name": v.prop(o, "name"),
+                "kind": v.prop(o, "kind"),
+                "rating": v.prop(o, "rating"),
+                "members": len(members),
+                "young": sum(
+                    1 for m in members if _born_after(v.prop(m, "birth_year"), born_after)
+                ),
+                "educated": sum(1 for m in members if v.prop(m, "education") in good),
+                "anchor": anchor,
+                "lat": point[0] if point else None,
+                "lon": point[1] if point else None,
+            }
+        )
+    return out
+
+
+def _org_area_nx(v: View, params: Mapping[str, Any], memo: dict[str, Any]) -> Rows:
+    area = _Area(v)
+    rows = ({"id": o, "employed_in_area": area.employed(o)} for o in v.ids("PartyOrg"))
+    return [r for r in rows if r["employed_in_area"] > 0]
+
+
+def _links_nx(v: View, params: Mapping[str, Any], memo: dict[str, Any]) -> Rows:
+    return [
+        {
+            "source": s,
+            "target": t,
+            "kind": d.get("kind"),
+            "since": d.get("since"),
+            "until": d.get("until"),
+        }
+        for s in v.ids("PartyOrg")
+        for t, d in v.out_edges(s, "JOINT_BUILD")
+        if v.label(t) == "PartyOrg"
+    ]
 
 
 def _born_after(year: Any, born_after: int) -> bool:
@@ -193,39 +232,6 @@ def _point_nx(
     return cache[anchor]
 
 
-# ---------------------------------------------------------------- Cypher
-
-
-def _gather_cypher(store: Any, born_after: int, educated: list[str]) -> Facts:
-    def read(name: str, **params: Any) -> list[dict[str, Any]]:
-        records, _, _ = store.driver.execute_query(
-            cypher("pairing", name), params, database_=store.database, routing_="r"
-        )
-        return [dict(r) for r in records]
-
-    rows = read("org_facts", born_after=born_after, educated=educated)
-    area = {r["id"]: r["employed_in_area"] for r in read("org_area")}
-    regions = region_places_cypher(store.driver, store.database, (r["anchor"] for r in rows))
-    orgs = {
-        r["id"]: OrgFacts(
-            id=r["id"],
-            name=r["name"] or "",
-            kind=r["kind"],
-            rating=r["rating"],
-            members=r["members"],
-            young=r["young"],
-            educated=r["educated"],
-            employed_in_area=area.get(r["id"], 0),
-            place=regions.get(r["anchor"], NOWHERE) if r["anchor"] is not None else NOWHERE,
-            point=None if r["lat"] is None or r["lon"] is None else (r["lat"], r["lon"]),
-        )
-        for r in sorted(rows, key=lambda r: r["id"])
-    }
-    links = sorted(
-        (
-            LinkFact(r["source"], r["target"], r["kind"] or "", r["since"], r["until"])
-            for r in read("links")
-        ),
-        key=LinkFact.sort_key,
-    )
-    return Facts(orgs, links)
+ORG_FACTS = Query("org_facts", cypher("pairing", "org_facts"), _org_facts_nx)
+ORG_AREA = Query("org_area", cypher("pairing", "org_area"), _org_area_nx)
+LINKS = Query("links", cypher("pairing", "links"), _links_nx)

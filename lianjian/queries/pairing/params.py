@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from lianjian.queries.params import SOURCES, GapParams, check_names
+
 __all__ = ["PairingParams", "DOCS", "defaults", "resolve_pairing_params", "FEATURES"]
 
 # the features of the strength score, in the order they are explained
@@ -32,14 +34,24 @@ def _yaml() -> dict[str, dict[str, Any]]:
     return yaml.safe_load(text)["params"]
 
 
+#: the thresholds pairing shares with the gap rules (defaults and sources in queries/params.py)
+SHARED = ("weak_rating_max", "strong_rating_min")
+
+
 def defaults() -> dict[str, Any]:
-    """Every parameter's default value, as ``pairing.yaml`` gives it."""
-    return {name: entry["default"] for name, entry in _yaml().items()}
+    """Every parameter's default value, as ``pairing.yaml`` (or, for :data:`SHARED`,
+    :class:`~lianjian.queries.params.GapParams`) gives it."""
+    shared = {name: getattr(GapParams(), name) for name in SHARED}
+    return {**{name: entry["default"] for name, entry in _yaml().items()}, **shared}
 
 
 #: name → {"zh", "en", "source"}: what each parameter means and where its default comes from
 DOCS: dict[str, dict[str, str]] = {
-    name: {k: str(entry[k]) for k in ("zh", "en", "source")} for name, entry in _yaml().items()
+    **{name: {k: str(entry[k]) for k in ("zh", "en", "source")} for name, entry in _yaml().items()},
+    **{
+        name: {"zh": SOURCES[name]["zh"], "en": SOURCES[name]["en"], "source": SOURCES[name]["zh"]}
+        for name in SHARED
+    },
 }
 
 
@@ -114,13 +126,13 @@ def resolve_pairing_params(
     base = params if isinstance(params, PairingParams) else PairingParams()
     asked = dict(params) if isinstance(params, Mapping) else {}
     asked.update({k: v for k, v in overrides.items() if v is not None})
-    known = {f.name: f for f in fields(PairingParams)}
-    unknown = sorted(set(asked) - set(known))
-    if unknown:
-        raise ValueError(
-            f"unknown pairing parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-        )
-    clean = {name: _coerce(name, value, defaults()[name]) for name, value in asked.items()}
+    known = {f.name for f in fields(PairingParams)}
+    check_names(asked, known)
+    clean = {
+        name: _coerce(name, value, defaults()[name])
+        for name, value in asked.items()
+        if name in known
+    }
     return replace(base, **clean).check()
 
 

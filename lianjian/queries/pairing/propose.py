@@ -33,7 +33,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lianjian.queries.catalogue import cypher
+from lianjian.core.model import Edge
+from lianjian.graph.store import GraphStore
 from lianjian.queries.pairing.audit import AuditItem, Existing, audit, existing
 from lianjian.queries.pairing.facts import EDUCATED, Facts, gather
 from lianjian.queries.pairing.params import PairingParams, resolve_pairing_params
@@ -59,6 +60,9 @@ __all__ = [
     "Proposal",
     "AuditItem",
 ]
+
+#: the relationship type proposals are stored as (never one of the ledger's own)
+PROPOSED = "PROPOSED_PAIR"
 
 TIER_WORDS = {
     "community": ("同一社区", "same community"),
@@ -133,7 +137,7 @@ class PairingResult(Mapping):
 
 
 def strength_scores(
-    store: Any, as_of: dt.date | str | None = None, params: Mapping[str, Any] | None = None
+    store: GraphStore, as_of: dt.date | str | None = None, params: Mapping[str, Any] | None = None
 ) -> dict[str, Strength]:
     """Every organisation's :class:`Strength` (score and contributions), by id."""
     day = resolve_as_of(as_of)
@@ -142,7 +146,7 @@ def strength_scores(
 
 
 def propose(
-    store: Any,
+    store: GraphStore,
     as_of: dt.date | str | None = None,
     capacity: int | None = None,
     params: PairingParams | Mapping[str, Any] | None = None,
@@ -159,7 +163,7 @@ def propose(
     return plan_facts(_facts(store, day, p), day, p)
 
 
-def _facts(store: Any, day: dt.date, p: PairingParams) -> Facts:
+def _facts(store: GraphStore, day: dt.date, p: PairingParams) -> Facts:
     return gather(
         store, day.isoformat(), born_after=day.year - p.young_age_below, educated=EDUCATED
     )
@@ -260,7 +264,7 @@ def _explain(
     return out
 
 
-def write_proposals(store: Any, result: PairingResult) -> int:
+def write_proposals(store: GraphStore, result: PairingResult) -> int:
     """Store the proposals as PROPOSED_PAIR relationships (strong → weak) with their cost,
     as-of date, capacity and reasons, replacing any earlier ones; the ledger's own links
     are never touched. Returns how many were written.
@@ -268,41 +272,21 @@ def write_proposals(store: Any, result: PairingResult) -> int:
     On Neo4j they persist; on the embedded store they are added to the graph in memory
     only (it is rebuilt from the ledger at the next start).
     """
-    rows = [
-        {
-            "key": f"PROPOSED_PAIR|{x.strong}|{x.weak}",
-            "strong": x.strong,
-            "weak": x.weak,
-            "cost": x.cost,
-            "as_of": result.as_of.isoformat(),
-            "capacity": result.params.capacity,
-            "reason_zh": x.reason_zh,
-            "reason_en": x.reason_en,
-        }
+    day = result.as_of.isoformat()
+    edges = [
+        Edge(
+            PROPOSED,
+            x.strong,
+            x.weak,
+            f"{PROPOSED}|{x.strong}|{x.weak}",
+            {
+                "cost": x.cost,
+                "as_of": day,
+                "capacity": result.params.capacity,
+                "reason_zh": x.reason_zh,
+                "reason_en": x.reason_en,
+            },
+        )
         for x in result.proposals
     ]
-    name = getattr(store, "name", None)
-    if name == "neo4j":
-        with store.driver.session(database=store.database) as session:
-
-            def work(tx) -> int:
-                tx.run(cypher("pairing", "clear_proposals")).consume()
-                record = tx.run(cypher("pairing", "write_proposals"), rows=rows).single()
-                return record["written"] if record else 0
-
-            return session.execute_write(work)
-    if name == "embedded":
-        g = store.graph
-        old = [
-            (s, t, k)
-            for s, t, k, d in g.edges(keys=True, data=True)
-            if d.get("type") == "PROPOSED_PAIR"
-        ]
-        g.remove_edges_from(old)
-        for r in rows:
-            props = {k: v for k, v in r.items() if k not in ("strong", "weak")}
-            g.add_edges_from(
-                [(r["strong"], r["weak"], r["key"], {"type": "PROPOSED_PAIR", **props})]
-            )
-        return len(rows)
-    raise ValueError(f"pairing needs an embedded or a Neo4j store, not {store!r}")
+    return store.replace_relationships(PROPOSED, edges)
