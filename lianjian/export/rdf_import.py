@@ -1,9 +1,9 @@
 """RDF import: an export (Turtle, N-Triples, JSON-LD, …) back into a graph model.
 
-:func:`read_rdf` parses the file with pyoxigraph and inverts the mapping of
-``rdf_mapping.yaml``: typed entities become nodes (id from ``dcterms:identifier``,
-or, for a pseudonymised member, the hash in its IRI, kept with its pseudonym),
-direct triples become edges, ``lj:Link`` resources become links rows with their
+:func:`read_rdf` parses the file with pyoxigraph and inverts the mapping
+(:mod:`lianjian.export.mapping`, from the schema's ``rdf:`` terms): typed entities
+become nodes (id from ``dcterms:identifier``, or, for a pseudonymised member, the
+hash in its IRI, kept with its pseudonym), direct triples become edges, ``lj:Link`` resources become links rows with their
 dates, notes and extra columns, ``prov:wasDerivedFrom`` gives ``ledger_file`` and
 ``ledger_row`` back. Concept schemes, memberships, posts and gap findings are
 derived data and are read only where they carry an edge (the secretary, roles).
