@@ -4,6 +4,7 @@ members stay pseudonymised, IRIs are stable, and the round trip is lossless."""
 from __future__ import annotations
 
 import io
+from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,8 +16,8 @@ from typer.testing import CliRunner
 from lianjian.cli.app import app
 from lianjian.core.model import GraphData
 from lianjian.core.privacy import pseudonym
-from lianjian.core.schema import SCHEMA
-from lianjian.export.mapping import MAPPING
+from lianjian.core.schema import SCHEMA, load_schema
+from lianjian.export.mapping import MAPPING, load_mapping
 from lianjian.export.rdf import export_rdf, rdflib_graph
 from lianjian.export.rdf_import import read_rdf
 from lianjian.export.validate import validate_graph, validate_rdf
@@ -132,9 +133,27 @@ def test_every_schema_name_is_mapped():
         assert MAPPING.enums[enum]["zh"] and MAPPING.enums[enum]["en"], enum
 
 
-def test_vocabulary_declares_every_project_term(data):
-    from importlib import resources
+@pytest.mark.parametrize(
+    ("line", "what"),
+    [
+        (
+            "households: {type: int, zh: 户数, en: Households, rdf: lj:households}",
+            "Building.households",
+        ),
+        ("  COVERS: {zh: 覆盖, en: covers, rdf: lj:covers}", "relationship COVERS"),
+    ],
+)
+def test_a_schema_name_without_an_rdf_term_is_refused(line, what):
+    text = resources.files("lianjian.core").joinpath("schema.yaml").read_text("utf-8")
+    assert line in text
+    schema = load_schema(text.replace(line, line.replace(", rdf: lj:", ", x: lj:")))
+    with pytest.raises(ValueError, match=what):
+        load_mapping(schema=schema)
+    derived = load_mapping(schema=load_schema(text.replace("lj:households}", "lj:homes}")))
+    assert derived.node_props["Building"]["households"] == LJ + "homes"
 
+
+def test_vocabulary_declares_every_project_term(data):
     ttl = resources.files("lianjian.export").joinpath("lianjian.ttl").read_text("utf-8")
     vocab = rdflib.Graph().parse(data=ttl, format="turtle")
     gaps = {

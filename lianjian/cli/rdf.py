@@ -108,7 +108,7 @@ def export_rdf_cmd(
 
     Example: lianjian export rdf data/sample --out sample.ttl --with-gaps
     """
-    from lianjian.export.gaps import GapsUnavailable, gap_findings
+    from lianjian.export.gaps import gap_findings
     from lianjian.export.rdf import DEFAULT_BASE, export_rdf
     from lianjian.loaders.ledger import load_ledger
 
@@ -117,12 +117,7 @@ def export_rdf_cmd(
     with clean_errors(), progress_bar() as (read, _):
         when = dt.date.fromisoformat(as_of) if as_of else None
         data = load_ledger(ledger, progress=read)
-        gaps = None
-        if with_gaps:
-            try:
-                gaps = gap_findings(data, when)
-            except GapsUnavailable as e:
-                err.print(f"[yellow]{e}: exported without them[/]", highlight=False)
+        gaps = gap_findings(data, when) if with_gaps else None
         tmp = out_file.with_name(out_file.name + ".part")
         try:
             n = export_rdf(

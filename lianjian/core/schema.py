@@ -52,6 +52,7 @@ class Property:
     cast: str | None = None
     min: float | None = None
     max: float | None = None
+    rdf: Any = field(default=None, hash=False)  # RDF predicate, or {post: predicate}
 
     @property
     def is_ref(self) -> bool:
@@ -69,6 +70,7 @@ class NodeType:
     color: str = "#999999"
     shape: str = "dot"
     personal: bool = False
+    rdf: dict[str, Any] = field(default_factory=dict)  # IRI segment and classes
 
     @property
     def key(self) -> str:
@@ -84,6 +86,7 @@ class LinkKind:
     source_kinds: tuple[str, ...] = ()
     target_kinds: tuple[str, ...] = ()
     target_levels: tuple[str, ...] = ()
+    rdf: dict[str, Any] = field(default_factory=dict, hash=False)  # predicate, roles
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class Schema:
     relationships: dict[str, dict[str, str]]
     enums: dict[str, dict[str, EnumValue]]
     region_nesting: dict[str, tuple[str, ...]]
+    relationship_rdf: dict[str, Any] = field(default_factory=dict)  # type → predicate or spec
     _alias_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -191,7 +195,15 @@ def _prop(name: str, raw: dict[str, Any]) -> Property:
         cast=raw.get("cast"),
         min=raw.get("min"),
         max=raw.get("max"),
+        rdf=raw.get("rdf"),
     )
+
+
+def _rdf_spec(raw: Any) -> dict[str, Any]:
+    """An ``rdf:`` key that is a bare term, as the mapping ``{predicate: term}``."""
+    if raw is None:
+        return {}
+    return raw if isinstance(raw, dict) else {"predicate": raw}
 
 
 def load_schema(text: str | None = None) -> Schema:
@@ -210,10 +222,11 @@ def load_schema(text: str | None = None) -> Schema:
             color=n.get("color", "#999999"),
             shape=n.get("shape", "dot"),
             personal=bool(n.get("personal", False)),
+            rdf=n.get("rdf", {}),
         )
         for label, n in raw["nodes"].items()
     }
-    links = raw["links"]
+    links, rels = raw["links"], raw["relationships"]
     kinds = {
         name: LinkKind(
             name=name,
@@ -223,6 +236,7 @@ def load_schema(text: str | None = None) -> Schema:
             source_kinds=tuple(k.get("source_kinds", ())),
             target_kinds=tuple(k.get("target_kinds", ())),
             target_levels=tuple(k.get("target_levels", ())),
+            rdf=_rdf_spec(k.get("rdf")),
         )
         for name, k in links["kinds"].items()
     }
@@ -241,9 +255,10 @@ def load_schema(text: str | None = None) -> Schema:
         link_table_aliases=tuple(links.get("table_aliases", ())),
         link_properties={k: _prop(k, v) for k, v in links["properties"].items()},
         link_kinds=kinds,
-        relationships=raw["relationships"],
+        relationships={r: {k: v for k, v in n.items() if k != "rdf"} for r, n in rels.items()},
         enums=enums,
         region_nesting={k: tuple(v) for k, v in raw["region_nesting"].items()},
+        relationship_rdf={r: _rdf_spec(n.get("rdf")) for r, n in rels.items() if "rdf" in n},
     )
 
 

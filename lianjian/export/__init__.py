@@ -2,10 +2,15 @@
 SKOS, PROV-O) and the small project vocabulary ``lianjian.ttl``, checked by the
 SHACL shapes ``shapes.ttl``, and read back by the import.
 
-- ``rdf_mapping.yaml`` / :mod:`.mapping`: the schema's names → RDF terms, as data.
+- :mod:`.mapping`: the ``rdf:`` terms of the schema (``lianjian/core/schema.yaml``),
+  expanded over the namespaces of ``rdf_mapping.yaml``, with its concept schemes.
+- :mod:`.iris`: the IRIs minted under the base, members' keyed tokens.
+- :mod:`.triples`: the triples of a graph, subject by subject (:mod:`.concepts`
+  for the SKOS schemes, :mod:`.gaps` for gap findings); :mod:`.terms` renders them.
 - :mod:`.rdf`: ``export_rdf(data, out, fmt)``, streaming N-Triples, Turtle, JSON-LD;
   ``rdflib_graph`` / ``rdflib_export``, the same triples through rdflib.
 - :mod:`.rdf_import`: ``read_rdf(path)`` → a ``GraphData`` for either backend.
 - :mod:`.validate`: ``validate_rdf(path)`` → readable SHACL violations.
-- :mod:`.bench`: ``python -m lianjian.bench.rdf LEDGER``, ours against rdflib.
+
+``python -m lianjian.bench.rdf LEDGER`` times the writers against rdflib.
 """

@@ -1,8 +1,7 @@
 """Gap findings in the export: one ``lj:GapFinding`` per entity a coverage rule flags.
 
 The rules themselves live in :mod:`lianjian.queries.gaps.find`; this module only runs
-them when they are installed (:func:`gap_findings`) and turns their result into
-triples (:func:`gap_blocks`). A fix text that names a member is redacted unless
+them (:func:`gap_findings`) and turns their result into triples (:func:`gap_blocks`). A fix text that names a member is redacted unless
 names were asked for.
 """
 
@@ -15,30 +14,19 @@ from typing import Any
 
 from lianjian.core.model import GraphData
 from lianjian.core.privacy import PREFIX
+from lianjian.export.concepts import scheme_blocks
 from lianjian.export.mapping import enc
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.queries.gaps.find import RULES, find_gaps
 
-__all__ = ["gap_findings", "gap_blocks", "GapsUnavailable"]
-
-
-class GapsUnavailable(RuntimeError):
-    """The coverage-gap rules (``lianjian.queries.gaps.find``) are not installed."""
+__all__ = ["gap_findings", "gap_blocks"]
 
 
 def gap_findings(data: GraphData, as_of: dt.date | None = None) -> dict[str, Any]:
     """Run every coverage-gap rule on ``data`` (embedded store); returns ``GapResult.to_dict()``.
 
-    Raises :class:`GapsUnavailable` when the rules module is missing. Cost: one
-    NetworkX copy of the graph plus the rules' own cost.
+    Cost: one NetworkX copy of the graph plus the rules' own cost.
     """
-    try:
-        from lianjian.queries.gaps.find import find_gaps
-    except ImportError as e:
-        raise GapsUnavailable(
-            "gap findings are not available: the coverage-gap rules (lianjian.queries.gaps.find) "
-            "are not installed in this version"
-        ) from e
-    from lianjian.graph.embedded.store import EmbeddedStore
-
     store = EmbeddedStore()
     store.write(data)
     return find_gaps(store, as_of or dt.date.today()).to_dict()
@@ -46,8 +34,6 @@ def gap_findings(data: GraphData, as_of: dt.date | None = None) -> dict[str, Any
 
 def gap_blocks(tr: Any, gaps: dict[str, Any]) -> Iterator:
     """Blocks of triples (see :class:`~lianjian.export.triples.Triples`) for the findings."""
-    from lianjian.export.concepts import scheme_blocks
-
     T = tr.T
     rules = gaps.get("rules", {})
     names = None if tr.with_names else _member_names(tr)
@@ -81,14 +67,9 @@ def gap_blocks(tr: Any, gaps: dict[str, Any]) -> Iterator:
 
 def _rule_name(rid: str, rule: dict[str, Any], lang: str) -> str:
     """The rule's title in ``lang``: from the rule catalogue, the result, or else its id."""
-    try:
-        from lianjian.queries.gaps.find import RULES
-
-        title = getattr(RULES.get(rid), f"title_{lang}", None)
-        if isinstance(title, str) and title:
-            return title
-    except ImportError:
-        pass
+    title = getattr(RULES.get(rid), f"title_{lang}", None)
+    if isinstance(title, str) and title:
+        return title
     for k in (f"title_{lang}", f"name_{lang}", lang):
         if isinstance(rule.get(k), str) and rule[k]:
             return rule[k]

@@ -1,4 +1,5 @@
-"""The RDF mapping (``rdf_mapping.yaml``) read once, with compact IRIs expanded.
+"""The RDF mapping read once: the ``rdf:`` terms of the schema, with compact IRIs
+expanded over the namespaces of ``rdf_mapping.yaml``, and its concept schemes.
 
 >>> MAPPING.node_classes["PartyOrg"][0]
 'http://www.w3.org/ns/org#OrganizationalUnit'
@@ -80,7 +81,12 @@ class Mapping:
 
 
 def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
-    """Parse the mapping YAML (the packaged ``rdf_mapping.yaml`` by default)."""
+    """The mapping of ``schema``: its ``rdf:`` keys, expanded over the namespaces of the
+    mapping YAML (the packaged ``rdf_mapping.yaml`` by default), and its concept schemes.
+
+    Raises ValueError when a node type, scalar property, relationship type or
+    links column of the schema has no ``rdf:`` term.
+    """
     if text is None:
         text = resources.files("lianjian.export").joinpath("rdf_mapping.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
@@ -90,18 +96,27 @@ def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
         prefix, _, local = term.partition(":")
         return ns[prefix] + local
 
+    def term(where: str, spec: Any) -> Any:
+        if not spec:
+            raise ValueError(f"schema: {where} has no rdf: term")
+        return spec
+
     node_props: dict[str, dict[str, str]] = {}
     post_props: dict[str, dict[str, str]] = {}
-    for label, spec in raw["nodes"].items():
+    for label, t in schema.nodes.items():
         node_props[label], post_props[label] = {}, {}
-        for prop, pred in spec["properties"].items():
+        for prop, p in t.properties.items():
+            if p.is_ref:  # a reference is an edge: its relationship type's predicate
+                continue
+            pred = term(f"property {label}.{prop}", p.rdf)
             if isinstance(pred, dict):
                 post_props[label][prop] = x(pred["post"])
             else:
                 node_props[label][prop] = x(pred)
     rel_predicate: dict[str, dict[str, str]] = {}
     rel_post_role: dict[str, str] = {}
-    for rel, spec in raw["relationships"].items():
+    for rel in schema.relationships:
+        spec = term(f"relationship {rel}", schema.relationship_rdf.get(rel))
         pred = spec.get("predicate")
         if isinstance(pred, dict):
             rel_predicate[rel] = {t: x(p) for t, p in pred.items()}
@@ -109,24 +124,34 @@ def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
             rel_predicate[rel] = {"*": x(pred)}
         if "post" in spec:
             rel_post_role[rel] = x(spec["post"])
-    links = raw["links"]
+    rels = schema.relationship_rdf
+    kinds = schema.link_kinds
+    node_rdf = {label: term(f"node type {label}", t.rdf) for label, t in schema.nodes.items()}
+    link_props = {
+        name: x(term(f"links column {name}", p.rdf))
+        for name, p in schema.link_properties.items()
+        if name not in ("source", "target")  # the ends: lj:source and lj:target
+    }
     return Mapping(
         namespaces=ns,
-        node_segment={label: spec["segment"] for label, spec in raw["nodes"].items()},
-        node_classes={
-            label: [x(c) for c in spec["classes"]] for label, spec in raw["nodes"].items()
-        },
+        node_segment={label: r["segment"] for label, r in node_rdf.items()},
+        node_classes={label: [x(c) for c in r["classes"]] for label, r in node_rdf.items()},
         node_props=node_props,
         post_props=post_props,
         rel_predicate=rel_predicate,
         rel_post_role=rel_post_role,
-        rel_membership={r for r, s in raw["relationships"].items() if s.get("membership")},
-        rel_collaboration={r for r, s in raw["relationships"].items() if s.get("collaboration")},
-        link_predicate={k: x(s["predicate"]) for k, s in links.items()},
-        link_roles={
-            k: (x(s["roles"][0]), x(s["roles"][1])) for k, s in links.items() if "roles" in s
+        rel_membership={r for r, s in rels.items() if s.get("membership")},
+        rel_collaboration={r for r, s in rels.items() if s.get("collaboration")},
+        link_predicate={
+            k: x(s.rdf["predicate"]) if "predicate" in s.rdf else rel_predicate[s.edge]["*"]
+            for k, s in kinds.items()
         },
-        link_props={k: x(p) for k, p in raw["link_properties"].items()},
+        link_roles={
+            k: (x(s.rdf["roles"][0]), x(s.rdf["roles"][1]))
+            for k, s in kinds.items()
+            if "roles" in s.rdf
+        },
+        link_props=link_props,
         enums=raw["enums"],
         roles=raw["roles"],
         schema=schema,

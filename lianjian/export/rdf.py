@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,9 +27,10 @@ from typing import IO, Any
 
 from lianjian.core.bulk import paused_gc
 from lianjian.core.model import GraphData
+from lianjian.export.iris import DEFAULT_BASE, data_namespaces
 from lianjian.export.mapping import MAPPING, Mapping
 from lianjian.export.terms import JsonLd, NTriples, Turtle, check_base
-from lianjian.export.triples import DEFAULT_BASE, Triples, data_namespaces
+from lianjian.export.triples import Triples
 
 __all__ = [
     "FORMATS",
@@ -138,8 +140,6 @@ def write_turtle(blocks: Iterable[Block], fh: IO[str], ns: dict[str, str]) -> in
 def write_jsonld(blocks: Iterable[Block], fh: IO[str], ns: dict[str, str]) -> int:
     """A flattened JSON-LD document: the prefixes as ``@context``, one node object per
     subject in ``@graph``; returns the number of triples."""
-    import json
-
     fh.write('{"@context": ' + json.dumps(ns, ensure_ascii=False) + ',\n "@graph": [')
     first = [True]
 

@@ -1,9 +1,9 @@
 """RDF import: an export (Turtle, N-Triples, JSON-LD, …) back into a graph model.
 
-:func:`read_rdf` parses the file with pyoxigraph and inverts the mapping of
-``rdf_mapping.yaml``: typed entities become nodes (id from ``dcterms:identifier``,
-or, for a pseudonymised member, the hash in its IRI, kept with its pseudonym),
-direct triples become edges, ``lj:Link`` resources become links rows with their
+:func:`read_rdf` parses the file with pyoxigraph and inverts the mapping
+(:mod:`lianjian.export.mapping`, from the schema's ``rdf:`` terms): typed entities
+become nodes (id from ``dcterms:identifier``, or, for a pseudonymised member, the
+hash in its IRI, kept with its pseudonym), direct triples become edges, ``lj:Link`` resources become links rows with their
 dates, notes and extra columns, ``prov:wasDerivedFrom`` gives ``ledger_file`` and
 ``ledger_row`` back. Concept schemes, memberships, posts and gap findings are
 derived data and are read only where they carry an edge (the secretary, roles).
@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import pyoxigraph as ox
+
+from lianjian.core.bulk import paused_gc
 from lianjian.core.model import Edge, GraphData
 from lianjian.core.report import NOTICE
 from lianjian.core.text import name_key
@@ -53,8 +56,6 @@ def parse_triples(path: str | os.PathLike, fmt: str | None = None):
     ``fmt``: ``ttl``, ``nt``, ``jsonld`` (or any pyoxigraph format name); guessed
     from the extension by default. Raises ValueError on a syntax error.
     """
-    import pyoxigraph as ox
-
     names = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
     name = names.get(fmt or "", fmt) if fmt else _EXT.get(Path(path).suffix.lower())
     if name is None or not hasattr(ox.RdfFormat, name.upper()):
@@ -77,8 +78,6 @@ def parse_triples(path: str | os.PathLike, fmt: str | None = None):
 
 def read_rdf(path: str | os.PathLike, fmt: str | None = None) -> GraphData:
     """Read an RDF export into a :class:`GraphData` (see the module doc)."""
-    from lianjian.core.bulk import paused_gc
-
     if not Path(path).is_file():
         raise ValueError(f"no such RDF file: {path}")
     with paused_gc():

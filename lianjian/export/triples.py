@@ -16,52 +16,22 @@ triples of one entity at a time.
 
 from __future__ import annotations
 
-import hmac
-import os
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from lianjian.core.model import Edge, GraphData
 from lianjian.core.privacy import PREFIX
-from lianjian.export.mapping import DATA_SEGMENTS, MAPPING, Mapping, enc
+from lianjian.export.concepts import concept_blocks
+from lianjian.export.gaps import gap_blocks
+from lianjian.export.iris import data_namespaces, member_token, pseudonym_key
+from lianjian.export.mapping import MAPPING, Mapping, enc
 
-__all__ = ["Triples", "data_namespaces", "member_token", "DEFAULT_BASE"]
-
-DEFAULT_BASE = "https://example.org/lianjian/"
+__all__ = ["Triples"]
 _PROV_KEYS = ("ledger_file", "ledger_row")
 _SKIP = frozenset(("name_key", "pseudonym", "id", "name", *_PROV_KEYS))
 # handler codes for node properties
 _VALUE, _DATE, _ENUM, _POSTS, _PERSONAL = range(5)
-
-
-def data_namespaces(base: str, mapping: Mapping = MAPPING) -> dict[str, str]:
-    """Prefix → namespace for the minted IRIs: one per node label and per DATA_SEGMENTS.
-
-    A segment whose name is a vocabulary prefix (``org``) gets the prefix ``party…``.
-    """
-    out = {}
-    for seg in (*mapping.node_segment.values(), *DATA_SEGMENTS):
-        prefix = f"party{seg}" if seg in mapping.namespaces else seg
-        out[prefix] = f"{base}{seg}/"
-    return out
-
-
-def pseudonym_key() -> bytes:
-    """The key of :func:`lianjian.core.privacy.pseudonym` (environment or key file)."""
-    from lianjian.core.privacy import _key, key_file
-
-    return _key(os.environ.get("LIANJIAN_PSEUDONYM_KEY"), str(key_file()))
-
-
-def member_token(member_id: str, key: bytes | None = None) -> str:
-    """16 hex digits of the keyed hash behind :func:`lianjian.core.privacy.pseudonym`.
-
-    The pseudonym shows the first 8; an IRI needs more, so that 700,000 members
-    do not collide. Pass ``key`` (from :func:`pseudonym_key`) in a loop.
-    """
-    digest = hmac.digest(key or pseudonym_key(), str(member_id).encode("utf-8"), "sha256")
-    return digest[:8].hex()
 
 
 class _Terms(dict):
@@ -115,6 +85,11 @@ class Triples:
         self._columns: dict[str, Any] = {}
         self._files: dict[str, Any] = {}
         self._handlers = {label: self._prop_handlers(label) for label in mapping.node_segment}
+        # the predicates of a node's id and name (the name's also labels a pseudonym)
+        self._id_name = {
+            label: (self.P[ps["id"]], self.P[ps["name"]])
+            for label, ps in mapping.node_props.items()
+        }
         self._types = {
             label: [(terms.type, self.C[c]) for c in cs]
             for label, cs in mapping.node_classes.items()
@@ -155,15 +130,11 @@ class Triples:
     # ------------------------------------------------------------ blocks
 
     def __iter__(self) -> Iterator[tuple[Any, list[tuple[Any, Any]]]]:
-        from lianjian.export.concepts import concept_blocks
-
         yield from concept_blocks(self)
         node = self._node
         for node_id, (label, props) in self.data.nodes.items():
             yield from node(node_id, label, props)
         if self.gaps:
-            from lianjian.export.gaps import gap_blocks
-
             yield from gap_blocks(self, self.gaps)
 
     def _node(self, node_id: str, label: str, props: dict[str, Any]) -> list:
@@ -174,7 +145,7 @@ class Triples:
         s = s_obj if self._same else T.subject(prefix, key)
         po = list(self._types[label])
         blocks: list = [(s, po)]
-        rdfs_label = self.P["rdfs:label"]
+        identifier, rdfs_label = self._id_name[label]
         member = label == "Member"
         private = member and not self.with_names
         if private and "name" in props:
@@ -182,7 +153,7 @@ class Triples:
         elif member and "name" not in props:
             po.append((rdfs_label, T.string(props.get("pseudonym") or PREFIX + key[:8])))
         else:
-            po.append((self.P["dcterms:identifier"], T.string(node_id)))
+            po.append((identifier, T.string(node_id)))
             if "name" in props:
                 po.append((rdfs_label, T.string(str(props["name"]))))
         handlers = self._handlers[label]

@@ -13,6 +13,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pyshacl
+from rdflib import BNode, Graph, Namespace
+from rdflib.collection import Collection
+
 __all__ = ["Violation", "ValidationResult", "validate_rdf", "validate_graph", "shapes_graph"]
 
 _RDFLIB_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
@@ -46,8 +50,6 @@ class ValidationResult:
 
 def shapes_graph():
     """The packaged SHACL shapes as an rdflib ``Graph``."""
-    from rdflib import Graph
-
     text = resources.files("lianjian.export").joinpath("shapes.ttl").read_text("utf-8")
     return Graph().parse(data=text, format="turtle")
 
@@ -60,8 +62,6 @@ def validate_rdf(path: str | os.PathLike, fmt: str | None = None) -> ValidationR
     graph in rdflib (about 1 KB a triple) and pySHACL's time, which grows with
     the number of focus nodes: minutes for a million triples.
     """
-    from rdflib import Graph
-
     p = Path(path)
     if not p.is_file():
         raise ValueError(f"no such RDF file: {path}")
@@ -79,11 +79,8 @@ def validate_rdf(path: str | os.PathLike, fmt: str | None = None) -> ValidationR
 
 def validate_graph(g) -> ValidationResult:
     """Validate an rdflib ``Graph`` against the shapes (no inference)."""
-    from pyshacl import validate
-    from rdflib import Namespace
-
     sh = Namespace(_SH)
-    conforms, results, _ = validate(g, shacl_graph=shapes_graph(), inference="none")
+    conforms, results, _ = pyshacl.validate(g, shacl_graph=shapes_graph(), inference="none")
     nm = g.namespace_manager
     for prefix, ns in shapes_graph().namespaces():
         nm.bind(prefix, ns, override=False)
@@ -115,9 +112,6 @@ def _show(term, nm) -> str:
 
 def _path(results, term, nm) -> str:
     """A SHACL path as text: an IRI compacted, a sequence path as ``a / b``."""
-    from rdflib import BNode
-    from rdflib.collection import Collection
-
     if isinstance(term, BNode):
         try:
             return " / ".join(_show(t, nm) for t in Collection(results, term))
