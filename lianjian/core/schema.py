@@ -166,6 +166,19 @@ class Schema:
     def rel_name(self, rel: str, lang: str = "zh") -> str:
         return self.relationships.get(rel, {}).get(lang, rel)
 
+    @cached_property
+    def region_levels(self) -> tuple[str, ...]:
+        """The region levels, top down: the order of the ``region_level`` enumeration."""
+        return tuple(self.enums["region_level"])
+
+    def levels_down_to(self, level: str) -> tuple[str, ...]:
+        """The region levels from the top down to ``level`` itself."""
+        return self.region_levels[: self.region_levels.index(level) + 1]
+
+    def headers(self, table: str) -> tuple[str, ...]:
+        """A table's preferred column headers: each property's Chinese name, in schema order."""
+        return tuple(p.zh for p in self.table_properties(table).values())
+
 
 def _prop(name: str, raw: dict[str, Any]) -> Property:
     edge = None
