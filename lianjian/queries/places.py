@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from lianjian.core.schema import SCHEMA
 from lianjian.graph.embedded.view import View
 from lianjian.queries.catalogue import cypher
 
 __all__ = ["Place", "NOWHERE", "places_nx", "region_places_cypher", "LEVELS"]
 
-LEVELS = ("district", "street", "community")
+LEVELS = SCHEMA.levels_down_to("community")  # district, street, community
 
 
 class Place(NamedTuple):
