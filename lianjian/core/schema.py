@@ -104,6 +104,7 @@ class Schema:
     relationships: dict[str, dict[str, str]]
     enums: dict[str, dict[str, EnumValue]]
     region_nesting: dict[str, tuple[str, ...]]
+    doc_notes: dict[str, dict[str, Any]] = field(default_factory=dict)
     _alias_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -257,6 +258,7 @@ def load_schema(text: str | None = None) -> Schema:
         relationships=raw["relationships"],
         enums=enums,
         region_nesting={k: tuple(v) for k, v in raw["region_nesting"].items()},
+        doc_notes=raw.get("doc_notes", {}),
     )
 
 
