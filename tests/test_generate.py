@@ -12,10 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 from lianjian.cli.app import app
+from lianjian.core.schema import SCHEMA
+from lianjian.core.text import fold
 from lianjian.generator.generate import generate, plan
 from lianjian.generator.people import member_rows
+from lianjian.generator.words import headers, spelling, words
+from lianjian.generator.write import HEADERS
 from lianjian.graph.embedded.store import EmbeddedStore
-from lianjian.loaders.ledger import load_ledger
+from lianjian.loaders.ledger import TABLE_ORDER, header_index, load_ledger
+from lianjian.loaders.values import parse_value
 from lianjian.queries.catalogue import RULES
 from lianjian.queries.gaps.find import find_gaps
 
@@ -274,3 +279,89 @@ def test_cli_bad_profile_or_encoding_exits_2(tmp_path, extra, message):
     assert message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "x").exists()
+
+
+# ---------------------------------------------------------------- schema-derived words
+
+# Spellings the generator writes that are not a value's Chinese name: each must be an
+# alias of that value in the schema.
+OTHER_SPELLINGS = {
+    ("building_kind", "住宅"): "residential",
+    ("region_level", "区"): "district",
+    ("region_level", "县"): "district",
+    ("region_level", "市"): "district",
+    ("region_level", "乡镇"): "street",
+    ("region_level", "村"): "community",
+    ("link_kind", "结对共建"): "joint_build",
+}
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory) -> dict[str, list[list[str]]]:
+    out = tmp_path_factory.mktemp("words")
+    generate(out, "shuangtaizi", scale=0.1, seed=11)
+    read = {}
+    for table in TABLES:
+        with open(out / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
+            read[table] = list(csv.reader(f))
+    return read
+
+
+def test_every_header_written_is_a_schema_header_in_schema_order(tables):
+    index = header_index(SCHEMA)
+    assert TABLES == tuple(SCHEMA.tables) == TABLE_ORDER == tuple(HEADERS)
+    for table in TABLES:
+        header = tables[table][0]
+        known = [h for h in header if fold(h) in index[table]]
+        assert known == [p.zh for p in SCHEMA.table_properties(table).values()], table
+        assert [index[table][fold(h)] for h in known] == list(SCHEMA.table_properties(table))
+        assert header[len(known) :] == (["统一社会信用代码"] if table == "units" else [])
+    assert "统一社会信用代码" not in index["units"]  # kept as an unknown column
+
+
+def test_every_chinese_value_written_is_the_schema_name_or_a_schema_alias(tables):
+    written: set[tuple[str, str]] = set()
+    for table in TABLES:
+        header, *body = tables[table]
+        props = {p.zh: p for p in SCHEMA.table_properties(table).values()}
+        for col, h in enumerate(header):
+            p = props.get(h)
+            if p is None or p.enum is None:
+                continue
+            for row in body:
+                items = row[col].split("、") if p.type == "list" else [row[col]]
+                for text in filter(None, items):
+                    written.add((p.enum, text))
+    assert written, "no enumeration values read"
+    for enum, text in written:
+        value = SCHEMA.enum_value(enum, text)
+        assert value is not None, (enum, text)
+        if enum == "rating" and text.isdigit():
+            continue  # ratings are also written as the digit
+        expected = OTHER_SPELLINGS.get((enum, text))
+        if expected is None:
+            assert text == SCHEMA.enum_label(enum, value), (enum, text)
+        else:
+            assert value == expected, (enum, text)
+    for enum in ("org_kind", "unit_kind", "member_category", "education", "member_status"):
+        assert any(e == enum for e, _ in written), enum
+    assert ("building_kind", "住宅") in written and ("region_level", "村") in written
+
+
+def test_has_committee_is_written_as_a_yes_no_the_loaders_read(tables):
+    header, *body = tables["orgs"]
+    col = header.index(SCHEMA.nodes["PartyOrg"].properties["has_committee"].zh)
+    assert {r[col] for r in body} == {"是", "否", ""}
+    assert parse_value("是", SCHEMA.nodes["PartyOrg"].properties["has_committee"]) is True
+
+
+def test_words_refuse_a_spelling_or_column_the_schema_does_not_have():
+    assert words("link_kind", joint_build="结对共建")["joint_build"] == "结对共建"
+    assert words("link_kind")["joint_build"] == SCHEMA.enums["link_kind"]["joint_build"].zh
+    with pytest.raises(ValueError, match="no alias"):
+        spelling("building_kind", "residential", "商务楼宇")
+    with pytest.raises(ValueError, match="no alias"):
+        words("region_level", community="街道")
+    with pytest.raises(ValueError, match="column of units already"):
+        headers("units", "Declared full members")
+    assert headers("units", "统一社会信用代码")[-1] == "统一社会信用代码"

@@ -108,6 +108,7 @@ class Schema:
     enums: dict[str, dict[str, EnumValue]]
     region_nesting: dict[str, tuple[str, ...]]
     relationship_rdf: dict[str, Any] = field(default_factory=dict)  # type → predicate or spec
+    doc_notes: dict[str, dict[str, Any]] = field(default_factory=dict)
     _alias_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -169,6 +170,19 @@ class Schema:
 
     def rel_name(self, rel: str, lang: str = "zh") -> str:
         return self.relationships.get(rel, {}).get(lang, rel)
+
+    @cached_property
+    def region_levels(self) -> tuple[str, ...]:
+        """The region levels, top down: the order of the ``region_level`` enumeration."""
+        return tuple(self.enums["region_level"])
+
+    def levels_down_to(self, level: str) -> tuple[str, ...]:
+        """The region levels from the top down to ``level`` itself."""
+        return self.region_levels[: self.region_levels.index(level) + 1]
+
+    def headers(self, table: str) -> tuple[str, ...]:
+        """A table's preferred column headers: each property's Chinese name, in schema order."""
+        return tuple(p.zh for p in self.table_properties(table).values())
 
 
 def _prop(name: str, raw: dict[str, Any]) -> Property:
@@ -259,6 +273,7 @@ def load_schema(text: str | None = None) -> Schema:
         enums=enums,
         region_nesting={k: tuple(v) for k, v in raw["region_nesting"].items()},
         relationship_rdf={r: _rdf_spec(n.get("rdf")) for r, n in rels.items() if "rdf" in n},
+        doc_notes=raw.get("doc_notes", {}),
     )
 
 

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lianjian.core.model import is_active
+from lianjian.core.schema import SCHEMA
 
 __all__ = ["RegionTree", "region_tree", "scope_ids", "active", "LEVELS"]
 
-LEVELS = ("district", "street", "community", "compound", "grid")
+LEVELS = SCHEMA.region_levels  # district, street, community, compound, grid
 
 
 @dataclass

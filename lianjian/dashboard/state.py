@@ -50,7 +50,7 @@ ENV_LEDGER = "LIANJIAN_DASHBOARD_LEDGER"
 ENV_BACKEND = "LIANJIAN_DASHBOARD_BACKEND"
 ENV_NAMES = "LIANJIAN_DASHBOARD_NAMES"
 ENV_SCOPE = "LIANJIAN_DASHBOARD_SCOPE"
-SCOPE_LEVELS = ("district", "street", "community")
+SCOPE_LEVELS = SCHEMA.levels_down_to("community")  # district, street, community
 PAIRING_CAPACITY = 3  # strong orgs lead at most this many weak ones, as the pages ask
 log = logging.getLogger(__name__)
 

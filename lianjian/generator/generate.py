@@ -46,7 +46,7 @@ from lianjian.generator.orgs import (
     build_street_orgs,
     finalize_orgs,
 )
-from lianjian.generator.people import MEMBER_HEADER, member_rows, plan_members
+from lianjian.generator.people import plan_members
 from lianjian.generator.places import build_places
 from lianjian.generator.profiles import PROFILES
 from lianjian.generator.units import build_unit_orgs, build_units
@@ -123,10 +123,7 @@ def generate(
     counts: dict[str, int] = {}
     try:
         for table in TABLES:
-            if table == "members":
-                counts[table] = sink.table(table, MEMBER_HEADER, member_rows(w))
-            else:
-                counts[table] = sink.table(table, HEADERS[table], table_rows(w, table, dates))
+            counts[table] = sink.table(table, HEADERS[table], table_rows(w, table, dates))
     finally:
         sink.close()
     return counts

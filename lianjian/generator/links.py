@@ -17,8 +17,12 @@ from __future__ import annotations
 import datetime as dt
 
 from lianjian.generator.model import REF_DATE, STATE_KINDS, World, member_id
+from lianjian.generator.words import spelling, words
 
 __all__ = ["build_links"]
+
+KIND = words("link_kind")  # the kinds as the links table writes them: 联建共建, 包保联系 ...
+PAIRED = spelling("link_kind", "joint_build", "结对共建")  # joint building's other name
 
 
 def _since(w: World, first_year: int = 2019) -> dt.date:
@@ -67,7 +71,7 @@ def _contacts(w: World, offices: set[int]) -> None:
         part, start = grids[start : start + size], start + size
         u = w.units[ui]
         for g in part:
-            if w.link(u.id, g, "包保联系", _since(w), None, "包保联系网格"):
+            if w.link(u.id, g, KIND["contact"], _since(w), None, "包保联系网格"):
                 u.contacts.append(g)
 
 
@@ -103,7 +107,7 @@ def _manages(w: World) -> dict[int, list[int]]:
                 continue  # an old compound without a property company
             ui = rng.choice(pool)
             until = _expired(w) if rng.random() < 0.04 else None
-            w.link(w.units[ui].id, xid, "物业服务", _since(w, 2012), until, "")
+            w.link(w.units[ui].id, xid, KIND["manages"], _since(w, 2012), until, "")
             if until is None and ui not in managers.setdefault(ci, []):
                 managers[ci].append(ui)
     return managers
@@ -137,7 +141,7 @@ def _seats(w: World, managers: dict[int, list[int]]) -> None:
             n, expire = (rng.randint(0, 2), 0) if rng.random() < 0.6 else (3, 1)
         for j, ui in enumerate(candidates[:n]):
             until = _expired(w) if j < expire else None
-            if w.link(w.units[ui].id, c.big_committee, "兼职委员单位", _since(w, 2018), until, ""):
+            if w.link(w.units[ui].id, c.big_committee, KIND["seat"], _since(w, 2018), until, ""):
                 who = _member_of(w, ui)
                 if who >= 0 and until is None:
                     w.add_role(who, "part_time_member")
@@ -160,18 +164,25 @@ def _guides(w: World, offices: set[int]) -> None:
         for _ in range(rng.randint(1, 3)):
             target = w.units[pending.pop()].id if pending else rng.choice(extra) if extra else ""
             if target:
-                w.link(member_id(who), target, "指导", _since(w), None, "党建指导员")
+                w.link(member_id(who), target, KIND["guides"], _since(w), None, "党建指导员")
     for ui in pending:  # the rest: an agency of the district guides them
         u = w.units[ui]
         d = w.communities[u.community].district
         near = [a for a in agencies if w.communities[w.units[a].community].district == d]
         pool = near or agencies or [a for a, x in enumerate(w.units) if x.kind == "agency"]
         if pool:
-            w.link(w.units[rng.choice(pool)].id, u.id, "指导", _since(w), _future(w), "行业指导")
+            w.link(
+                w.units[rng.choice(pool)].id,
+                u.id,
+                KIND["guides"],
+                _since(w),
+                _future(w),
+                "行业指导",
+            )
     for u in w.units:  # guidance that lapsed: the unit is left uncovered
         if u.plan == "none" and u.n == 0 and agencies and rng.random() < 0.3:
             src = w.units[rng.choice(agencies)].id
-            w.link(src, u.id, "指导", _since(w, 2018), _expired(w), "指导关系已到期")
+            w.link(src, u.id, KIND["guides"], _since(w, 2018), _expired(w), "指导关系已到期")
 
 
 def _pairings(w: World) -> None:
@@ -191,11 +202,13 @@ def _pairings(w: World) -> None:
         pool = unit_tops.get(c.district, [])
         for top in rng.sample(pool, min(len(pool), rng.randint(1, 3))):
             until = _expired(w) if rng.random() < 0.1 else _future(w)
-            w.link(c.org, top, "结对共建", _since(w), until, "社区与驻区单位结对共建")
+            w.link(c.org, top, PAIRED, _since(w), until, "社区与驻区单位结对共建")
     for s in w.streets:
         pool = unit_tops.get(s.district, [])
         for top in rng.sample(pool, min(len(pool), rng.randint(2, 6))):
-            w.link(s.org, top, "联建共建", _since(w), _future(w), "街道党工委与驻区单位联建")
+            w.link(
+                s.org, top, KIND["joint_build"], _since(w), _future(w), "街道党工委与驻区单位联建"
+            )
     street_of = {s.org: s for s in w.streets}
     for o in w.orgs:
         if o.kind != "alliance":
@@ -204,7 +217,7 @@ def _pairings(w: World) -> None:
         members = [w.communities[ci].org for ci in street.communities]
         members += unit_tops.get(street.district, [])[:6]
         for m in rng.sample(members, min(len(members), rng.randint(3, 8))):
-            w.link(o.id, m, "联建共建", _since(w, 2020), None, "党建联合体成员单位")
+            w.link(o.id, m, KIND["joint_build"], _since(w, 2020), None, "党建联合体成员单位")
     for o in w.orgs:  # 以强带弱
         if o.rating is None or o.rating > 2:
             continue
@@ -214,11 +227,25 @@ def _pairings(w: World) -> None:
         partner = rng.choice(pool)
         if w.gaps("weak_partner", g.weak_partner):
             if rng.random() < 0.4:
-                w.link(partner, o.id, "以强带弱", _since(w, 2021), _expired(w), "结对期满未续签")
+                w.link(
+                    partner,
+                    o.id,
+                    KIND["strong_leads_weak"],
+                    _since(w, 2021),
+                    _expired(w),
+                    "结对期满未续签",
+                )
             continue
         if rng.random() < 0.8:
-            w.link(partner, o.id, "以强带弱", _since(w, 2021), _future(w), "以强带弱结对帮扶")
+            w.link(
+                partner,
+                o.id,
+                KIND["strong_leads_weak"],
+                _since(w, 2021),
+                _future(w),
+                "以强带弱结对帮扶",
+            )
         elif rng.random() < 0.5:
-            w.link(o.id, partner, "结对共建", _since(w, 2021), None, "与先进党组织结对共建")
+            w.link(o.id, partner, PAIRED, _since(w, 2021), None, "与先进党组织结对共建")
         else:
-            w.link(partner, o.id, "结对共建", _since(w, 2021), None, "先进党组织结对共建")
+            w.link(partner, o.id, PAIRED, _since(w, 2021), None, "先进党组织结对共建")

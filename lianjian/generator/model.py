@@ -17,6 +17,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
+from lianjian.core.schema import SCHEMA
 from lianjian.generator.names import Namer
 from lianjian.generator.profiles import Profile
 
@@ -38,9 +39,6 @@ STATE_KINDS = ("agency", "institution", "school", "hospital", "soe")
 
 
 Link = tuple[str, str, str, dt.date | None, dt.date | None, str]
-
-
-LINK_KINDS = {"结对共建": "joint_build", "联建共建": "joint_build"}  # one kind, two names
 
 
 def member_id(index: int) -> str:
@@ -222,7 +220,7 @@ class World:
         until: dt.date | None = None,
         note: str = "",
     ) -> bool:
-        key = (LINK_KINDS.get(kind, kind), source, target)
+        key = (SCHEMA.enum_value("link_kind", kind), source, target)  # one kind, any name
         if key in self.link_keys or source == target:
             return False
         self.link_keys.add(key)

@@ -107,12 +107,7 @@ def _village(
         name = _formal(w, f"{c.name}党总支", f"中共{c.name}总支部委员会")
         o = _org(w, name, "general_branch", street_org, c.district, [c.id])
         c.org = o.id
-        for k, grid in enumerate(c.grids, 1):
-            if w.gaps("grid_branch", w.p.gaps.grid_branch):
-                continue
-            b = _org(w, f"{c.name}第{k}网格党支部", "branch", o.id, c.district, [grid])
-            covering[grid] = b.id
-            _area_slot(w, b.id, "village", ci, c.by_grid[grid])
+        _grid_branches(w, ci, c, o.id, covering, "village")
     else:
         name = _formal(w, f"{c.name}党支部", f"中共{c.name}支部委员会")
         o = _org(w, name, "branch", street_org, c.district, [c.id, *c.grids])
@@ -151,12 +146,19 @@ def _urban(
         for gr in grids:
             covering[gr] = b.id
         _area_slot(w, b.id, "area", ci, c.by_compound[xid])
+    _grid_branches(w, ci, c, o.id, covering, "area")
+
+
+def _grid_branches(
+    w: World, ci: int, c: Community, parent: str, covering: dict[str, str], slot: str
+) -> None:
+    """A branch on each grid no branch covers yet, but for the gaps planted."""
     for k, grid in enumerate(c.grids, 1):
-        if grid in covering or w.gaps("grid_branch", g.grid_branch):
+        if grid in covering or w.gaps("grid_branch", w.p.gaps.grid_branch):
             continue
-        b = _org(w, f"{c.name}第{k}网格党支部", "branch", o.id, c.district, [grid])
+        b = _org(w, f"{c.name}第{k}网格党支部", "branch", parent, c.district, [grid])
         covering[grid] = b.id
-        _area_slot(w, b.id, "area", ci, c.by_grid[grid])
+        _area_slot(w, b.id, slot, ci, c.by_grid[grid])
 
 
 def _building_groups(w: World, c: Community, covering: dict[str, str]) -> None:

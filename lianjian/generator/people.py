@@ -16,32 +16,14 @@ from itertools import accumulate
 
 from lianjian.generator.model import World, member_id
 from lianjian.generator.names import person_name
+from lianjian.generator.words import words
 
-__all__ = ["plan_members", "member_rows", "MEMBER_HEADER", "ROLE_ZH"]
+__all__ = ["plan_members", "member_rows", "ROLE_ZH"]
 
-MEMBER_HEADER = (
-    "编号",
-    "姓名",
-    "性别",
-    "出生年份",
-    "学历",
-    "党员状态",
-    "类别",
-    "所在党组织",
-    "工作单位",
-    "居住楼栋",
-    "报到社区",
-    "下沉网格",
-    "职务",
-)
-ROLE_ZH = {
-    "building_leader": "楼栋长",
-    "owners_committee": "业委会成员",
-    "instructor": "党建指导员",
-    "part_time_member": "兼职委员",
-    "grid_worker": "网格员",
-}
-CATEGORY_ZH = {"employed": "在职", "retired": "离退休", "mobile": "流动", "other": "其他"}
+ROLE_ZH = words("member_role")
+CATEGORY_ZH = words("member_category")
+GENDER_ZH = words("gender")
+STATUS_ZH = words("member_status")
 MIX = {  # slot kind → category weights (employed, retired, mobile, other)
     "unit": (1, 0, 0, 0),
     "area": (17, 68, 5, 10),
@@ -57,7 +39,8 @@ BORN = {
     "mobile": (1970, 2003),
     "other": (1950, 1998),
 }
-EDUCATION = ("研究生", "本科", "大专", "高中", "初中及以下")
+EDUCATION = ("postgraduate", "bachelor", "college", "high_school", "middle_or_below")
+EDUCATION_ZH = tuple(words("education")[e] for e in EDUCATION)  # drawn by EDU_WEIGHTS
 EDU_WEIGHTS = {
     "employed": (12, 50, 25, 10, 3),
     "retired": (2, 15, 20, 33, 30),
@@ -105,7 +88,7 @@ def plan_members(w: World) -> None:
 
 
 def member_rows(w: World) -> Iterator[list[str]]:
-    """One row per member (MEMBER_HEADER order), slot by slot."""
+    """One row per member (in the schema's column order), slot by slot."""
     p, rng = w.p, w.rng
     rand, choice, randint = rng.random, rng.choice, rng.randint
     comms = w.communities
@@ -129,7 +112,7 @@ def member_rows(w: World) -> Iterator[list[str]]:
             lo, hi = BORN[cat]
             born = randint(lo, hi)
             edu_cum, edu_total = EDU_CUM[cat]
-            edu = EDUCATION[bisect(edu_cum, rand() * edu_total)]
+            edu = EDUCATION_ZH[bisect(edu_cum, rand() * edu_total)]
             young = born >= 1990
             probationary = k > 0 and cat != "retired" and rand() < (0.12 if young else 0.045)
             home = -1
@@ -165,10 +148,10 @@ def member_rows(w: World) -> Iterator[list[str]]:
             yield [
                 member_id(index),
                 person_name(rng, female),
-                "女" if female else "男",
+                GENDER_ZH["female" if female else "male"],
                 str(born),
                 edu,
-                "预备党员" if probationary else "正式党员",
+                STATUS_ZH["probationary" if probationary else "full"],
                 CATEGORY_ZH[cat],
                 s.org,
                 unit.id if unit else "",

@@ -13,8 +13,14 @@ import math
 
 from lianjian.generator.model import Building, Community, Street, World
 from lianjian.generator.names import GROUP_NUMS
+from lianjian.generator.words import spelling, words
 
 __all__ = ["build_places"]
+
+LEVEL = words("region_level")  # 区县 街道 社区 小区 网格, as the levels below are written
+DISTRICT = {s: spelling("region_level", "district", s) for s in "区县市"}  # by the name's end
+TOWN = spelling("region_level", "street", "乡镇")
+VILLAGE = spelling("region_level", "community", "村")
 
 
 def _spread(w: World, total: int, bins: int, weights: list[float]) -> list[int]:
@@ -48,7 +54,7 @@ def build_places(w: World) -> None:
             code = f"{int(p.code) + 1 + extra // 20}{extra % 20 + 1:02d}"
             name = w.names.district()
         w.districts.append((code, name))
-        level = {"区": "区", "县": "县"}.get(name[-1], "市")
+        level = DISTRICT.get(name[-1], DISTRICT["市"])
         w.regions.append((code, p.city + name if i < len(p.districts) else name, level, ""))
         centres.append((p.center[0], p.center[1]) if i == 0 else _jitter(w, *p.center, spread))
 
@@ -67,7 +73,7 @@ def build_places(w: World) -> None:
             sid = f"{code}{(100 if town else 0) + j:03d}"
             lat, lon = _jitter(w, *centres[d], 0.04)
             w.streets.append(Street(sid, name, d, town, lat, lon))
-            w.regions.append((sid, name, "乡镇" if town else "街道", code))
+            w.regions.append((sid, name, TOWN if town else LEVEL["street"], code))
 
     per_street = _spread(w, n_comm, n_streets, [1.3 if s.town else 1.0 for s in w.streets])
     slots = [s for s, k in enumerate(per_street) for _ in range(k)]
@@ -91,7 +97,7 @@ def _community(w: World, street: Street, s: int, village: bool, numbers: list[in
     ci = len(w.communities)
     w.communities.append(c)
     street.communities.append(ci)
-    w.regions.append((cid, name, "村" if village else "社区", street.id))
+    w.regions.append((cid, name, VILLAGE if village else LEVEL["community"], street.id))
 
     mean = p.grids_village if village else p.grids_urban
     n_grids = max(1, round(rng.gauss(mean, mean * 0.25)))
@@ -99,7 +105,7 @@ def _community(w: World, street: Street, s: int, village: bool, numbers: list[in
         gid = f"{cid}G{k:02d}"
         c.grids.append(gid)
         c.by_grid[gid] = []
-        w.regions.append((gid, f"{name}第{k}网格", "网格", cid))
+        w.regions.append((gid, f"{name}第{k}网格", LEVEL["grid"], cid))
 
     if village:
         n_cp = 1 if rng.random() < p.compounds_village else 0
@@ -115,7 +121,7 @@ def _community(w: World, street: Street, s: int, village: bool, numbers: list[in
         c.compounds.append(xid)
         c.compound_grids[xid] = span
         c.by_compound[xid] = []
-        w.regions.append((xid, cp_name, "小区", cid))
+        w.regions.append((xid, cp_name, LEVEL["compound"], cid))
         n_b = max(2, round(rng.gauss(p.buildings_compound, p.buildings_compound * 0.4)))
         for j in range(1, n_b + 1):
             grid = span[(j - 1) * len(span) // n_b]

@@ -1,7 +1,7 @@
 """Writing a generated ledger: the six tables as CSV files or as one XLSX workbook.
 
-Headers are the Chinese column names of LEDGER.md, values the Chinese names of
-enumerations, as an organisation department's Excel ledger has them. Dates come
+Headers are the schema's Chinese column names, values the Chinese names of
+enumerations (:mod:`~lianjian.generator.words`), as an organisation department's Excel ledger has them. Dates come
 in the three forms ledgers use (2024-05-01, 2024/5/1, 2024年5月1日). Rows are
 streamed: a CSV file is written row by row, a workbook through openpyxl's
 write-only mode. A workbook is re-packed with fixed timestamps so that the same
@@ -18,63 +18,24 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from lianjian.core.schema import SCHEMA
 from lianjian.generator.model import REF_DATE, World
+from lianjian.generator.people import member_rows
+from lianjian.generator.words import TABLES, headers, words
 
-__all__ = ["CsvSink", "XlsxSink", "Sink", "TABLES", "table_rows"]
+__all__ = ["CsvSink", "XlsxSink", "Sink", "TABLES", "HEADERS", "table_rows"]
 
-TABLES = ("regions", "buildings", "units", "orgs", "members", "links")
-HEADERS = {
-    "regions": ("编号", "名称", "层级", "上级编号"),
-    "buildings": ("编号", "名称", "类型", "所属网格", "所属小区", "户数", "纬度", "经度"),
-    "units": ("编号", "名称", "类型", "所在位置", "党员人数", "统一社会信用代码"),
-    "orgs": (
-        "编号",
-        "名称",
-        "类型",
-        "上级党组织",
-        "所在单位",
-        "覆盖范围",
-        "成立日期",
-        "届满日期",
-        "评定等级",
-        "设委员会",
-        "书记",
-    ),
-    "links": ("源编号", "目标编号", "类型", "开始日期", "结束日期", "备注"),
+CREDIT_HEADER = "统一社会信用代码"  # no schema column: loaded as a property under this header
+HEADERS = {t: headers(t, CREDIT_HEADER) if t == "units" else headers(t) for t in TABLES}
+TYPED = ("int", "float", "date")  # written as number and date cells in a workbook
+COLUMN_TYPES = {
+    t: {p.zh: p.type for p in SCHEMA.table_properties(t).values() if p.type in TYPED}
+    for t in TABLES
 }
-INT_COLUMNS = {"户数", "党员人数", "出生年份"}
-FLOAT_COLUMNS = {"纬度", "经度"}
-DATE_COLUMNS = {"成立日期", "届满日期", "开始日期", "结束日期"}
-BUILDING_ZH = {
-    "residential": "住宅",
-    "commercial": "商务楼宇",
-    "park": "园区",
-    "market": "商圈市场",
-}
-UNIT_ZH = {
-    "agency": "机关",
-    "institution": "事业单位",
-    "school": "学校",
-    "hospital": "医院",
-    "soe": "国有企业",
-    "private": "非公企业",
-    "social": "社会组织",
-    "property": "物业企业",
-}
-ORG_ZH = {
-    "working_committee": "党工委",
-    "committee": "党委",
-    "general_branch": "党总支",
-    "branch": "党支部",
-    "joint_branch": "联合党支部",
-    "temporary_branch": "临时党支部",
-    "functional": "功能型党组织",
-    "group": "党小组",
-    "household": "党员中心户",
-    "big_committee": "大党委",
-    "alliance": "党建联合体",
-}
-RATING_ZH = {5: "优秀", 4: "良好", 3: "一般", 2: "较差", 1: "软弱涣散"}
+BUILDING_ZH = words("building_kind", residential="住宅")
+UNIT_ZH = words("unit_kind")
+ORG_ZH = words("org_kind")
+RATING_ZH = {int(value): zh for value, zh in words("rating").items()}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ZIP_TIME = (2026, 6, 30, 0, 0, 0)
 
@@ -97,7 +58,7 @@ class Dates:
 
 
 def table_rows(w: World, table: str, dates: Dates) -> Iterable[Sequence[str]]:
-    """The rows of one in-memory table, as text cells in HEADERS order."""
+    """The rows of one table, as text cells in HEADERS order (members streamed)."""
     if table == "regions":
         return w.regions
     if table == "buildings":
@@ -143,6 +104,8 @@ def table_rows(w: World, table: str, dates: Dates) -> Iterable[Sequence[str]]:
             )
             for o in w.orgs
         )
+    if table == "members":
+        return member_rows(w)
     if table == "links":
         return ((s, t, k, dates(a), dates(b), note) for s, t, k, a, b, note in w.links)
     raise ValueError(f"no such table {table}")
@@ -194,16 +157,7 @@ class XlsxSink(Sink):
     def table(self, name: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
         ws = self.wb.create_sheet(name)
         ws.append(list(header))
-        kinds = [
-            int
-            if h in INT_COLUMNS
-            else float
-            if h in FLOAT_COLUMNS
-            else dt.date
-            if h in DATE_COLUMNS
-            else str
-            for h in header
-        ]
+        kinds = [COLUMN_TYPES[name].get(h, "string") for h in header]
         n = 0
         for row in rows:
             ws.append([_typed(v, k) for v, k in zip(row, kinds, strict=True)])
@@ -219,14 +173,14 @@ class XlsxSink(Sink):
             tmp.unlink(missing_ok=True)
 
 
-def _typed(value: str, kind: type) -> object:
+def _typed(value: str, kind: str) -> object:
     if value == "":
         return None
-    if kind is int:
+    if kind == "int":
         return int(value)
-    if kind is float:
+    if kind == "float":
         return float(value)
-    if kind is dt.date and _ISO.match(value):
+    if kind == "date" and _ISO.match(value):
         return dt.date.fromisoformat(value)
     return value
 

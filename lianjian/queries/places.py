@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
+from lianjian.core.schema import SCHEMA
 from lianjian.graph.embedded.view import View
 from lianjian.graph.store import GraphStore, Query, Rows
 from lianjian.queries.catalogue import cypher
 
 __all__ = ["Place", "NOWHERE", "places_nx", "region_places", "REGION_PLACES", "LEVELS"]
 
-LEVELS = ("district", "street", "community")
+LEVELS = SCHEMA.levels_down_to("community")  # district, street, community
 
 
 class Place(NamedTuple):
