@@ -219,7 +219,7 @@ def test_defaults_follow_the_regulations():
 def test_unknown_rule_parameter_or_date_is_a_value_error(hand_store):
     with pytest.raises(ValueError, match="unknown gap rule"):
         find_gaps(hand_store, AS_OF, rules=["no_such_rule"])
-    with pytest.raises(ValueError, match="unknown gap parameter"):
+    with pytest.raises(ValueError, match="unknown parameter"):
         find_gaps(hand_store, AS_OF, params={"min_members": 3})
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         find_gaps(hand_store, "30/06/2026")

@@ -162,7 +162,7 @@ def test_defaults_are_documented_and_follow_the_rules():
 
 
 def test_bad_parameters_are_value_errors():
-    with pytest.raises(ValueError, match="unknown pairing parameter"):
+    with pytest.raises(ValueError, match="unknown parameter"):
         resolve_pairing_params({"capacty": 2})
     with pytest.raises(ValueError, match="whole number"):
         resolve_pairing_params({"capacity": "two"})
@@ -378,7 +378,7 @@ def test_cli_pair_errors_exit_2(hand_ledger):
     run = CliRunner().invoke
     for extra, message in [
         (["--write"], "--write needs --backend neo4j"),
-        (["-p", "capacty=2"], "unknown pairing parameter"),
+        (["-p", "capacty=2"], "unknown parameter"),
         (["--as-of", "30/06/2026"], "YYYY-MM-DD"),
         (["-c", "-1"], None),
         (["-f", "xml"], None),
@@ -415,3 +415,18 @@ def test_sample_ledger_plan_and_audit_match_hand_checked_expectations(sample_led
     with_one = propose(store, as_of="2026-06-30", capacity=1).to_dict()
     # P02 is full with P07: nobody else may join it
     assert all(p["strong"] != "P02" for p in with_one["proposals"])
+
+
+def test_one_parameter_set_for_gaps_and_pairing():
+    """The rating bands are defined once: the same default and the same override on both
+    sides, and either command takes any name of the set."""
+    from lianjian.queries.params import GapParams, resolve_params
+
+    assert (PairingParams().weak_rating_max, PairingParams().strong_rating_min) == (
+        GapParams().weak_rating_max,
+        GapParams().strong_rating_min,
+    )
+    both = {"weak_rating_max": "3", "capacity": "2", "min_members_for_org": "4"}
+    gap, pairing = resolve_params(both), resolve_pairing_params(both)
+    assert gap.weak_rating_max == pairing.weak_rating_max == 3
+    assert gap.min_members_for_org == 4 and pairing.capacity == 2

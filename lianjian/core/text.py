@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 
 __all__ = ["fold", "name_key", "to_simplified", "pinyin", "initials", "search_keys"]
 
@@ -49,8 +50,6 @@ def _t2s_table() -> dict[int, str]:
     Character-level conversion (no phrase tables) is enough for a matching key
     and is thousands of times faster than phrase segmentation.
     """
-    from importlib import resources
-
     path = resources.files("opencc").joinpath("dictionary", "TSCharacters.txt")
     table: dict[int, str] = {}
     for line in path.read_text("utf-8").splitlines():
@@ -93,6 +92,7 @@ def name_key(name: str) -> str:
 @lru_cache(maxsize=65536)
 def pinyin(name: str) -> str:
     """Toneless pinyin of a name's key, syllables joined (胜利 → shengli)."""
+    # deferred: pypinyin takes ~0.5 s to import and only the dashboard's search needs it
     from pypinyin import Style, lazy_pinyin
 
     return "".join(lazy_pinyin(name_key(name), style=Style.NORMAL, errors="default"))
@@ -101,6 +101,7 @@ def pinyin(name: str) -> str:
 @lru_cache(maxsize=65536)
 def initials(name: str) -> str:
     """First letters of each syllable (胜利街道 → sljd), for search by initials."""
+    # deferred: as in pinyin()
     from pypinyin import Style, lazy_pinyin
 
     return "".join(

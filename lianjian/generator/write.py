@@ -146,6 +146,7 @@ class XlsxSink(Sink):
     """One workbook, one sheet per table; numbers and ISO dates as typed cells."""
 
     def __init__(self, path: Path) -> None:
+        # deferred: openpyxl takes ~0.2 s to import and CSV output never needs it
         from openpyxl import Workbook
 
         self.path = path

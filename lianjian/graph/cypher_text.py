@@ -3,7 +3,7 @@
 
 >>> lexical_check("MATCH (n) RETURN n;")
 'MATCH (n) RETURN n'
->>> parameter_names("MATCH (n {id: $id}) // $not_this\nRETURN n LIMIT $k")
+>>> parameter_names("MATCH (n {id: $id}) WHERE n.name <> '$not_this' RETURN n LIMIT $k")
 ['id', 'k']
 """
 

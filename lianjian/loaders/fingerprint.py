@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from lianjian import __version__
-from lianjian.loaders.read import ledger_files
+from lianjian.loaders.files import ledger_files
 
 __all__ = ["ledger_fingerprint"]
 

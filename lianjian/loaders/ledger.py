@@ -24,7 +24,8 @@ from lianjian.core.model import GraphData
 from lianjian.core.report import NOTICE, WARNING, Report
 from lianjian.core.schema import SCHEMA, Property, Schema
 from lianjian.core.text import fold, name_key
-from lianjian.loaders.read import RawTable, header_key, read_ledger
+from lianjian.loaders.files import read_ledger
+from lianjian.loaders.read import RawTable, header_key
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
 from lianjian.loaders.values import MAX_CELL, BadValue, parse_value
 

@@ -1,4 +1,5 @@
-"""Reading a ledger's tables from CSV files or an XLSX workbook, as raw text cells.
+"""Reading a ledger's CSV tables as raw text cells, and finding the header row
+(shared with the workbook reader, :mod:`lianjian.loaders.xlsx`).
 
 This layer knows files, encodings and spreadsheets; it knows nothing of the
 schema beyond the header names it is asked to look for. Each table comes out as
@@ -20,9 +21,8 @@ from lianjian.core.text import fold
 __all__ = [
     "RawTable",
     "LedgerError",
-    "read_ledger",
+    "read_csv",
     "detect_encoding",
-    "ledger_files",
     "match_table",
     "with_header",
     "header_key",
@@ -46,53 +46,6 @@ class RawTable:
     file: str
     header: list[str] = field(default_factory=list)
     rows: Iterator[Row] = field(default_factory=lambda: iter(()))
-
-
-def ledger_files(path: Path) -> list[Path]:
-    """The files that make up a ledger: the workbook itself, or a folder's CSV/XLSX files."""
-    if not path.exists():
-        raise LedgerError(f"no such ledger: {path}")
-    if path.is_file():
-        return [path]
-    files = sorted(
-        p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".txt")
-    )
-    if not files:
-        raise LedgerError(f"{path}: no .csv or .xlsx files in this folder")
-    return files
-
-
-def read_ledger(
-    path: Path,
-    table_aliases: dict[str, str],
-    known_headers: dict[str, set[str]],
-    report: Report,
-) -> list[RawTable]:
-    """All tables of the ledger at ``path`` (a folder of CSV files or one workbook)."""
-    tables: list[RawTable] = []
-    for f in ledger_files(path):
-        label = f.name if path.is_dir() else f.name
-        suffix = f.suffix.lower()
-        if suffix == ".xlsx":
-            from lianjian.loaders.xlsx import read_workbook
-
-            try:
-                tables.extend(read_workbook(f, label, table_aliases, known_headers, report))
-            except LedgerError as e:
-                if path.is_file():  # the ledger is this workbook: nothing can be read
-                    raise
-                report.add(label, None, None, None, f"{e}: file ignored")
-        elif suffix in (".csv", ".txt"):
-            table = match_table(f.stem, table_aliases)
-            if table is None:
-                report.add(label, None, None, None, "not a ledger table name: file ignored", NOTICE)
-                continue
-            t = _read_csv(f, label, table, known_headers[table], report)
-            if t is not None:
-                tables.append(t)
-        else:
-            report.add(label, None, None, None, f"unsupported file type {suffix}", ERROR)
-    return tables
 
 
 def match_table(name: str, table_aliases: dict[str, str]) -> str | None:
@@ -185,7 +138,7 @@ def lines(text: str) -> Iterator[str]:
     return (m.group() for m in _LINE.finditer(text))
 
 
-def _read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -> RawTable | None:
+def read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -> RawTable | None:
     try:
         data = f.read_bytes()
     except OSError as e:

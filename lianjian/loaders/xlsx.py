@@ -35,6 +35,7 @@ def read_workbook(
     report: Report,
 ) -> list[RawTable]:
     """The ledger tables among the workbook's sheets; other sheets are reported and skipped."""
+    # deferred: openpyxl takes ~0.2 s to import and a CSV ledger never needs it
     from openpyxl import load_workbook
 
     try:

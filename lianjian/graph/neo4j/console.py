@@ -39,8 +39,6 @@ __all__ = ["check_read_only", "run_read"]
 
 def check_read_only(driver, database: str, text: str, params: dict | None = None) -> str:
     """Refuse unless ``EXPLAIN`` says the query only reads; returns the statement to run."""
-    from neo4j import READ_ACCESS
-
     statement = lexical_check(text)
     try:
         with driver.session(database=database, default_access_mode=READ_ACCESS) as session:

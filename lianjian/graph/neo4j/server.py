@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import signal
 import socket
@@ -24,6 +25,9 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError
 
 __all__ = [
     "NEO4J_VERSION",
@@ -60,7 +64,6 @@ MEMORY_DEFAULTS = {"LIANJIAN_NEO4J_HEAP": "1g", "LIANJIAN_NEO4J_PAGECACHE": "512
 def memory_settings() -> tuple[str, str]:
     """(heap, page cache) from the environment, e.g. ``("4g", "2g")``; a value that is
     not a number followed by k, m or g is an error naming the variable."""
-    import re
 
     out = []
     for var, default in MEMORY_DEFAULTS.items():
@@ -179,8 +182,6 @@ def write_conf(home: Path, bolt_port: int) -> None:
 
 
 def _bolt_answers(uri: str, user: str, password: str) -> bool:
-    from neo4j import GraphDatabase
-    from neo4j.exceptions import AuthError
 
     try:
         with GraphDatabase.driver(uri, auth=(user, password)) as d:

@@ -16,6 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from neo4j import GraphDatabase
+from neo4j.exceptions import ClientError
+
 from lianjian.core.model import Edge, GraphData, Stats, content_hash
 from lianjian.core.schema import SCHEMA, Schema
 from lianjian.graph.neo4j.console import run_read
@@ -67,7 +70,6 @@ class Neo4jConfigError(RuntimeError):
 
 def driver_from_env(settings: Neo4jSettings | None = None):
     """A driver for ``bolt://``, ``neo4j://`` (routing: clusters, Aura) or ``neo4j+s://`` URIs."""
-    from neo4j import GraphDatabase
 
     s = settings or Neo4jSettings.from_env()
     # counting a relationship type the database has not seen yet is normal here
@@ -143,8 +145,6 @@ class Neo4jStore:
 
         Two loads starting at once may both create a rule: ``IF NOT EXISTS`` does not
         cover that race, and the loser's "already exists" error is the rule holding."""
-        from neo4j.exceptions import ClientError
-
         for stmt in _constraint_statements(self.schema):
             try:
                 self.driver.execute_query(stmt, database_=self.database)
