@@ -123,7 +123,7 @@ def scope_ids(store, tree: RegionTree, region_id: str | None) -> set[str] | None
 def active(props: dict[str, Any], as_of: str | dt.date | None) -> bool:
     """Whether a link is active on the as-of date: its ``until`` is empty or not before it.
 
-    The same definition the gap rules use (RULES.md), so a drawn pairing and a
+    The same definition the gap rules use (docs/rules.md), so a drawn pairing and a
     ``weak_without_partner`` finding never disagree.
     """
     if as_of is None:

@@ -4,10 +4,10 @@ Why: the product is about coverage gaps in ledgers nobody may hand out (member
 lists are personal data of a sensitive kind). A generated ledger has the shape,
 the size and the flaws of a real one, so the loaders, both graph backends, the
 gap rules, the dashboard and the benchmarks can be exercised at a city's scale
-(荆州, seed 003: about 70,000 members, 700 units, 370 communities) and beyond,
+(荆州's published figures: about 70,000 members, 700 units, 370 communities) and beyond,
 and the same seed always gives the same bytes.
 
-What: the six tables of LEDGER.md, as CSV files or one XLSX workbook, planned in
+What: the six tables of docs/ledger.md, as CSV files or one XLSX workbook, planned in
 this order:
 
 1. places (:mod:`~lianjian.generator.places`): districts, streets,
@@ -22,7 +22,7 @@ this order:
 4. links (:mod:`~lianjian.generator.links`);
 5. writing (:mod:`~lianjian.generator.write`), members streamed last.
 
-Gaps for every rule of RULES.md are planted at the profile's modest rates. The
+Gaps for every rule of docs/rules.md are planted at the profile's modest rates. The
 result loads with no error and no warning.
 
 >>> from pathlib import Path
@@ -106,7 +106,7 @@ def generate(
 ) -> dict[str, int]:
     """Write a generated ledger into the folder ``out``; return the rows per table.
 
-    ``profile``: nanqiao, shuangtaizi or jingzhou (DOMAIN.md's seeds 001-003);
+    ``profile``: nanqiao, shuangtaizi or jingzhou (the published figures of those three places);
     ``scale`` multiplies its counts; the same (profile, scale, seed) gives the
     same bytes. CSV files are written in ``encoding`` (utf-8-sig or gb18030);
     ``xlsx`` writes one workbook ``ledger.xlsx`` instead.

@@ -2,7 +2,7 @@
 grid and building, and the big committees, functional and temporary organisations
 and alliances around them.
 
-The five levels of seed 001: street working committee — community committee (or
+The five levels of 南谯区's published practice: street working committee — community committee (or
 general branch) — compound / grid branch — building party group — member
 household. Villages have a branch (or a general branch with grid branches).
 Gaps are planted at the profile's rates: compounds, grids and buildings left

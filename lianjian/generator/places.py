@@ -1,6 +1,6 @@
 """Places of a generated ledger: districts, streets, communities, grids, compounds, buildings.
 
-The nesting is the ledger's (LEDGER.md, schema ``region_nesting``): district →
+The nesting is the ledger's (docs/ledger.md, schema ``region_nesting``): district →
 street → community → grid / compound. A compound spans one to three grids of
 its community; grids outside compounds hold loose buildings (old streets,
 village houses). Communities cluster around their street, streets around their

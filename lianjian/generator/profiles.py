@@ -1,6 +1,6 @@
 """The profiles a generated ledger follows: the figures of the seed articles as data.
 
-Each profile is one place from the seeds (DOMAIN.md): 南谯区 (001), 双台子区 (002)
+Each profile is one place whose published figures it follows: 南谯区 (001), 双台子区 (002)
 and 荆州市 (003). Counts are those at scale 1; the generator multiplies them by
 the scale. Rates (shares, per-community means) do not scale. Gap rates are kept
 modest: a ledger of a district that works well, with the gaps every real ledger

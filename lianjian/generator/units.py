@@ -1,6 +1,6 @@
 """Units of a generated ledger and their party organisations.
 
-Units of every kind in LEDGER.md, with member counts shaped like a city's: a
+Units of every kind the ledger format has (docs/ledger.md), with member counts shaped like a city's: a
 few large agencies, hospitals and state firms, many small private firms and
 social organisations with none, one or two members. What each unit gets
 follows the rules (Party Constitution art. 30; 支部工作条例 2018): three or more

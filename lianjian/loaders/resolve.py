@@ -114,7 +114,7 @@ def _resolve_refs(b: Build) -> None:
 
 
 def _report_orphans(b: Build, declared: set[str]) -> None:
-    """A region below the top level needs a parent (LEDGER.md: required but for the top);
+    """A region below the top level needs a parent (docs/ledger.md: required but for the top);
     ``declared``: the regions whose row names one, even a wrong one (reported already)."""
     has_parent = {e.source for e in b.data.edges if e.type == "PART_OF"}
     for node_id, (label, props) in b.data.nodes.items():

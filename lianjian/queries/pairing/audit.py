@@ -1,6 +1,6 @@
 """The pairings a ledger already has: who is partnered, who leads whom, and what is wrong.
 
-Terms (RULES.md, ``weak_without_partner``):
+Terms (docs/rules.md, ``weak_without_partner``):
 
 * **partnered**: an org that is the target of an active ``strong_leads_weak`` link, or
   joined by an active ``joint_build`` link (either direction) to an org rated at least

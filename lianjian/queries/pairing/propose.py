@@ -9,7 +9,7 @@ partner to leaders with room as a minimum-cost flow
 links the ledger already has (:mod:`~lianjian.queries.pairing.audit`).
 
 Who takes part: every **rated** organisation with a rating of at most
-``weak_rating_max`` is weak (RULES.md: the ``weak_without_partner`` rule applies to any
+``weak_rating_max`` is weak (docs/rules.md: the ``weak_without_partner`` rule applies to any
 rated org); leaders are rated at least ``strong_rating_min`` and of a ``leader_kinds``
 kind (not party groups nor member households). A weak org that is already partnered
 is kept as it is, and the links of each leader count towards its ``capacity``.

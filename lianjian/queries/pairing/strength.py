@@ -18,7 +18,7 @@ partners       min(p, partners_full) / partners_full, p = orgs joined   有效�
                by an active joint_build or strong_leads_weak link
 ============== ======================================================= ===========
 
-*Members* of an org are those whose ``org`` is it (RULES.md), not those of its
+*Members* of an org are those whose ``org`` is it (docs/rules.md), not those of its
 sub-organisations. Weights and saturation points: ``pairing.yaml``.
 
 >>> from lianjian.queries.pairing.facts import Facts
@@ -123,7 +123,7 @@ def _strength(o: OrgFacts, n_partners: int, p: PairingParams) -> Strength:
 
 
 def weak_ids(facts: Facts, strength: dict[str, Strength], p: PairingParams) -> list[str]:
-    """Rated orgs with a rating of at most ``weak_rating_max`` (RULES.md), or, where
+    """Rated orgs with a rating of at most ``weak_rating_max`` (docs/rules.md), or, where
     ``weak_score_max`` is set, a score of at most it; sorted by id."""
     out = []
     for o in facts.orgs.values():
