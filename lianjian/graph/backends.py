@@ -9,9 +9,17 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
+from lianjian.graph.neo4j.store import Neo4jSettings, Neo4jStore, driver_from_env
 from lianjian.graph.store import GraphStore, Progress
 
-__all__ = ["BACKENDS", "backend_class", "open_graph", "load_into_neo4j", "LedgerMismatch"]
+__all__ = [
+    "BACKENDS",
+    "backend_class",
+    "open_graph",
+    "open_neo4j",
+    "load_into_neo4j",
+    "LedgerMismatch",
+]
 
 BACKENDS = {
     "embedded": "lianjian.graph.embedded.store:EmbeddedStore",
@@ -31,6 +39,13 @@ def backend_class(name: str) -> type:
             f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}"
         ) from None
     return getattr(import_module(module), cls)
+
+
+def open_neo4j(settings: Neo4jSettings | None = None) -> Neo4jStore:
+    """The Neo4j store ``settings`` point at (``NEO4J_*`` when None), on a driver of its own
+    (closed with the store)."""
+    settings = settings or Neo4jSettings.from_env()
+    return Neo4jStore(driver_from_env(settings), settings.database)
 
 
 def load_into_neo4j(
@@ -69,11 +84,9 @@ def open_graph(
     cls = backend_class(backend)
     if backend == "embedded":
         return cls.from_ledger(ledger, use_cache=use_cache, progress=progress)
-    from lianjian.graph.neo4j.store import Neo4jSettings, driver_from_env
     from lianjian.loaders.fingerprint import ledger_fingerprint
 
-    settings = settings or Neo4jSettings.from_env()
-    store = cls(driver_from_env(settings), settings.database)
+    store = open_neo4j(settings)
     held = store.marker()
     if held == ledger_fingerprint(ledger):
         return store
@@ -83,5 +96,5 @@ def open_graph(
     store.close()
     raise LedgerMismatch(
         "the Neo4j database holds another ledger (or an older version of this one); "
-        f"load this one with: lianjian load {ledger} --neo4j --replace"
+        f"load this one with: lianjian load {ledger} --backend neo4j --replace"
     )
