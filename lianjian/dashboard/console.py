@@ -20,11 +20,14 @@ nodes pseudonymised and member names masked unless names were asked for.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from lianjian.core.model import Edge
 from lianjian.core.privacy import member_label
+from lianjian.core.schema import SCHEMA
+from lianjian.dashboard.display import public_props
 from lianjian.dashboard.subgraph import Subgraph
 
 __all__ = [
@@ -97,6 +100,7 @@ def lexical_check(text: str) -> str:
 
 def check_read_only(driver, database: str, text: str, params: dict | None = None) -> str:
     """Refuse unless ``EXPLAIN`` says the query only reads; returns the statement to run."""
+    # deferred: the driver takes most of a second to import; only the Neo4j backend needs it
     from neo4j import READ_ACCESS
     from neo4j.exceptions import Neo4jError
 
@@ -124,9 +128,7 @@ def run_read(
     limit: int = 1000,
 ) -> ConsoleResult:
     """Run a checked read-only query in a READ session, at most ``timeout`` s and ``limit`` rows."""
-    import time
-
-    from neo4j import READ_ACCESS, Query
+    from neo4j import READ_ACCESS, Query  # deferred, as in check_read_only
 
     statement = check_read_only(driver, database, text, params)
     t0 = time.perf_counter()
@@ -152,7 +154,7 @@ def parameter_names(text: str) -> list[str]:
 
 def safe_value(value: Any, with_names: bool = False, member_names: frozenset = frozenset()) -> Any:
     """A result value as plain data fit to show: member nodes and names pseudonymised."""
-    from neo4j.graph import Node, Path, Relationship
+    from neo4j.graph import Node, Path, Relationship  # deferred, as in check_read_only
 
     if isinstance(value, Node):
         return _node_dict(value, with_names)
@@ -175,7 +177,7 @@ def safe_value(value: Any, with_names: bool = False, member_names: frozenset = f
 
 def to_subgraph(rows: list[list[Any]]) -> Subgraph:
     """Nodes, relationships and paths found anywhere in the results, as a drawable subgraph."""
-    from neo4j.graph import Node, Path, Relationship
+    from neo4j.graph import Node, Path, Relationship  # deferred, as in check_read_only
 
     sub = Subgraph()
     todo = [v for row in rows for v in row]
@@ -239,8 +241,6 @@ def _node_id(node) -> str:
 
 
 def _label(node) -> str:
-    from lianjian.core.schema import SCHEMA
-
     return next((lb for lb in node.labels if lb in SCHEMA.nodes), next(iter(node.labels), ""))
 
 
@@ -252,8 +252,6 @@ def _add_node(sub: Subgraph, node) -> None:
 
 
 def _node_dict(node, with_names: bool) -> dict[str, Any]:
-    from lianjian.dashboard.display import public_props
-
     label = _label(node)
     props = public_props(_node_id(node), label, dict(node), with_names)
     if label == "Member" and not with_names:
