@@ -107,12 +107,13 @@ def add_rows(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
     _write(path, lines, encoding)
 
 
-def rename_members(folder: Path) -> None:
+def rename_members(folder: Path, mark: str = MEMBER_MARK) -> None:
+    """Every member of the ledger in ``folder`` renamed ``{mark}{n}``."""
     path = _table_file(folder, "members")
     lines, encoding = _read(path)
     col = [header_index(SCHEMA)["members"].get(header_key(h)) for h in lines[0]].index("name")
     for n, line in enumerate(lines[1:], 1):
-        line[col] = f"{MEMBER_MARK}{n}"
+        line[col] = f"{mark}{n}"
     _write(path, lines, encoding)
 
 

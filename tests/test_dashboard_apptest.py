@@ -159,3 +159,40 @@ def test_console_page_on_neo4j_refuses_writes_and_reads(env, neo4j_driver, neo4j
     at.text_area(key="cypher_text").set_value("MATCH (r:Region) RETURN r.name AS name").run()
     at.button(key="cypher_run").click().run()
     assert not at.error and len(at.dataframe[0].value) > 0
+
+
+@pytest.mark.parametrize("with_names", [False, True])
+def test_gaps_page_shows_a_fix_naming_a_member_whose_name_holds_a_slash(
+    env, sample_ledger, tmp_path, with_names
+):
+    import shutil
+
+    from tests.browser_fixtures import rename_members
+
+    ledger = tmp_path / "ledger"
+    shutil.copytree(sample_ledger, ledger)
+    rename_members(ledger, "机密 / 姓名")
+    env.setenv("LIANJIAN_DASHBOARD_LEDGER", str(ledger))
+    if with_names:
+        env.setenv("LIANJIAN_DASHBOARD_NAMES", "1")
+    at = start("gaps")
+    fixes = [v for f in at.dataframe[1:] if "建议" in f.value for v in f.value["建议"] if v]
+    leaders = [f for f in fixes if "候选组长" in f]
+    assert leaders
+    for fix in leaders:
+        shown = fix.split("候选组长：", 1)[1].split("、")
+        if with_names:  # each name whole, never cut at its " / "
+            assert all(s.startswith("机密 / 姓名") for s in shown), fix
+        else:
+            assert all(s.startswith("党员-") for s in shown) and "机密" not in fix
+    at.sidebar.radio[0].set_value("en").run()
+    fixes = [
+        v
+        for f in at.dataframe[1:]
+        if "Suggested fix" in f.value
+        for v in f.value["Suggested fix"]
+        if v
+    ]
+    leaders = [f for f in fixes if "candidate leaders" in f]
+    assert leaders and all(("机密 / 姓名" in f) is with_names for f in leaders)
+    assert not any("候选组长" in f for f in fixes)  # the English half only

@@ -8,14 +8,14 @@ library errors into a one-line message and an exit code:
 
 from __future__ import annotations
 
-import json
+import logging
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from lianjian import __version__
 from lianjian.cli.bench import register as register_bench
@@ -30,16 +30,27 @@ from lianjian.cli.common import (  # re-exported: the parts every command shares
     NoCacheOpt,
     ReplaceOpt,
     UriOpt,
+    backend_of,
     clean_errors,
     err,
+    open_store,
     out,
     progress_bar,
+    settings,
+    write_blocks,
+    write_json,
 )
-from lianjian.cli.common import settings as _settings
 from lianjian.cli.dashboard import dashboard
 from lianjian.cli.pair import register as register_pair
 from lianjian.cli.queries import register as register_queries
 from lianjian.cli.rdf import register_rdf_commands
+from lianjian.core.report import ERROR, WARNING
+from lianjian.generator.generate import generate as run_generate
+from lianjian.graph.backends import load_into_neo4j, open_neo4j
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j import server as srv
+from lianjian.loaders.ledger import load_ledger
+from lianjian.present.checks import report_blocks, stats_table
 
 app = typer.Typer(
     help="联建 lianjian: knowledge graph of grassroots party organisations (基层党建知识图谱).",
@@ -88,54 +99,16 @@ def validate(
 
     Example: lianjian validate data/sample --format json
     """
-    from lianjian.core.report import ERROR, WARNING
-    from lianjian.loaders.ledger import load_ledger
-
     with clean_errors(), progress_bar() as (read, _):
         data = load_ledger(ledger, progress=read)
     report = data.report
     if fmt == Format.json:
-        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+        write_json(report.to_dict())
     else:
-        _print_report(report)
+        write_blocks(report_blocks(report))
     sev = report.by_severity()
     if report.totals[2] or sev.get(ERROR) or (strict and sev.get(WARNING)):
         raise typer.Exit(1)
-
-
-def _print_report(report) -> None:
-    problems = report.sorted_problems()
-    if problems:
-        t = Table(title="问题 Problems", show_lines=False)
-        for col in ("文件 File", "行 Row", "列 Column", "值 Value", "原因 Reason", "级别 Severity"):
-            t.add_column(col, overflow="fold")
-        colour = {"error": "red", "warning": "yellow", "notice": "dim"}
-        for p in problems[:500]:
-            t.add_row(
-                p.file,
-                str(p.row or ""),
-                p.column or "",
-                p.value or "",
-                p.reason,
-                f"[{colour.get(p.severity, '')}]{p.severity}[/]",
-            )
-        out.print(t)
-        if len(problems) > 500:
-            out.print(f"… {len(problems) - 500} more problems (use --format json for all)")
-    s = Table(title="行数 Rows")
-    for col in ("文件 File", "读入 In", "已加载 Loaded", "已拒绝 Rejected"):
-        s.add_column(col)
-    for f in sorted(report.rows_in):
-        s.add_row(f, str(report.rows_in[f]), str(report.loaded[f]), str(report.rejected[f]))
-    rows_in, loaded, rejected = report.totals
-    s.add_row("[bold]合计 Total[/]", str(rows_in), str(loaded), str(rejected))
-    out.print(s)
-    sev = report.by_severity()
-    balance = "=" if report.balanced else "≠"
-    out.print(
-        f"rows in {rows_in} {balance} loaded {loaded} + rejected {rejected}; "
-        f"{sev.get('error', 0)} errors, {sev.get('warning', 0)} warnings, {sev.get('notice', 0)} notices"
-    )
 
 
 # ---------------------------------------------------------------- load / stats
@@ -144,6 +117,7 @@ def _print_report(report) -> None:
 @app.command()
 def load(
     ledger: LedgerArg,
+    backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
     replace: ReplaceOpt = False,
     uri: UriOpt = None,
@@ -152,18 +126,13 @@ def load(
 ) -> None:
     """Load a ledger into the embedded store (and its cache) or into Neo4j (加载台账).
 
-    Example: lianjian load data/sample --neo4j
+    Example: lianjian load data/sample --backend neo4j --replace
     """
-    import time
-
+    to_neo4j = backend_of(backend, neo4j) == Backend.neo4j
     t0 = time.perf_counter()
     with clean_errors(), progress_bar() as (read, write):
-        if neo4j:
-            from lianjian.graph.backends import load_into_neo4j
-            from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env
-
-            settings = _settings(uri, database)
-            store = Neo4jStore(driver_from_env(settings), settings.database)
+        if to_neo4j:
+            store = open_neo4j(settings(uri, database))
             try:
                 report = load_into_neo4j(
                     store, ledger, replace=replace, progress=write, read_progress=read
@@ -172,8 +141,6 @@ def load(
             finally:
                 store.close()
         else:
-            from lianjian.graph.embedded.store import EmbeddedStore
-
             store = EmbeddedStore.from_ledger(
                 ledger, use_cache=not no_cache, progress=write, read_progress=read
             )
@@ -181,7 +148,7 @@ def load(
     rows_in, loaded, rejected = report.totals
     where = (
         "Neo4j"
-        if neo4j
+        if to_neo4j
         else "embedded store" + (" (from cache)" if getattr(store, "from_cache", False) else "")
     )
     out.print(
@@ -196,6 +163,7 @@ def load(
 def stats(
     ledger: LedgerArg,
     backend: BackendOpt = Backend.embedded,
+    neo4j: Neo4jFlag = False,
     fmt: FormatOpt = Format.table,
     uri: UriOpt = None,
     database: DbOpt = None,
@@ -208,31 +176,17 @@ def stats(
 
     Example: lianjian stats data/sample --format json
     """
-    from lianjian.core.schema import SCHEMA
-    from lianjian.graph.backends import open_graph
-
+    backend = backend_of(backend, neo4j)
     with clean_errors(), progress_bar() as (_, write):
-        settings = _settings(uri, database) if backend == Backend.neo4j else None
-        store = open_graph(
-            ledger, backend.value, use_cache=not no_cache, settings=settings, progress=write
-        )
+        store = open_store(ledger, backend, uri, database, no_cache, write)
         try:
             result = store.stats()
         finally:
             store.close()
     if fmt == Format.json:
-        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
-        return
-    t = Table(title=f"图谱统计 Graph statistics ({backend.value})")
-    for col in ("类型 Type", "中文", "English", "数量 Count"):
-        t.add_column(col)
-    for label, n in result.nodes.items():
-        node = SCHEMA.nodes[label]
-        t.add_row(label, node.zh, node.en, str(n))
-    t.add_section()
-    for rel, n in result.relationships.items():
-        t.add_row(rel, SCHEMA.rel_name(rel, "zh"), SCHEMA.rel_name(rel, "en"), str(n))
-    out.print(t)
+        write_json(result.to_dict())
+    else:
+        write_blocks([stats_table(result, backend.value)])
 
 
 # ---------------------------------------------------------------- generate
@@ -269,13 +223,9 @@ def generate(
 
     Example: lianjian generate /tmp/jz --profile jingzhou --scale 1 --seed 7
     """
-    import time
-
-    from lianjian.generator.generate import generate as run
-
     t0 = time.perf_counter()
     with clean_errors():
-        counts = run(
+        counts = run_generate(
             out_dir, profile=profile.value, scale=scale, seed=seed, xlsx=xlsx, encoding=encoding
         )
     summary = ", ".join(f"{k} {v}" for k, v in counts.items())
@@ -288,8 +238,6 @@ def generate(
 @neo4j_app.command("fetch")
 def neo4j_fetch() -> None:
     """Fetch Neo4j Community 5.26 from Maven Central into $LIANJIAN_NEO4J_HOME or .neo4j."""
-    from lianjian.graph.neo4j import server as srv
-
     with clean_errors():
         home = srv.fetch()
     out.print(f"Neo4j jars in {home}")
@@ -298,8 +246,6 @@ def neo4j_fetch() -> None:
 @neo4j_app.command("start")
 def neo4j_start() -> None:
     """Start the local Neo4j on 127.0.0.1 and print the NEO4J_* settings to export."""
-    from lianjian.graph.neo4j import server as srv
-
     with clean_errors():
         info = srv.start()
     out.print(f"export NEO4J_URI={info.uri} NEO4J_USER={info.user} NEO4J_DATABASE=neo4j")
@@ -311,8 +257,6 @@ def neo4j_start() -> None:
 @neo4j_app.command("stop")
 def neo4j_stop() -> None:
     """Stop the local Neo4j."""
-    from lianjian.graph.neo4j import server as srv
-
     with clean_errors():
         srv.stop()
     out.print("stopped")
@@ -321,8 +265,6 @@ def neo4j_stop() -> None:
 @neo4j_app.command("status")
 def neo4j_status() -> None:
     """Say whether the local Neo4j runs, and where."""
-    from lianjian.graph.neo4j import server as srv
-
     info = srv.status()
     if info is None:
         out.print("not running")
@@ -339,8 +281,6 @@ register_bench(app)
 
 
 def main() -> None:
-    import logging
-
     # the driver's own log (retries, notices, a lost connection) is not for users: what
     # they need comes as one line from clean_errors
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)

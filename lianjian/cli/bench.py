@@ -35,6 +35,8 @@ def bench(
 
     Example: lianjian bench --scales 0.1,1 --repeat 3
     """
+    # deferred: the harness sits above the CLI (bench/ imports every layer) and is loaded
+    # only when a benchmark runs, not for the other commands or --help
     from lianjian.bench.harness import main
 
     argv = ["--scales", scales, "--repeat", str(repeat), "--seed", str(seed)]

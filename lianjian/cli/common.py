@@ -1,5 +1,6 @@
 """What every ``lianjian`` command shares: the consoles, the common arguments and
-options, one-line errors with exit codes, and the progress bar.
+options (one grammar: ``--backend embedded|neo4j``, with ``--neo4j`` as its alias),
+opening the store, writing results, one-line errors with exit codes, and the progress bar.
 
 The command modules (:mod:`lianjian.cli.app`, :mod:`lianjian.cli.queries`,
 :mod:`lianjian.cli.pair`, :mod:`lianjian.cli.rdf`, …) import from here, so none of
@@ -18,6 +19,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from lianjian.graph.backends import LedgerMismatch, open_graph
+from lianjian.graph.neo4j.server import Neo4jServerError
+from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
+from lianjian.graph.store import GraphStore
+from lianjian.loaders.read import LedgerError
+from lianjian.present.escape import terminal_text
+from lianjian.present.formats import json_text
+from lianjian.present.table import Block, to_rich
+
 __all__ = [
     "out",
     "err",
@@ -33,6 +43,13 @@ __all__ = [
     "NoCacheOpt",
     "Neo4jFlag",
     "ReplaceOpt",
+    "WithNamesOpt",
+    "backend_of",
+    "parse_params",
+    "open_store",
+    "write_json",
+    "write_csv",
+    "write_blocks",
     "fail",
     "clean_errors",
     "progress_bar",
@@ -57,7 +74,12 @@ LedgerArg = Annotated[
     Path, typer.Argument(help="Ledger: a folder of CSV files or one XLSX workbook (台账).")
 ]
 BackendOpt = Annotated[
-    Backend, typer.Option("--backend", "-b", help="Graph backend: embedded (NetworkX) or neo4j.")
+    Backend,
+    typer.Option(
+        "--backend",
+        "-b",
+        help="Graph backend: embedded (NetworkX) or neo4j (from NEO4J_URI etc.).",
+    ),
 ]
 
 
@@ -80,9 +102,10 @@ DbOpt = Annotated[
         "--database", help="Neo4j database (default: $NEO4J_DATABASE or neo4j).", show_default=False
     ),
 ]
-Neo4jFlag = Annotated[
+Neo4jFlag = Annotated[bool, typer.Option("--neo4j", help="The same as --backend neo4j (an alias).")]
+WithNamesOpt = Annotated[
     bool,
-    typer.Option("--neo4j", help="Use Neo4j (from NEO4J_URI etc.) instead of the embedded store."),
+    typer.Option("--with-names", help="Show member names (personal data) instead of pseudonyms."),
 ]
 ReplaceOpt = Annotated[
     bool, typer.Option("--replace", help="Neo4j: delete what the database holds first.")
@@ -94,40 +117,24 @@ NoCacheOpt = Annotated[
 
 def fail(message: str, code: int = 2) -> None:
     """One line on stderr (never wrapped: scripts read it) and the exit code."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {terminal_text(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
 @contextmanager
 def clean_errors() -> Iterator[None]:
     """Library errors → one line and exit 2; never a traceback for a user's mistake."""
-    from lianjian.graph.backends import LedgerMismatch
-    from lianjian.graph.neo4j.server import Neo4jServerError
-    from lianjian.graph.neo4j.store import Neo4jConfigError
-    from lianjian.loaders.read import LedgerError
-
     try:
         yield
     except (LedgerError, Neo4jConfigError, LedgerMismatch, Neo4jServerError, ValueError) as e:
         fail(str(e))
     except Exception as e:  # driver errors: no server, wrong password, lost connection
-        from neo4j.exceptions import (
-            DriverError,
-            IncompleteCommit,
-            Neo4jError,
-            ServiceUnavailable,
-            SessionExpired,
-        )
+        # deferred: the driver takes most of a second to import, and only a failure needs it
+        from lianjian.graph.neo4j.errors import driver_error_message
 
-        if isinstance(e, (Neo4jError, DriverError)):
-            message = " ".join(str(getattr(e, "message", None) or e).split())  # one line
-            what = f"{e.__class__.__name__}: {message}"
-            if isinstance(e, (ServiceUnavailable, SessionExpired, IncompleteCommit)):
-                fail(
-                    f"Neo4j: the server cannot be reached or went away ({what}); once it answers, run the "
-                    "command again (loading a ledger again leaves the same graph)"
-                )
-            fail(f"Neo4j: {what}")
+        message = driver_error_message(e)
+        if message is not None:
+            fail(message)
         raise
 
 
@@ -160,8 +167,57 @@ def progress_bar(enabled: bool = True) -> Iterator:
         yield read, write
 
 
-def settings(uri: str | None, database: str | None):
+def settings(uri: str | None, database: str | None) -> Neo4jSettings:
     """Neo4j settings from the environment, with the command's --uri / --database."""
-    from lianjian.graph.neo4j.store import Neo4jSettings
-
     return Neo4jSettings.from_env(uri=uri, database=database)
+
+
+def parse_params(pairs: list[str] | None) -> dict[str, str]:
+    """``--param NAME=VALUE`` options as a dict; ``ValueError`` on one without ``=``."""
+    params: dict[str, str] = {}
+    for pair in pairs or ():
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"--param wants NAME=VALUE, not {pair!r}")
+        params[name.strip()] = value.strip()
+    return params
+
+
+def backend_of(backend: Backend, neo4j: bool) -> Backend:
+    """The backend asked for: ``--neo4j`` is ``--backend neo4j``."""
+    return Backend.neo4j if neo4j else backend
+
+
+def open_store(
+    ledger: Path,
+    backend: Backend,
+    uri: str | None = None,
+    database: str | None = None,
+    no_cache: bool = False,
+    progress=None,
+) -> GraphStore:
+    """The store holding the ledger's graph on ``backend`` (see :func:`open_graph`)."""
+    chosen = settings(uri, database) if backend == Backend.neo4j else None
+    return open_graph(
+        ledger, backend.value, use_cache=not no_cache, settings=chosen, progress=progress
+    )
+
+
+def write_json(data) -> None:
+    """A result as JSON on stdout (coloured on a terminal, plain text otherwise)."""
+    text = json_text(data)
+    if out.is_terminal:
+        out.print_json(text)
+    else:
+        out.file.write(text)
+
+
+def write_csv(text: str) -> None:
+    """A CSV (from :mod:`lianjian.present`) on stdout, as it is."""
+    out.file.write(text)
+
+
+def write_blocks(blocks: list[Block]) -> None:
+    """Tables and lines (from :mod:`lianjian.present`) on stdout."""
+    for block in blocks:
+        out.print(to_rich(block))

@@ -17,7 +17,20 @@ from typing import Annotated
 
 import typer
 
-from lianjian.cli.common import Neo4jFlag, clean_errors, err, fail, out
+from lianjian.cli.common import (
+    Backend,
+    BackendOpt,
+    DbOpt,
+    Neo4jFlag,
+    UriOpt,
+    WithNamesOpt,
+    backend_of,
+    clean_errors,
+    err,
+    fail,
+    out,
+    settings,
+)
 
 __all__ = ["dashboard", "streamlit_command", "dashboard_env"]
 
@@ -101,13 +114,9 @@ def dashboard(
         Path,
         typer.Argument(help="Ledger: a folder of CSV files or one XLSX workbook (台账)."),
     ] = Path("data/sample"),
+    backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
-    with_names: Annotated[
-        bool,
-        typer.Option(
-            "--with-names", help="Show member names (personal data) instead of pseudonyms."
-        ),
-    ] = False,
+    with_names: WithNamesOpt = False,
     port: Annotated[
         int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
     ] = 8501,
@@ -125,18 +134,8 @@ def dashboard(
             show_default=False,
         ),
     ] = None,
-    uri: Annotated[
-        str | None,
-        typer.Option("--uri", help="Neo4j URI (default: $NEO4J_URI).", show_default=False),
-    ] = None,
-    database: Annotated[
-        str | None,
-        typer.Option(
-            "--database",
-            help="Neo4j database (default: $NEO4J_DATABASE or neo4j).",
-            show_default=False,
-        ),
-    ] = None,
+    uri: UriOpt = None,
+    database: DbOpt = None,
 ) -> None:
     """Start the dashboard in the browser: coverage, explorer, gaps, pairings (可视化看板).
 
@@ -147,12 +146,11 @@ def dashboard(
     """
     if not ledger.exists():
         fail(f"no such ledger: {ledger}")
-    with clean_errors():
-        if neo4j:
-            from lianjian.graph.neo4j.store import Neo4jSettings
-
-            Neo4jSettings.from_env(uri=uri, database=database)  # says what is missing, early
-    env = dashboard_env(ledger, "neo4j" if neo4j else "embedded", with_names, scope, uri, database)
+    backend = backend_of(backend, neo4j)
+    if backend == Backend.neo4j:
+        with clean_errors():
+            settings(uri, database)  # says what is missing, early
+    env = dashboard_env(ledger, backend.value, with_names, scope, uri, database)
     shown = f"[{host}]" if ":" in host else host
     out.print(f"dashboard: http://{shown}:{port}  (Ctrl+C stops it)", highlight=False)
     if host not in LOOPBACK:

@@ -8,40 +8,43 @@ Exit 0 done, 2 the command could not run. This module is imported by
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
-
-__all__ = ["pair", "register"]
 
 from lianjian.cli.common import (
     Backend,
     BackendOpt,
     DbOpt,
     LedgerArg,
+    Neo4jFlag,
     NoCacheOpt,
     QueryFormat,
     QueryFormatOpt,
     UriOpt,
+    backend_of,
     clean_errors,
     err,
     fail,
-    out,
+    open_store,
+    parse_params,
     progress_bar,
+    write_blocks,
+    write_csv,
+    write_json,
 )
+from lianjian.present.pairing import pair_blocks, pair_csv
+from lianjian.queries.pairing.propose import propose, write_proposals
+
+__all__ = ["pair", "register"]
 
 LIMIT_DEFAULT = 20
-CSV_HEAD = ["section", "kind", "weak", "weak_name", "strong", "strong_name", "ids", "cost"]
-CSV_HEAD += ["reason_zh", "reason_en"]
 
 
 def pair(
     ledger: LedgerArg,
     backend: BackendOpt = Backend.embedded,
+    neo4j: Neo4jFlag = False,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -108,115 +111,28 @@ def pair(
 
     Example: lianjian pair data/sample --as-of 2026-06-30 --capacity 2 --format json
     """
-    from lianjian.cli.queries import _open, _params
-    from lianjian.queries.pairing.propose import propose, write_proposals
-
+    backend = backend_of(backend, neo4j)
     if write and backend != Backend.neo4j:
         fail(
             "--write needs --backend neo4j: the embedded graph is rebuilt from the ledger at "
             "every start, so proposals written there would be lost"
         )
     with clean_errors(), progress_bar() as (_, progress):
-        params = _params(param)
-        store = _open(ledger, backend, uri, database, no_cache, progress)
+        params = parse_params(param)
+        store = open_store(ledger, backend, uri, database, no_cache, progress)
         try:
             result = propose(store, as_of=as_of, capacity=capacity, params=params)
             written = write_proposals(store, result) if write else None
         finally:
             store.close()
     if fmt == QueryFormat.json:
-        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        write_json(result.to_dict())
     elif fmt == QueryFormat.csv:
-        out.file.write(_csv(result))
+        write_csv(pair_csv(result))
     else:
-        _print(result, limit)
+        write_blocks(pair_blocks(result, limit))
     if written is not None:
         err.print(f"wrote {written} PROPOSED_PAIR relationships (as of {result['as_of']})")
-
-
-def _csv(result) -> str:
-    """One CSV for all three parts: ``section`` is proposal, unmatched or audit."""
-    names = result.names
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, CSV_HEAD, restval="", lineterminator="\n")
-    w.writeheader()
-    for p in result.proposals:
-        w.writerow(
-            {
-                "section": "proposal",
-                "weak": p.weak,
-                "weak_name": names.get(p.weak, ""),
-                "strong": p.strong,
-                "strong_name": names.get(p.strong, ""),
-                "cost": p.cost,
-                "reason_zh": p.reason_zh,
-                "reason_en": p.reason_en,
-            }
-        )
-    for u in result.unmatched:
-        w.writerow({"section": "unmatched", "weak": u, "weak_name": names.get(u, "")})
-    for a in result.audit:
-        w.writerow(
-            {
-                "section": "audit",
-                "kind": a.kind,
-                "ids": ";".join(a.ids),
-                "reason_zh": a.reason_zh,
-                "reason_en": a.reason_en,
-            }
-        )
-    return buf.getvalue()
-
-
-def _print(result, limit: int) -> None:
-    names = result.names
-    day = result["as_of"]
-    s = Table(title=f"以强带弱结对 Strong leads weak (as of {day})")
-    s.add_column("项目 Item")
-    s.add_column("数量 Value", justify="right")
-    covered = len(result.proposals)
-    rows = [
-        ("后进党组织 Weak organisations", str(len(result.weak))),
-        ("可带领的党组织 Possible leaders", str(len(result.strong))),
-        ("建议结对 Proposals", str(covered)),
-        ("无法结对 Unmatched", str(len(result.unmatched))),
-        ("审计发现 Audit findings", str(len(result.audit))),
-        ("总成本 Total cost (optimal)", f"{result.total_cost:.2f}"),
-        ("贪心基线 Greedy baseline", f"{result.greedy_cost:.2f} ({result.greedy_pairs} pairs)"),
-    ]
-    for label, value in rows:
-        s.add_row(label, value)
-    out.print(s)
-    if limit <= 0:
-        return
-    t = Table(title="建议结对 Proposals")
-    for col in ("后进 Weak", "带领 Leader", "成本 Cost", "理由 Reason"):
-        t.add_column(col, overflow="fold")
-    for p in result.proposals[:limit]:
-        t.add_row(
-            f"{names.get(p.weak, '')} ({p.weak})",
-            f"{names.get(p.strong, '')} ({p.strong})",
-            f"{p.cost:.2f}",
-            f"{p.reason_zh}\n{p.reason_en}",
-        )
-    out.print(t)
-    _more(len(result.proposals), limit)
-    if result.unmatched:
-        shown = [f"{names.get(u, '')} ({u})" for u in result.unmatched[:limit]]
-        out.print("无法结对 Unmatched (no leader has room): " + "、".join(shown))
-        _more(len(result.unmatched), limit)
-    a = Table(title="现有结对审计 Audit of existing pairings")
-    for col in ("类型 Kind", "编号 IDs", "原因 Reason"):
-        a.add_column(col, overflow="fold")
-    for item in result.audit[:limit]:
-        a.add_row(item.kind, "、".join(item.ids), f"{item.reason_zh}\n{item.reason_en}")
-    out.print(a)
-    _more(len(result.audit), limit)
-
-
-def _more(n: int, limit: int) -> None:
-    if n > limit:
-        out.print(f"… {n - limit} more (use --format json or csv for all)")
 
 
 def register(app: typer.Typer) -> None:

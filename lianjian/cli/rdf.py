@@ -8,7 +8,6 @@ and turns errors into a one-line message: exit 0 done, 1 the data has problems
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import time
 from enum import StrEnum
@@ -16,21 +15,33 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from lianjian.cli.common import (
+    Backend,
+    BackendOpt,
     DbOpt,
     Format,
     LedgerArg,
     Neo4jFlag,
     ReplaceOpt,
     UriOpt,
+    backend_of,
     clean_errors,
     err,
     out,
     progress_bar,
+    settings,
+    write_blocks,
+    write_json,
 )
-from lianjian.cli.common import settings as _settings
+from lianjian.export.gaps import gap_findings
+from lianjian.export.rdf import DEFAULT_BASE, export_rdf
+from lianjian.export.rdf_import import read_rdf
+from lianjian.export.validate import validate_rdf as run_validate_rdf
+from lianjian.graph.backends import open_neo4j
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.loaders.ledger import load_ledger
+from lianjian.present.checks import violation_blocks
 
 __all__ = ["export_app", "import_app", "validate_rdf", "register_rdf_commands"]
 
@@ -108,10 +119,6 @@ def export_rdf_cmd(
 
     Example: lianjian export rdf data/sample --out sample.ttl --with-gaps
     """
-    from lianjian.export.gaps import gap_findings
-    from lianjian.export.rdf import DEFAULT_BASE, export_rdf
-    from lianjian.loaders.ledger import load_ledger
-
     rdf_format = _format_of(out_file, fmt)
     t0 = time.perf_counter()
     with clean_errors(), progress_bar() as (read, _):
@@ -148,6 +155,7 @@ def import_rdf_cmd(
         Path, typer.Argument(metavar="FILE", help="An RDF file exported by lianjian.")
     ],
     fmt: RdfFormatOpt = None,
+    backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
     replace: ReplaceOpt = False,
     uri: UriOpt = None,
@@ -155,33 +163,24 @@ def import_rdf_cmd(
 ) -> None:
     """Read an RDF export back into the embedded store or Neo4j, and print its statistics (导入 RDF).
 
-    Without --neo4j the graph is built in memory and its counts printed (a check
-    that the file reads back whole).
+    On the embedded backend the graph is built in memory and its counts printed (a
+    check that the file reads back whole).
 
-    Example: lianjian import rdf sample.ttl --neo4j --replace
+    Example: lianjian import rdf sample.ttl --backend neo4j --replace
     """
-    from lianjian.export.rdf_import import read_rdf
-
+    to_neo4j = backend_of(backend, neo4j) == Backend.neo4j
     t0 = time.perf_counter()
     with clean_errors(), progress_bar() as (_, write):
         data = read_rdf(rdf_file, fmt.value if fmt else None)
-        if neo4j:
-            from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env
-
-            settings = _settings(uri, database)
-            store = Neo4jStore(driver_from_env(settings), settings.database)
-        else:
-            from lianjian.graph.embedded.store import EmbeddedStore
-
-            store = EmbeddedStore()
+        store = open_neo4j(settings(uri, database)) if to_neo4j else EmbeddedStore()
         try:
-            if replace and neo4j:
+            if replace and to_neo4j:
                 store.clear()
             store.write(data, progress=write)
             stats = store.stats()
         finally:
             store.close()
-    where = "Neo4j" if neo4j else "embedded store"
+    where = "Neo4j" if to_neo4j else "embedded store"
     out.print(
         f"imported into {where}: {sum(stats.nodes.values())} nodes, "
         f"{sum(stats.relationships.values())} relationships in {time.perf_counter() - t0:.1f} s"
@@ -210,26 +209,12 @@ def validate_rdf(
 
     Example: lianjian validate-rdf sample.ttl
     """
-    from lianjian.export.validate import validate_rdf as run
-
     with clean_errors():
-        result = run(rdf_file, rdf_format.value if rdf_format else None)
+        result = run_validate_rdf(rdf_file, rdf_format.value if rdf_format else None)
     if output == Format.json:
-        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        write_json(result.to_dict())
     else:
-        if result.violations:
-            t = Table(title="SHACL 违规 Violations")
-            for col in ("焦点 Focus node", "路径 Path", "值 Value", "信息 Message"):
-                t.add_column(col, overflow="fold")
-            for v in result.violations[:500]:
-                t.add_row(v.focus, v.path, v.value, v.message)
-            out.print(t)
-            if len(result.violations) > 500:
-                out.print(f"… {len(result.violations) - 500} more (use --format json for all)")
-        verdict = (
-            "conforms 符合" if result.conforms else f"{len(result.violations)} violations 违规"
-        )
-        out.print(f"{rdf_file}: {result.triples} triples; {verdict}")
+        write_blocks(violation_blocks(result, str(rdf_file)))
     if not result.conforms:
         raise typer.Exit(1)
 

@@ -18,8 +18,7 @@ from functools import cached_property
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from lianjian.core.data import load_yaml
 from lianjian.core.text import fold
 
 __all__ = ["SCHEMA", "Schema", "NodeType", "Property", "EdgeSpec", "LinkKind", "load_schema"]
@@ -224,7 +223,7 @@ def load_schema(text: str | None = None) -> Schema:
     """Parse the schema YAML (the packaged ``schema.yaml`` by default)."""
     if text is None:
         text = resources.files("lianjian.core").joinpath("schema.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml(text)
     nodes = {
         label: NodeType(
             label=label,

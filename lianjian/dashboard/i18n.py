@@ -25,7 +25,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "ledger": ("台账", "Ledger"),
     "names_on": ("显示党员姓名（已明确开启）", "member names shown (explicitly enabled)"),
     "names_off": ("党员以化名显示", "members shown by pseudonym"),
-    "not_yet": ("此功能尚不可用：{what}", "not available yet: {what}"),
     "load_error": ("无法打开图谱：{e}", "cannot open the graph: {e}"),
     # overview
     "kpi_gaps": ("覆盖空白", "Coverage gaps"),

@@ -266,7 +266,7 @@ def _legend_line(colour: str, text: str, dashed: bool) -> str:
 
 @lru_cache(maxsize=1)
 def _vis_js() -> str:
-    import pyvis
+    import pyvis  # deferred: half a second to import, for the path of one file it ships
 
     return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(
         "utf-8"

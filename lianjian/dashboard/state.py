@@ -11,8 +11,6 @@ One store per process (``st.cache_resource``); results are cached per as-of date
 Once the store is open, a background thread computes today's gap findings,
 pairings and coverage (:func:`warm_up`), so the first visit to a page finds them
 ready instead of computing them while the user waits.
-The query modules (gaps, coverage, pairing) are imported lazily, and a page says
-"not available yet" where one is missing.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +29,10 @@ from lianjian.core.schema import SCHEMA
 from lianjian.dashboard.i18n import tr
 from lianjian.dashboard.scope import RegionTree, region_tree, scope_ids
 from lianjian.dashboard.search import SearchIndex
+from lianjian.graph.backends import open_graph
+from lianjian.queries.coverage.rates import coverage
+from lianjian.queries.gaps.find import GapResult, find_gaps
+from lianjian.queries.pairing.propose import propose
 
 __all__ = [
     "Config",
@@ -41,7 +42,6 @@ __all__ = [
     "setup",
     "t",
     "lang",
-    "optional",
     "md",
     "warm_up",
 ]
@@ -101,21 +101,11 @@ def t(key: str, **fields: object) -> str:
     return tr(key, lang(), **fields)
 
 
-def optional(module: str) -> Any | None:
-    """A query module, or None while it does not exist yet."""
-    try:
-        return import_module(module)
-    except ImportError:
-        return None
-
-
 # ---------------------------------------------------------------- cached resources
 
 
 @st.cache_resource(show_spinner=False)
 def open_store(key: str, ledger: str, backend: str):
-    from lianjian.graph.backends import open_graph
-
     return open_graph(Path(ledger), backend)
 
 
@@ -141,21 +131,18 @@ def scope_of(key: str, region: str | None, _store) -> set[str] | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def gaps_of(key: str, as_of: str, _store):
-    mod = optional("lianjian.queries.gaps.find")
-    return mod.find_gaps(_store, as_of=as_of) if mod else None
+def gaps_of(key: str, as_of: str, _store) -> GapResult:
+    return find_gaps(_store, as_of=as_of)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def coverage_of(key: str, level: str, as_of: str, _store) -> list[dict[str, Any]] | None:
-    mod = optional("lianjian.queries.coverage.rates")
-    return mod.coverage(_store, level=level, as_of=as_of) if mod else None
+def coverage_of(key: str, level: str, as_of: str, _store) -> list[dict[str, Any]]:
+    return coverage(_store, level=level, as_of=as_of)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def pairing_of(key: str, as_of: str, capacity: int, _store):
-    mod = optional("lianjian.queries.pairing.propose")
-    return mod.propose(_store, as_of=as_of, capacity=capacity) if mod else None
+    return propose(_store, as_of=as_of, capacity=capacity)
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,5 +1,6 @@
 """The graph within a scope as data to take away: a graph model (for the RDF exporter)
-and a ZIP of CSV files, one per entity type plus one of relationships.
+and a ZIP of CSV files (written by :func:`lianjian.present.formats.csv_bytes`), one per
+entity type plus one of relationships.
 
 Members are pseudonymised and where they live left out unless names were asked
 for, as everywhere else. Works on either store; O(entities + relationships).
@@ -7,7 +8,6 @@ for, as everywhere else. Works on either store; O(entities + relationships).
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from typing import Any
@@ -16,8 +16,9 @@ from lianjian.core.model import GraphData
 from lianjian.core.schema import SCHEMA
 from lianjian.dashboard.display import public_props
 from lianjian.dashboard.subgraph import PERSONAL_RELS
+from lianjian.present.formats import csv_bytes
 
-__all__ = ["scoped_graph", "csv_zip", "csv_bytes"]
+__all__ = ["scoped_graph", "csv_zip"]
 
 _SKIP = {"name_key", "ledger_file", "ledger_row"}
 
@@ -63,24 +64,3 @@ def csv_zip(data: GraphData, with_names: bool = False) -> bytes:
         cols += sorted({k for r in rels for k in r} - set(cols))
         zf.writestr("relationships.csv", csv_bytes(rels, cols))
     return buf.getvalue()
-
-
-def csv_bytes(rows: list[dict[str, Any]], columns: list[str] | None = None) -> bytes:
-    """CSV as Excel opens it (UTF-8 with BOM); cells that look like formulas defused."""
-    columns = columns or (list(rows[0]) if rows else [])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(row.get(k)) for k in columns})
-    return out.getvalue().encode("utf-8-sig")
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = ";".join(map(str, value))
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value  # a spreadsheet would run it as a formula
-    return value

@@ -1,5 +1,5 @@
 """Helpers the pages share: gap findings and pairings for the current scope and date,
-entity counts, CSV bytes for downloads.
+entity counts, CSV bytes for downloads (:mod:`lianjian.present`).
 
 Everything here reads the cached results in :mod:`lianjian.dashboard.state`, so
 switching pages or languages never runs a rule twice.
@@ -15,7 +15,10 @@ import streamlit as st
 from lianjian.dashboard import state
 from lianjian.dashboard.display import node_name
 from lianjian.dashboard.state import Ctx
-from lianjian.dashboard.tables import csv_bytes
+from lianjian.present.formats import csv_bytes
+from lianjian.present.gaps import item_rows
+from lianjian.queries.catalogue import RULES
+from lianjian.queries.gaps.find import GapResult
 
 __all__ = [
     "gap_result",
@@ -26,7 +29,6 @@ __all__ = [
     "pairing",
     "label_counts",
     "csv_bytes",
-    "not_available",
     "display_name",
     "SCOPE",
 ]
@@ -34,46 +36,37 @@ __all__ = [
 SCOPE = object()  # "the sidebar's scope", as a default argument
 
 
-def gap_result(ctx: Ctx):
-    """The gap findings as of the sidebar's date (None while the module is missing)."""
+def gap_result(ctx: Ctx) -> GapResult:
+    """The gap findings as of the sidebar's date."""
     with st.spinner("…"):
         return state.gaps_of(ctx.cfg.key, ctx.as_of.isoformat(), ctx.store)
 
 
-def gap_items(ctx: Ctx, allowed: Any = SCOPE) -> dict[str, list[dict[str, Any]]] | None:
-    """Each rule's items (dicts) within ``allowed`` (the sidebar's scope by default; None: all)."""
-    result = gap_result(ctx)
-    if result is None:
-        return None
+def gap_items(ctx: Ctx, allowed: Any = SCOPE) -> dict[str, list[dict[str, Any]]]:
+    """Each rule's items (dicts) within ``allowed`` (the sidebar's scope by default; None: all).
+
+    An item is ``GapItem.to_dict()`` with ``fix_zh`` and ``fix_en`` beside it: the fix in
+    each language, members shown as :func:`display_name` shows them (a pseudonym unless
+    names are on)."""
     allowed = ctx.allowed if allowed is SCOPE else allowed
-    out = {}
-    for rule, body in result.to_dict()["rules"].items():
-        items = body["items"]
-        out[rule] = items if allowed is None else [i for i in items if i["id"] in allowed]
-    return out
+    return item_rows(gap_result(ctx), allowed, lambda m: display_name(ctx, m))
 
 
 def rule_title(rule: str, lang: str) -> str:
     """A rule's title from the rule catalogue, or its id."""
-    mod = state.optional("lianjian.queries.catalogue")
-    if mod is None or rule not in mod.RULES:
-        return rule
-    return mod.RULES[rule].title(lang)
+    return RULES[rule].title(lang) if rule in RULES else rule
 
 
-def fix_text(fix: str | None, lang: str) -> str:
-    """The half of a bilingual fix (``中文 / English``) in ``lang``."""
-    if not fix:
-        return ""
-    zh, sep, en = fix.partition(" / ")
-    return (zh if lang == "zh" else en) if sep else fix
+def fix_text(item: dict[str, Any], lang: str) -> str:
+    """The fix of a :func:`gap_items` item in ``lang`` (empty where it has none)."""
+    return item.get("fix_zh" if lang == "zh" else "fix_en") or ""
 
 
 def flags(ctx: Ctx) -> dict[str, list[tuple[str, str]]]:
     """``id → [(rule title, reason)]`` for every flagged entity: what a drawing marks red."""
     items = gap_items(ctx, allowed=None)
     out: dict[str, list[tuple[str, str]]] = {}
-    for rule, rows in (items or {}).items():
+    for rule, rows in items.items():
         for i in rows:
             out.setdefault(i["id"], []).append(
                 (rule_title(rule, ctx.lang), i["reason_zh" if ctx.lang == "zh" else "reason_en"])
@@ -82,10 +75,10 @@ def flags(ctx: Ctx) -> dict[str, list[tuple[str, str]]]:
 
 
 def pairing(ctx: Ctx, capacity: int = state.PAIRING_CAPACITY) -> dict[str, Any] | None:
-    """Pairing proposals as of the sidebar's date, as ``to_dict()`` (None while missing)."""
+    """Pairing proposals as of the sidebar's date, as ``to_dict()``."""
     with st.spinner("…"):
         result = state.pairing_of(ctx.cfg.key, ctx.as_of.isoformat(), capacity, ctx.store)
-    return result.to_dict() if result is not None else None
+    return result.to_dict()
 
 
 def label_counts(ctx: Ctx, allowed: Any = SCOPE) -> Counter:
@@ -108,7 +101,3 @@ def display_name(ctx: Ctx, node_id: str) -> str:
     if row is None:
         return node_id
     return node_name(node_id, row["label"], row, ctx.cfg.with_names)
-
-
-def not_available(ctx: Ctx, what: str) -> None:
-    st.info(ctx.t("not_yet", what=what), icon=":material/hourglass_empty:")

@@ -15,8 +15,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
-import yaml
-
+from lianjian.core.data import load_yaml
 from lianjian.core.schema import SCHEMA, Schema
 
 __all__ = ["MAPPING", "Mapping", "load_mapping", "DATA_SEGMENTS", "enc"]
@@ -89,7 +88,7 @@ def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
     """
     if text is None:
         text = resources.files("lianjian.export").joinpath("rdf_mapping.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml(text)
     ns = dict(raw["namespaces"])
 
     def x(term: str) -> str:

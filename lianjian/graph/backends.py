@@ -8,10 +8,24 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from lianjian.graph.neo4j.settings import Neo4jSettings
 from lianjian.graph.store import GraphStore, Progress
+from lianjian.loaders.fingerprint import ledger_fingerprint
+from lianjian.loaders.ledger import load_ledger
 
-__all__ = ["BACKENDS", "backend_class", "open_graph", "load_into_neo4j", "LedgerMismatch"]
+if TYPE_CHECKING:  # the class itself is imported by name, with the driver, when asked for
+    from lianjian.graph.neo4j.store import Neo4jStore
+
+__all__ = [
+    "BACKENDS",
+    "backend_class",
+    "open_graph",
+    "open_neo4j",
+    "load_into_neo4j",
+    "LedgerMismatch",
+]
 
 BACKENDS = {
     "embedded": "lianjian.graph.embedded.store:EmbeddedStore",
@@ -33,6 +47,12 @@ def backend_class(name: str) -> type:
     return getattr(import_module(module), cls)
 
 
+def open_neo4j(settings: Neo4jSettings | None = None) -> Neo4jStore:
+    """The Neo4j store ``settings`` point at (``NEO4J_*`` when None), on a driver of its own
+    (closed with the store)."""
+    return backend_class("neo4j").from_settings(settings or Neo4jSettings.from_env())
+
+
 def load_into_neo4j(
     store,
     ledger: Path,
@@ -42,9 +62,6 @@ def load_into_neo4j(
     read_progress=None,
 ):
     """Validate the ledger and write it to Neo4j; returns the validation report."""
-    from lianjian.loaders.fingerprint import ledger_fingerprint
-    from lianjian.loaders.ledger import load_ledger
-
     data = load_ledger(ledger, progress=read_progress)
     if replace:
         store.clear()
@@ -69,11 +86,7 @@ def open_graph(
     cls = backend_class(backend)
     if backend == "embedded":
         return cls.from_ledger(ledger, use_cache=use_cache, progress=progress)
-    from lianjian.graph.neo4j.store import Neo4jSettings, driver_from_env
-    from lianjian.loaders.fingerprint import ledger_fingerprint
-
-    settings = settings or Neo4jSettings.from_env()
-    store = cls(driver_from_env(settings), settings.database)
+    store = open_neo4j(settings)
     held = store.marker()
     if held == ledger_fingerprint(ledger):
         return store
@@ -83,5 +96,5 @@ def open_graph(
     store.close()
     raise LedgerMismatch(
         "the Neo4j database holds another ledger (or an older version of this one); "
-        f"load this one with: lianjian load {ledger} --neo4j --replace"
+        f"load this one with: lianjian load {ledger} --backend neo4j --replace"
     )

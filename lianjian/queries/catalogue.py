@@ -22,7 +22,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from lianjian.core.data import load_yaml
 
 __all__ = [
     "Rule",
@@ -84,7 +84,7 @@ class Metric:
 
 def _yaml() -> dict[str, Any]:
     text = resources.files("lianjian.queries").joinpath("rules.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 def _population(raw: dict[str, Any] | None, kinds: dict[str, frozenset[str]]) -> Population | None:

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from importlib import resources
 from typing import Any
 
-import yaml
+from lianjian.core.data import load_yaml
 
 __all__ = ["GapParams", "SOURCES", "resolve_params", "resolve_as_of", "check_names", "NAMES"]
 
@@ -78,7 +78,7 @@ SOURCES: dict[str, dict[str, str]] = {
 
 def _pairing_names() -> frozenset[str]:
     text = resources.files("lianjian.queries.pairing").joinpath("pairing.yaml").read_text("utf-8")
-    return frozenset(yaml.safe_load(text)["params"])
+    return frozenset(load_yaml(text)["params"])
 
 
 #: every parameter of the set: the gap thresholds and pairing's (pairing.yaml)

@@ -10,10 +10,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+import lianjian.queries
 from lianjian.dashboard import console, state
 from lianjian.dashboard.render import render_html
 from lianjian.graph.cypher_text import parameter_names
 from lianjian.graph.store import RefusedQuery
+from lianjian.queries.params import GapParams
 
 ctx = state.context()
 t = ctx.t
@@ -28,10 +30,7 @@ st.caption(t("console_help"))
 
 def saved_queries() -> dict[str, Path]:
     """The ``.cypher`` files shipped with the query modules, by folder/name."""
-    mod = state.optional("lianjian.queries")
-    if mod is None:
-        return {}
-    root = Path(mod.__file__).parent
+    root = Path(lianjian.queries.__file__).parent
     return {str(p.relative_to(root).with_suffix("")): p for p in sorted(root.rglob("*.cypher"))}
 
 
@@ -42,11 +41,9 @@ def load(path: Path) -> None:
 def default_param(name: str) -> str:
     if name == "as_of":
         return ctx.as_of.isoformat()
-    params = state.optional("lianjian.queries.params")
-    if params is not None:
-        for f in fields(params.GapParams):
-            if f.name == name:
-                return str(f.default)
+    for f in fields(GapParams):
+        if f.name == name:
+            return str(f.default)
     return ""
 
 

@@ -1,5 +1,4 @@
-"""Export (数据导出): the graph within the scope as CSV files, and as RDF where the RDF
-exporter is installed."""
+"""Export (数据导出): the graph within the scope as CSV files and as RDF."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ import streamlit as st
 from lianjian.dashboard import state, widgets
 from lianjian.dashboard.display import type_name
 from lianjian.dashboard.tables import csv_zip, scoped_graph
+from lianjian.export.rdf import export_rdf
 
 ctx = state.context()
 t = ctx.t
@@ -46,36 +46,31 @@ st.download_button(
     type="primary",
 )
 items = widgets.gap_items(ctx)
-if items is not None:
-    rows = [{"rule": rule, **item} for rule, found in items.items() for item in found]
-    st.download_button(
-        t("download_all"),
-        widgets.csv_bytes(
-            rows, ["rule", "id", "name", "street", "street_name", "reason_zh", "reason_en", "fix"]
-        ),
-        f"gaps-{stem}.csv",
-        "text/csv",
-        key="export_gaps",
-    )
+rows = [{"rule": rule, **item} for rule, found in items.items() for item in found]
+st.download_button(
+    t("download_all"),
+    widgets.csv_bytes(
+        rows, ["rule", "id", "name", "street", "street_name", "reason_zh", "reason_en", "fix"]
+    ),
+    f"gaps-{stem}.csv",
+    "text/csv",
+    key="export_gaps",
+)
 
 st.subheader(t("export_rdf"))
-rdf = state.optional("lianjian.export.rdf")
-if rdf is None:
-    widgets.not_available(ctx, "lianjian.export.rdf")
-    st.stop()
 c1, c2, c3 = st.columns([1, 1, 2])
 fmt = c1.selectbox(t("rdf_format"), ["ttl", "nt", "jsonld"], key="export_rdf_format")
 with_gaps = c2.toggle(t("with_gaps"), value=True, key="export_rdf_gaps")
 if c3.button(t("prepare"), key="export_rdf_prepare"):
     gaps = None
-    if with_gaps and items is not None:  # the findings within the scope, as find_gaps gives them
+    if with_gaps:  # the findings within the scope, as find_gaps gives them
         gaps = {
             "as_of": ctx.as_of.isoformat(),
             "rules": {r: {"count": len(v), "items": v} for r, v in items.items()},
         }
     buf = io.StringIO()
     with st.spinner("RDF …"):
-        n = rdf.export_rdf(data, buf, fmt, with_names=ctx.cfg.with_names, gaps=gaps)
+        n = export_rdf(data, buf, fmt, with_names=ctx.cfg.with_names, gaps=gaps)
     st.session_state["export_rdf"] = (fmt, n, buf.getvalue().encode("utf-8"))
 prepared = st.session_state.get("export_rdf")
 if prepared is not None:

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lianjian.dashboard import state, widgets
+from lianjian.queries.catalogue import RULES
 
 ctx = state.context()
 t = ctx.t
@@ -17,11 +18,6 @@ st.caption(
 )
 
 items = widgets.gap_items(ctx)
-if items is None:
-    widgets.not_available(ctx, "lianjian.queries.gaps.find")
-    st.stop()
-
-catalogue = state.optional("lianjian.queries.catalogue")
 streets = sorted(
     {(i["street"], i.get("street_name") or i["street"]) for rows in items.values() for i in rows},
     key=lambda s: (s[0] is None, s[0] or ""),
@@ -69,7 +65,7 @@ def table(rule: str, rows: list[dict]) -> list[dict]:
             "name": i["name"],
             "street_name": i.get("street_name") or "",
             "reason": i[reason_key],
-            "fix": widgets.fix_text(i.get("fix"), ctx.lang),
+            "fix": widgets.fix_text(i, ctx.lang),
         }
         for i in rows
     ]
@@ -92,8 +88,8 @@ dl.download_button(
 for rule, rows in shown.items():
     title = widgets.rule_title(rule, ctx.lang)
     with st.expander(f"{title} · {len(rows)}", expanded=bool(rows)):
-        if catalogue is not None and rule in catalogue.RULES and ctx.lang == "en":
-            st.caption(f"{t('definition')}: {catalogue.RULES[rule].definition} (`{rule}`)")
+        if rule in RULES and ctx.lang == "en":
+            st.caption(f"{t('definition')}: {RULES[rule].definition} (`{rule}`)")
         else:
             st.caption(f"`{rule}`")
         if not rows:

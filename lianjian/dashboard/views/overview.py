@@ -11,11 +11,10 @@ import streamlit as st
 
 from lianjian.dashboard import state, widgets
 from lianjian.dashboard.display import capital, type_name
+from lianjian.queries.coverage.rates import METRICS
 
 ctx = state.context()
 t = ctx.t
-cov_mod = state.optional("lianjian.queries.coverage.rates")
-METRICS: dict[str, dict[str, str]] = cov_mod.METRICS if cov_mod else {}
 KPI_METRICS = (
     "grids_with_branch",
     "buildings_with_group",
@@ -71,28 +70,21 @@ cards[0].metric(
 cards[1].metric(capital(state.level_name("grid", ctx.lang)), counts["Region:grid"], border=True)
 cards[2].metric(type_name("PartyOrg", ctx.lang), counts["PartyOrg"], border=True)
 cards[3].metric(type_name("Member", ctx.lang), counts["Member"], border=True)
-if items is None:
-    cards[4].metric(t("kpi_gaps"), "—", border=True)
-    cards[5].metric(t("kpi_weak"), "—", border=True)
-else:
-    cards[4].metric(t("kpi_gaps"), sum(len(v) for v in items.values()), border=True)
-    cards[5].metric(t("kpi_weak"), len(items.get("weak_without_partner", [])), border=True)
+cards[4].metric(t("kpi_gaps"), sum(len(v) for v in items.values()), border=True)
+cards[5].metric(t("kpi_weak"), len(items.get("weak_without_partner", [])), border=True)
 
-if cov_mod is None:
-    widgets.not_available(ctx, "lianjian.queries.coverage.rates")
-else:
-    metrics = rolled_up(ctx.scope)
-    rate_cards = st.columns(len(KPI_METRICS))
-    for col, m in zip(rate_cards, KPI_METRICS, strict=True):
-        v = metrics.get(m, {})
-        col.metric(
-            capital(METRICS[m][ctx.lang]),
-            pct(v.get("rate")),
-            delta=f"{v.get('covered', 0)} / {v.get('total', 0)}",
-            delta_color="off",
-            delta_arrow="off",
-            border=True,
-        )
+metrics = rolled_up(ctx.scope)
+rate_cards = st.columns(len(KPI_METRICS))
+for col, m in zip(rate_cards, KPI_METRICS, strict=True):
+    v = metrics.get(m, {})
+    col.metric(
+        capital(METRICS[m][ctx.lang]),
+        pct(v.get("rate")),
+        delta=f"{v.get('covered', 0)} / {v.get('total', 0)}",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
 
 # ---------------------------------------------------------------- drill-down
 
@@ -130,9 +122,7 @@ else:
 
 left, right = st.columns([3, 2])
 with left:
-    if cov_mod is None:
-        widgets.not_available(ctx, "lianjian.queries.coverage.rates")
-    elif child_level is None:
+    if child_level is None:
         st.markdown(f"**{t('rates_title')} · {state.md(focus_name)}**")
         own = rolled_up(focus)
         st.dataframe(
@@ -235,31 +225,28 @@ with right:
     st.markdown(f"**{t('gap_counts')} · {state.md(focus_name)}**")
     within = state.scope_of(ctx.cfg.key, focus, ctx.store)
     focus_items = widgets.gap_items(ctx, allowed=within)
-    if focus_items is None:
-        widgets.not_available(ctx, "lianjian.queries.gaps.find")
-    else:
-        frame = pd.DataFrame(
-            [
-                {"rule": widgets.rule_title(rule, ctx.lang), "count": len(rows)}
-                for rule, rows in focus_items.items()
-            ]
+    frame = pd.DataFrame(
+        [
+            {"rule": widgets.rule_title(rule, ctx.lang), "count": len(rows)}
+            for rule, rows in focus_items.items()
+        ]
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(color="#c0392b", cornerRadiusEnd=3)
+        .encode(
+            x=alt.X("count:Q", title=t("count"), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y(
+                "rule:N",
+                title=None,
+                sort="-x",
+                axis=alt.Axis(labelLimit=220, labelOverlap=False),
+            ),
+            tooltip=[
+                alt.Tooltip("rule:N", title=t("rule")),
+                alt.Tooltip("count:Q", title=t("count")),
+            ],
         )
-        chart = (
-            alt.Chart(frame)
-            .mark_bar(color="#c0392b", cornerRadiusEnd=3)
-            .encode(
-                x=alt.X("count:Q", title=t("count"), axis=alt.Axis(tickMinStep=1)),
-                y=alt.Y(
-                    "rule:N",
-                    title=None,
-                    sort="-x",
-                    axis=alt.Axis(labelLimit=220, labelOverlap=False),
-                ),
-                tooltip=[
-                    alt.Tooltip("rule:N", title=t("rule")),
-                    alt.Tooltip("count:Q", title=t("count")),
-                ],
-            )
-            .properties(height=max(200, 26 * len(frame)))
-        )
-        st.altair_chart(chart, width="stretch")
+        .properties(height=max(200, 26 * len(frame)))
+    )
+    st.altair_chart(chart, width="stretch")

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lianjian.dashboard import state, widgets
+from lianjian.queries.pairing.audit import AUDIT_LABELS
 
 ctx = state.context()
 t = ctx.t
@@ -19,9 +20,6 @@ st.markdown(t("pair_help"))
 
 capacity = st.columns(4)[0].number_input(t("capacity"), 1, 10, 3, key="pairing_capacity")
 result = widgets.pairing(ctx, int(capacity))
-if result is None:
-    widgets.not_available(ctx, "lianjian.queries.pairing.propose")
-    st.stop()
 
 reason = "reason_zh" if ctx.lang == "zh" else "reason_en"
 
@@ -47,11 +45,9 @@ proposals = [
     if inside(p["weak"], p["strong"])
 ]
 unmatched = [{"id": u, "name": name(u)} for u in result["unmatched"] if inside(u)]
-labels = state.optional("lianjian.queries.pairing.audit")
-labels = labels.AUDIT_LABELS if labels else {}
 audit = [
     {
-        "kind": labels.get(a["kind"], (a["kind"], a["kind"]))[ctx.lang != "zh"],
+        "kind": AUDIT_LABELS.get(a["kind"], (a["kind"], a["kind"]))[ctx.lang != "zh"],
         "kind_id": a["kind"],
         "ids": "、".join(a["ids"]),
         "names": "、".join(name(i) for i in a["ids"]),

@@ -26,9 +26,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError
-
 __all__ = [
     "NEO4J_VERSION",
     "ServerInfo",
@@ -182,6 +179,9 @@ def write_conf(home: Path, bolt_port: int) -> None:
 
 
 def _bolt_answers(uri: str, user: str, password: str) -> bool:
+    # deferred: the driver takes most of a second to import; only this probe needs it
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError
 
     try:
         with GraphDatabase.driver(uri, auth=(user, password)) as d:

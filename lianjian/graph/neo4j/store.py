@@ -9,11 +9,9 @@ The driver is passed in; :func:`driver_from_env` builds one from ``NEO4J_*``.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from neo4j import GraphDatabase
@@ -22,50 +20,21 @@ from neo4j.exceptions import ClientError
 from lianjian.core.model import Edge, GraphData, Stats, content_hash
 from lianjian.core.schema import SCHEMA, Schema
 from lianjian.graph.neo4j.console import run_read
+from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
 from lianjian.graph.store import ConsoleResult, Progress, Query, Rows
 
-__all__ = ["Neo4jStore", "Neo4jSettings", "driver_from_env", "BATCH_SIZE", "META_LABEL"]
+__all__ = [
+    "Neo4jStore",
+    "Neo4jSettings",
+    "Neo4jConfigError",
+    "driver_from_env",
+    "BATCH_SIZE",
+    "META_LABEL",
+]
 
 BATCH_SIZE = 10000
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 META_LABEL = "LianjianLedger"  # one marker node: which ledger the database holds
-
-
-@dataclass
-class Neo4jSettings:
-    uri: str
-    user: str
-    password: str
-    database: str = "neo4j"
-
-    @classmethod
-    def from_env(
-        cls,
-        uri: str | None = None,
-        user: str | None = None,
-        password: str | None = None,
-        database: str | None = None,
-    ) -> Neo4jSettings:
-        """Options first, then ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``."""
-        uri = uri or os.environ.get("NEO4J_URI")
-        if not uri:
-            raise Neo4jConfigError(
-                "no Neo4j server given: set NEO4J_URI (e.g. bolt://127.0.0.1:7687), NEO4J_USER and "
-                "NEO4J_PASSWORD, or start the project's own with `lianjian neo4j start`"
-            )
-        return cls(
-            uri=uri,
-            user=user or os.environ.get("NEO4J_USER", "neo4j"),
-            password=password if password is not None else os.environ.get("NEO4J_PASSWORD", ""),
-            database=database or os.environ.get("NEO4J_DATABASE", "neo4j"),
-        )
-
-    def __repr__(self) -> str:  # never show the password
-        return f"Neo4jSettings(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
-
-
-class Neo4jConfigError(RuntimeError):
-    pass
 
 
 def driver_from_env(settings: Neo4jSettings | None = None):
@@ -132,6 +101,11 @@ class Neo4jStore:
 
     name = "neo4j"
     cypher_console = True  # analysts' read-only Cypher (dashboard console)
+
+    @classmethod
+    def from_settings(cls, settings: Neo4jSettings) -> Neo4jStore:
+        """The store on a driver of its own (closed with the store)."""
+        return cls(driver_from_env(settings), settings.database)
 
     def __init__(self, driver, database: str = "neo4j", schema: Schema = SCHEMA) -> None:
         self.driver = driver

@@ -12,15 +12,17 @@ for every rule on every ledger; the tests hold them to it.
 >>> result.to_dict()["rules"]["grid_without_branch"]
 {'count': 0, 'items': []}
 
-Members never appear by name: a fix that names members shows their pseudonyms
-(:func:`lianjian.core.privacy.pseudonym`).
+A fix is a :class:`Fix`: templates, values and member ids kept apart. ``to_dict``
+shows members by pseudonym (:func:`lianjian.core.privacy.pseudonym`); names appear
+only where a caller asks (:mod:`lianjian.present.gaps`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from string import Formatter
 from typing import Any
 
 from lianjian.core.privacy import pseudonym
@@ -30,29 +32,58 @@ from lianjian.queries.gaps.run import run_rules
 from lianjian.queries.params import GapParams, resolve_as_of, resolve_params
 from lianjian.queries.places import NOWHERE, Place
 
-__all__ = ["find_gaps", "GapResult", "GapItem", "RULES", "rule_ids", "check_rules"]
+__all__ = ["find_gaps", "GapResult", "GapItem", "Fix", "RULES", "rule_ids", "check_rules"]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A suggested fix as a structure: the Chinese and the English template, the values
+    they are filled with, and the ids of the members they name (never their names).
+
+    :meth:`text` fills one language in; who a member is shown as is the caller's
+    choice (``name_of``), a pseudonym unless said otherwise.
+    """
+
+    zh: str
+    en: str
+    values: tuple[tuple[str, Any], ...] = ()
+    members: tuple[str, ...] = ()
+
+    def text(self, lang: str, name_of: Callable[[str], str] = pseudonym) -> str:
+        """The fix in ``lang`` (``zh`` or ``en``), each member shown as ``name_of(id)``."""
+        values = dict(self.values)
+        if self.members:
+            joiner = "、" if lang == "zh" else ", "
+            values["members"] = joiner.join(name_of(m) for m in self.members)
+        return (self.zh if lang == "zh" else self.en).format(**values)
+
+    def joined(self, name_of: Callable[[str], str] = pseudonym) -> str:
+        """``中文 / English``: both languages in one string, as the JSON and CSV give it."""
+        return f"{self.text('zh', name_of)} / {self.text('en', name_of)}"
 
 
 @dataclass(frozen=True)
 class GapItem:
-    """One flagged entity: id, name, the reason in Chinese and English, a fix or None,
-    and the street it lies in (None where it lies in none)."""
+    """One flagged entity: id, name, the reason in Chinese and English, a :class:`Fix`
+    or None, and the street it lies in (None where it lies in none)."""
 
     id: str
     name: str
     reason_zh: str
     reason_en: str
-    fix: str | None
+    fix: Fix | None
     street: str | None = None
     street_name: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, name_of: Callable[[str], str] = pseudonym) -> dict[str, Any]:
+        """The item as JSON gives it; the fix as ``中文 / English``, members shown as
+        ``name_of`` says (pseudonyms by default)."""
         return {
             "id": self.id,
             "name": self.name,
             "reason_zh": self.reason_zh,
             "reason_en": self.reason_en,
-            "fix": self.fix,
+            "fix": self.fix.joined(name_of) if self.fix else None,
             "street": self.street,
             "street_name": self.street_name,
         }
@@ -70,13 +101,14 @@ class GapResult:
         """The flagged ids of ``rule``, sorted."""
         return [item.id for item in self.rules[rule]]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, name_of: Callable[[str], str] = pseudonym) -> dict[str, Any]:
         """``{"as_of", "rules": {RULE_ID: {"count", "items": [{"id", "name", "reason_zh",
-        "reason_en", "fix", "street", "street_name"}]}}}``: every rule asked for, items by id."""
+        "reason_en", "fix", "street", "street_name"}]}}}``: every rule asked for, items by id;
+        members in a fix shown as ``name_of`` says (pseudonyms by default)."""
         return {
             "as_of": self.as_of.isoformat(),
             "rules": {
-                rid: {"count": len(items), "items": [i.to_dict() for i in items]}
+                rid: {"count": len(items), "items": [i.to_dict(name_of) for i in items]}
                 for rid, items in self.rules.items()
             },
         }
@@ -154,14 +186,12 @@ def _item(rule: Rule, row: dict[str, Any], base: dict[str, Any], place: Place) -
     )
 
 
-def _fix(rule: Rule, fix: Mapping[str, Any] | None, fields: dict[str, Any]) -> str | None:
-    """The fix template filled in; member ids become pseudonyms, never names."""
+def _fix(rule: Rule, fix: Mapping[str, Any] | None, fields: dict[str, Any]) -> Fix | None:
+    """The fix template and the values it needs; member ids stay ids (shown by the caller)."""
     if not fix or rule.fix_zh is None or rule.fix_en is None:
         return None
-    zh_fields = {**fields, **fix}
-    en_fields = dict(zh_fields)
-    if "members" in fix:
-        shown = [pseudonym(m) for m in fix["members"]]
-        zh_fields["members"] = "、".join(shown)
-        en_fields["members"] = ", ".join(shown)
-    return f"{rule.fix_zh.format(**zh_fields)} / {rule.fix_en.format(**en_fields)}"
+    given = {**fields, **fix}
+    used = {name for tpl in (rule.fix_zh, rule.fix_en) for _, name, _, _ in Formatter().parse(tpl)}
+    members = tuple(fix["members"]) if "members" in fix else ()
+    values = tuple((k, given[k]) for k in sorted(used - {None, "members"}) if k in given)
+    return Fix(rule.fix_zh, rule.fix_en, values, members)

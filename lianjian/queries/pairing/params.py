@@ -18,8 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from lianjian.core.data import load_yaml
 from lianjian.queries.params import SOURCES, GapParams, check_names
 
 __all__ = ["PairingParams", "DOCS", "defaults", "resolve_pairing_params", "FEATURES"]
@@ -31,7 +30,7 @@ FEATURES = ("rating", "members", "young", "educated", "employed_in_area", "partn
 @cache
 def _yaml() -> dict[str, dict[str, Any]]:
     text = resources.files("lianjian.queries.pairing").joinpath("pairing.yaml").read_text("utf-8")
-    return yaml.safe_load(text)["params"]
+    return load_yaml(text)["params"]
 
 
 #: the thresholds pairing shares with the gap rules (defaults and sources in queries/params.py)
