@@ -6,7 +6,8 @@ write them through a buffer: memory stays bounded by one entity, whatever the
 size of the graph.
 
 >>> from lianjian.core.model import GraphData
->>> >>> data = GraphData(nodes={"R1": ("Region", {"id": "R1", "name": "胜利街道", "level": "street"})})
+>>> import io
+>>> data = GraphData(nodes={"R1": ("Region", {"id": "R1", "name": "胜利街道", "level": "street"})})
 >>> buf = io.StringIO()
 >>> n = export_rdf(data, buf, "nt", base="http://example.org/x/")
 >>> '<http://example.org/x/region/R1> <http://www.w3.org/2000/01/rdf-schema#label> "胜利街道" .' in buf.getvalue()
