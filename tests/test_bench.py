@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import time
@@ -181,12 +182,28 @@ def test_naive_baseline_and_admin_import(sample_ledger, neo4j_driver, neo4j_sett
     naive = baselines.naive_load(store, data, rows=40)
     assert naive["rows"] > 40 and naive["per_row_ms"] > 0
     assert store.is_empty()  # the baseline leaves nothing behind
-    done = baselines.admin_import(data, ROOT / ".neo4j")
+    jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))  # as the tests' server
+    done = baselines.admin_import(data, jars)
     assert done.get("error") is None, done
     assert (done["nodes"], done["relationships"]) == (len(data.nodes), len(data.edges))
 
 
 # ---------------------------------------------------------------- gaps and pairing
+
+
+@pytest.mark.neo4j
+def test_gaps_and_pairing_benchmarks_on_neo4j(sample_ledger, neo4j_settings, monkeypatch):
+    for key in ("uri", "user", "password", "database"):
+        monkeypatch.setenv(f"NEO4J_{key.upper()}", neo4j_settings[key])
+    done = run_cli("bench", "gaps", str(sample_ledger), "--neo4j", "--repeat", "1", "--profile")
+    assert done.exit_code == 0, done.output
+    on = json.loads(done.output)["neo4j"]
+    assert on["same_as_embedded"] is True
+    assert {k for k in on["per_rule_s"] if not k.endswith(".db_hits")} == set(RULES)
+    assert all(on["per_rule_s"][f"{rid}.db_hits"] > 0 for rid in RULES)
+    done = run_cli("bench", "pairing", str(sample_ledger), "--neo4j")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["neo4j"]["same_as_embedded"] is True
 
 
 def test_gaps_benchmark_times_every_rule_and_counts_as_find_gaps(sample_ledger, sample_data):
