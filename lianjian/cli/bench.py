@@ -124,11 +124,12 @@ def bench(
                 f"{', '.join(given)}: options of the harness, not of `bench {ctx.invoked_subcommand}`"
             )
         return
+    sizes = _scales(scales)
     from lianjian.bench import harness  # the layer above the CLI: loaded when it runs
 
     with clean_errors():
         table = harness.run(
-            _scales(scales),
+            sizes,
             out=out_dir or harness.OUT,
             readme=readme,
             say=_say,
