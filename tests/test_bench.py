@@ -1,30 +1,73 @@
-"""The benchmark harness measures what it says: forked runs with figures, growth
-exponents, baseline ratios, the Markdown table and the README section."""
+"""The benchmarks measure what they say: forked runs with figures, growth exponents,
+baseline ratios, the Markdown table and the README section, the rdflib baseline and its
+cap, and the one ``lianjian bench`` command with its sub-commands."""
 
 from __future__ import annotations
 
+import io
+import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from typer.testing import CliRunner
 
 from lianjian.bench import baselines, report
-from lianjian.bench.harness import run_bench
-from lianjian.bench.measure import forked, repeat
+from lianjian.bench.measure import best, forked, median_run, repeat
+from lianjian.bench.rdf import RDFLIB_MAX_TRIPLES, bench, rdflib_export, rdflib_graph
+from lianjian.cli import bench as cli_bench
+from lianjian.cli.app import app
+from lianjian.core.model import GraphData
+from lianjian.export.rdf import DEFAULT_BASE, export_rdf, namespaces
+from lianjian.export.terms import NTriples
+from lianjian.export.triples import Triples
 from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
+from lianjian.queries.catalogue import RULES
+from lianjian.queries.gaps.find import find_gaps
+
+ROOT = Path(__file__).resolve().parent.parent
+RDFLIB = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+# literals rdflib and our writers must render alike: quotes, backslash, <>, a non-BMP
+# character, a newline; integers, floats and booleans typed
+HARD = GraphData(
+    nodes={
+        "D 1": ("Region", {"id": "D 1", "name": '荆州"区" \\ <东>', "level": "district"}),
+        "G1": ("Region", {"id": "G1", "name": "一网格 𠀀\n二行", "level": "grid"}),
+        "B1": (
+            "Building",
+            {"id": "B1", "name": "1号楼", "kind": "residential", "households": 48, "lat": 30.35},
+        ),
+        "O1": ("PartyOrg", {"id": "O1", "name": "支部", "kind": "branch", "has_committee": True}),
+    }
+)
 
 
+def run_cli(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+# ---------------------------------------------------------------- measuring
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
 def test_forked_run_reports_value_time_and_memory():
-    r = forked(lambda: len(bytearray(50 * 2**20)))  # 50 MiB held for a moment
-    assert r["value"] == 50 * 2**20
-    assert r["seconds"] >= 0
-    assert r["peak_mib"] is None or r["peak_mib"] >= 45
+    big = forked(lambda: len(bytearray(50 * 2**20)))  # 50 MiB held for a moment
+    assert big["value"] == 50 * 2**20
+    assert big["seconds"] >= 0
+    assert 45 <= big["peak_mib"] < 80, big
+    small = forked(lambda: 0)  # the peak is above the child's start, not the whole process
+    assert 0 <= small["peak_mib"] < 10, small
+    assert big["rss_mib"] >= big["peak_mib"]
 
 
 def test_forked_errors_and_timeouts_are_reported():
     assert forked(lambda: 1 / 0)["error"].startswith("ZeroDivisionError")
-    import time
-
     assert forked(lambda: time.sleep(5), timeout=0.5) == {"error": "over 0 s"}
 
 
@@ -32,6 +75,28 @@ def test_repeat_gives_median_and_spread():
     r = repeat(lambda: 7, 3)
     assert (r["runs"], r["value"]) == (3, 7)
     assert r["spread_s"] >= 0 and r["median_s"] >= 0
+
+
+def test_best_is_the_fastest_run_and_the_last_value():
+    calls = []
+
+    def fn():
+        calls.append(1)
+        time.sleep(0.05 if len(calls) == 1 else 0)
+        return len(calls)
+
+    seconds, value = best(fn, 3)
+    assert (len(calls), value) == (3, 3)
+    assert seconds < 0.04
+
+
+def test_median_run_keeps_the_middle_run_and_counts_the_good_ones():
+    runs = [{"seconds": 3.0, "n": 1}, {"error": "boom"}, {"seconds": 1.0, "n": 2}]
+    runs.append({"seconds": 2.0, "n": 3})
+    r = median_run(runs)
+    assert (r["n"], r["runs"], r["spread_s"]) == (3, 3, 2.0)
+    assert median_run([{"error": "a"}, {"error": "b"}]) == {"error": "b", "runs": 0}
+    assert "spread_s" not in median_run([{"seconds": 1.0}])
 
 
 @pytest.mark.parametrize(
@@ -46,8 +111,18 @@ def test_growth_exponent(points, expected):
     assert report.exponent(points) == expected
 
 
-def test_embedded_run_table_and_readme(tmp_path):
-    result = run_bench([0.003, 0.006], repeats=1, neo4j=False, rdflib_max_triples=2000)
+# ---------------------------------------------------------------- the harness
+
+
+def test_harness_through_the_command_table_and_readme(tmp_path):
+    done = run_cli(
+        "bench", "--scales", "0.006,0.003", "--repeat", "1", "--no-neo4j",
+        "--rdflib-max-triples", "2000", "--out", str(tmp_path),
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    (found,) = tmp_path.glob("bench-2*.json")
+    result = json.loads(found.read_text("utf-8"))
+    assert list(result["scales"]) == ["0.003", "0.006"]  # sorted
     small, large = result["scales"]["0.003"], result["scales"]["0.006"]
     assert large["size"]["nodes"] > small["size"]["nodes"] > 0
     for stage in ("parse", "build_csv", "build_cache", "gaps", "coverage", "pairing", "explorer"):
@@ -62,9 +137,10 @@ def test_embedded_run_table_and_readme(tmp_path):
     # the optimal pairing plan never costs more than greedy covering as many
     plan = small["stages"]["pairing_plan"]
     assert plan["optimal"]["value"]["covered"] >= plan["greedy"]["value"]["covered"]
-    ratios = report.ratios(small)
-    assert ratios["rdflib_nt_vs_ours"] > 0
+    assert report.ratios(small)["rdflib_nt_vs_ours"] > 0
     table = report.markdown(result)
+    assert table.strip() in done.output
+    assert (tmp_path / found.name.replace(".json", ".md")).read_text("utf-8") == table
     assert "| all 16 gap rules 覆盖空白 | embedded |" in table and "rdflib_nt_vs_ours" in table
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n{report.BEGIN}\nold\n{report.END}\ntail\n", "utf-8")
@@ -74,8 +150,29 @@ def test_embedded_run_table_and_readme(tmp_path):
 
 
 def test_readme_has_the_bench_markers():
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    text = (ROOT / "README.md").read_text("utf-8")
     assert text.index(report.BEGIN) < text.index(report.END)
+
+
+def test_bad_scales_and_misplaced_harness_options_are_refused(sample_ledger):
+    assert run_cli("bench", "--scales", "1,x").exit_code == 2
+    assert run_cli("bench", "--scales", "0").exit_code == 2
+    done = run_cli("bench", "--repeat", "2", "gaps", str(sample_ledger))
+    assert done.exit_code == 2 and "--repeat" in done.output
+
+
+def test_the_command_and_the_module_share_the_rdflib_default():
+    assert cli_bench.RDFLIB_MAX_TRIPLES == RDFLIB_MAX_TRIPLES
+
+
+def test_python_m_lianjian_bench_is_the_same_command():
+    done = subprocess.run(
+        [sys.executable, "-m", "lianjian.bench", "--help"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for name in ("--scales", "gaps", "pairing", "rdf"):
+        assert name in done.stdout
 
 
 @pytest.mark.neo4j
@@ -85,7 +182,107 @@ def test_naive_baseline_and_admin_import(sample_ledger, neo4j_driver, neo4j_sett
     naive = baselines.naive_load(store, data, rows=40)
     assert naive["rows"] > 40 and naive["per_row_ms"] > 0
     assert store.is_empty()  # the baseline leaves nothing behind
-    jars = Path(__file__).resolve().parent.parent / ".neo4j"
+    jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))  # as the tests' server
     done = baselines.admin_import(data, jars)
     assert done.get("error") is None, done
     assert (done["nodes"], done["relationships"]) == (len(data.nodes), len(data.edges))
+
+
+# ---------------------------------------------------------------- gaps and pairing
+
+
+@pytest.mark.neo4j
+def test_gaps_and_pairing_benchmarks_on_neo4j(sample_ledger, neo4j_settings, monkeypatch):
+    for key in ("uri", "user", "password", "database"):
+        monkeypatch.setenv(f"NEO4J_{key.upper()}", neo4j_settings[key])
+    done = run_cli("bench", "gaps", str(sample_ledger), "--neo4j", "--repeat", "1", "--profile")
+    assert done.exit_code == 0, done.output
+    on = json.loads(done.output)["neo4j"]
+    assert on["same_as_embedded"] is True
+    assert {k for k in on["per_rule_s"] if not k.endswith(".db_hits")} == set(RULES)
+    assert all(on["per_rule_s"][f"{rid}.db_hits"] > 0 for rid in RULES)
+    done = run_cli("bench", "pairing", str(sample_ledger), "--neo4j")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["neo4j"]["same_as_embedded"] is True
+
+
+def test_gaps_benchmark_times_every_rule_and_counts_as_find_gaps(sample_ledger, sample_data):
+    from lianjian.bench.stores import embedded
+
+    done = run_cli("bench", "gaps", str(sample_ledger), "--as-of", "2026-06-30", "--repeat", "1")
+    assert done.exit_code == 0, done.output
+    r = json.loads(done.output)
+    assert set(r["embedded"]["per_rule_s"]) == set(RULES)
+    expected = find_gaps(embedded(sample_data), "2026-06-30")
+    assert r["embedded"]["counts"] == {k: len(v) for k, v in expected.rules.items()}
+    assert sum(r["embedded"]["counts"].values()) > 0
+
+
+def test_pairing_benchmark_through_the_command(sample_ledger):
+    done = run_cli("bench", "pairing", str(sample_ledger), "--capacity", "2")
+    assert done.exit_code == 0, done.output
+    plan = json.loads(done.output)["plan"]
+    assert plan["capacity"] == 2
+    assert plan["covered_optimal"] >= plan["covered_greedy"]
+    assert plan["total_cost_optimal"] <= plan["total_cost_greedy"] or (
+        plan["covered_optimal"] > plan["covered_greedy"]
+    )
+    assert run_cli("bench", "pairing").exit_code == 2  # neither a ledger nor --generate
+
+
+# ---------------------------------------------------------------- RDF against rdflib
+
+
+def _ours(data: GraphData, fmt: str) -> rdflib.Graph:
+    buf = io.StringIO()
+    export_rdf(data, buf, fmt)
+    return rdflib.Graph().parse(data=buf.getvalue(), format=RDFLIB[fmt])
+
+
+@pytest.mark.parametrize("fmt", ["nt", "ttl", "jsonld"])
+def test_rdflib_baseline_builds_the_graph_our_writers_write(sample_data, fmt):
+    for data in (sample_data, HARD):
+        ours = _ours(data, fmt)
+        assert len(ours) > 0
+        assert isomorphic(ours, rdflib_graph(data))
+
+
+def test_rdflib_export_writes_the_same_graph(sample_data, tmp_path):
+    n = rdflib_export(sample_data, tmp_path / "b.nt", "nt")
+    theirs = rdflib.Graph().parse(tmp_path / "b.nt", format="nt")
+    ours = _ours(sample_data, "nt")
+    assert n == len(ours) == len(theirs)
+    assert isomorphic(ours, theirs)
+
+
+def test_rdf_benchmark_measures_both_writers(sample_ledger):
+    results = bench(sample_ledger, ("nt",), ("ours", "rdflib"), repeat=3)
+    assert [r["impl"] for r in results] == ["ours", "rdflib"]
+    assert all("error" not in r for r in results), results
+    assert results[0]["triples"] == results[1]["triples"] > 0
+    assert all(r["triples_per_s"] > 0 and r["peak_rss_mib"] > 0 for r in results)
+    assert all(r["export_peak_mib"] is not None for r in results)
+    assert results[0]["runs"] == 3 and results[0]["spread_s"] >= 0 and results[1]["runs"] == 1
+    # rdflib capped: the whole entities up to the one that brings the count to 100
+    capped = bench(sample_ledger, ("nt",), ("rdflib",), rdflib_max_triples=100)[0]
+    kept: set[tuple[str, str, str]] = set()
+    n = 0
+    terms = NTriples(namespaces(DEFAULT_BASE))
+    for s, po in Triples(load_ledger(sample_ledger), terms, base=DEFAULT_BASE):
+        kept.update((s, p, o) for p, o in po)
+        n += len(po)
+        if n >= 100:
+            break
+    assert capped["triples"] == len(kept) < results[0]["triples"]
+
+
+def test_rdf_benchmark_command_prints_the_table(sample_ledger):
+    done = run_cli(
+        "bench", "rdf", str(sample_ledger), "--formats", "nt", "--repeat", "1",
+        "--rdflib-max-triples", "500",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    rows = [line for line in done.output.splitlines() if line.startswith(f"| {sample_ledger} |")]
+    assert [row.split(" | ")[4] for row in rows] == ["ours", "rdflib", "full"]
+    assert "ours / rdflib throughput = " in done.output
+    assert run_cli("bench", "rdf", str(sample_ledger), "--formats", "xml").exit_code == 2

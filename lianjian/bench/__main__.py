@@ -1,3 +1,3 @@
-from lianjian.bench.harness import main
+from lianjian.cli.bench import bench_app
 
-raise SystemExit(main())
+bench_app(prog_name="python -m lianjian.bench")

@@ -6,9 +6,8 @@
   import full``) on CSV files written from the same graph, into a fresh store that no
   server is running on: the upper bound for a first load.
 
-rdflib's ``Graph.serialize`` (:func:`lianjian.bench.stages.rdf_export` with
-``rdflib=True``) and the greedy pairing (:mod:`lianjian.bench.pairing`) are
-the other two.
+rdflib's ``Graph.serialize`` (:func:`lianjian.bench.rdf.rdflib_graph`) and the greedy
+pairing (:func:`lianjian.queries.pairing.plan.greedy_plan`) are the other two.
 """
 
 from __future__ import annotations
@@ -22,7 +21,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from lianjian.bench import stores
 from lianjian.core.model import GraphData
+from lianjian.graph.neo4j import server as srv
 from lianjian.graph.neo4j.store import Neo4jStore
 
 __all__ = ["naive_load", "admin_import", "write_admin_csv"]
@@ -38,7 +39,7 @@ def naive_load(store: Neo4jStore, data: GraphData, rows: int = 2000) -> dict[str
     edges = [e for e in data.edges if e.source in kept and e.target in kept][: rows // 2]
     done = 0
     t0 = time.perf_counter()
-    with store.driver.session(database=store.database) as session:
+    with stores.session(store) as session:
         for node_id, (label, props) in nodes:
             session.run(
                 f"MERGE (n:{label} {{id: $id}}) SET n = $props",
@@ -127,8 +128,6 @@ def write_admin_csv(data: GraphData, folder: Path) -> tuple[list[str], list[str]
 def admin_import(data: GraphData, jars: Path, timeout: float = 1800) -> dict[str, Any]:
     """Time ``neo4j-admin database import full`` of ``data`` into a fresh store (the CSV
     writing is not timed); ``{"seconds", "nodes", "relationships"}`` or ``{"error"}``."""
-    from lianjian.graph.neo4j import server as srv
-
     with tempfile.TemporaryDirectory(prefix="lianjian-import-") as tmp:
         home = Path(tmp) / "home"
         home.mkdir()

@@ -2,7 +2,7 @@
 stage on each backend, with the baselines measured in the same run.
 
     lianjian bench --scales 0.1,1,10 --repeat 3 [--out artefacts/bench] [--readme]
-    python -m lianjian.bench --scales 0.1,1 --no-neo4j
+    lianjian bench --scales 0.1,1 --no-neo4j        (or python -m lianjian.bench …)
 
 Per scale: ledger parse and validation; embedded build from CSV and from the cache;
 all gap rules, coverage rates, pairing, the Explorer's subgraph (depth 2 around the
@@ -23,27 +23,32 @@ which is emptied. Writes ``bench-<time>.json`` and ``.md`` under ``--out``;
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
 import platform
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lianjian.bench import baselines, stages
-from lianjian.bench.measure import repeat
+from lianjian.bench import baselines, stages, stores
+from lianjian.bench.measure import proc_status_mib, repeat
+from lianjian.bench.rdf import RDFLIB_MAX_TRIPLES
 from lianjian.bench.report import markdown, update_readme
+from lianjian.generator.generate import generate
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j import server as srv
+from lianjian.graph.neo4j.store import Neo4jSettings
+from lianjian.loaders.ledger import load_ledger
 
-__all__ = ["run_bench", "machine", "main"]
+__all__ = ["run_bench", "machine", "run", "OUT", "PROFILES", "ROOT"]
 
 ROOT = Path(__file__).resolve().parents[2]
-RDFLIB_MAX_TRIPLES = 1_000_000
+OUT = ROOT / "artefacts" / "bench"
+PROFILES = ("jingzhou", "nanqiao", "shuangtaizi")
 
 
 def machine() -> dict[str, Any]:
@@ -73,9 +78,6 @@ class _Server:
     """The Neo4j the run uses: a private one in a temporary home, or ``NEO4J_URI``."""
 
     def __init__(self, external: bool, say: Callable[[str], None]) -> None:
-        from lianjian.graph.neo4j import server as srv
-        from lianjian.graph.neo4j.store import Neo4jSettings
-
         self.home: Path | None = None
         self.jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))
         if external:
@@ -91,14 +93,10 @@ class _Server:
         self.settings = Neo4jSettings(info.uri, info.user, info.password, "neo4j")
 
     def rss_mib(self) -> float | None:
-        from lianjian.bench.measure import proc_status_mib
-
         return round(proc_status_mib("VmRSS", self.pid), 1) if self.pid else None
 
     def close(self) -> None:
         if self.home:
-            from lianjian.graph.neo4j import server as srv
-
             srv.stop(self.home)
             shutil.rmtree(self.home, ignore_errors=True)
 
@@ -121,10 +119,6 @@ def run_bench(
 
     ``partial``: a file rewritten after each scale, so a long run that is stopped keeps
     what it measured."""
-    from lianjian.generator.generate import generate
-    from lianjian.graph.embedded.store import EmbeddedStore
-    from lianjian.loaders.ledger import load_ledger
-
     result: dict[str, Any] = {
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -154,8 +148,6 @@ def run_bench(
                     repeats,
                     server,
                     say,
-                    EmbeddedStore,
-                    load_ledger,
                     rdflib_max_triples,
                     naive_rows if scale == naive_scale else 0,
                     admin,
@@ -170,18 +162,16 @@ def run_bench(
 
 
 def _one_scale(
-    out,
-    ledger,
-    cache,
-    scale,
-    n,
-    server,
-    say,
-    EmbeddedStore,
-    load_ledger,
-    rdflib_max_triples,
-    naive_rows,
-    admin,
+    out: dict[str, Any],
+    ledger: Path,
+    cache: Path,
+    scale: float,
+    n: int,
+    server: _Server | None,
+    say: Callable[[str], None],
+    rdflib_max_triples: int | None,
+    naive_rows: int,
+    admin: bool,
 ) -> None:
     st: dict[str, dict[str, Any]] = {}
     out["stages"] = st
@@ -225,79 +215,29 @@ def _one_scale(
         timed(name, "neo4j", fn)
     if naive_rows:
         say(f"[{scale:g}] naive per-row loader on {naive_rows} nodes …")
-        from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env
-
-        s = Neo4jStore(driver_from_env(server.settings), server.settings.database)
-        try:
+        with stores.neo4j(server.settings) as s:
             out["naive_load"] = baselines.naive_load(s, data, naive_rows)
-        finally:
-            s.close()
     if admin:
         say(f"[{scale:g}] neo4j-admin database import full …")
         out["admin_import"] = baselines.admin_import(data, server.jars)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="lianjian bench",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    ap.add_argument(
-        "--scales", default="0.1,1,10", help="comma-separated scales (default 0.1,1,10)"
-    )
-    ap.add_argument("--repeat", type=int, default=3, help="runs per stage (median, spread)")
-    ap.add_argument("--profile", default="jingzhou", choices=["jingzhou", "nanqiao", "shuangtaizi"])
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--out", type=Path, default=ROOT / "artefacts" / "bench")
-    ap.add_argument("--no-neo4j", action="store_true", help="embedded stages only")
-    ap.add_argument(
-        "--external",
-        action="store_true",
-        help="use (and empty) the server of NEO4J_URI instead of a private one",
-    )
-    ap.add_argument(
-        "--rdflib-max-triples",
-        type=int,
-        default=RDFLIB_MAX_TRIPLES,
-        help="give the rdflib baseline at most about this many triples (it needs ~1 KB "
-        "a triple and its Turtle writer is slow); ratios compare triples per second "
-        f"(default {RDFLIB_MAX_TRIPLES:,})",
-    )
-    ap.add_argument("--naive-rows", type=int, default=2000)
-    ap.add_argument("--no-admin-import", action="store_true")
-    ap.add_argument("--readme", action="store_true", help="put the table into README.md")
-    args = ap.parse_args(argv)
-    try:
-        scales = [float(s) for s in args.scales.split(",") if s.strip()]
-    except ValueError:
-        ap.error(f"--scales must be numbers separated by commas, not {args.scales!r}")
-    if not scales or any(s <= 0 for s in scales):
-        ap.error("--scales must be positive")
-
-    def say(line: str) -> None:
-        print(time.strftime("%H:%M:%S"), line, file=sys.stderr, flush=True)
-
-    args.out.mkdir(parents=True, exist_ok=True)
-    result = run_bench(
-        sorted(scales),
-        repeats=args.repeat,
-        profile=args.profile,
-        seed=args.seed,
-        neo4j=not args.no_neo4j,
-        external=args.external,
-        rdflib_max_triples=args.rdflib_max_triples,
-        naive_rows=args.naive_rows,
-        admin=not args.no_admin_import,
-        say=say,
-        partial=args.out / "bench-partial.json",
-    )
-    args.out.mkdir(parents=True, exist_ok=True)
+def run(
+    scales: list[float],
+    *,
+    out: Path = OUT,
+    readme: bool = False,
+    say: Callable[[str], None] = lambda s: None,
+    **options: Any,
+) -> str:
+    """:func:`run_bench` (``options`` are its own), then write ``bench-<time>.json`` and
+    ``.md`` under ``out`` and, with ``readme``, the table into README.md; returns the table."""
+    out.mkdir(parents=True, exist_ok=True)
+    result = run_bench(sorted(scales), say=say, partial=out / "bench-partial.json", **options)
     stamp = result["started"].replace(":", "").replace("-", "")[:15]
-    (args.out / f"bench-{stamp}.json").write_text(json.dumps(result, indent=1), "utf-8")
+    (out / f"bench-{stamp}.json").write_text(json.dumps(result, indent=1), "utf-8")
     table = markdown(result)
-    (args.out / f"bench-{stamp}.md").write_text(table, "utf-8")
-    print(table)
-    if args.readme:
+    (out / f"bench-{stamp}.md").write_text(table, "utf-8")
+    if readme:
         update_readme(ROOT / "README.md", table)
-    return 0
+    return table

@@ -16,13 +16,23 @@ from __future__ import annotations
 import gc
 import json
 import os
+import select
 import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["forked", "repeat", "proc_status_mib", "reset_peak", "summary"]
+__all__ = [
+    "best",
+    "forked",
+    "median_run",
+    "Peak",
+    "repeat",
+    "proc_status_mib",
+    "reset_peak",
+    "summary",
+]
 
 
 def proc_status_mib(field: str, pid: int | str = "self") -> float:
@@ -45,18 +55,44 @@ def reset_peak() -> bool:
         return False
 
 
+class Peak:
+    """The peak resident memory from now on: garbage collected, the kernel's peak counter
+    reset, the resident size noted as the base."""
+
+    def __init__(self) -> None:
+        gc.collect()
+        self.reset = reset_peak()
+        self.base_mib = proc_status_mib("VmRSS")
+
+    def hwm_mib(self) -> float:
+        """The process's peak resident memory (MiB)."""
+        return proc_status_mib("VmHWM")
+
+    def above_mib(self) -> float | None:
+        """The peak above the base (MiB); None where the counter could not be reset."""
+        return self.hwm_mib() - self.base_mib if self.reset else None
+
+
+def best(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
+    """The fastest of ``repeat`` runs of ``fn`` in this process: (seconds, the last value)."""
+    seconds, value = float("inf"), None
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        value = fn()
+        seconds = min(seconds, time.perf_counter() - t0)
+    return seconds, value
+
+
 def _child(fn: Callable[[], Any]) -> dict[str, Any]:
-    gc.collect()
-    reset = reset_peak()
-    base = proc_status_mib("VmRSS")
+    peak = Peak()
     t0 = time.perf_counter()
     value = fn()
     seconds = time.perf_counter() - t0
-    hwm = proc_status_mib("VmHWM")
+    above = peak.above_mib()
     return {
         "seconds": seconds,
-        "peak_mib": round(hwm - base, 1) if reset else None,
-        "rss_mib": round(hwm, 1),
+        "peak_mib": None if above is None else round(above, 1),
+        "rss_mib": round(peak.hwm_mib(), 1),
         "value": value,
     }
 
@@ -76,11 +112,8 @@ def forked(fn: Callable[[], Any], timeout: float | None = None) -> dict[str, Any
             fh.write(payload)
         os._exit(0)
     os.close(w)
-    deadline = None if timeout is None else time.monotonic() + timeout
     with os.fdopen(r) as fh:
-        if deadline is not None:
-            import select
-
+        if timeout is not None:
             ready, _, _ = select.select([fh], [], [], timeout)
             if not ready:
                 os.kill(pid, 9)
@@ -112,3 +145,14 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "value": ok[-1]["value"],
         **({"errors": len(runs) - len(ok)} if len(ok) < len(runs) else {}),
     }
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median ``seconds`` among those without an error (the last run when all
+    failed), with ``runs`` (how many succeeded) and, over several, ``spread_s``."""
+    ok = sorted((r for r in runs if "error" not in r), key=lambda r: r["seconds"])
+    r = dict(ok[len(ok) // 2] if ok else runs[-1])
+    if len(ok) > 1:
+        r["spread_s"] = round(ok[-1]["seconds"] - ok[0]["seconds"], 2)
+    r["runs"] = len(ok)
+    return r

@@ -1,7 +1,7 @@
 """Benchmark: strong-leads-weak pairing, optimal against greedy, embedded and on Neo4j.
 
-    python -m lianjian.bench.pairing LEDGER [--as-of D] [--capacity N] [--neo4j]
-    python -m lianjian.bench.pairing --generate jingzhou --scale 10 [--seed 0]
+    lianjian bench pairing LEDGER [--as-of D] [--capacity N] [--neo4j] [--repeat N]
+    lianjian bench pairing --generate jingzhou --scale 10 [--seed 0]
 
 Reads the ledger once (or generates one into a temporary folder), then on the
 embedded store times gathering the facts, scoring and setting up the problem, the
@@ -14,26 +14,40 @@ checked to give the same plan. :func:`bench` returns the same report as a dict.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["bench", "bench_generated"]
+from lianjian.bench import stores
+from lianjian.bench.measure import best
+from lianjian.core.model import GraphData
+from lianjian.generator.generate import generate
+from lianjian.loaders.ledger import load_ledger
+from lianjian.queries.pairing.params import PairingParams, resolve_pairing_params
+from lianjian.queries.pairing.plan import SCALE, greedy_plan, optimal_plan, plan_cost
+from lianjian.queries.pairing.propose import Problem, _facts, prepare, propose
+from lianjian.queries.params import resolve_as_of
+
+__all__ = ["bench", "bench_generated", "cost", "problem"]
 
 
 def _timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
-    best, value = float("inf"), None
-    for _ in range(max(1, repeat)):
-        t0 = time.perf_counter()
-        value = fn()
-        best = min(best, time.perf_counter() - t0)
-    return round(best, 3), value
+    """:func:`~lianjian.bench.measure.best`, the seconds rounded to milliseconds."""
+    seconds, value = best(fn, repeat)
+    return round(seconds, 3), value
+
+
+def problem(store: Any, day: dt.date, p: PairingParams) -> Problem:
+    """The pairing problem of ``store`` on ``day``: the facts gathered, scored and set up."""
+    return prepare(_facts(store, day, p), day, p)
+
+
+def cost(plan: dict[str, str], x: Problem) -> float:
+    """The total cost of a plan, in the cost model's units."""
+    return plan_cost(plan, x.model) / SCALE
 
 
 def bench(
@@ -44,27 +58,19 @@ def bench(
     repeat: int = 1,
 ) -> dict[str, Any]:
     """Timings in seconds, coverage and costs of the plan as a dict (module docstring)."""
-    from lianjian.graph.embedded.store import EmbeddedStore
-    from lianjian.loaders.ledger import load_ledger
-    from lianjian.queries.pairing.params import resolve_pairing_params
-    from lianjian.queries.pairing.plan import SCALE, greedy_plan, optimal_plan, plan_cost
-    from lianjian.queries.pairing.propose import _facts, prepare, propose
-    from lianjian.queries.params import resolve_as_of
-
     day = resolve_as_of(as_of)
     p = resolve_pairing_params(None, capacity=capacity)
     report: dict[str, Any] = {"ledger": str(ledger), "as_of": day.isoformat()}
     report["read_s"], data = _timed(lambda: load_ledger(ledger))
     report["size"] = data.stats().to_dict()["nodes"]
-    store = EmbeddedStore()
-    store.write(data)
+    store = stores.embedded(data)
 
     facts_s, facts = _timed(lambda: _facts(store, day, p), repeat)
     setup_s, x = _timed(lambda: prepare(facts, day, p), repeat)
     optimal_s, plan = _timed(lambda: optimal_plan(x.todo, x.room, x.model), repeat)
     greedy_s, greedy = _timed(lambda: greedy_plan(x.todo, x.room, x.model), repeat)
     propose_s, result = _timed(lambda: propose(store, as_of=day, capacity=p.capacity), repeat)
-    best, base = plan_cost(plan, x.model) / SCALE, plan_cost(greedy, x.model) / SCALE
+    ours, base = cost(plan, x), cost(greedy, x)
     report["embedded"] = {
         "facts_s": facts_s,
         "score_and_setup_s": setup_s,
@@ -83,10 +89,10 @@ def bench(
         "covered_optimal": len(plan),
         "covered_greedy": len(greedy),
         "unmatched": len(x.todo) - len(plan),
-        "total_cost_optimal": round(best, 4),
+        "total_cost_optimal": round(ours, 4),
         "total_cost_greedy": round(base, 4),
-        "saving": round(base - best, 4),
-        "saving_pct": round(100 * (base - best) / base, 2) if base else 0.0,
+        "saving": round(base - ours, 4),
+        "saving_pct": round(100 * (base - ours) / base, 2) if base else 0.0,
         "tiers_optimal": dict(Counter(x.model.tier(w, s) for w, s in plan.items())),
         "tiers_greedy": dict(Counter(x.model.tier(w, s) for w, s in greedy.items())),
         "audit": dict(Counter(a.kind for a in result.audit)),
@@ -96,61 +102,27 @@ def bench(
     return report
 
 
-def _bench_neo4j(data, day: dt.date, capacity: int, expected: dict, repeat: int) -> dict:
-    from lianjian.graph.neo4j.store import Neo4jSettings, Neo4jStore, driver_from_env
-    from lianjian.queries.pairing.propose import propose
-
-    settings = Neo4jSettings.from_env()
-    store = Neo4jStore(driver_from_env(settings), settings.database)
-    try:
-        load_s, _ = _timed(lambda: (store.clear(), store.write(data)))
+def _bench_neo4j(
+    data: GraphData, day: dt.date, capacity: int, expected: dict, repeat: int
+) -> dict[str, Any]:
+    with stores.neo4j() as store:
+        load_s, _ = _timed(lambda: stores.replace(store, data))
         first_s, _ = _timed(lambda: propose(store, as_of=day, capacity=capacity))
         propose_s, result = _timed(lambda: propose(store, as_of=day, capacity=capacity), repeat)
-        return {
-            "load_s": load_s,
-            "propose_first_s": first_s,
-            "propose_s": propose_s,
-            "same_as_embedded": result.to_dict() == expected,
-        }
-    finally:
-        store.close()
+    return {
+        "load_s": load_s,
+        "propose_first_s": first_s,
+        "propose_s": propose_s,
+        "same_as_embedded": result.to_dict() == expected,
+    }
 
 
 def bench_generated(
     profile: str = "jingzhou", scale: float = 1.0, seed: int = 0, **kwargs: Any
 ) -> dict[str, Any]:
     """:func:`bench` on a ledger generated into a temporary folder (removed afterwards)."""
-    from lianjian.generator.generate import generate
-
     with tempfile.TemporaryDirectory() as tmp:
         gen_s, _ = _timed(lambda: generate(Path(tmp), profile=profile, scale=scale, seed=seed))
         report = bench(Path(tmp), **kwargs)
     report.update(ledger=f"generated {profile} scale {scale:g} seed {seed}", generate_s=gen_s)
     return report
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("ledger", type=Path, nargs="?")
-    ap.add_argument("--generate", metavar="PROFILE", help="generate a ledger of this profile")
-    ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--as-of", default="2026-06-30")
-    ap.add_argument("--capacity", type=int, default=None)
-    ap.add_argument("--neo4j", action="store_true", help="also on Neo4j (replaces its contents)")
-    ap.add_argument("--repeat", type=int, default=1)
-    args = ap.parse_args(argv)
-    opts = {"as_of": args.as_of, "capacity": args.capacity, "neo4j": args.neo4j}
-    opts["repeat"] = args.repeat
-    if args.generate:
-        report = bench_generated(args.generate, args.scale, args.seed, **opts)
-    elif args.ledger:
-        report = bench(args.ledger, **opts)
-    else:
-        ap.error("give a LEDGER or --generate PROFILE")
-    print(json.dumps(report, ensure_ascii=False, indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -8,6 +8,7 @@ cross a fork).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable
@@ -15,8 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lianjian.bench import stores
+from lianjian.bench.pairing import cost, problem
+from lianjian.bench.rdf import RDFLIB_FORMATS, rdflib_graph
 from lianjian.core.model import GraphData
+from lianjian.dashboard.subgraph import neighbourhood
+from lianjian.export.rdf import export_rdf
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.loaders.ledger import load_ledger
+from lianjian.queries.coverage.rates import coverage as rates
+from lianjian.queries.gaps.find import find_gaps
+from lianjian.queries.pairing.params import resolve_pairing_params
+from lianjian.queries.pairing.plan import greedy_plan, optimal_plan
+from lianjian.queries.pairing.propose import propose
 
 __all__ = ["Ctx", "embedded_stages", "neo4j_stages", "parse", "embedded_build", "busiest_community"]
 
@@ -39,8 +51,6 @@ def parse(ledger: Path) -> Stage:
     """Read and validate the ledger (台账解析与校验)."""
 
     def run():
-        from lianjian.loaders.ledger import load_ledger
-
         return list(load_ledger(ledger).report.totals)
 
     return run
@@ -53,62 +63,41 @@ def embedded_build(ledger: Path, cache: Path, *, from_cache: bool) -> Stage:
         os.environ["LIANJIAN_CACHE_DIR"] = str(cache)
         store = EmbeddedStore.from_ledger(ledger)
         assert store.from_cache == from_cache, "the cache was not used as intended"
-        return store.graph.number_of_nodes()
+        return stores.nx_graph(store).number_of_nodes()
 
     return run
 
 
 def busiest_community(store: EmbeddedStore) -> str | None:
     """The community with the most entities right around it: the Explorer's hardest draw."""
-    g = store.graph
+    g = stores.nx_graph(store)
     communities = [n for n, d in g.nodes(data=True) if d.get("level") == "community"]
     return max(communities, key=lambda c: (g.in_degree(c) + g.out_degree(c), c), default=None)
 
 
 def _query_stages(store_of: Callable[[], Any], ctx: Ctx) -> dict[str, Stage]:
     def gaps():
-        from lianjian.queries.gaps.find import find_gaps
-
         with store_of() as s:
             return sum(len(v) for v in find_gaps(s, AS_OF).rules.values())
 
     def coverage():
-        from lianjian.queries.coverage.rates import coverage as rates
-
         with store_of() as s:
             return len(rates(s, "community", AS_OF))
 
     def pairing():
-        from lianjian.queries.pairing.propose import propose
-
         with store_of() as s:
             return len(propose(s, as_of=AS_OF)["proposals"])
 
     def explorer():
-        from lianjian.dashboard.subgraph import neighbourhood
-
         with store_of() as s:
             return len(neighbourhood(s, [ctx.community], 2, cap=150, as_of=AS_OF).nodes)
 
     return {"gaps": gaps, "coverage": coverage, "pairing": pairing, "explorer": explorer}
 
 
-class _Held:
-    """The parent's embedded store as a context manager (nothing to open or close)."""
-
-    def __init__(self, store: EmbeddedStore) -> None:
-        self.store = store
-
-    def __enter__(self) -> EmbeddedStore:
-        return self.store
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 def embedded_stages(ctx: Ctx) -> dict[str, Stage]:
     """All gap rules, coverage rates, pairing, Explorer subgraph and RDF export, embedded."""
-    stages = _query_stages(lambda: _Held(ctx.store), ctx)
+    stages = _query_stages(lambda: stores.held(ctx.store), ctx)
     for fmt in ("nt", "ttl"):
         stages[f"rdf_{fmt}"] = rdf_export(ctx.data, fmt)
     return stages
@@ -121,8 +110,6 @@ def rdf_export(
     triples, the first ``limit`` or so of them where given; returns the triples written."""
 
     def run():
-        from lianjian.export.rdf import RDFLIB_FORMATS, export_rdf, rdflib_graph
-
         with tempfile.TemporaryDirectory(prefix="lianjian-bench-") as tmp:
             out = Path(tmp) / f"out.{fmt}"
             if not rdflib:
@@ -134,27 +121,12 @@ def rdf_export(
     return run
 
 
-def _neo4j_store(settings):
-    from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env
-
-    class _Open:
-        def __enter__(self):
-            self.store = Neo4jStore(driver_from_env(settings), settings.database)
-            return self.store
-
-        def __exit__(self, *exc: object) -> None:
-            self.store.close()
-
-    return _Open()
-
-
 def neo4j_load(ctx: Ctx) -> Stage:
     """Empty the database, then write the whole graph (batched ``UNWIND … MERGE``)."""
 
     def run():
-        with _neo4j_store(ctx.settings) as s:
-            s.clear()
-            s.write(ctx.data)
+        with stores.neo4j(ctx.settings) as s:
+            stores.replace(s, ctx.data)
             return sum(s.stats().nodes.values())
 
     return run
@@ -162,20 +134,13 @@ def neo4j_load(ctx: Ctx) -> Stage:
 
 def neo4j_stages(ctx: Ctx) -> dict[str, Stage]:
     """The query stages on the Neo4j database (which must hold the ledger already)."""
-    return _query_stages(lambda: _neo4j_store(ctx.settings), ctx)
+    return _query_stages(lambda: stores.neo4j(ctx.settings), ctx)
 
 
 def pairing_plans(store: EmbeddedStore) -> dict[str, Stage]:
     """The optimal plan (min-cost flow) and the greedy baseline on the same problem."""
-    import datetime as dt
-
-    from lianjian.queries.pairing.params import resolve_pairing_params
-    from lianjian.queries.pairing.plan import SCALE, greedy_plan, optimal_plan, plan_cost
-    from lianjian.queries.pairing.propose import _facts, prepare
-
     day = dt.date.fromisoformat(AS_OF)
-    p = resolve_pairing_params(None)
-    x = prepare(_facts(store, day, p), day, p)
+    x = problem(store, day, resolve_pairing_params(None))
 
     def planner(fn):
         def run():
@@ -183,7 +148,7 @@ def pairing_plans(store: EmbeddedStore) -> dict[str, Stage]:
             return {
                 "weak_to_pair": len(x.todo),
                 "covered": len(plan),
-                "cost": round(plan_cost(plan, x.model) / SCALE, 4),
+                "cost": round(cost(plan, x), 4),
             }
 
         return run

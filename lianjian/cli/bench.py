@@ -1,22 +1,91 @@
-"""The ``lianjian bench`` command: the benchmark harness (:mod:`lianjian.bench.harness`)."""
+"""The ``lianjian bench`` command (基准测试): the harness, and one sub-command per topic.
+
+    lianjian bench [--scales 0.1,1,10 …]    every stage at several scales (lianjian.bench.harness)
+    lianjian bench gaps LEDGER …            each gap rule and the coverage rates (lianjian.bench.gaps)
+    lianjian bench pairing LEDGER …         optimal pairing against greedy (lianjian.bench.pairing)
+    lianjian bench rdf LEDGER …             our RDF writers against rdflib (lianjian.bench.rdf)
+
+``python -m lianjian.bench`` runs the same command. The benchmark modules are the layer
+above the CLI (they drive every other layer), so each sub-command imports its module
+when it runs: ``lianjian`` itself starts without them.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import sys
+import time
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-__all__ = ["register"]
+from lianjian.cli.common import LedgerArg, clean_errors, fail
+from lianjian.generator.profiles import PROFILES
+
+__all__ = ["bench_app", "register"]
+
+RDFLIB_MAX_TRIPLES = 1_000_000  # lianjian.bench.rdf.RDFLIB_MAX_TRIPLES, held equal by a test
+Profile = StrEnum("Profile", {name: name for name in PROFILES})  # the generator's profiles
+
+bench_app = typer.Typer(
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+RepeatOpt = Annotated[int, typer.Option(min=1, help="Runs of each measurement.")]
+Neo4jAlsoFlag = Annotated[
+    bool,
+    typer.Option("--neo4j", help="Also on Neo4j (from NEO4J_URI etc.; REPLACES its contents)."),
+]
+RdflibMaxOpt = Annotated[
+    int,
+    typer.Option(
+        min=0,
+        help="Give rdflib about this many triples at most (0: all): it holds ~1 KB a "
+        "triple and its Turtle writer is slow, so ratios compare triples per second.",
+    ),
+]
 
 
+def _say(line: str) -> None:
+    print(time.strftime("%H:%M:%S"), line, file=sys.stderr, flush=True)
+
+
+def _print_json(report: Any) -> None:
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def _scales(text: str) -> list[float]:
+    try:
+        scales = [float(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise typer.BadParameter(
+            f"numbers separated by commas, not {text!r}", param_hint="--scales"
+        ) from None
+    if not scales or any(s <= 0 for s in scales):
+        raise typer.BadParameter("scales must be positive", param_hint="--scales")
+    return scales
+
+
+@bench_app.callback()
 def bench(
+    ctx: typer.Context,
     scales: Annotated[str, typer.Option(help="Comma-separated jingzhou scales.")] = "0.1,1,10",
-    repeat: Annotated[int, typer.Option(min=1, help="Runs per stage (median and spread).")] = 3,
+    repeat: Annotated[
+        int, typer.Option(min=1, help="Runs per stage (median and spread); one above scale 1.")
+    ] = 3,
+    profile: Annotated[Profile, typer.Option(help="Generator profile.")] = Profile.jingzhou,
     seed: Annotated[int, typer.Option(help="Generator seed.")] = 0,
-    out: Annotated[
+    out_dir: Annotated[
         Path | None,
-        typer.Option(help="Folder for the JSON and Markdown (default artefacts/bench)."),
+        typer.Option(
+            "--out",
+            help="Folder for the JSON and Markdown (default artefacts/bench).",
+            show_default=False,
+        ),
     ] = None,
     no_neo4j: Annotated[bool, typer.Option("--no-neo4j", help="Embedded stages only.")] = False,
     external: Annotated[
@@ -25,25 +94,175 @@ def bench(
             "--external", help="Use (and EMPTY) the server of NEO4J_URI instead of a private one."
         ),
     ] = False,
+    rdflib_max_triples: RdflibMaxOpt = RDFLIB_MAX_TRIPLES,
+    naive_rows: Annotated[
+        int, typer.Option(min=1, help="Nodes the naive per-row loader writes.")
+    ] = 2000,
+    no_admin_import: Annotated[
+        bool, typer.Option("--no-admin-import", help="Skip the neo4j-admin import baseline.")
+    ] = False,
     readme: Annotated[bool, typer.Option("--readme", help="Put the table into README.md.")] = False,
 ) -> None:
-    """Time every stage (parse, build, Neo4j load, gaps, coverage, pairing, Explorer, RDF) at
-    several scales on both backends, beside baselines run in the same run (基准测试).
+    """Benchmarks (基准测试): without a sub-command, every stage at several scales.
 
-    Writes bench-TIME.json and bench-TIME.md; prints the table. Takes minutes at scale 1
-    and most of an hour at scale 10.
+    Generates ledgers and times every stage (parse, build, Neo4j load, gaps, coverage,
+    pairing, Explorer, RDF) on both backends, each run in a forked process, beside
+    baselines measured in the same run. Writes bench-TIME.json and bench-TIME.md and
+    prints the table; minutes at scale 1, most of an hour at scale 10. The harness's
+    options go before any sub-command; a sub-command times one topic on a ledger.
 
     Example: lianjian bench --scales 0.1,1 --repeat 3
     """
-    # deferred: the harness sits above the CLI (bench/ imports every layer) and is loaded
-    # only when a benchmark runs, not for the other commands or --help
-    from lianjian.bench.harness import main
+    if ctx.invoked_subcommand is not None:
+        given = [
+            p.opts[0]
+            for p in ctx.command.params
+            if getattr(ctx.get_parameter_source(p.name), "name", None) == "COMMANDLINE"
+        ]
+        if given:
+            fail(
+                f"{', '.join(given)}: options of the harness, not of `bench {ctx.invoked_subcommand}`"
+            )
+        return
+    sizes = _scales(scales)
+    from lianjian.bench import harness  # the layer above the CLI: loaded when it runs
 
-    argv = ["--scales", scales, "--repeat", str(repeat), "--seed", str(seed)]
-    argv += ["--out", str(out)] if out else []
-    argv += ["--no-neo4j"] * no_neo4j + ["--external"] * external + ["--readme"] * readme
-    raise typer.Exit(main(argv))
+    with clean_errors():
+        table = harness.run(
+            sizes,
+            out=out_dir or harness.OUT,
+            readme=readme,
+            say=_say,
+            repeats=repeat,
+            profile=profile.value,
+            seed=seed,
+            neo4j=not no_neo4j,
+            external=external,
+            rdflib_max_triples=rdflib_max_triples or None,
+            naive_rows=naive_rows,
+            admin=not no_admin_import,
+        )
+    typer.echo(table)
+
+
+@bench_app.command("gaps")
+def gaps(
+    ledger: LedgerArg,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Date the rules look at (default: today).", show_default=False
+        ),
+    ] = None,
+    neo4j: Neo4jAlsoFlag = False,
+    repeat: RepeatOpt = 3,
+    profile: Annotated[
+        bool, typer.Option("--profile", help="Neo4j: the database hits of each rule (PROFILE).")
+    ] = False,
+) -> None:
+    """Each gap rule and the coverage rates, embedded and on Neo4j (覆盖空白基准).
+
+    Times find_gaps (all rules), coverage per street and each rule alone, the best of
+    --repeat runs; with --neo4j the database is replaced by the ledger and the same is
+    timed there, the first run after loading apart. Prints JSON.
+
+    Example: lianjian bench gaps data/sample --repeat 5
+    """
+    from lianjian.bench.gaps import bench as run  # the layer above the CLI: loaded when it runs
+
+    with clean_errors():
+        _print_json(run(ledger, as_of or dt.date.today().isoformat(), neo4j, repeat, profile))
+
+
+@bench_app.command("pairing")
+def pairing(
+    ledger: Annotated[
+        Path | None, typer.Argument(help="Ledger (or --generate).", show_default=False)
+    ] = None,
+    generate: Annotated[
+        Profile | None,
+        typer.Option(
+            "--generate",
+            help="Generate a ledger of this profile into a temporary folder.",
+            show_default=False,
+        ),
+    ] = None,
+    scale: Annotated[float, typer.Option(min=0.001, help="Scale of --generate.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Seed of --generate.")] = 0,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Date the plan looks at (default 2026-06-30).", show_default=False
+        ),
+    ] = None,
+    capacity: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Weak orgs one leader leads at most (default 3).", show_default=False
+        ),
+    ] = None,
+    neo4j: Neo4jAlsoFlag = False,
+    repeat: RepeatOpt = 1,
+) -> None:
+    """Strong-leads-weak pairing, optimal plan against greedy (以强带弱基准).
+
+    Times gathering the facts, setting up the problem, the optimal plan, the greedy
+    baseline and the whole of propose (best of --repeat), and compares the two plans'
+    coverage and cost; with --neo4j also propose on Neo4j. Prints JSON.
+
+    Example: lianjian bench pairing --generate jingzhou --scale 10
+    """
+    from lianjian.bench import pairing as bp  # the layer above the CLI: loaded when it runs
+
+    if not (generate or ledger):
+        fail("give a LEDGER or --generate PROFILE")
+    opts: dict[str, Any] = {"capacity": capacity, "neo4j": neo4j, "repeat": repeat}
+    opts.update({"as_of": as_of} if as_of else {})
+    with clean_errors():
+        if generate:
+            report = bp.bench_generated(generate.value, scale, seed, **opts)
+        else:
+            report = bp.bench(ledger, **opts)
+    _print_json(report)
+
+
+@bench_app.command("rdf")
+def rdf(
+    ledgers: Annotated[list[Path], typer.Argument(help="Ledgers (台账), one or more.")],
+    formats: Annotated[str, typer.Option(help="Comma-separated: nt, ttl, jsonld.")] = "nt,ttl",
+    no_rdflib: Annotated[
+        bool, typer.Option("--no-rdflib", help="Skip the rdflib baseline.")
+    ] = False,
+    repeat: Annotated[
+        int, typer.Option(min=1, help="Runs of our writers (the median is kept); rdflib runs once.")
+    ] = 3,
+    rdflib_max_triples: RdflibMaxOpt = RDFLIB_MAX_TRIPLES,
+    timeout: Annotated[
+        float | None, typer.Option(help="Seconds per run.", show_default=False)
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Our RDF writers against rdflib's Graph.serialize on the same triples (RDF 基准).
+
+    Each run in a fresh process: ours (the writer on the parsed graph), full (read the
+    ledger, then export: the command's memory) and rdflib; triples per second and peak
+    memory. Prints a Markdown table, or JSON.
+
+    Example: lianjian bench rdf data/sample --formats nt,ttl,jsonld
+    """
+    from lianjian.bench import rdf as br  # the layer above the CLI: loaded when it runs
+
+    fmts = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = [f for f in fmts if f not in br.RDFLIB_FORMATS]
+    if not fmts or unknown:
+        fail(f"--formats: choose from {', '.join(br.RDFLIB_FORMATS)}, not {formats!r}")
+    impls = ("ours", "full") if no_rdflib else ("ours", "rdflib", "full")
+    results: list[dict[str, Any]] = []
+    with clean_errors():
+        for ledger in ledgers:
+            results += br.bench(ledger, fmts, impls, timeout, repeat, rdflib_max_triples or None)
+    typer.echo(json.dumps(results, indent=1) if as_json else br.table(results))
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(bench)
+    app.add_typer(bench_app, name="bench")

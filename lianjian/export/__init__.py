@@ -7,10 +7,9 @@ SHACL shapes ``shapes.ttl``, and read back by the import.
 - :mod:`.iris`: the IRIs minted under the base, members' keyed tokens.
 - :mod:`.triples`: the triples of a graph, subject by subject (:mod:`.concepts`
   for the SKOS schemes, :mod:`.gaps` for gap findings); :mod:`.terms` renders them.
-- :mod:`.rdf`: ``export_rdf(data, out, fmt)``, streaming N-Triples, Turtle, JSON-LD;
-  ``rdflib_graph`` / ``rdflib_export``, the same triples through rdflib.
+- :mod:`.rdf`: ``export_rdf(data, out, fmt)``, streaming N-Triples, Turtle, JSON-LD.
 - :mod:`.rdf_import`: ``read_rdf(path)`` → a ``GraphData`` for either backend.
 - :mod:`.validate`: ``validate_rdf(path)`` → readable SHACL violations.
 
-``python -m lianjian.bench.rdf LEDGER`` times the writers against rdflib.
+The benchmark of the writers against rdflib is ``lianjian bench rdf`` (:mod:`lianjian.bench.rdf`).
 """

@@ -3,8 +3,7 @@
 The writers take the blocks of :class:`~lianjian.export.triples.Triples` (one
 subject and its predicate–object pairs at a time, terms already rendered) and
 write them through a buffer: memory stays bounded by one entity, whatever the
-size of the graph. :func:`rdflib_graph` builds the same triples as an rdflib
-``Graph`` (the baseline the benchmark compares with, and a check in the tests).
+size of the graph.
 
 >>> from lianjian.core.model import GraphData
 >>> import io
@@ -18,11 +17,9 @@ True
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import IO, Any
 
 from lianjian.core.bulk import paused_gc
@@ -38,15 +35,12 @@ __all__ = [
     "write_ntriples",
     "write_turtle",
     "write_jsonld",
-    "rdflib_graph",
-    "rdflib_export",
     "namespaces",
     "paused_gc",
     "DEFAULT_BASE",
 ]
 
 FORMATS = {"nt": NTriples, "ttl": Turtle, "jsonld": JsonLd}
-RDFLIB_FORMATS = {"nt": "nt", "ttl": "turtle", "jsonld": "json-ld"}
 _FLUSH = 1 << 20  # characters buffered before a write
 
 Block = tuple[Any, list[tuple[Any, Any]]]
@@ -159,98 +153,3 @@ def write_jsonld(blocks: Iterable[Block], fh: IO[str], ns: dict[str, str]) -> in
     n = _stream(blocks, fh, node)
     fh.write("\n]}\n")
     return n
-
-
-# ---------------------------------------------------------------- the rdflib baseline
-
-
-class _RdflibTerms:
-    """Terms as rdflib objects, with the same lexical forms as the text writers."""
-
-    def __init__(self, namespaces: dict[str, str]) -> None:
-        from rdflib import RDF, Literal, URIRef
-
-        self.ns, self.URIRef, self.Literal = namespaces, URIRef, Literal
-        self.type = RDF.type
-        self._text = NTriples(namespaces)
-        self._xsd = {}
-
-    def name(self, prefix: str, local: str):
-        return self.URIRef(self.ns[prefix] + local)
-
-    subject = name
-
-    def iri(self, iri: str):
-        return self.URIRef(iri)
-
-    klass = predicate = iri
-
-    def string(self, text: str):
-        return self.Literal(text)
-
-    def lang(self, text: str, tag: str):
-        return self.Literal(text, lang=tag)
-
-    def typed(self, lexical: str, datatype: str):
-        dt = self._xsd.get(datatype)
-        if dt is None:
-            dt = self._xsd[datatype] = self.URIRef("http://www.w3.org/2001/XMLSchema#" + datatype)
-        return self.Literal(lexical, datatype=dt)
-
-    def literal(self, value: Any):
-        if type(value) is str:
-            return self.Literal(value)
-        from lianjian.export.terms import _lexical
-
-        lexical, datatype = _lexical(value)
-        return self.typed(lexical, datatype) if datatype != "string" else self.Literal(lexical)
-
-
-def rdflib_graph(
-    data: GraphData,
-    *,
-    base: str = DEFAULT_BASE,
-    with_names: bool = False,
-    gaps: dict[str, Any] | None = None,
-    limit: int | None = None,
-):
-    """The export's triples in an rdflib ``Graph`` (prefixes bound).
-
-    Cost: every triple held as rdflib objects in memory (roughly 1 KB a triple):
-    for small graphs, tests and the benchmark baseline. ``limit``: stop after the
-    entity that brings the count to at least this many triples (the benchmark
-    measures rdflib's throughput on such a prefix where the whole would not fit).
-    """
-    from rdflib import Graph
-
-    ns = namespaces(check_base(base))
-    g = Graph()
-    for prefix, iri in ns.items():
-        g.bind(prefix, iri, override=True, replace=True)
-    add = g.add
-    n = 0
-    for s, po in Triples(data, _RdflibTerms(ns), base=base, with_names=with_names, gaps=gaps):
-        for p, o in po:
-            add((s, p, o))
-        n += len(po)
-        if limit is not None and n >= limit:
-            break
-    return g
-
-
-def rdflib_export(
-    data: GraphData,
-    out: str | os.PathLike | IO[str],
-    fmt: str = "ttl",
-    *,
-    base: str = DEFAULT_BASE,
-    with_names: bool = False,
-) -> int:
-    """The baseline: the same triples serialised by rdflib's ``Graph.serialize``; returns the count."""
-    g = rdflib_graph(data, base=base, with_names=with_names)
-    text = g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
-    if isinstance(out, (str, os.PathLike)):
-        Path(out).write_bytes(text)
-    else:
-        out.write(text.decode("utf-8") if isinstance(out, io.TextIOBase) else text)
-    return len(g)
