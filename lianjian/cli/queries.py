@@ -39,14 +39,13 @@ from lianjian.present.coverage import coverage_csv, coverage_table
 from lianjian.present.gaps import gaps_blocks, gaps_csv, member_ids, namer
 from lianjian.queries.coverage.rates import coverage as run_coverage
 from lianjian.queries.gaps.find import find_gaps
+from lianjian.queries.places import LEVELS
 
 __all__ = ["gaps", "coverage", "register"]
 
 
-class Level(StrEnum):
-    district = "district"
-    street = "street"
-    community = "community"
+#: the levels coverage groups by, in the schema's order (district, street, community)
+Level = StrEnum("Level", {level: level for level in LEVELS})
 
 
 AsOfOpt = Annotated[
@@ -136,7 +135,7 @@ def coverage(
     ledger: LedgerArg,
     level: Annotated[
         Level, typer.Option("--level", "-l", help="Group by district, street or community.")
-    ] = Level.street,
+    ] = Level.street,  # type: ignore[attr-defined]
     backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
     as_of: AsOfOpt = None,
