@@ -31,6 +31,7 @@ import pytest
 from lianjian.core.schema import SCHEMA
 from lianjian.loaders.ledger import header_index
 from lianjian.loaders.read import detect_encoding, header_key, match_table
+from tests.ledgers import write_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTEFACTS = ROOT / "artefacts"
@@ -92,9 +93,8 @@ def _read(path: Path) -> tuple[list[list[str]], str]:
 
 
 def _write(path: Path, rows: list[list[str]], encoding: str) -> None:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_bytes(buf.getvalue().encode(encoding))
+    assert path.suffix == ".csv", path
+    write_ledger(path.parent, {path.stem: rows}, encoding=encoding)
 
 
 def add_rows(folder: Path, table: str, rows: list[dict[str, str]]) -> None:

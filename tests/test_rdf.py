@@ -21,6 +21,7 @@ from lianjian.export.rdf import export_rdf, rdflib_graph
 from lianjian.export.rdf_import import read_rdf
 from lianjian.export.validate import validate_graph, validate_rdf
 from lianjian.loaders.ledger import load_ledger
+from tests.ledgers import write_ledger
 
 FORMATS = ("ttl", "nt", "jsonld")
 OX = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -86,10 +87,8 @@ MEMBER_NAMES = ("张三丰", '李"四"', "王\\五", "赵六六")
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("rdf_ledger")
-    for name, text in LEDGER.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    tables = {Path(name).stem: text for name, text in LEDGER.items()}
+    return write_ledger(tmp_path_factory.mktemp("rdf_ledger"), tables)
 
 
 @pytest.fixture(scope="module")
