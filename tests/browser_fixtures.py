@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import os
 import shutil
 import signal
@@ -31,6 +32,7 @@ import pytest
 from lianjian.core.schema import SCHEMA
 from lianjian.loaders.ledger import header_index
 from lianjian.loaders.read import detect_encoding, header_key, match_table
+from tests.ledgers import write_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTEFACTS = ROOT / "artefacts"
@@ -45,6 +47,9 @@ XSS_NAMES = {  # id → a name that would run, or restyle the page, if it were n
     "ZZ-XSS-W": "\"'><img src=x onerror=alert('weak')>支部",
 }
 MEMBER_MARK = "机密姓名"
+# every wait of the browser tests, in milliseconds: generous, for a loaded 2-core machine
+# (a test waits for the condition it checks, so a fast machine never waits this long)
+TIMEOUT = 240_000
 FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -92,9 +97,8 @@ def _read(path: Path) -> tuple[list[list[str]], str]:
 
 
 def _write(path: Path, rows: list[list[str]], encoding: str) -> None:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_bytes(buf.getvalue().encode(encoding))
+    assert path.suffix == ".csv", path
+    write_ledger(path.parent, {path.stem: rows}, encoding=encoding)
 
 
 def add_rows(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
@@ -184,7 +188,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(cmd: list[str], log: Path, port: int, env=None, wait: float = 120) -> Iterator[str]:
+def running(cmd: list[str], log: Path, port: int, env=None, wait: float = 300) -> Iterator[str]:
     """Run a dashboard command in its own process group until the block ends."""
     ARTEFACTS.mkdir(exist_ok=True)
     proc = subprocess.Popen(
@@ -253,6 +257,8 @@ def browser(tmp_path_factory):
         pw.stop()
         _unavailable(f"chromium did not start: {e}")
     context.add_init_script(HOOK)
+    context.set_default_timeout(TIMEOUT)  # clicks, fills, waits and navigation alike
+    sync_api.expect.set_options(timeout=TIMEOUT)
     yield context
     context.close()
     pw.stop()
@@ -268,12 +274,12 @@ def page(browser):
 
 
 def settle(page, title: str) -> None:
-    """Wait for a page's title and for its script run to end."""
-    page.get_by_role("heading", name=title, level=1).wait_for(timeout=90000)
+    """Wait for a page's title and until no script run is under way. A run an action
+    starts may not have begun yet: wait then for what the run must show."""
+    page.get_by_role("heading", name=title, level=1).wait_for(timeout=TIMEOUT)
     page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90000
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT
     )
-    page.wait_for_timeout(500)
 
 
 def open_page(page, base: str, path: str) -> None:
@@ -281,18 +287,19 @@ def open_page(page, base: str, path: str) -> None:
     settle(page, PAGES[path])
 
 
-def graph_frame(page):
-    """The frame holding the drawing, once vis-network has stabilised and frozen it."""
-    frame = page.frame_locator("iframe").first
-    frame.locator('#graph[data-drawn="1"]').wait_for(timeout=90000)
-    return next(f for f in page.frames if f.query_selector("#graph"))
+def graph_frame(page, text: str):
+    """The frame of the drawing whose source holds ``text`` (not an earlier drawing still
+    on the page), once vis-network has stabilised and frozen it."""
+    frame = page.locator(f"iframe[srcdoc*={json.dumps(text, ensure_ascii=False)}]").first
+    frame.content_frame.locator('#graph[data-drawn="1"]').wait_for(timeout=TIMEOUT)
+    return frame.element_handle().content_frame()
 
 
 def wait_for_drawing_of(page, text: str) -> None:
     page.wait_for_function(
         "(s) => [...document.querySelectorAll('iframe')].some(f => f.srcdoc.includes(s))",
         arg=text,
-        timeout=90000,
+        timeout=TIMEOUT,
     )
 
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: the sample ledger, small generated ledgers, and a real Neo4j
+"""Shared fixtures: the sample ledger, the hand-checked pairing ledger
+(``tests/pairing_ledger.py``), small generated ledgers, and a real Neo4j
 (from ``tests/neo4j_fixture.py``: the project's own server, or ``NEO4J_URI``), and the
 dashboard in a headless Chromium (``tests/browser_fixtures.py``)."""
 
@@ -7,6 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from tests.ledgers import write_ledger
+from tests.pairing_ledger import PAIRING_HAND
 
 pytest_plugins = ["tests.neo4j_fixture", "tests.browser_fixtures"]
 
@@ -34,6 +38,11 @@ def sample_data(sample_ledger):
     from lianjian.loaders.ledger import load_ledger
 
     return load_ledger(sample_ledger)
+
+
+@pytest.fixture(scope="session")
+def pairing_ledger(tmp_path_factory) -> Path:
+    return write_ledger(tmp_path_factory.mktemp("pair_hand"), PAIRING_HAND)
 
 
 @pytest.fixture(scope="session")

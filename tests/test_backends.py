@@ -8,6 +8,7 @@ from lianjian.graph.backends import LedgerMismatch, open_graph
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j.store import Neo4jSettings, Neo4jStore
 from lianjian.loaders.ledger import load_ledger
+from tests.ledgers import REGIONS, write_ledger
 
 
 def test_sample_is_clean(sample_data):
@@ -30,11 +31,9 @@ def test_embedded_cache_second_start(sample_ledger):
 
 
 def test_cache_notices_a_changed_ledger(tmp_path):
-    (tmp_path / "regions.csv").write_text("id,name,level,parent\nR1,沙市区,district,\n", "utf-8")
+    write_ledger(tmp_path, {"regions": REGIONS[:2]})
     assert EmbeddedStore.from_ledger(tmp_path).stats().nodes == {"Region": 1}
-    (tmp_path / "regions.csv").write_text(
-        "id,name,level,parent\nR1,沙市区,district,\nR2,胜利街道,street,R1\n", "utf-8"
-    )
+    write_ledger(tmp_path, {"regions": REGIONS[:3]})
     store = EmbeddedStore.from_ledger(tmp_path)
     assert not store.from_cache and store.stats().nodes == {"Region": 2}
 
@@ -77,7 +76,7 @@ def test_open_graph_loads_empty_database_and_refuses_another_ledger(
         assert store.stats() == load_ledger(sample_ledger).stats()
     finally:
         store.close()
-    (tmp_path / "regions.csv").write_text("id,name,level,parent\nR1,沙市区,district,\n", "utf-8")
+    write_ledger(tmp_path, {"regions": REGIONS[:2]})
     with pytest.raises(LedgerMismatch, match="--replace"):
         open_graph(tmp_path, "neo4j", settings=settings)
 

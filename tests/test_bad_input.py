@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from lianjian.cli.app import app
 from lianjian.loaders.ledger import load_ledger
+from tests.ledgers import write_ledger
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if (p / "expected.json").is_file())
@@ -120,18 +121,21 @@ def test_a_workbook_that_is_not_one_is_one_line_and_exit_2(tmp_path):
 @pytest.fixture(scope="module")
 def huge_cells(tmp_path_factory) -> Path:
     """10 MB cells: in a required name, an optional number, an extra column, a header."""
-    folder = tmp_path_factory.mktemp("huge")
-    (folder / "regions.csv").write_text(
-        "id,name,level,parent,备注\n"
-        "R1,沙市区,district,,\n"
-        f"R2,{'胜' * BIG},street,R1,\n"
-        f"R3,东方社区,community,R1,{'x' * BIG}\n",
-        "utf-8",
+    return write_ledger(
+        tmp_path_factory.mktemp("huge"),
+        {
+            "regions": [
+                ["id", "name", "level", "parent", "备注"],
+                ["R1", "沙市区", "district", "", ""],
+                ["R2", "胜" * BIG, "street", "R1", ""],
+                ["R3", "东方社区", "community", "R1", "x" * BIG],
+            ],
+            "buildings": [
+                ["id", "name", "kind", "grid", "households", "长" * BIG],
+                ["B1", "1号楼", "住宅", "R9", "4" * BIG, "甲"],
+            ],
+        },
     )
-    (folder / "buildings.csv").write_text(
-        f"id,name,kind,grid,households,{'长' * BIG}\nB1,1号楼,住宅,R9,{'4' * BIG},甲\n", "utf-8"
-    )
-    return folder
 
 
 def test_a_10_mb_cell_is_reported_not_loaded(huge_cells):

@@ -88,13 +88,32 @@ def test_english_switch_uses_schema_and_catalogue_names(env, expected):
     assert metrics(at)["Party member"] == str(expected["members"])  # the schema's name
 
 
-def test_scope_to_a_community_rolls_kpis_down(env, expected, sample_ledger):
-    store = EmbeddedStore.from_ledger(sample_ledger)
-    community = next(r for r in store.node_summaries(["Region"]) if r["level"] == "community")
-    env.setenv("LIANJIAN_DASHBOARD_SCOPE", community["id"])
+# The sample's findings as of 2026-06-30 that lie in 红门路社区 (SS0101), checked by hand
+# against data/sample: 9 of its 25.
+SCOPE_AS_OF = dt.date(2026, 6, 30)
+SCOPED_GAPS = {
+    ("building_without_group", "B0103"),  # in grid SS0101G02
+    ("new_domain_uncovered", "BC01"),  # in grid SS0101G02
+    ("unit_needs_own_org", "006"),  # in building BC01
+    ("unit_needs_joint_org", "019"),  # located in SS0101
+    ("joint_branch_too_wide", "P15"),  # covers units 003, 008, 014 of SS0101 (and others)
+    ("unit_without_party_work", "011"),  # located in SS0101
+    ("branch_oversized", "P05"),  # covers grid SS0101G01
+    ("branch_without_committee", "P06"),  # covers grid SS0101G02
+    ("weak_without_partner", "P06"),
+}
+
+
+def test_scope_to_a_community_rolls_kpis_down(env, sample_ledger):
+    rules = find_gaps(EmbeddedStore.from_ledger(sample_ledger), SCOPE_AS_OF).to_dict()["rules"]
+    found = {(rule, i["id"]) for rule, r in rules.items() for i in r["items"]}
+    assert SCOPED_GAPS < found and len(found) == 25
+    env.setenv("LIANJIAN_DASHBOARD_SCOPE", "SS0101")
     at = start()
+    at.date_input(key="as_of").set_value(SCOPE_AS_OF).run()
+    assert not at.exception
     assert metrics(at)["社区"] == "1"
-    assert int(metrics(at)["覆盖空白"]) <= expected["gaps"]
+    assert metrics(at)["覆盖空白"] == str(len(SCOPED_GAPS))
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import doctest
 import importlib
 import pkgutil
+from pathlib import Path
 
 import pytest
 
 import lianjian
+
+ROOT = Path(lianjian.__file__).resolve().parent.parent
 
 SKIP = ("lianjian.dashboard.views", "lianjian.dashboard.app")  # Streamlit scripts, not modules
 
@@ -41,6 +44,7 @@ def test_there_are_examples_to_run():
 
 
 @pytest.mark.parametrize("name", WITH_EXAMPLES)
-def test_docstring_examples(name):
+def test_docstring_examples(name, monkeypatch):
+    monkeypatch.chdir(ROOT)  # the examples name the sample ledger as data/sample
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed in {name}"

@@ -15,20 +15,19 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from lianjian.core.schema import SCHEMA
 from lianjian.loaders.ledger import load_ledger
 from lianjian.loaders.read import LedgerError
+from tests.ledgers import REGIONS as LEDGER_REGIONS
+from tests.ledgers import csv_text, write_ledger
 
 FUZZ = settings(
     max_examples=int(os.environ.get("LIANJIAN_FUZZ_EXAMPLES", "100")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-REGIONS = (
-    "id,name,level,parent\nR1,沙市区,district,\nR2,胜利街道,street,R1\nR3,东方社区,community,R2\n"
-)
+REGIONS = csv_text(LEDGER_REGIONS[:4])  # district, street, community
 IDS = ["R1", "R2", "R3", "007", "7", "O1", "U1", "B1", "M1", "X", ""]
 TABLES = ["regions", "buildings", "units", "orgs", "members", "links"]
 
@@ -135,12 +134,9 @@ def wrong_tables(draw) -> dict[str, list[list[str]]]:
 @FUZZ
 @given(tables=wrong_tables(), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))
 def test_wrong_rows_in_csv_files(tables, encoding):
-    files = {"regions.csv": REGIONS.encode()}
-    for table, rows in tables.items():
-        buf = io.StringIO()
-        csv.writer(buf).writerows(rows)
-        files[f"{table}.csv"] = buf.getvalue().encode(encoding, errors="replace")
-    check(load(files))
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = write_ledger(Path(tmp), {"regions": REGIONS, **tables}, encoding=encoding)
+        check(load_ledger(ledger))
 
 
 def typed(value: str, kind: int):
@@ -161,21 +157,14 @@ def typed(value: str, kind: int):
 @FUZZ
 @given(tables=wrong_tables(), kinds=st.lists(st.integers(0, 5), min_size=1, max_size=40))
 def test_wrong_rows_in_a_workbook(tables, kinds):
-    wb = Workbook()
-    wb.active.title = "说明"
-    regions = wb.create_sheet("区划")
-    for line in REGIONS.splitlines():
-        regions.append(line.split(","))
+    sheets = {"说明": [], "区划": REGIONS}
     for n, (table, rows) in enumerate(tables.items()):
-        ws = wb.create_sheet(table if table != "regions" else "regions 区划")
-        for i, row in enumerate(rows):
-            ws.append(
-                [typed(v, kinds[(i + j + n) % len(kinds)] if i else 0) for j, v in enumerate(row)]
-            )
+        sheets[table if table != "regions" else "regions 区划"] = [
+            [typed(v, kinds[(i + j + n) % len(kinds)] if i else 0) for j, v in enumerate(row)]
+            for i, row in enumerate(rows)
+        ]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "ledger.xlsx"
-        wb.save(path)
-        check(load_ledger(path))
+        check(load_ledger(write_ledger(Path(tmp), sheets, xlsx=True)))
 
 
 @FUZZ

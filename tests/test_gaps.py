@@ -18,6 +18,7 @@ from lianjian.queries.coverage.rates import METRICS, coverage
 from lianjian.queries.gaps.find import find_gaps
 from lianjian.queries.gaps.nx import NX_RULES
 from lianjian.queries.params import SOURCES, GapParams
+from tests.ledgers import write_ledger
 
 AS_OF = "2026-06-30"
 SAMPLE_AS_OF = "2026-06-30"
@@ -153,16 +154,9 @@ HAND_EXPECTED = {
 }
 
 
-def write_tables(folder: Path, tables: dict[str, list[list[str]]]) -> Path:
-    for table, rows in tables.items():
-        with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh).writerows(rows)
-    return folder
-
-
 @pytest.fixture(scope="module")
 def hand_data(tmp_path_factory):
-    data = load_ledger(write_tables(tmp_path_factory.mktemp("hand"), HAND))
+    data = load_ledger(write_ledger(tmp_path_factory.mktemp("hand"), HAND))
     assert data.report.totals[2] == 0, data.report.sorted_problems()
     return data
 
@@ -454,7 +448,7 @@ def test_generated_ledgers_same_on_both(neo, tmp_path, profile, seed):
 
 @pytest.fixture(scope="module")
 def hand_ledger(tmp_path_factory) -> Path:
-    return write_tables(tmp_path_factory.mktemp("hand_cli"), HAND)
+    return write_ledger(tmp_path_factory.mktemp("hand_cli"), HAND)
 
 
 def test_cli_gaps_json_csv_and_table(hand_ledger):

@@ -23,6 +23,7 @@ from lianjian.loaders.ledger import TABLE_ORDER, header_index, load_ledger
 from lianjian.loaders.values import parse_value
 from lianjian.queries.catalogue import RULES
 from lianjian.queries.gaps.find import find_gaps
+from tests.ledgers import write_ledger
 
 AS_OF = "2026-06-30"
 TABLES = ("regions", "buildings", "units", "orgs", "members", "links")
@@ -250,7 +251,7 @@ def test_bad_arguments_raise_value_errors(tmp_path):
 
 
 def test_a_folder_with_another_ledger_is_refused(tmp_path):
-    (tmp_path / "old.csv").write_text("编号\n1\n", encoding="utf-8")
+    write_ledger(tmp_path, {"old": [["编号"], ["1"]]})
     with pytest.raises(ValueError, match="other ledger files"):
         generate(tmp_path, "nanqiao", scale=0.02)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.csv"]

@@ -5,7 +5,6 @@ in the text of a query sent to Neo4j (every value travels as a parameter).
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 from lianjian.queries.coverage.rates import coverage
 from lianjian.queries.gaps.find import find_gaps
+from tests.ledgers import write_ledger
 
 MARK = "注入"  # in every hostile name, so a query text holding one is easy to find
 NAMES = {
@@ -32,32 +32,29 @@ EXTRA = "备注`) DETACH DELETE n //"  # a ledger column of this name becomes a 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("hostile")
-
-    def table(name: str, header: list[str], rows: list[list[str]]) -> None:
-        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh).writerows([header, *rows])
-
     n = NAMES
-    table(
-        "regions",
-        ["id", "name", "level", "parent", EXTRA],
-        [
-            ["D'1", n["D'1"], "district", "", "x' })"],
-            ['S"1', n['S"1'], "street", "D'1", ""],
-            ["C\\1", n["C\\1"], "community", 'S"1', ""],
-            ["G{1}", n["G{1}"], "grid", "C\\1", ""],
-            ["G`2`", n["G`2`"], "grid", "C\\1", ""],
-        ],
+    return write_ledger(
+        tmp_path_factory.mktemp("hostile"),
+        {
+            "regions": [
+                ["id", "name", "level", "parent", EXTRA],
+                ["D'1", n["D'1"], "district", "", "x' })"],
+                ['S"1', n['S"1'], "street", "D'1", ""],
+                ["C\\1", n["C\\1"], "community", 'S"1', ""],
+                ["G{1}", n["G{1}"], "grid", "C\\1", ""],
+                ["G`2`", n["G`2`"], "grid", "C\\1", ""],
+            ],
+            "units": [
+                ["id", "name", "kind", "location"],
+                ["U/*1*/", n["U/*1*/"], "private", "G{1}"],
+            ],
+            "buildings": [["id", "name", "kind", "grid"], ["B\n1", n["B\n1"], "住宅", "G`2`"]],
+            "orgs": [
+                ["id", "name", "kind", "covers", "unit"],
+                ["O;1", n["O;1"], "branch", "G`2`;B\n1", "U/*1*/"],
+            ],
+        },
     )
-    table("units", ["id", "name", "kind", "location"], [["U/*1*/", n["U/*1*/"], "private", "G{1}"]])
-    table("buildings", ["id", "name", "kind", "grid"], [["B\n1", n["B\n1"], "住宅", "G`2`"]])
-    table(
-        "orgs",
-        ["id", "name", "kind", "covers", "unit"],
-        [["O;1", n["O;1"], "branch", "G`2`;B\n1", "U/*1*/"]],
-    )
-    return folder
 
 
 def names_of(store) -> dict[str, str]:

@@ -7,11 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import load_workbook
 
 from lianjian.loaders.ledger import load_ledger
 from lianjian.loaders.read import LedgerError, detect_encoding
 from lianjian.loaders.values import BadValue, parse_date, split_list
+from tests.ledgers import REGIONS, write_ledger
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -106,19 +107,9 @@ def test_cli_validate_json_and_exit_code(broken, capsys):
 # ---------------------------------------------------------------- small ledgers
 
 
-def write_ledger(folder: Path, tables: dict[str, str], encoding: str = "utf-8") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in tables.items():
-        (folder / f"{name}.csv").write_bytes(text.encode(encoding))
-    return folder
-
-
-REGIONS = "id,name,level,parent\nR1,沙市区,district,\nR2,胜利街道,street,R1\nR3,东方社区,community,R2\nR4,一网格,grid,R3\n"
-
-
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
 def test_encodings_detected(tmp_path, encoding):
-    led = write_ledger(tmp_path / encoding, {"regions": REGIONS}, encoding)
+    led = write_ledger(tmp_path / encoding, {"regions": REGIONS}, encoding=encoding)
     data = load_ledger(led)
     assert data.report.problems == []
     assert [p["name"] for _, p in data.nodes.values()] == [
@@ -139,9 +130,33 @@ def test_headers_fold_width_case_script_and_table_names(tmp_path):
     led = write_ledger(
         tmp_path,
         {
-            "区划": "ＩＤ, 名稱 ,LEVEL,上級編號\nR1,沙市區,區,\nR2,勝利街道,街道,R1\n",
-            "orgs 党组织": "编号,名称,类型,覆盖范围,成立日期,评定等级,设委员会,自定义列\n"
-            "O1,党工委,党工委,R1；R2、R9,2024年5月1日,软弱涣散,是,备注甲\n",
+            "区划": [
+                ["ＩＤ", " 名稱 ", "LEVEL", "上級編號"],
+                ["R1", "沙市區", "區", ""],
+                ["R2", "勝利街道", "街道", "R1"],
+            ],
+            "orgs 党组织": [
+                [
+                    "编号",
+                    "名称",
+                    "类型",
+                    "覆盖范围",
+                    "成立日期",
+                    "评定等级",
+                    "设委员会",
+                    "自定义列",
+                ],
+                [
+                    "O1",
+                    "党工委",
+                    "党工委",
+                    "R1；R2、R9",
+                    "2024年5月1日",
+                    "软弱涣散",
+                    "是",
+                    "备注甲",
+                ],
+            ],
         },
     )
     data = load_ledger(led)
@@ -158,7 +173,7 @@ def test_headers_fold_width_case_script_and_table_names(tmp_path):
 
 
 def test_title_row_above_header_is_skipped_not_counted(tmp_path):
-    led = write_ledger(tmp_path, {"regions": "胜利街道区划台账,,,\n" + REGIONS})
+    led = write_ledger(tmp_path, {"regions": [["胜利街道区划台账", "", "", ""], *REGIONS]})
     data = load_ledger(led)
     assert data.report.totals == (4, 4, 0)
     assert [(p.row, p.reason) for p in data.report.problems] == [(1, "above the header: skipped")]
@@ -169,7 +184,12 @@ def test_parent_cycle_reported_and_broken(tmp_path):
         tmp_path,
         {
             "regions": REGIONS,
-            "orgs": "id,name,kind,parent\nO1,甲,committee,O3\nO2,乙,branch,O1\nO3,丙,branch,O2\n",
+            "orgs": [
+                ["id", "name", "kind", "parent"],
+                ["O1", "甲", "committee", "O3"],
+                ["O2", "乙", "branch", "O1"],
+                ["O3", "丙", "branch", "O2"],
+            ],
         },
     )
     data = load_ledger(led)
@@ -181,7 +201,7 @@ def test_parent_cycle_reported_and_broken(tmp_path):
 
 
 def test_missing_regions_table_is_an_error(tmp_path):
-    led = write_ledger(tmp_path, {"orgs": "id,name,kind\nO1,甲,branch\n"})
+    led = write_ledger(tmp_path, {"orgs": [["id", "name", "kind"], ["O1", "甲", "branch"]]})
     data = load_ledger(led)
     assert any(p.file == "regions" and p.severity == "error" for p in data.report.problems)
 
@@ -203,17 +223,28 @@ def test_links_kinds_and_endpoint_checks(tmp_path):
     led = write_ledger(
         tmp_path,
         {
-            "regions": REGIONS + "C1,花园小区,compound,R3\n",
-            "units": "id,name,kind\nU1,红星物业,物业公司\nU2,税务局,机关\n",
-            "orgs": "id,name,kind,rating\nO1,强支部,branch,5\nO2,弱支部,branch,1\nBC,大党委,大党委,\n",
-            "links": "source,target,kind,since,until\n"
-            "O1,O2,以强带弱,2024-01-01,2025-12-31\n"
-            "O1,O2,联建共建,2024-01-01,\n"
-            "U1,C1,物业服务,,\n"
-            "U2,C1,物业服务,,\n"
-            "U2,O2,兼职委员单位,,\n"
-            "U2,BC,兼职委员单位,,\n"
-            "O1,O2,以强带弱,2024-01-01,\n",
+            "regions": [*REGIONS, ["C1", "花园小区", "compound", "R3"]],
+            "units": [
+                ["id", "name", "kind"],
+                ["U1", "红星物业", "物业公司"],
+                ["U2", "税务局", "机关"],
+            ],
+            "orgs": [
+                ["id", "name", "kind", "rating"],
+                ["O1", "强支部", "branch", "5"],
+                ["O2", "弱支部", "branch", "1"],
+                ["BC", "大党委", "大党委", ""],
+            ],
+            "links": [
+                ["source", "target", "kind", "since", "until"],
+                ["O1", "O2", "以强带弱", "2024-01-01", "2025-12-31"],
+                ["O1", "O2", "联建共建", "2024-01-01", ""],
+                ["U1", "C1", "物业服务", "", ""],
+                ["U2", "C1", "物业服务", "", ""],
+                ["U2", "O2", "兼职委员单位", "", ""],
+                ["U2", "BC", "兼职委员单位", "", ""],
+                ["O1", "O2", "以强带弱", "2024-01-01", ""],
+            ],
         },
     )
     data = load_ledger(led)
@@ -228,20 +259,27 @@ def test_links_kinds_and_endpoint_checks(tmp_path):
 
 
 def test_xlsx_workbook_with_title_row_dates_and_extra_sheet(tmp_path):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "区划"
-    ws.append(["某某街道台账"])
-    ws.append(["编号", "名称", "层级", "上级编号"])
-    for row in [("R1", "沙市区", "区", None), ("R2", "胜利街道", "街道", "R1")]:
-        ws.append(row)
-    orgs = wb.create_sheet("党组织")
-    orgs.append(["编号", "名称", "类型", "届满日期", "评定等级"])
-    orgs.append([7, "党工委", "党工委", dt.datetime(2026, 5, 1), 4])
-    orgs["A2"].number_format = "000"
-    wb.create_sheet("说明").append(["填表说明"])
-    wb.save(tmp_path / "ledger.xlsx")
-    data = load_ledger(tmp_path / "ledger.xlsx")
+    ledger = write_ledger(
+        tmp_path,
+        {
+            "区划": [
+                ["某某街道台账"],
+                ["编号", "名称", "层级", "上级编号"],
+                ["R1", "沙市区", "区", None],
+                ["R2", "胜利街道", "街道", "R1"],
+            ],
+            "党组织": [
+                ["编号", "名称", "类型", "届满日期", "评定等级"],
+                [7, "党工委", "党工委", dt.datetime(2026, 5, 1), 4],
+            ],
+            "说明": [["填表说明"]],
+        },
+        xlsx=True,
+    )
+    wb = load_workbook(ledger)
+    wb["党组织"]["A2"].number_format = "000"  # the id 7 shown as 007
+    wb.save(ledger)
+    data = load_ledger(ledger)
     assert data.nodes["007"][1]["term_end"] == "2026-05-01"
     assert data.nodes["007"][1]["rating"] == 4
     assert data.report.totals == (3, 3, 0)
@@ -278,9 +316,11 @@ def test_report_never_echoes_personal_values(tmp_path):
         tmp_path,
         {
             "regions": REGIONS,
-            "members": "id,name,birth_year,gender\nM1,张三,一九八〇,男\nM2,"
-            + "王" * 5000
-            + ",1980,女\n",
+            "members": [
+                ["id", "name", "birth_year", "gender"],
+                ["M1", "张三", "一九八〇", "男"],
+                ["M2", "王" * 5000, "1980", "女"],
+            ],
         },
     )
     data = load_ledger(led)

@@ -9,7 +9,6 @@ The kill test starts its own server in a temporary home (sharing the jars of
 
 from __future__ import annotations
 
-import csv
 import os
 import signal
 import subprocess
@@ -28,41 +27,19 @@ from tests.neo4j_fixture import ROOT, _unavailable
 pytestmark = pytest.mark.neo4j
 
 
-def big_ledger(out: Path, members: int = 6000) -> Path:
-    """A ledger whose load takes seconds: the generator's, or rows written here."""
-    try:
-        from lianjian.generator.generate import generate
-
-        generate(out, profile="jingzhou", scale=0.05, seed=5)
-        return out
-    except ImportError:
-        pass
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "regions.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "name", "level", "parent"])
-        w.writerows([["D", "沙市区", "district", ""], ["S", "胜利街道", "street", "D"]])
-        w.writerows([[f"C{i}", f"社区{i}", "community", "S"] for i in range(20)])
-        w.writerows([[f"G{i}", f"网格{i}", "grid", f"C{i % 20}"] for i in range(200)])
-    with (out / "orgs.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "name", "kind", "covers"])
-        w.writerows([[f"O{i}", f"党支部{i}", "branch", f"G{i}"] for i in range(200)])
-    with (out / "members.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "name", "org", "reported_to", "assigned_grid"])
-        w.writerows(
-            [f"M{i}", f"党员{i}", f"O{i % 200}", f"C{i % 20}", f"G{i % 200}"]
-            for i in range(members)
-        )
-    return out
-
-
-def lianjian(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.Popen:
-    script = Path(sys.executable).with_name("lianjian")
-    cmd = [str(script)] if script.is_file() else [sys.executable, "-m", "lianjian.cli.app"]
+def lianjian(*args: str, env: dict[str, str]) -> subprocess.Popen:
+    """The command in a process of its own, from the code under test."""
     return subprocess.Popen(
-        [*cmd, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [
+            sys.executable,
+            "-c",
+            "import sys; from lianjian.cli.app import main; sys.exit(main())",
+            *args,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -103,9 +80,10 @@ def test_checksum_is_the_same_on_both_backends(sample_ledger, neo4j_driver, neo4
     assert store.checksum() != data.checksum()
 
 
-def test_two_loads_of_one_ledger_at_once_make_no_duplicates(tmp_path, neo4j_driver, neo4j_settings):
-    ledger = big_ledger(tmp_path / "ledger", members=3000)
-    data = load_ledger(ledger)
+def test_two_loads_of_one_ledger_at_once_make_no_duplicates(
+    jingzhou_small, neo4j_driver, neo4j_settings
+):
+    data = load_ledger(jingzhou_small)
     db = neo4j_settings["database"]
     errors: list[BaseException] = []
     start = threading.Barrier(2)
@@ -187,10 +165,11 @@ def private_server(tmp_path):
 
 
 @pytest.mark.slow
-def test_server_killed_mid_load_then_a_reload_equals_a_clean_load(tmp_path, private_server):
+def test_server_killed_mid_load_then_a_reload_equals_a_clean_load(jingzhou_small, private_server):
+    """The generated jingzhou ledger (a few thousand members) takes seconds to load."""
     from lianjian.graph.neo4j import server as srv
 
-    ledger = big_ledger(tmp_path / "ledger")
+    ledger = jingzhou_small
     data = load_ledger(ledger)
     info = srv.status(private_server)
     env = {

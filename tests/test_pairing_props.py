@@ -2,7 +2,7 @@
 worse than greedy (Hypothesis), and Cypher on Neo4j and NetworkX gather the same facts,
 hence the same scores and plan; ``lianjian pair --write`` on Neo4j.
 
-The random ledgers are those of the gap parity test (``test_gaps_parity.ledgers``); the
+The random ledgers are those of the gap parity test (``tests/random_ledgers.py``); the
 constraints are checked against the ledger rows themselves, not the module's own terms.
 """
 
@@ -28,8 +28,9 @@ from lianjian.queries.pairing.params import PairingParams
 from lianjian.queries.pairing.plan import CostModel, greedy_plan, optimal_plan, plan_cost
 from lianjian.queries.pairing.plan import _Site as Site
 from lianjian.queries.pairing.propose import propose, strength_scores
-from tests.test_gaps_parity import AS_OF, HEADERS, ledgers, write_ledger
-from tests.test_pairing import HAND, hand_ledger  # noqa: F401 (a fixture)
+from tests.ledgers import write_ledger
+from tests.pairing_ledger import PAIRING_HAND as HAND
+from tests.random_ledgers import AS_OF, HEADERS, ledgers, with_headers
 
 LEADER_KINDS = {
     "working_committee",
@@ -114,7 +115,7 @@ def check_plan(result, tables, capacity: int) -> None:
 @given(tables=ledgers(), capacity=st.integers(0, 3))
 def test_plan_keeps_every_constraint_on_random_ledgers(tables, capacity):
     with tempfile.TemporaryDirectory() as tmp:
-        data = load_ledger(write_ledger(Path(tmp), tables))
+        data = load_ledger(write_ledger(Path(tmp), with_headers(tables)))
     store = EmbeddedStore()
     store.write(data)
     result = propose(store, as_of=AS_OF, capacity=capacity)
@@ -209,8 +210,8 @@ def _both(data, neo):
 
 
 @pytest.mark.neo4j
-def test_engines_agree_on_the_hand_ledger(hand_ledger, neo):  # noqa: F811
-    embedded, neo = _both(load_ledger(hand_ledger), neo)
+def test_engines_agree_on_the_pairing_ledger(pairing_ledger, neo):
+    embedded, neo = _both(load_ledger(pairing_ledger), neo)
     facts = [gather(s, AS_OF, born_after=1986, educated=EDUCATED) for s in (embedded, neo)]
     assert facts[0] == facts[1]
     assert facts[0].orgs["W1"].point == (30.0, 112.0)
@@ -231,7 +232,7 @@ def test_engines_agree_on_the_hand_ledger(hand_ledger, neo):  # noqa: F811
 @given(tables=ledgers(), capacity=st.integers(0, 3))
 def test_engines_agree_on_random_ledgers(neo4j_driver, neo4j_settings, tables, capacity):
     with tempfile.TemporaryDirectory() as tmp:
-        data = load_ledger(write_ledger(Path(tmp), tables))
+        data = load_ledger(write_ledger(Path(tmp), with_headers(tables)))
     neo = Neo4jStore(neo4j_driver, neo4j_settings["database"])
     embedded, neo = _both(data, neo)
     try:
@@ -254,10 +255,10 @@ def _count(neo, rel: str) -> int:
 
 
 @pytest.mark.neo4j
-def test_cli_write_stores_proposed_pairs_on_neo4j(hand_ledger, neo, neo4j_settings, monkeypatch):  # noqa: F811
+def test_cli_write_stores_proposed_pairs_on_neo4j(pairing_ledger, neo, neo4j_settings, monkeypatch):
     monkeypatch.setenv("NEO4J_USER", neo4j_settings["user"])
     monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings["password"])
-    args = ["pair", str(hand_ledger), "-b", "neo4j", "--uri", neo4j_settings["uri"]]
+    args = ["pair", str(pairing_ledger), "-b", "neo4j", "--uri", neo4j_settings["uri"]]
     args += ["--database", neo4j_settings["database"], "--as-of", AS_OF, "-f", "json"]
     run = CliRunner().invoke
     res = run(app, args)  # loads the ledger into the empty database, writes nothing

@@ -4,6 +4,7 @@ members stay pseudonymised, IRIs are stable, and the round trip is lossless."""
 from __future__ import annotations
 
 import io
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 
@@ -21,7 +22,10 @@ from lianjian.export.mapping import MAPPING, load_mapping
 from lianjian.export.rdf import export_rdf
 from lianjian.export.rdf_import import read_rdf
 from lianjian.export.validate import validate_graph, validate_rdf
+from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.loaders.ledger import load_ledger
+from lianjian.queries.gaps.find import find_gaps
+from tests.ledgers import write_ledger
 
 FORMATS = ("ttl", "nt", "jsonld")
 OX = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -87,10 +91,8 @@ MEMBER_NAMES = ("张三丰", '李"四"', "王\\五", "赵六六")
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("rdf_ledger")
-    for name, text in LEDGER.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    tables = {Path(name).stem: text for name, text in LEDGER.items()}
+    return write_ledger(tmp_path_factory.mktemp("rdf_ledger"), tables)
 
 
 @pytest.fixture(scope="module")
@@ -442,17 +444,11 @@ def test_sparql_answers_grid_without_branch(data):
 
 def test_sparql_on_the_sample_matches_the_rule(sample_data):
     expected = grid_without_branch(sample_data)
-    try:
-        from lianjian.queries.gaps.find import find_gaps
-    except ImportError:
-        pass
-    else:
-        from lianjian.graph.embedded.store import EmbeddedStore
-
-        store = EmbeddedStore()
-        store.write(sample_data)
-        rule = find_gaps(store, None).to_dict()["rules"]["grid_without_branch"]
-        assert {str(item["id"]) for item in rule["items"]} == expected
+    store = EmbeddedStore()
+    store.write(sample_data)
+    rule = find_gaps(store, None).to_dict()["rules"]["grid_without_branch"]
+    assert {str(item["id"]) for item in rule["items"]} == expected
+    assert expected == {"SS0102G02"}  # the sample's one grid without a branch
     assert sparql_ids(sample_data) == expected
 
 
@@ -495,18 +491,49 @@ def test_gap_findings_are_written_and_redacted(data):
     assert validate_graph(g).conforms
 
 
-def test_with_gaps_runs_the_rules_or_says_why_not(ledger, tmp_path):
+def test_with_gaps_writes_one_finding_per_flagged_entity(ledger, data, tmp_path):
     out = tmp_path / "g.ttl"
     result = CliRunner().invoke(
         app,
         ["export", "rdf", str(ledger), "--out", str(out), "--with-gaps", "--as-of", "2025-01-01"],
     )
     assert result.exit_code == 0, result.output
-    text = out.read_text("utf-8")
-    try:
-        from lianjian.queries.gaps.find import find_gaps  # noqa: F401
-    except ImportError:
-        assert "not available" in result.stderr
-        assert "lj:GapFinding" not in text
-    else:
-        assert "lj:GapFinding" in text
+    g = rdflib.Graph().parse(out, format="turtle")
+    findings = list(g.subjects(rdflib.RDF.type, rdflib.URIRef(LJ + "GapFinding")))
+    per_rule = Counter(str(g.value(f, rdflib.URIRef(LJ + "gapRule"))) for f in findings)
+    store = EmbeddedStore()
+    store.write(data)
+    rules = find_gaps(store, "2025-01-01").to_dict()["rules"]
+    expected = {rid: len(r["items"]) for rid, r in rules.items() if r["items"]}
+    assert {iri.rsplit("/gap_rule-", 1)[-1]: n for iri, n in per_rule.items()} == expected
+    assert {str(g.value(f, rdflib.URIRef(LJ + "asOf"))) for f in findings} == {"2025-01-01"}
+
+
+# ---------------------------------------------------------------- benchmark
+
+
+def test_benchmark_measures_both_writers(ledger):
+    from lianjian.bench.rdf import bench
+
+    results = bench(ledger, ("nt",), ("ours", "rdflib"), repeat=3)
+    assert [r["impl"] for r in results] == ["ours", "rdflib"]
+    assert all("error" not in r for r in results), results
+    assert results[0]["triples"] == results[1]["triples"] > 0
+    assert all(r["triples_per_s"] > 0 and r["peak_rss_mib"] >= 0 for r in results)
+    assert results[0]["runs"] == 3 and results[0]["spread_s"] >= 0 and results[1]["runs"] == 1
+    # rdflib capped: the whole entities up to the one that brings the count to 100
+    capped = bench(ledger, ("nt",), ("rdflib",), rdflib_max_triples=100)[0]
+    from lianjian.export.rdf import DEFAULT_BASE, namespaces
+    from lianjian.export.terms import NTriples
+    from lianjian.export.triples import Triples
+
+    kept: set[tuple[str, str, str]] = set()
+    n = 0
+    for s, po in Triples(
+        load_ledger(ledger), NTriples(namespaces(DEFAULT_BASE)), base=DEFAULT_BASE
+    ):
+        kept.update((s, p, o) for p, o in po)
+        n += len(po)
+        if n >= 100:
+            break
+    assert capped["triples"] == len(kept) < results[0]["triples"]

@@ -1,7 +1,13 @@
 """SHACL validation of an RDF export against ``shapes.ttl``, with readable results.
 
->>> result = validate_rdf("export.ttl")  # doctest: +SKIP
->>> result.conforms, len(result.violations)  # doctest: +SKIP
+>>> import tempfile
+>>> from pathlib import Path
+>>> from lianjian.export.rdf import export_rdf
+>>> from lianjian.loaders.ledger import load_ledger
+>>> path = Path(tempfile.mkdtemp()) / "export.ttl"
+>>> triples = export_rdf(load_ledger("data/sample"), path)
+>>> result = validate_rdf(path)
+>>> result.conforms, len(result.violations)
 (True, 0)
 """
 

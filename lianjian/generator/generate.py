@@ -25,9 +25,10 @@ this order:
 Gaps for every rule of docs/rules.md are planted at the profile's modest rates. The
 result loads with no error and no warning.
 
+>>> import tempfile
 >>> from pathlib import Path
->>> counts = generate(Path("/tmp/jz"), "jingzhou", scale=0.1, seed=7)  # doctest: +SKIP
->>> counts["members"]  # doctest: +SKIP
+>>> counts = generate(Path(tempfile.mkdtemp()) / "jz", "jingzhou", scale=0.1, seed=7)
+>>> counts["members"]
 7000
 """
 
