@@ -12,7 +12,7 @@ import pytest
 from tests.ledgers import write_ledger
 from tests.pairing_ledger import PAIRING_HAND
 
-pytest_plugins = ["tests.neo4j_fixture", "tests.browser_fixtures"]
+pytest_plugins = ["tests.neo4j_fixture", "tests.browser_fixtures", "tests.rdf_common"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
