@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from lianjian.graph.neo4j import server as srv
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -21,6 +23,21 @@ def _unavailable(reason: str):
             f"Neo4j is required (LIANJIAN_REQUIRE_NEO4J=1) but unavailable: {reason}", pytrace=False
         )
     pytest.skip(f"no Neo4j: {reason}")
+
+
+def start_server(home: Path) -> srv.ServerInfo:
+    """The project's own Neo4j started in ``home``, on the shared jars; skips (or fails,
+    where Neo4j is required) when it cannot be had."""
+    jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))
+    try:
+        srv.fetch(jars)
+    except Exception as e:
+        _unavailable(f"{e.__class__.__name__}: {e}")
+    (home / "lib").symlink_to(jars / "lib")
+    try:
+        return srv.start(home)
+    except Exception as e:  # no Java, no Maven, no network to Maven Central, a crash
+        _unavailable(f"{e.__class__.__name__}: {e}")
 
 
 @pytest.fixture(scope="session")
@@ -33,20 +50,9 @@ def neo4j_settings(tmp_path_factory):
             "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
         }
         return
-    from lianjian.graph.neo4j import server as srv
-
     # a fresh server per test session (its own data, its own free port), sharing the jars
-    jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))
     home = tmp_path_factory.mktemp("neo4j")
-    try:
-        srv.fetch(jars)
-    except Exception as e:
-        _unavailable(f"{e.__class__.__name__}: {e}")
-    (home / "lib").symlink_to(jars / "lib")
-    try:
-        info = srv.start(home)
-    except Exception as e:  # no Java, no Maven, no network to Maven Central, a crash
-        _unavailable(f"{e.__class__.__name__}: {e}")
+    info = start_server(home)
     sys.__stderr__.write(f"\nNeo4j {srv.NEO4J_VERSION} started on {info.uri} for the tests\n")
     yield {"uri": info.uri, "user": info.user, "password": info.password, "database": "neo4j"}
     srv.stop(home)

@@ -15,14 +15,14 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j import server as srv
 from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
-from tests.neo4j_fixture import ROOT, _unavailable
+from tests.neo4j_fixture import start_server
 
 pytestmark = pytest.mark.neo4j
 
@@ -146,20 +146,9 @@ def test_transient_errors_are_retried_by_managed_transactions(
 @pytest.fixture
 def private_server(tmp_path):
     """A Neo4j of this test alone, in a temporary home: it may be killed."""
-    from lianjian.graph.neo4j import server as srv
-
-    jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))
     home = tmp_path / "neo4j"
     home.mkdir()
-    try:
-        srv.fetch(jars)
-    except Exception as e:
-        _unavailable(f"{e.__class__.__name__}: {e}")
-    (home / "lib").symlink_to(jars / "lib")
-    try:
-        srv.start(home)
-    except Exception as e:
-        _unavailable(f"{e.__class__.__name__}: {e}")
+    start_server(home)
     yield home
     srv.stop(home)
 
@@ -167,7 +156,6 @@ def private_server(tmp_path):
 @pytest.mark.slow
 def test_server_killed_mid_load_then_a_reload_equals_a_clean_load(jingzhou_small, private_server):
     """The generated jingzhou ledger (a few thousand members) takes seconds to load."""
-    from lianjian.graph.neo4j import server as srv
 
     ledger = jingzhou_small
     data = load_ledger(ledger)
