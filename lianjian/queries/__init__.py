@@ -1,7 +1,10 @@
-"""Queries over the graph, the same on every backend.
+"""Queries over the graph, the same on every backend (each a Cypher file beside a
+NetworkX function, run by the store: :class:`lianjian.graph.store.Query`).
 
-* :mod:`lianjian.queries.gaps.find`: the coverage-gap rules (覆盖空白), ``find_gaps``;
-* :mod:`lianjian.queries.coverage.rates`: coverage rates per district, street, community;
-* ``rules.yaml`` and :mod:`lianjian.queries.params`: the rule catalogue and thresholds;
-* ``gaps/*.cypher``, ``coverage/*.cypher``: the Neo4j side; ``gaps_nx``: the NetworkX side.
+* :mod:`.catalogue` and ``rules.yaml``: the rules, their wording, populations and the
+  kind groups; :mod:`.params`: the thresholds (one set with pairing's);
+* :mod:`.places`: where an entity lies (community, street, district);
+* :mod:`.gaps`: the coverage-gap rules (覆盖空白), ``find_gaps``;
+* :mod:`.coverage`: coverage rates per district, street, community (覆盖率);
+* :mod:`.pairing`: strong leads weak (以强带弱), ``propose``.
 """

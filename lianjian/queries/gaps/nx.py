@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from lianjian.graph.embedded.view import is_active
-from lianjian.queries.facts_nx import (
+from lianjian.queries.gaps.facts import (
     BRANCH_KINDS,
     GRASS_ROOTS,
     GROUP_KINDS,

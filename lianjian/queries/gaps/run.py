@@ -14,7 +14,7 @@ from typing import Any
 
 from lianjian.graph.store import GraphStore, Query, Rows
 from lianjian.queries.catalogue import ALL_RULES, cypher, kind_params
-from lianjian.queries.facts_nx import Ctx
+from lianjian.queries.gaps.facts import Ctx
 from lianjian.queries.gaps.nx import NX_RULES
 from lianjian.queries.params import GapParams
 from lianjian.queries.places import NOWHERE, Place, region_places
