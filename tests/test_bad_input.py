@@ -73,6 +73,7 @@ def test_the_corpus_covers_every_kind_of_bad_input():
         "binary_garbage",
         "workbook",
         "broken_workbook",
+        "personal_values",
     }
 
 

@@ -92,10 +92,19 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Also fail (exit 1) on warnings.")
     ] = False,
+    with_names: Annotated[
+        bool,
+        typer.Option(
+            "--with-names",
+            help="Show personal values (names, birth years, homes, cells of no column) "
+            "instead of (personal data hidden).",
+        ),
+    ] = False,
 ) -> None:
     """Check a ledger and report every problem with file, row, column and reason (校验台账).
 
-    Exit 1 when a row was rejected (or, with --strict, on any warning).
+    Exit 1 when a row was rejected (or, with --strict, on any warning). Personal values
+    are hidden unless --with-names.
 
     Example: lianjian validate data/sample --format json
     """
@@ -103,9 +112,9 @@ def validate(
         data = load_ledger(ledger, progress=read)
     report = data.report
     if fmt == Format.json:
-        write_json(report.to_dict())
+        write_json(report.to_dict(with_names))
     else:
-        write_blocks(report_blocks(report))
+        write_blocks(report_blocks(report, with_names))
     sev = report.by_severity()
     if report.totals[2] or sev.get(ERROR) or (strict and sev.get(WARNING)):
         raise typer.Exit(1)

@@ -7,17 +7,23 @@ Severities:
 
 Row numbers are those a person sees in a spreadsheet: the header is row 1 of a
 CSV file, so the first data row is row 2.
+
+A value from a personal column (the schema's ``personal: true``), or a cell of a
+personal table's row that belongs to no column, is kept out of every report: the
+problem's ``value`` is :data:`HIDDEN` and the value itself is shown only when a
+person asks for names (``--with-names``). File, row, column and reason stay.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Problem", "Report", "ERROR", "WARNING", "NOTICE"]
+__all__ = ["Problem", "Report", "ERROR", "WARNING", "NOTICE", "HIDDEN"]
 
 ERROR, WARNING, NOTICE = "error", "warning", "notice"
+HIDDEN = "(personal data hidden)"
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,21 @@ class Problem:
     value: str | None
     reason: str
     severity: str = ERROR
+    hidden_value: str | None = field(default=None, repr=False)  # a personal value, kept back
+
+    def shown(self, with_names: bool = False) -> str | None:
+        """The value as a report shows it: a personal one only ``with_names``."""
+        return self.hidden_value if with_names and self.hidden_value is not None else self.value
+
+    def as_dict(self, with_names: bool = False) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.shown(with_names),
+            "reason": self.reason,
+            "severity": self.severity,
+        }
 
     def where(self) -> str:
         parts = [self.file]
@@ -55,9 +76,14 @@ class Report:
         value: Any,
         reason: str,
         severity: str = ERROR,
+        personal: bool = False,
     ) -> None:
+        """Record a problem; ``personal``: the value is personal data, hidden in reports."""
         v = None if value is None else _clip(str(value))
-        self.problems.append(Problem(file, row, column, v, reason, severity))
+        if personal and v is not None:
+            self.problems.append(Problem(file, row, column, HIDDEN, reason, severity, v))
+        else:
+            self.problems.append(Problem(file, row, column, v, reason, severity))
 
     def count_in(self, file: str, n: int = 1) -> None:
         self.rows_in[file] += n
@@ -84,7 +110,7 @@ class Report:
         """Problems in file and row order (file-level ones first in each file)."""
         return sorted(self.problems, key=lambda p: (p.file, p.row or 0))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, with_names: bool = False) -> dict[str, Any]:
         rows_in, loaded, rejected = self.totals
         files = sorted(set(self.rows_in) | set(self.loaded) | set(self.rejected))
         return {
@@ -99,7 +125,7 @@ class Report:
                 }
                 for f in files
             },
-            "problems": [asdict(p) for p in self.sorted_problems()],
+            "problems": [p.as_dict(with_names) for p in self.sorted_problems()],
         }
 
 

@@ -77,9 +77,10 @@ def load_ledger(path: Path, progress: Progress | None = None, schema: Schema = S
 
 
 def _columns(
-    t: RawTable, index: dict[str, str], report: Report
+    t: RawTable, index: dict[str, str], report: Report, personal: bool
 ) -> tuple[dict[int, str], dict[int, str]]:
-    """Column positions of known properties, and of unknown columns (kept as properties)."""
+    """Column positions of known properties, and of unknown columns (kept as properties);
+    ``personal``: the table's rows are personal data (a too-long header cell is a pasted row)."""
     known: dict[int, str] = {}
     unknown: dict[int, str] = {}
     for i, cell in enumerate(t.header):
@@ -95,6 +96,7 @@ def _columns(
                 cell,
                 f"header cell too long ({len(cell)} characters): column kept as {unknown[i]}",
                 NOTICE,
+                personal,
             )
         elif cell.strip():
             if name is not None:
@@ -116,7 +118,11 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
     schema, report = b.schema, b.report
     props = schema.table_properties(t.table)
     label = schema.tables[t.table]
-    known, unknown = _columns(t, index, report)
+    personal = bool(label) and schema.nodes[label].personal  # a row of it is personal data
+    for row_no, cells, _ in t.above:
+        text = " ".join(c for c in cells if c)
+        report.add(t.file, row_no, None, text, "above the header: skipped", NOTICE, personal)
+    known, unknown = _columns(t, index, report, personal)
     missing = [p for name, p in props.items() if p.required and name not in known.values()]
     col_name = {name: t.header[i].strip() or name for i, name in known.items()}
     n = 0
@@ -140,7 +146,9 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
                 )
             report.count_rejected(t.file)
             continue
-        values, extra, ok = _row_values(b, t, row_no, cells, known, unknown, props, col_name)
+        values, extra, ok = _row_values(
+            b, t, row_no, cells, known, unknown, props, col_name, personal
+        )
         if not ok:
             report.count_rejected(t.file)
             continue
@@ -165,7 +173,10 @@ def _row_values(
     unknown: dict[int, str],
     props: dict[str, Property],
     col_name: dict[str, str],
+    personal: bool,
 ) -> tuple[dict[str, Any], dict[str, str], bool]:
+    """The row's typed values and extra columns, and whether it can load. ``personal``: the
+    table holds personal data, so a cell of no schema column is hidden in the report."""
     report = b.report
     values: dict[str, Any] = {}
     extra: dict[str, str] = {}
@@ -184,6 +195,7 @@ def _row_values(
                     text,
                     f"cell too long ({len(text)} characters, at most {MAX_CELL}): value dropped",
                     WARNING,
+                    personal,
                 )
             else:
                 extra[column] = text
@@ -196,7 +208,15 @@ def _row_values(
                 try:
                     items.append(parse_value(item, Property(name, "enum", p.zh, p.en, enum=p.enum)))
                 except BadValue as e:
-                    report.add(t.file, row_no, col_name[name], item, f"{e}: item dropped", WARNING)
+                    report.add(
+                        t.file,
+                        row_no,
+                        col_name[name],
+                        item,
+                        f"{e}: item dropped",
+                        WARNING,
+                        p.personal,
+                    )
             values[name] = sorted(set(items), key=items.index)
             continue
         if name == "id":
@@ -204,12 +224,16 @@ def _row_values(
         try:
             values[name] = parse_value(text, p)
         except BadValue as e:
+            # a personal column's value; or, in a personal table, a paste no column holds
+            hide = p.personal or (personal and len(text) > MAX_CELL)
             if p.required:
-                report.add(t.file, row_no, col_name[name], _shown(text, p), f"{e}: row rejected")
+                report.add(
+                    t.file, row_no, col_name[name], text, f"{e}: row rejected", personal=hide
+                )
                 ok = False
             else:
                 report.add(
-                    t.file, row_no, col_name[name], _shown(text, p), f"{e}: value dropped", WARNING
+                    t.file, row_no, col_name[name], text, f"{e}: value dropped", WARNING, hide
                 )
     for name, p in props.items():
         if p.required and name not in values and ok:
@@ -221,11 +245,6 @@ def _row_values(
         elif p.default is not None and name not in values:
             values[name] = p.default
     return values, extra, ok
-
-
-def _shown(text: str, prop: Property) -> str:
-    """A cell as the report may echo it: personal data never leaves in a report."""
-    return "(personal data hidden)" if prop.personal else text
 
 
 def _add_node(

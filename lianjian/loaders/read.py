@@ -46,6 +46,7 @@ class RawTable:
     file: str
     header: list[str] = field(default_factory=list)
     rows: Iterator[Row] = field(default_factory=lambda: iter(()))
+    above: list[Row] = field(default_factory=list)  # rows above the header, reported by the loader
 
 
 def match_table(name: str, table_aliases: dict[str, str]) -> str | None:
@@ -198,7 +199,8 @@ def with_header(
     known: set[str],
     report: Report,
 ) -> RawTable | None:
-    """Find the header among the first rows; rows above it are reported as skipped.
+    """Find the header among the first rows; rows above it are kept in ``t.above`` for the
+    loader to report as skipped (it knows whether their cells are personal data).
 
     A header split over two rows by merged cells (``编号`` merged down over two
     rows beside ``组织关系`` merged across ``所在党组织 | 工作单位``) is read as one.
@@ -222,16 +224,7 @@ def with_header(
         report.count_rejected(t.file, n)
         return None
     t.header, first, last = _joined_header(head, best, known)
-    for row_no, cells, _ in head[:first]:
-        if any(c.strip() for c in cells):
-            report.add(
-                t.file,
-                row_no,
-                None,
-                " ".join(c for c in cells if c),
-                "above the header: skipped",
-                NOTICE,
-            )
+    t.above = [r for r in head[:first] if any(c.strip() for c in r[1])]
     t.rows = _chain(head[last + 1 :], records)
     return t
 

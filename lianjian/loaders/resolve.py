@@ -64,16 +64,22 @@ def _describe(data: GraphData, node_id: str) -> str:
 
 
 def _check_target(
-    data: GraphData, target: str, labels: tuple[str, ...], levels: tuple[str, ...]
+    data: GraphData,
+    target: str,
+    labels: tuple[str, ...],
+    levels: tuple[str, ...],
+    personal: bool = False,
 ) -> str | None:
-    """Why ``target`` cannot be the end of such an edge, or None when it can."""
+    """Why ``target`` cannot be the end of such an edge, or None when it can.
+    ``personal``: the reference is personal data (a home), so the reason does not name it."""
     if target not in data.nodes:
-        return f"reference to a missing ID {target}"
+        return "reference to a missing ID" + ("" if personal else f" {target}")
     label, props = data.nodes[target]
+    name = "the ID" if personal else target
     if label not in labels:
-        return f"{target} is a {_describe(data, target)}, expected {' or '.join(labels)}"
+        return f"{name} is a {_describe(data, target)}, expected {' or '.join(labels)}"
     if levels and props.get("level") not in levels:
-        return f"{target} is a {_describe(data, target)}, expected a {' or '.join(levels)}"
+        return f"{name} is a {_describe(data, target)}, expected a {' or '.join(levels)}"
     return None
 
 
@@ -90,7 +96,7 @@ def _resolve_refs(b: Build) -> None:
             if target in seen:
                 continue
             seen.add(target)
-            why = _check_target(data, target, spec.targets, spec.levels)
+            why = _check_target(data, target, spec.targets, spec.levels, ref.prop.personal)
             if why is None and spec.type == "PART_OF":
                 child = data.nodes[ref.source][1]["level"]
                 parent = data.nodes[target][1]["level"]
@@ -104,7 +110,13 @@ def _resolve_refs(b: Build) -> None:
                     why = f"wrong level nesting: {need}, {target} is a {parent}"
             if why:
                 report.add(
-                    ref.file, ref.row, ref.column, target, f"{why}: relationship dropped", WARNING
+                    ref.file,
+                    ref.row,
+                    ref.column,
+                    target,
+                    f"{why}: relationship dropped",
+                    WARNING,
+                    ref.prop.personal,
                 )
                 continue
             target = sys.intern(target)  # the node's own id string (interned when loaded)

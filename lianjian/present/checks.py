@@ -15,8 +15,9 @@ SHOWN = 500  # problems or violations a table shows; JSON has all
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "notice": "dim"}
 
 
-def report_blocks(report: Report) -> list[Block]:
-    """The problems (file, row, column, value, reason, severity), the rows per file, the balance."""
+def report_blocks(report: Report, with_names: bool = False) -> list[Block]:
+    """The problems (file, row, column, value, reason, severity), the rows per file, the balance;
+    a personal value only ``with_names``."""
     blocks: list[Block] = []
     problems = report.sorted_problems()
     if problems:
@@ -34,7 +35,14 @@ def report_blocks(report: Report) -> list[Block]:
         )
         for p in problems[:SHOWN]:
             severity = Styled(p.severity, SEVERITY_STYLE.get(p.severity, ""))
-            t.add(p.file, str(p.row or ""), p.column or "", p.value or "", p.reason, severity)
+            t.add(
+                p.file,
+                str(p.row or ""),
+                p.column or "",
+                p.shown(with_names) or "",
+                p.reason,
+                severity,
+            )
         blocks.append(t)
         if len(problems) > SHOWN:
             blocks.append(f"… {len(problems) - SHOWN} more problems (use --format json for all)")
