@@ -252,3 +252,15 @@ def test_a_cache_that_cannot_be_written_is_only_slower(folder, monkeypatch, fres
     store = EmbeddedStore.from_ledger(SAMPLE)
     assert store.checksum() == fresh_checksum
     assert list(folder.glob("*.pickle")) == []
+
+
+def test_an_authenticated_file_that_cannot_be_unpickled_is_rebuilt(
+    cached_file, folder, fresh_checksum, caplog
+):
+    """A good HMAC over bytes that are no pickle (e.g. of an older graph class)."""
+    cache = GraphCache.open(folder)
+    payload = b"\x80\x05not a pickle"
+    header = cache._header(ledger_fingerprint(SAMPLE), len(payload))
+    tag = cache._tag(header, payload).encode()
+    cached_file.write_bytes(header + b" " + tag + b"\n" + payload)
+    load_again(caplog, fresh_checksum, "cannot be unpickled")
