@@ -2,15 +2,13 @@
 
 Nodes carry ``label`` and their properties; edges carry ``type`` and theirs, keyed
 ``TYPE:key`` so parallel edges of different types or link kinds stay apart.
-A pickle cache keyed by the ledger's content fingerprint lets a second start on
-an unchanged ledger skip parsing.
+A cache keyed by the ledger's content fingerprint (an authenticated pickle, see
+:mod:`lianjian.graph.embedded.cache`) lets a second start on an unchanged ledger
+skip parsing.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -18,24 +16,15 @@ from typing import Any
 
 import networkx as nx
 
-from lianjian.core.bulk import paused_gc
 from lianjian.core.model import Edge, GraphData, Stats, content_hash
 from lianjian.core.report import Report
+from lianjian.graph.embedded.cache import GraphCache, cache_dir
 from lianjian.graph.embedded.view import View
 from lianjian.graph.store import ConsoleResult, Progress, Query, RefusedQuery, Rows
 from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
 
 __all__ = ["EmbeddedStore", "cache_dir"]
-
-
-def cache_dir() -> Path:
-    """Where cached graphs live: ``$LIANJIAN_CACHE_DIR`` or the user's cache folder."""
-    env = os.environ.get("LIANJIAN_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "lianjian"
 
 
 class EmbeddedStore:
@@ -168,35 +157,22 @@ class EmbeddedStore:
         progress: Progress | None = None,
         read_progress=None,
     ) -> EmbeddedStore:
-        """Build the graph of the ledger at ``path``, from the cache when it is unchanged."""
+        """Build the graph of the ledger at ``path``, from the cache when it is unchanged
+        (see :mod:`lianjian.graph.embedded.cache`: only an authenticated file is read)."""
         fingerprint = ledger_fingerprint(path)
-        cached = cache_dir() / f"{fingerprint}.pickle"
-        if use_cache and cached.is_file():
-            try:
-                with cached.open("rb") as fh, paused_gc():
-                    graph, report = pickle.load(fh)
-                store = cls(graph, report)
+        cache = GraphCache.open() if use_cache else None
+        if cache is not None:
+            hit = cache.load(fingerprint, (nx.MultiDiGraph, Report))
+            if hit is not None:
+                store = cls(*hit)
                 store.from_cache = True
                 return store
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-                pass  # a damaged cache is rebuilt
         data = load_ledger(path, progress=read_progress)
         store = cls()
         store.write(data, progress)
-        if use_cache:
-            store._save(cached)
+        if cache is not None:
+            cache.save(fingerprint, (store.graph, store.report))
         return store
-
-    def _save(self, target: Path) -> None:
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(target.parent, 0o700)  # the graph holds personal data
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((self.graph, self.report), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except OSError:
-            pass  # no cache is only slower
 
 
 def _edge(source: str, target: str, attrs: dict[str, Any]) -> Edge:

@@ -1,0 +1,223 @@
+"""The embedded store's graph cache: a pickle that is authenticated before it is read.
+
+Unpickling runs code named in the file, so a cache is read only when it is known to
+be ours: the folder must belong to the user and be writable by no one else, and each
+file carries an HMAC-SHA256 of its bytes under a key kept in that folder (32 random
+bytes, mode 0600, created atomically). A cache that is damaged, altered, written with
+another key, of another format or for another ledger is not unpickled: the graph is
+rebuilt with a notice (a warning on the ``lianjian`` logger), never a failure. A folder
+that belongs to another user or that others can write is not used at all.
+
+File layout: one ASCII header line, then the pickle::
+
+    lianjian-cache 1 <fingerprint> <key id> <pickle length> <hmac>\\n<pickle>
+
+The HMAC covers the header up to the tag and the pickle; the key id (a hash of the
+key) and the length only make the notice say which check failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import pickle
+import secrets
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from lianjian.core.bulk import paused_gc
+
+__all__ = ["GraphCache", "cache_dir"]
+
+log = logging.getLogger(__name__)
+
+MAGIC = "lianjian-cache 1"
+KEY_FILE = "cache.key"
+KEY_BYTES = 32
+MAX_HEADER = 512
+
+
+def cache_dir() -> Path:
+    """Where cached graphs live: ``$LIANJIAN_CACHE_DIR`` or the user's cache folder."""
+    env = os.environ.get("LIANJIAN_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "lianjian"
+
+
+def _shown(path: Path) -> str:
+    """A path for a one-line message, control characters made visible."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in str(path))
+
+
+def _owner_ok(st: os.stat_result) -> bool:
+    return not hasattr(os, "getuid") or st.st_uid == os.getuid()
+
+
+def _folder_problem(directory: Path) -> str | None:
+    """Why ``directory`` must not hold a cache, or None when it is the user's own."""
+    st = os.stat(directory)
+    if not stat.S_ISDIR(st.st_mode):
+        return "is not a folder"
+    if not _owner_ok(st):
+        return f"belongs to another user (uid {st.st_uid})"
+    if st.st_mode & 0o022:
+        return f"can be written by others (mode {stat.S_IMODE(st.st_mode):04o})"
+    return None
+
+
+def _new_key(path: Path) -> bytes:
+    """Create the key file: written in full under a temporary name, then linked into
+    place, so no reader ever sees a partial key and two processes agree on one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(KEY_BYTES))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+    finally:
+        os.unlink(tmp)
+    return _read_key(path, retry=False)
+
+
+def _read_key(path: Path, retry: bool = True) -> bytes:
+    """The cache key; one that is not a private file of the user's is replaced."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        if not retry:
+            raise
+        return _new_key(path)
+    except OSError:  # a symlink in the key's place
+        fd = None
+    key = b""
+    if fd is not None:
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if stat.S_ISREG(st.st_mode) and _owner_ok(st) and not st.st_mode & 0o077:
+                key = fh.read(KEY_BYTES + 1)
+    if len(key) == KEY_BYTES:
+        return key
+    if not retry:
+        raise OSError(f"the cache key {_shown(path)} cannot be made")
+    log.warning(
+        "the cache key %s was not a private key of yours: replaced by a new one", _shown(path)
+    )
+    path.unlink()
+    return _new_key(path)
+
+
+class GraphCache:
+    """Cached graphs in one folder that belongs to the user, under one key."""
+
+    def __init__(self, directory: Path, key: bytes) -> None:
+        self.directory = directory
+        self.key = key
+        self.key_id = hashlib.sha256(b"lianjian cache key id\0" + key).hexdigest()[:16]
+
+    @classmethod
+    def open(cls, directory: Path | None = None) -> GraphCache | None:
+        """The cache in ``directory`` (default :func:`cache_dir`), created 0700; None,
+        with a one-line warning, when the folder is not safe to read code from."""
+        directory = directory if directory is not None else cache_dir()
+        try:
+            if not directory.exists():
+                directory.mkdir(parents=True, mode=0o700)
+                os.chmod(directory, 0o700)
+            problem = _folder_problem(directory)
+            if problem is None:
+                if stat.S_IMODE(os.stat(directory).st_mode) != 0o700:
+                    os.chmod(directory, 0o700)  # the graph holds personal data
+                return cls(directory, _read_key(directory / KEY_FILE))
+        except OSError as e:
+            log.info("no graph cache in %s: %s", _shown(directory), e.strerror or e)
+            return None  # no cache is only slower
+        log.warning(
+            "the cache folder %s %s: not used (the ledger is read every time); "
+            "use a folder of your own with mode 700, or set LIANJIAN_CACHE_DIR",
+            _shown(directory),
+            problem,
+        )
+        return None
+
+    def path(self, fingerprint: str) -> Path:
+        return self.directory / f"{fingerprint}.pickle"
+
+    def _header(self, fingerprint: str, length: int) -> bytes:
+        return f"{MAGIC} {fingerprint} {self.key_id} {length}".encode("ascii")
+
+    def _tag(self, header: bytes, payload: bytes | memoryview) -> str:
+        mac = hmac.new(self.key, header + b"\n", hashlib.sha256)
+        mac.update(payload)
+        return mac.hexdigest()
+
+    def load(self, fingerprint: str, types: tuple[type, ...]) -> tuple[Any, ...] | None:
+        """The tuple cached for ``fingerprint`` (its items of ``types``), or None: nothing
+        cached, or a cache that fails a check (then with a notice)."""
+        path = self.path(fingerprint)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            log.warning("the cached graph %s cannot be read (%s): rebuilt", _shown(path), e)
+            return None
+        problem, value = self._check(data, fingerprint, types)
+        if problem:
+            log.warning("the cached graph %s %s: not used, rebuilt", _shown(path), problem)
+            return None
+        return value
+
+    def _check(self, data: bytes, fingerprint: str, types: tuple[type, ...]):
+        """(what is wrong, None) or (None, the cached tuple)."""
+        end = data.find(b"\n", 0, MAX_HEADER)
+        fields = data[:end].split(b" ") if end > 0 else []
+        if len(fields) != 6 or b" ".join(fields[:2]).decode("ascii", "replace") != MAGIC:
+            return "is not a lianjian cache of this version", None
+        name, key_id, length, tag = (f.decode("ascii", "replace") for f in fields[2:])
+        payload = memoryview(data)[end + 1 :]
+        if name != fingerprint:
+            return "belongs to another ledger", None
+        if key_id != self.key_id:
+            return "was written with another key", None
+        if length != str(len(payload)):
+            return f"is truncated ({len(payload)} of {length} bytes)", None
+        if not hmac.compare_digest(tag, self._tag(data[: end - len(tag) - 1], payload)):
+            return "has been altered (its HMAC does not match)", None
+        try:
+            with paused_gc():
+                value = pickle.loads(payload)
+        except Exception as e:  # authenticated but unreadable: an older graph class
+            return f"cannot be unpickled ({type(e).__name__})", None
+        if not (
+            isinstance(value, tuple)
+            and len(value) == len(types)
+            and all(isinstance(v, t) for v, t in zip(value, types, strict=True))
+        ):
+            return "does not hold a graph of this version", None
+        return None, value
+
+    def save(self, fingerprint: str, value: tuple[Any, ...]) -> None:
+        """Write ``value`` for ``fingerprint``: a temporary file (0600), then renamed."""
+        try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            header = self._header(fingerprint, len(payload))
+            header += b" " + self._tag(header, payload).encode("ascii") + b"\n"
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(header)
+                    fh.write(payload)
+                os.replace(tmp, self.path(fingerprint))
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError as e:
+            log.info("the graph was not cached: %s", e.strerror or e)  # only slower next time
