@@ -94,3 +94,42 @@ def test_gap_tables_show_names_only_through_name_of():
     named = "".join(printed(to_rich(b)) for b in gaps_blocks(result(), 20, NAMES.__getitem__))
     assert pseudonym("M1") in plain and "王 / 五" not in plain
     assert "王 / 五" in named
+
+
+def test_the_invisible_characters_are_every_format_and_separator_character():
+    import re
+    import sys
+    import unicodedata
+
+    from lianjian.present.escape import INVISIBLE
+
+    listed = re.compile(f"[{INVISIBLE}]")
+    wanted = {
+        c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp")
+    }
+    got = {c for c in range(sys.maxunicode + 1) if listed.match(chr(c))}
+    # Unicode 15 made all of U+13430–U+1343F format characters; older Pythons know fewer
+    assert wanted <= got and got - wanted <= set(range(0x13430, 0x13440))
+
+
+def test_bidi_and_zero_width_characters_are_shown_not_hidden():
+    from lianjian.present.escape import plain_text, rich_text
+
+    assert plain_text("甲\u202e乙\u200b\u2066丙\t丁\r") == "甲<U+202E>乙<U+200B><U+2066>丙 丁"
+    shown = printed(rich_text("[bold]:smile:[/x]"))
+    assert "[bold]:smile:[/x]" in shown  # no markup, no emoji, no error
+
+
+def test_a_cell_with_a_lone_carriage_return_is_quoted():
+    text = csv_text(["a", "b"], [["x\ry", "=z"]])
+    assert text == 'a,b\n"x\ry",\'=z\n'
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [["a", "b"], ["x\ry", "'=z"]]
+
+
+def test_json_text_escapes_what_a_terminal_would_act_on_and_keeps_the_values():
+    import json
+
+    value = {"n": "甲\x9b31m\u202e\x1b[2J\u200b\U000e0041"}
+    text = json_text(value)
+    assert all(ord(c) < 0x7F or (c.isprintable() and ord(c) > 0x9F) for c in text if c != "\n")
+    assert "甲" in text and json.loads(text) == value

@@ -51,6 +51,7 @@ from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j import server as srv
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.checks import report_blocks, stats_table
+from lianjian.present.escape import terminal_text
 
 app = typer.Typer(
     help="联建 lianjian: knowledge graph of grassroots party organisations (基层党建知识图谱).",
@@ -165,7 +166,9 @@ def load(
         f"in {time.perf_counter() - t0:.1f} s; rows in {rows_in} = loaded {loaded} + rejected {rejected}"
     )
     if rejected:
-        err.print(f"[yellow]{rejected} rows rejected: see `lianjian validate {ledger}`[/]")
+        err.print(
+            f"[yellow]{rejected} rows rejected: see `lianjian validate {terminal_text(ledger)}`[/]"
+        )
 
 
 @app.command()

@@ -17,14 +17,16 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.highlighter import JSONHighlighter
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from lianjian.graph.backends import LedgerMismatch, open_graph
 from lianjian.graph.neo4j.server import Neo4jServerError
 from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
 from lianjian.graph.store import GraphStore
 from lianjian.loaders.read import LedgerError
-from lianjian.present.escape import terminal_text
+from lianjian.present.escape import plain_text, terminal_text
 from lianjian.present.formats import json_text
 from lianjian.present.table import Block, to_rich
 
@@ -57,6 +59,7 @@ __all__ = [
 ]
 
 out = Console(soft_wrap=True)
+_JSON_COLOURS = JSONHighlighter()
 err = Console(stderr=True)
 
 
@@ -117,7 +120,8 @@ NoCacheOpt = Annotated[
 
 def fail(message: str, code: int = 2) -> None:
     """One line on stderr (never wrapped: scripts read it) and the exit code."""
-    err.print(f"[bold red]error:[/] {terminal_text(message)}", highlight=False, soft_wrap=True)
+    line = terminal_text(message).replace("\n", " ")
+    err.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -206,15 +210,16 @@ def open_store(
 def write_json(data) -> None:
     """A result as JSON on stdout (coloured on a terminal, plain text otherwise)."""
     text = json_text(data)
-    if out.is_terminal:
-        out.print_json(text)
+    if out.is_terminal:  # not print_json: it would parse and dump again, undoing the escapes
+        out.print(_JSON_COLOURS(Text(text, no_wrap=True, overflow="ignore")), soft_wrap=True)
     else:
         out.file.write(text)
 
 
 def write_csv(text: str) -> None:
-    """A CSV (from :mod:`lianjian.present`) on stdout, as it is."""
-    out.file.write(text)
+    """A CSV (from :mod:`lianjian.present`) on stdout, as it is; on a terminal without
+    its control characters (:func:`~lianjian.present.escape.plain_text`)."""
+    out.file.write(plain_text(text) if out.is_terminal else text)
 
 
 def write_blocks(blocks: list[Block]) -> None:

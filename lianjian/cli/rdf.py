@@ -42,6 +42,7 @@ from lianjian.graph.backends import open_neo4j
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.checks import violation_blocks
+from lianjian.present.escape import terminal_text
 
 __all__ = ["export_app", "import_app", "validate_rdf", "register_rdf_commands"]
 
@@ -146,7 +147,9 @@ def export_rdf_cmd(
         + ("; members pseudonymised" if not with_names else "; WITH member names")
     )
     if rejected:
-        err.print(f"[yellow]{rejected} ledger rows rejected: see `lianjian validate {ledger}`[/]")
+        err.print(
+            f"[yellow]{rejected} ledger rows rejected: see `lianjian validate {terminal_text(ledger)}`[/]"
+        )
 
 
 @import_app.command("rdf")
@@ -186,7 +189,7 @@ def import_rdf_cmd(
         f"{sum(stats.relationships.values())} relationships in {time.perf_counter() - t0:.1f} s"
     )
     for p in data.report.problems:
-        err.print(f"[dim]{p.value}: {p.reason}[/]", highlight=False)
+        err.print(f"[dim]{terminal_text(p.value)}: {terminal_text(p.reason)}[/]", highlight=False)
 
 
 def validate_rdf(

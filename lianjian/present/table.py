@@ -1,9 +1,10 @@
 """Tables and lines of text as data, and how a terminal shows them (rich).
 
 A command builds a list of blocks (:class:`Table` or plain ``str`` lines) from a
-result; :func:`to_rich` turns a block into what the console prints. Cell text is made
-safe there (:func:`lianjian.present.escape.terminal_text`); a cell that is a
-:class:`Styled` keeps its style.
+result; :func:`to_rich` turns a block into what the console prints. Every text (cells,
+titles, headers, lines) is made safe there and handed to rich as a ``Text``, never as
+markup (:func:`lianjian.present.escape.rich_text`); a cell that is a :class:`Styled`
+keeps its style.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.highlighter import ReprHighlighter
 from rich.table import Table as RichTable
 
-from lianjian.present.escape import styled, terminal_text
+from lianjian.present.escape import rich_text
 
 __all__ = ["Column", "Table", "Styled", "Block", "columns", "more", "to_rich"]
 
@@ -66,22 +68,23 @@ def more(n: int, limit: int) -> list[str]:
     return [f"… {n - limit} more (use --format json or csv for all)"] if n > limit else []
 
 
-def _cell(value: Any) -> str:
+_HIGHLIGHT = ReprHighlighter()  # what rich does to a printed string: numbers in colour
+
+
+def _cell(value: Any) -> Any:
     if isinstance(value, Styled):
-        return styled(value.text, value.style)
-    return terminal_text(value)
+        return rich_text(value.text, value.style)
+    return rich_text(value)
 
 
 def to_rich(block: Block) -> Any:
-    """The rich renderable of a block (a line of text is escaped like a cell)."""
+    """The rich renderable of a block (a line of text is made safe like a cell)."""
     if isinstance(block, str):
-        return terminal_text(block)
-    caption = terminal_text(block.caption) if block.caption else None
-    t = RichTable(title=terminal_text(block.title), caption=caption, show_lines=False)
+        return _HIGHLIGHT(rich_text(block))
+    caption = rich_text(block.caption, "table.caption") if block.caption else None
+    t = RichTable(title=rich_text(block.title, "table.title"), caption=caption, show_lines=False)
     for c in block.columns:
-        t.add_column(
-            terminal_text(c.header), justify=c.justify, no_wrap=c.no_wrap, overflow=c.overflow
-        )
+        t.add_column(rich_text(c.header), justify=c.justify, no_wrap=c.no_wrap, overflow=c.overflow)
     for n, row in enumerate(block.rows):
         if n in block.sections:
             t.add_section()
