@@ -43,7 +43,12 @@ def csv_text(rows: Rows) -> str:
     if isinstance(rows, str):
         return rows
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(as_lists(rows))
+    plain = csv.writer(buf, lineterminator="\n")
+    # with "\n" as the line end, csv leaves a cell holding a lone "\r" unquoted, which a
+    # reader takes for a line break: such rows are written fully quoted
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in as_lists(rows):
+        (quoted if any("\r" in str(c) for c in row) else plain).writerow(row)
     return buf.getvalue()
 
 

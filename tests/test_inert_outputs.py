@@ -34,7 +34,7 @@ from lianjian.cli import common
 from lianjian.cli.app import app
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.escape import FORMULA_START
-from tests.test_gaps import write_tables
+from tests.ledgers import write_ledger
 
 AS_OF = "2026-06-30"
 MARKUP = ["[/]", "[/x]", "[link=https://x]", "[bold]", "[red on blue]", "\\", ":smile:", "]"]
@@ -83,7 +83,7 @@ def ledger(folder: Path, n: dict[str, str]) -> Path:
         rows[0].append("note")
         for row in rows[1:]:
             row.append(PAD)
-    return write_tables(folder, tables)
+    return write_ledger(folder, tables)
 
 
 def shown(value: str) -> str:
