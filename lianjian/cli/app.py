@@ -31,6 +31,7 @@ from lianjian.cli.common import (  # re-exported: the parts every command shares
     ReplaceOpt,
     UriOpt,
     backend_of,
+    check_out_folder,
     clean_errors,
     err,
     open_store,
@@ -237,6 +238,7 @@ def generate(
     """
     t0 = time.perf_counter()
     with clean_errors():
+        check_out_folder(out_dir)
         counts = run_generate(
             out_dir, profile=profile.value, scale=scale, seed=seed, xlsx=xlsx, encoding=encoding
         )

@@ -1,6 +1,8 @@
 """What every ``lianjian`` command shares: the consoles, the common arguments and
 options (one grammar: ``--backend embedded|neo4j``, with ``--neo4j`` as its alias),
-opening the store, writing results, one-line errors with exit codes, and the progress bar.
+opening the store, writing results to stdout or to a file (the output path checked
+first, a file with personal data 0600 from its first byte), one-line errors with exit
+codes, and the progress bar.
 
 The command modules (:mod:`lianjian.cli.app`, :mod:`lianjian.cli.queries`,
 :mod:`lianjian.cli.pair`, :mod:`lianjian.cli.rdf`, …) import from here, so none of
@@ -9,11 +11,12 @@ them imports another.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 from rich.console import Console
@@ -21,10 +24,12 @@ from rich.highlighter import JSONHighlighter
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from lianjian.core.privacy import PseudonymKeyError
 from lianjian.graph.backends import LedgerMismatch, open_graph
 from lianjian.graph.neo4j.server import Neo4jServerError
 from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
 from lianjian.graph.store import GraphStore
+from lianjian.loaders.files import access_problem, path_kind
 from lianjian.loaders.read import LedgerError
 from lianjian.present.escape import plain_text, terminal_text
 from lianjian.present.formats import json_text
@@ -52,6 +57,10 @@ __all__ = [
     "write_json",
     "write_csv",
     "write_blocks",
+    "check_in_file",
+    "check_out_file",
+    "check_out_folder",
+    "file_writer",
     "fail",
     "clean_errors",
     "progress_bar",
@@ -130,7 +139,14 @@ def clean_errors() -> Iterator[None]:
     """Library errors → one line and exit 2; never a traceback for a user's mistake."""
     try:
         yield
-    except (LedgerError, Neo4jConfigError, LedgerMismatch, Neo4jServerError, ValueError) as e:
+    except (
+        LedgerError,
+        Neo4jConfigError,
+        LedgerMismatch,
+        Neo4jServerError,
+        PseudonymKeyError,
+        ValueError,
+    ) as e:
         fail(str(e))
     except Exception as e:  # driver errors: no server, wrong password, lost connection
         # deferred: the driver takes most of a second to import, and only a failure needs it
@@ -226,3 +242,72 @@ def write_blocks(blocks: list[Block]) -> None:
     """Tables and lines (from :mod:`lianjian.present`) on stdout."""
     for block in blocks:
         out.print(to_rich(block))
+
+
+def _check_can_write_in(folder: Path, path: Path) -> None:
+    """``ValueError`` naming ``path`` unless files can be made in ``folder``."""
+    if not folder.is_dir():
+        raise ValueError(f"{path}: {folder} is {path_kind(folder)}, not a folder")
+    problem = access_problem(folder, "wx")
+    if problem:
+        raise ValueError(f"{path}: cannot write in the folder {folder}: {problem}")
+
+
+def check_in_file(path: Path, what: str) -> None:
+    """Before any work: ``path`` is a regular file this process may read; ``ValueError``
+    naming it (``what`` says what it should be, e.g. ``RDF file``) otherwise."""
+    if not path.exists():
+        raise ValueError(f"no such {what}: {path}")
+    if not path.is_file():
+        kind = "a folder" if path.is_dir() else path_kind(path)
+        raise ValueError(f"{path} is {kind}, not an {what}")
+    problem = access_problem(path, "r")
+    if problem:
+        raise ValueError(f"{path}: cannot read this {what}: {problem}")
+
+
+def check_out_file(path: Path) -> None:
+    """Before any work: ``path`` can be written as a regular file (new or replaced).
+
+    ``ValueError`` (one line naming the path, exit 2 under :func:`clean_errors`) for a
+    folder, a device or pipe, a folder that does not exist, or one that is read-only.
+    """
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; give the name of the file to write")
+    if path.exists() and not path.is_file():
+        raise ValueError(f"{path} is {path_kind(path)}; give the name of a regular file")
+    folder = path.absolute().parent
+    if not folder.exists():
+        raise ValueError(f"{path}: the folder {folder} does not exist")
+    _check_can_write_in(folder, path)
+
+
+def check_out_folder(path: Path) -> None:
+    """Before any work: files can be written into the folder ``path`` (made if missing,
+    with its parents). ``ValueError`` naming the path otherwise."""
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{path} is {path_kind(path)}, not a folder")
+    existing = path.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    _check_can_write_in(existing, path)
+
+
+@contextmanager
+def file_writer(path: Path, private: bool) -> Iterator[IO[str]]:
+    """A UTF-8 text stream to ``path``: written to ``path.part`` beside it and renamed
+    onto ``path`` only when the block ends without an error (the part file is removed
+    otherwise). ``private`` (personal data): the part file is created 0600, so the data
+    is never readable by others, not even while it is written; otherwise 0666 less the
+    umask, as any new file.
+    """
+    tmp = path.with_name(path.name + ".part")
+    tmp.unlink(missing_ok=True)  # a stale one would keep its mode
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(tmp, flags, 0o600 if private else 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

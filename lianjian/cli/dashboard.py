@@ -27,10 +27,11 @@ from lianjian.cli.common import (
     backend_of,
     clean_errors,
     err,
-    fail,
     out,
     settings,
 )
+from lianjian.core.privacy import pseudonym_key
+from lianjian.loaders.files import ledger_files
 
 __all__ = ["dashboard", "streamlit_command", "dashboard_env"]
 
@@ -144,8 +145,9 @@ def dashboard(
 
     Example: lianjian dashboard data/sample --port 8501
     """
-    if not ledger.exists():
-        fail(f"no such ledger: {ledger}")
+    with clean_errors():  # what would fail in the browser, said here in one line
+        ledger_files(ledger)
+        pseudonym_key()
     backend = backend_of(backend, neo4j)
     if backend == Backend.neo4j:
         with clean_errors():

@@ -35,6 +35,7 @@ from lianjian.cli.common import (
     write_csv,
     write_json,
 )
+from lianjian.core.privacy import pseudonym_key
 from lianjian.present.coverage import coverage_csv, coverage_table
 from lianjian.present.gaps import gaps_blocks, gaps_csv, member_ids, namer
 from lianjian.queries.coverage.rates import coverage as run_coverage
@@ -112,6 +113,7 @@ def gaps(
     """
     with clean_errors(), progress_bar() as (_, write):
         params = parse_params(param)
+        pseudonym_key()  # fixes name members by pseudonym (also with names, when one has none)
         store = open_store(ledger, backend_of(backend, neo4j), uri, database, no_cache, write)
         try:
             result = find_gaps(store, as_of=as_of, rules=rule, params=params)

@@ -8,7 +8,6 @@ and turns errors into a one-line message: exit 0 done, 1 the data has problems
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -26,14 +25,18 @@ from lianjian.cli.common import (
     ReplaceOpt,
     UriOpt,
     backend_of,
+    check_in_file,
+    check_out_file,
     clean_errors,
     err,
+    file_writer,
     out,
     progress_bar,
     settings,
     write_blocks,
     write_json,
 )
+from lianjian.core.privacy import pseudonym_key
 from lianjian.export.gaps import gap_findings
 from lianjian.export.rdf import DEFAULT_BASE, export_rdf
 from lianjian.export.rdf_import import read_rdf
@@ -123,24 +126,21 @@ def export_rdf_cmd(
     rdf_format = _format_of(out_file, fmt)
     t0 = time.perf_counter()
     with clean_errors(), progress_bar() as (read, _):
+        check_out_file(out_file)
+        if with_gaps or not with_names:
+            pseudonym_key()  # members or gap fixes are written as pseudonyms
         when = dt.date.fromisoformat(as_of) if as_of else None
         data = load_ledger(ledger, progress=read)
         gaps = gap_findings(data, when) if with_gaps else None
-        tmp = out_file.with_name(out_file.name + ".part")
-        try:
+        with file_writer(out_file, private=with_names) as fh:
             n = export_rdf(
                 data,
-                tmp,
+                fh,
                 rdf_format,
                 base=base_iri or DEFAULT_BASE,
                 with_names=with_names,
                 gaps=gaps,
             )
-            if with_names:
-                os.chmod(tmp, 0o600)  # the file holds personal data
-            os.replace(tmp, out_file)
-        finally:
-            tmp.unlink(missing_ok=True)
     rejected = data.report.totals[2]
     out.print(
         f"wrote {n} triples ({rdf_format}) to {out_file} in {time.perf_counter() - t0:.1f} s"
@@ -174,6 +174,7 @@ def import_rdf_cmd(
     to_neo4j = backend_of(backend, neo4j) == Backend.neo4j
     t0 = time.perf_counter()
     with clean_errors(), progress_bar() as (_, write):
+        check_in_file(rdf_file, "RDF file")
         data = read_rdf(rdf_file, fmt.value if fmt else None)
         store = open_neo4j(settings(uri, database)) if to_neo4j else EmbeddedStore()
         try:
@@ -213,6 +214,7 @@ def validate_rdf(
     Example: lianjian validate-rdf sample.ttl
     """
     with clean_errors():
+        check_in_file(rdf_file, "RDF file")
         result = run_validate_rdf(rdf_file, rdf_format.value if rdf_format else None)
     if output == Format.json:
         write_json(result.to_dict())

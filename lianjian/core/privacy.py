@@ -19,7 +19,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["pseudonym", "member_label", "key_file"]
+__all__ = ["pseudonym", "member_label", "key_file", "pseudonym_key", "PseudonymKeyError"]
 
 PREFIX = "党员-"
 
@@ -32,25 +32,52 @@ def key_file() -> Path:
     return Path(base) / "lianjian" / "pseudonym.key"
 
 
+class PseudonymKeyError(Exception):
+    """No pseudonym key: none in the environment and the key file cannot be read or made."""
+
+
+_HOW = "set LIANJIAN_PSEUDONYM_KEY, or LIANJIAN_PSEUDONYM_KEY_FILE to a file this user may write"
+
+
 @lru_cache(maxsize=4)
 def _key(env_value: str | None, path: str) -> bytes:
     if env_value:
         return env_value.encode("utf-8")
     p = Path(path)
-    if p.is_file():
-        return p.read_bytes().strip()
-    p.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32).encode()
-    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key)
+    try:
+        if p.is_file():
+            key = p.read_bytes().strip()
+            if not key:
+                raise PseudonymKeyError(f"pseudonym key file {p} is empty; {_HOW}")
+            return key
+        if p.exists():
+            raise PseudonymKeyError(f"pseudonym key file {p} is not a file; {_HOW}")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32).encode()
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+    except OSError as e:
+        raise PseudonymKeyError(
+            f"no pseudonym key: cannot read or create {p} ({e.strerror or e}); {_HOW}"
+        ) from e
     return key
+
+
+def pseudonym_key() -> bytes:
+    """The key of :func:`pseudonym`: ``LIANJIAN_PSEUDONYM_KEY``, or the key file (made
+    once, mode 0600); ``PseudonymKeyError`` (one line) when there is neither."""
+    env = os.environ.get("LIANJIAN_PSEUDONYM_KEY")
+    try:
+        path = "" if env else str(key_file())
+    except RuntimeError as e:  # no home directory at all
+        raise PseudonymKeyError(f"no pseudonym key: {e}; {_HOW}") from e
+    return _key(env, path)
 
 
 def pseudonym(member_id: str) -> str:
     """``党员-`` and 8 hex digits of HMAC-SHA256(key, member id)."""
-    key = _key(os.environ.get("LIANJIAN_PSEUDONYM_KEY"), str(key_file()))
-    digest = hmac.new(key, str(member_id).encode("utf-8"), hashlib.sha256).hexdigest()
+    digest = hmac.new(pseudonym_key(), str(member_id).encode("utf-8"), hashlib.sha256).hexdigest()
     return PREFIX + digest[:8]
 
 

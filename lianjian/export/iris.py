@@ -9,9 +9,8 @@ hash instead of the ledger id.
 from __future__ import annotations
 
 import hmac
-import os
 
-from lianjian.core.privacy import _key, key_file
+from lianjian.core.privacy import pseudonym_key
 from lianjian.export.mapping import DATA_SEGMENTS, MAPPING, Mapping
 
 __all__ = ["DEFAULT_BASE", "data_namespaces", "pseudonym_key", "member_token"]
@@ -29,11 +28,6 @@ def data_namespaces(base: str, mapping: Mapping = MAPPING) -> dict[str, str]:
         prefix = f"party{seg}" if seg in mapping.namespaces else seg
         out[prefix] = f"{base}{seg}/"
     return out
-
-
-def pseudonym_key() -> bytes:
-    """The key of :func:`lianjian.core.privacy.pseudonym` (environment or key file)."""
-    return _key(os.environ.get("LIANJIAN_PSEUDONYM_KEY"), str(key_file()))
 
 
 def member_token(member_id: str, key: bytes | None = None) -> str:
