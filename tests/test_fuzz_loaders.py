@@ -141,7 +141,8 @@ def test_wrong_rows_in_csv_files(tables, encoding):
 
 def typed(value: str, kind: int):
     """A cell as Excel holds it: text, a number, a date, a boolean or nothing."""
-    if kind == 1 and value.lstrip("-").isdigit() and len(value) < 15:
+    digits = value.lstrip("-")
+    if kind == 1 and digits.isascii() and digits.isdigit() and len(value) < 15:  # not "²"
         return int(value)
     if kind == 2:
         return dt.datetime(2024, 5, 1) if value else dt.date(1900, 1, 1)
