@@ -100,3 +100,19 @@ def test_settings_missing_uri_is_a_clear_error(monkeypatch):
     monkeypatch.delenv("NEO4J_URI", raising=False)
     with pytest.raises(RuntimeError, match="NEO4J_URI"):
         Neo4jSettings.from_env()
+
+
+def test_embedded_reads_see_every_write():
+    """The embedded store keeps its view's label index between reads: a write rebuilds it."""
+    from lianjian.core.model import GraphData
+    from lianjian.graph.store import Query
+
+    count = Query("n", "", lambda view, params, memo: [{"n": len(view.ids("Region"))}])
+    store = EmbeddedStore()
+    assert store.read([count], {})["n"] == [{"n": 0}]
+    data = GraphData()
+    data.nodes["G1"] = ("Region", {"name": "一网格", "level": "grid"})
+    store.write(data)
+    assert store.read([count], {})["n"] == [{"n": 1}]
+    store.graph.add_node("G2", label="Region")  # even a change made beside the store
+    assert store.read([count], {})["n"] == [{"n": 2}]

@@ -37,6 +37,7 @@ class EmbeddedStore:
         self.graph = graph if graph is not None else nx.MultiDiGraph()
         self.report = report or Report()
         self.from_cache = False
+        self._view: tuple[int, View] | None = None  # (node count it indexed, the view)
 
     def write(self, data: GraphData, progress: Progress | None = None) -> None:
         g = self.graph
@@ -53,11 +54,21 @@ class EmbeddedStore:
         if progress:
             progress("relationships", total, total)
         self.report = data.report
+        self._view = None
 
     def read(self, queries: Sequence[Query], params: Mapping[str, Any]) -> dict[str, Rows]:
         """Run each query's NetworkX side over one view, sharing one memo between them."""
-        view, memo = View(self.graph), {}
+        memo: dict[str, Any] = {}
+        view = self._current_view()
         return {q.name: q.nx(view, params, memo) for q in queries}
+
+    def _current_view(self) -> View:
+        """The view of the graph, its label index built once: relationships are read live,
+        and a write (or any change in the number of nodes) builds the index again."""
+        n = self.graph.number_of_nodes()
+        if self._view is None or self._view[0] != n:
+            self._view = (n, View(self.graph))
+        return self._view[1]
 
     def replace_relationships(self, rel_type: str, edges: Iterable[Edge]) -> int:
         """Replace every ``rel_type`` relationship by ``edges`` (in memory only: the
