@@ -14,7 +14,7 @@ from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 from lianjian.queries.catalogue import ALL_RULES, RULES, cypher
-from lianjian.queries.coverage.rates import METRICS, coverage
+from lianjian.queries.coverage.rates import METRICS, coverage, coverage_counts
 from lianjian.queries.gaps.find import find_gaps
 from lianjian.queries.gaps.nx import NX_RULES
 from lianjian.queries.params import SOURCES, GapParams
@@ -379,3 +379,12 @@ def test_cli_coverage(hand_ledger):
     res = run(app, ["coverage", str(hand_ledger), "--as-of", AS_OF, "--level", "community"])
     assert res.exit_code == 0, res.output
     assert "覆盖率 Coverage by community" in res.output
+
+
+def test_coverage_counts_serve_every_level(hand_store):
+    """The rules run once for all levels: counts passed in give the same rows."""
+    counts = coverage_counts(hand_store, AS_OF)
+    for level in ("district", "street", "community"):
+        assert coverage(hand_store, level, AS_OF, counts=counts) == coverage(
+            hand_store, level, AS_OF
+        )

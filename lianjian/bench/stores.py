@@ -15,7 +15,7 @@ import networkx as nx
 
 from lianjian.core.model import GraphData
 from lianjian.graph.embedded.store import EmbeddedStore
-from lianjian.graph.neo4j.store import Neo4jSettings, Neo4jStore, driver_from_env
+from lianjian.graph.neo4j.store import Neo4jSettings, Neo4jStore
 
 __all__ = ["embedded", "held", "neo4j", "replace", "nx_graph", "read", "session"]
 
@@ -36,8 +36,7 @@ def held(store: Any) -> Iterator[Any]:
 @contextmanager
 def neo4j(settings: Neo4jSettings | None = None) -> Iterator[Neo4jStore]:
     """The Neo4j store of ``settings`` (default: from ``NEO4J_*``), closed afterwards."""
-    settings = settings or Neo4jSettings.from_env()
-    store = Neo4jStore(driver_from_env(settings), settings.database)
+    store = Neo4jStore.from_settings(settings or Neo4jSettings.from_env())
     try:
         yield store
     finally:

@@ -23,7 +23,7 @@ from lianjian.core.text import fold
 
 __all__ = ["SCHEMA", "Schema", "NodeType", "Property", "EdgeSpec", "LinkKind", "load_schema"]
 
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -118,10 +118,10 @@ class Schema:
                     index[fold(alias)] = v.value
             self._alias_index[name] = index
         for label in self.nodes:
-            if not _IDENT.match(label):
+            if not IDENT.match(label):
                 raise ValueError(f"schema: label {label!r} is not a plain identifier")
         for rel in self.relationships:
-            if not _IDENT.match(rel):
+            if not IDENT.match(rel):
                 raise ValueError(f"schema: relationship {rel!r} is not a plain identifier")
 
     def enum_value(self, enum: str, raw: str) -> str | None:

@@ -30,7 +30,7 @@ from lianjian.dashboard.i18n import tr
 from lianjian.dashboard.scope import RegionTree, region_tree, scope_ids
 from lianjian.dashboard.search import SearchIndex
 from lianjian.graph.backends import open_graph
-from lianjian.queries.coverage.rates import coverage
+from lianjian.queries.coverage.rates import coverage, coverage_counts
 from lianjian.queries.gaps.find import GapResult, find_gaps
 from lianjian.queries.pairing.propose import propose
 
@@ -135,9 +135,15 @@ def gaps_of(key: str, as_of: str, _store) -> GapResult:
     return find_gaps(_store, as_of=as_of)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def coverage_counts_of(key: str, as_of: str, _store):
+    return coverage_counts(_store, as_of=as_of)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def coverage_of(key: str, level: str, as_of: str, _store) -> list[dict[str, Any]]:
-    return coverage(_store, level=level, as_of=as_of)
+    counts = coverage_counts_of(key, as_of, _store)  # the rules run once for all levels
+    return coverage(_store, level=level, as_of=as_of, counts=counts)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

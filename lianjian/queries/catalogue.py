@@ -123,10 +123,22 @@ KINDS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in _RAW["kinds"].it
 ALL_RULES: dict[str, Rule] = _load(_RAW, KINDS)
 #: the rules ``gaps`` reports, in catalogue order
 RULES: dict[str, Rule] = {k: r for k, r in ALL_RULES.items() if r.report}
-METRICS: dict[str, Metric] = {
-    m["id"]: Metric(m["id"], m["rule"], m["title"]["zh"], m["title"]["en"], m["title"]["short"])
-    for m in _RAW["coverage"]
-}
+
+
+def _metrics(raw: list[dict[str, Any]]) -> dict[str, Metric]:
+    out = {}
+    for m in raw:
+        rule = ALL_RULES.get(m["rule"])
+        if rule is None or rule.population is None:  # a rate needs its rule's population
+            raise ValueError(
+                f"coverage {m['id']}: rule {m['rule']} is unknown or has no population"
+            )
+        t = m["title"]
+        out[m["id"]] = Metric(m["id"], m["rule"], t["zh"], t["en"], t["short"])
+    return out
+
+
+METRICS: dict[str, Metric] = _metrics(_RAW["coverage"])
 
 
 def kind_params() -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ skip parsing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +47,7 @@ class EmbeddedStore:
         )
         if progress:
             progress("nodes", len(data.nodes), total)
-        g.add_edges_from(
-            (e.source, e.target, f"{e.type}:{e.key}", {"type": e.type, "key": e.key, **e.props})
-            for e in data.edges
-        )
+        g.add_edges_from(_keyed(data.edges))
         if progress:
             progress("relationships", total, total)
         self.report = data.report
@@ -77,10 +74,7 @@ class EmbeddedStore:
         old = [(s, t, k) for s, t, k, d in g.edges(keys=True, data=True) if d["type"] == rel_type]
         g.remove_edges_from(old)
         new = [e for e in edges if e.type == rel_type and e.source in g and e.target in g]
-        g.add_edges_from(
-            (e.source, e.target, f"{e.type}:{e.key}", {"type": e.type, "key": e.key, **e.props})
-            for e in new
-        )
+        g.add_edges_from(_keyed(new))
         return len(new)
 
     def console(
@@ -184,6 +178,12 @@ class EmbeddedStore:
         if cache is not None:
             cache.save(fingerprint, (store.graph, store.report))
         return store
+
+
+def _keyed(edges: Iterable[Edge]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """Edges as NetworkX takes them, keyed ``TYPE:key`` (see the module docstring)."""
+    for e in edges:
+        yield e.source, e.target, f"{e.type}:{e.key}", {"type": e.type, "key": e.key, **e.props}
 
 
 def _edge(source: str, target: str, attrs: dict[str, Any]) -> Edge:

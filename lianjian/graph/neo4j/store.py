@@ -9,7 +9,6 @@ The driver is passed in; :func:`driver_from_env` builds one from ``NEO4J_*``.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -18,7 +17,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import ClientError
 
 from lianjian.core.model import Edge, GraphData, Stats, content_hash
-from lianjian.core.schema import SCHEMA, Schema
+from lianjian.core.schema import IDENT, SCHEMA, Schema
 from lianjian.graph.neo4j.console import run_read
 from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
 from lianjian.graph.store import ConsoleResult, Progress, Query, Rows
@@ -33,7 +32,6 @@ __all__ = [
 ]
 
 BATCH_SIZE = 10000
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 META_LABEL = "LianjianLedger"  # one marker node: which ledger the database holds
 
 
@@ -219,7 +217,7 @@ class Neo4jStore:
 
     def replace_relationships(self, rel_type: str, edges: Iterable[Edge]) -> int:
         """Replace every ``rel_type`` relationship by ``edges``, in one write transaction."""
-        if not _IDENT.match(rel_type):
+        if not IDENT.match(rel_type):
             raise ValueError(f"not a relationship type: {rel_type!r}")
         rows = [
             {"s": e.source, "t": e.target, "props": {"key": e.key, **e.props}}

@@ -37,7 +37,7 @@ from lianjian.queries.gaps.run import RULE_QUERIES, query_params
 from lianjian.queries.params import GapParams, resolve_as_of, resolve_params
 from lianjian.queries.places import LEVELS, NOWHERE, Place, anchor_nx, region_places
 
-__all__ = ["coverage", "METRICS", "LEVELS", "POPULATION", "REGIONS"]
+__all__ = ["coverage", "coverage_counts", "METRICS", "LEVELS", "POPULATION", "REGIONS"]
 
 #: metric → {"zh", "en", "short"}: the names the tables and pages show
 METRICS: dict[str, dict[str, str]] = {
@@ -54,8 +54,12 @@ def coverage(
     level: str = "street",
     as_of: dt.date | str | None = None,
     params: GapParams | Mapping[str, Any] | None = None,
+    counts: Counts | None = None,
 ) -> list[dict[str, Any]]:
     """Coverage shares per region of ``level`` (district, street or community).
+
+    ``counts`` (from :func:`coverage_counts` for the same as-of date and params) spares
+    running the rules again when several levels are wanted.
 
     Returns one row per region of that level, by id, then one row with id None
     for entities that lie in no such region (only if there are any)::
@@ -69,21 +73,25 @@ def coverage(
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    day = resolve_as_of(as_of)
-    p = resolve_params(params)
-    return _rows(_counts(store, day, p), _regions(store, level), level)
+    if counts is None:
+        counts = coverage_counts(store, as_of, params)
+    return _rows(counts, _regions(store, level), level)
 
 
-def _counts(store: GraphStore, day: dt.date, p: GapParams) -> Counts:
-    """(place, metric) → [covered, total]: each population minus what its rule flags."""
-    values = query_params(p, day)
+def coverage_counts(
+    store: GraphStore,
+    as_of: dt.date | str | None = None,
+    params: GapParams | Mapping[str, Any] | None = None,
+) -> Counts:
+    """(place, metric) → [covered, total], for every level at once: each population
+    minus what its rule flags. The costly part of :func:`coverage`."""
+    values = query_params(resolve_params(params), resolve_as_of(as_of))
     rules = [RULE_QUERIES[m.rule] for m in _METRICS.values()]
     flagged = store.read(rules, values)
     totals: dict[str, Rows] = {}
     for m in _METRICS.values():
-        population = ALL_RULES[m.rule].population
-        assert population is not None, f"rule {m.rule} of {m.id} has no population"
-        totals[m.id] = store.read([POPULATION], population.params())["population"]
+        population = ALL_RULES[m.rule].population.params()  # the catalogue checks it is there
+        totals[m.id] = store.read([POPULATION], population)["population"]
     anchors = {r["anchor"] for rows in (*flagged.values(), *totals.values()) for r in rows}
     places = region_places(store, anchors)
     counts: Counts = {}
