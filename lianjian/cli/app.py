@@ -29,8 +29,10 @@ from lianjian.cli.common import (  # re-exported: the parts every command shares
     Neo4jFlag,
     NoCacheOpt,
     ReplaceOpt,
+    StrictOpt,
     UriOpt,
     backend_of,
+    check_ledger,
     check_out_folder,
     clean_errors,
     err,
@@ -52,7 +54,6 @@ from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j import server as srv
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.checks import report_blocks, stats_table
-from lianjian.present.escape import terminal_text
 
 app = typer.Typer(
     help="联建 lianjian: knowledge graph of grassroots party organisations (基层党建知识图谱).",
@@ -134,6 +135,7 @@ def load(
     uri: UriOpt = None,
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Load a ledger into the embedded store (and its cache) or into Neo4j (加载台账).
 
@@ -146,7 +148,12 @@ def load(
             store = open_neo4j(settings(uri, database))
             try:
                 report = load_into_neo4j(
-                    store, ledger, replace=replace, progress=write, read_progress=read
+                    store,
+                    ledger,
+                    replace=replace,
+                    progress=write,
+                    read_progress=read,
+                    check=lambda balance: check_ledger(balance, ledger, strict),
                 )
                 stats = store.stats()
             finally:
@@ -156,6 +163,7 @@ def load(
                 ledger, use_cache=not no_cache, progress=write, read_progress=read
             )
             report, stats = store.report, store.stats()
+            check_ledger(report, ledger, strict)
     rows_in, loaded, rejected = report.totals
     where = (
         "Neo4j"
@@ -166,10 +174,6 @@ def load(
         f"loaded into {where}: {sum(stats.nodes.values())} nodes, {sum(stats.relationships.values())} relationships "
         f"in {time.perf_counter() - t0:.1f} s; rows in {rows_in} = loaded {loaded} + rejected {rejected}"
     )
-    if rejected:
-        err.print(
-            f"[yellow]{rejected} rows rejected: see `lianjian validate {terminal_text(ledger)}`[/]"
-        )
 
 
 @app.command()
@@ -181,6 +185,7 @@ def stats(
     uri: UriOpt = None,
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Node counts per label and relationship counts per type (图谱统计).
 
@@ -191,7 +196,7 @@ def stats(
     """
     backend = backend_of(backend, neo4j)
     with clean_errors(), progress_bar() as (_, write):
-        store = open_store(ledger, backend, uri, database, no_cache, write)
+        store = open_store(ledger, backend, uri, database, no_cache, write, strict)
         try:
             result = store.stats()
         finally:

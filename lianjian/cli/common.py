@@ -1,6 +1,7 @@
 """What every ``lianjian`` command shares: the consoles, the common arguments and
 options (one grammar: ``--backend embedded|neo4j``, with ``--neo4j`` as its alias),
-opening the store, writing results to stdout or to a file (the output path checked
+opening the store and saying what the ledger lost (the balance line; a refusal, exit 2,
+when a whole table could not be read; ``--strict``), writing results to stdout or to a file (the output path checked
 first, a file with personal data 0600 from its first byte), one-line errors with exit
 codes, and the progress bar.
 
@@ -24,14 +25,16 @@ from rich.highlighter import JSONHighlighter
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from lianjian.core.balance import Balance, RefusedLedger
 from lianjian.core.privacy import PseudonymKeyError
-from lianjian.graph.backends import LedgerMismatch, open_graph
+from lianjian.core.report import Report
+from lianjian.graph.backends import LedgerMismatch, open_ledger
 from lianjian.graph.neo4j.server import Neo4jServerError
 from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
 from lianjian.graph.store import GraphStore
 from lianjian.loaders.files import access_problem, path_kind
 from lianjian.loaders.read import LedgerError
-from lianjian.present.escape import plain_text, terminal_text
+from lianjian.present.escape import plain_text, rich_text, terminal_text
 from lianjian.present.formats import json_text
 from lianjian.present.table import Block, to_rich
 
@@ -51,6 +54,8 @@ __all__ = [
     "Neo4jFlag",
     "ReplaceOpt",
     "WithNamesOpt",
+    "StrictOpt",
+    "check_ledger",
     "backend_of",
     "parse_params",
     "open_store",
@@ -122,6 +127,14 @@ WithNamesOpt = Annotated[
 ReplaceOpt = Annotated[
     bool, typer.Option("--replace", help="Neo4j: delete what the database holds first.")
 ]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Refuse (exit 2, before any output) a ledger with any error or warning "
+        "(a row rejected, a value or relationship dropped); notices do not count.",
+    ),
+]
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Parse the ledger even when a cached graph exists.")
 ]
@@ -143,6 +156,7 @@ def clean_errors() -> Iterator[None]:
         LedgerError,
         Neo4jConfigError,
         LedgerMismatch,
+        RefusedLedger,
         Neo4jServerError,
         PseudonymKeyError,
         ValueError,
@@ -215,12 +229,40 @@ def open_store(
     database: str | None = None,
     no_cache: bool = False,
     progress=None,
+    strict: bool = False,
 ) -> GraphStore:
-    """The store holding the ledger's graph on ``backend`` (see :func:`open_graph`)."""
+    """The store holding the ledger's graph on ``backend`` (see :func:`open_ledger`),
+    once :func:`check_ledger` has passed the ledger (before anything is written to Neo4j)."""
     chosen = settings(uri, database) if backend == Backend.neo4j else None
-    return open_graph(
-        ledger, backend.value, use_cache=not no_cache, settings=chosen, progress=progress
-    )
+    return open_ledger(
+        ledger,
+        backend.value,
+        use_cache=not no_cache,
+        settings=chosen,
+        progress=progress,
+        check=lambda balance: check_ledger(balance, ledger, strict),
+    ).store
+
+
+def check_ledger(balance: Balance | Report, ledger: Path, strict: bool = False) -> None:
+    """What every command that reads a ledger does before it writes any output.
+
+    :class:`RefusedLedger` (one line, exit 2 under :func:`clean_errors`) when a whole
+    file or table, or the whole ledger, could not be read, or with ``strict`` when the
+    ledger has any error or warning. Otherwise, when anything was rejected, dropped or
+    not read, the balance line on stderr, each file or sheet not read, and where to
+    see the rows (``lianjian validate``). A clean ledger: nothing at all.
+    """
+    if isinstance(balance, Report):
+        balance = Balance.from_report(balance)
+    see = f"see `lianjian validate {ledger}`"
+    balance.check(strict, see)
+    line = balance.line()
+    if line is None:
+        return
+    unread = (f"  not read: {u}" for u in balance.unread_lines())
+    for text in (f"warning: {line}", *unread, f"  {see}"):
+        err.print(rich_text(text, "yellow"), soft_wrap=True)
 
 
 def write_json(data) -> None:

@@ -22,13 +22,14 @@ from lianjian.cli.common import (
     BackendOpt,
     DbOpt,
     Neo4jFlag,
+    StrictOpt,
     UriOpt,
     WithNamesOpt,
     backend_of,
     clean_errors,
     err,
+    open_store,
     out,
-    settings,
 )
 from lianjian.core.privacy import pseudonym_key
 from lianjian.loaders.files import ledger_files
@@ -91,6 +92,7 @@ def dashboard_env(
     scope: str | None = None,
     uri: str | None = None,
     database: str | None = None,
+    strict: bool = False,
 ) -> dict[str, str]:
     """The environment the app reads its options from (see lianjian.dashboard.state)."""
     env = dict(os.environ)
@@ -98,6 +100,9 @@ def dashboard_env(
     env["LIANJIAN_DASHBOARD_BACKEND"] = backend
     env.pop("LIANJIAN_DASHBOARD_NAMES", None)
     env.pop("LIANJIAN_DASHBOARD_SCOPE", None)
+    env.pop("LIANJIAN_DASHBOARD_STRICT", None)
+    if strict:
+        env["LIANJIAN_DASHBOARD_STRICT"] = "1"
     if with_names:
         env["LIANJIAN_DASHBOARD_NAMES"] = "1"
     if scope:
@@ -137,22 +142,25 @@ def dashboard(
     ] = None,
     uri: UriOpt = None,
     database: DbOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Start the dashboard in the browser: coverage, explorer, gaps, pairings (可视化看板).
 
     Chinese by default, English from the sidebar. Members are pseudonymised unless
-    --with-names is given. Stop it with Ctrl+C.
+    --with-names is given. A ledger that cannot be used (a whole table unread, or with
+    --strict any error or warning) is refused here, before the server starts; what
+    was rejected, dropped or not read is said here and on every page. Stop it with Ctrl+C.
 
     Example: lianjian dashboard data/sample --port 8501
     """
+    backend = backend_of(backend, neo4j)
     with clean_errors():  # what would fail in the browser, said here in one line
         ledger_files(ledger)
         pseudonym_key()
-    backend = backend_of(backend, neo4j)
-    if backend == Backend.neo4j:
-        with clean_errors():
-            settings(uri, database)  # says what is missing, early
-    env = dashboard_env(ledger, backend.value, with_names, scope, uri, database)
+        # the ledger read once here (and cached, or loaded into an empty Neo4j), so a
+        # refused one stops before the server starts, and the balance line is printed
+        open_store(ledger, backend, uri, database, strict=strict).close()
+    env = dashboard_env(ledger, backend.value, with_names, scope, uri, database, strict)
     shown = f"[{host}]" if ":" in host else host
     out.print(f"dashboard: http://{shown}:{port}  (Ctrl+C stops it)", highlight=False)
     if host not in LOOPBACK:

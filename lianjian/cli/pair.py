@@ -21,6 +21,7 @@ from lianjian.cli.common import (
     NoCacheOpt,
     QueryFormat,
     QueryFormatOpt,
+    StrictOpt,
     UriOpt,
     backend_of,
     clean_errors,
@@ -91,6 +92,7 @@ def pair(
     uri: UriOpt = None,
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Strong leads weak: score every organisation, propose the best leader for each weak
     organisation without a partner, and audit the existing pairings (以强带弱结对).
@@ -119,7 +121,7 @@ def pair(
         )
     with clean_errors(), progress_bar() as (_, progress):
         params = parse_params(param)
-        store = open_store(ledger, backend, uri, database, no_cache, progress)
+        store = open_store(ledger, backend, uri, database, no_cache, progress, strict)
         try:
             result = propose(store, as_of=as_of, capacity=capacity, params=params)
             written = write_proposals(store, result) if write else None

@@ -24,6 +24,7 @@ from lianjian.cli.common import (
     NoCacheOpt,
     QueryFormat,
     QueryFormatOpt,
+    StrictOpt,
     UriOpt,
     WithNamesOpt,
     backend_of,
@@ -94,6 +95,7 @@ def gaps(
     uri: UriOpt = None,
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Coverage gaps: grids, compounds, buildings, units and organisations the rules flag,
     with reasons and suggested fixes (覆盖空白).
@@ -114,7 +116,9 @@ def gaps(
     with clean_errors(), progress_bar() as (_, write):
         params = parse_params(param)
         pseudonym_key()  # fixes name members by pseudonym (also with names, when one has none)
-        store = open_store(ledger, backend_of(backend, neo4j), uri, database, no_cache, write)
+        store = open_store(
+            ledger, backend_of(backend, neo4j), uri, database, no_cache, write, strict
+        )
         try:
             result = find_gaps(store, as_of=as_of, rules=rule, params=params)
             name_of = namer(store, member_ids(result), with_names)
@@ -146,6 +150,7 @@ def coverage(
     uri: UriOpt = None,
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Coverage rates per district, street or community: grids with a branch, buildings
     with a party group, new-domain sites, units, grids with assigned members, communities
@@ -155,7 +160,9 @@ def coverage(
     """
     with clean_errors(), progress_bar() as (_, write):
         params = parse_params(param)
-        store = open_store(ledger, backend_of(backend, neo4j), uri, database, no_cache, write)
+        store = open_store(
+            ledger, backend_of(backend, neo4j), uri, database, no_cache, write, strict
+        )
         try:
             rows = run_coverage(store, level.value, as_of=as_of, params=params)
         finally:

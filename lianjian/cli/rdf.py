@@ -23,9 +23,11 @@ from lianjian.cli.common import (
     LedgerArg,
     Neo4jFlag,
     ReplaceOpt,
+    StrictOpt,
     UriOpt,
     backend_of,
     check_in_file,
+    check_ledger,
     check_out_file,
     clean_errors,
     err,
@@ -115,6 +117,7 @@ def export_rdf_cmd(
             show_default=False,
         ),
     ] = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Export a ledger's graph as RDF on W3C ORG, schema.org, SKOS and PROV-O (导出 RDF).
 
@@ -131,6 +134,7 @@ def export_rdf_cmd(
             pseudonym_key()  # members or gap fixes are written as pseudonyms
         when = dt.date.fromisoformat(as_of) if as_of else None
         data = load_ledger(ledger, progress=read)
+        check_ledger(data.report, ledger, strict)  # before the file is touched
         gaps = gap_findings(data, when) if with_gaps else None
         with file_writer(out_file, private=with_names) as fh:
             n = export_rdf(
@@ -141,15 +145,10 @@ def export_rdf_cmd(
                 with_names=with_names,
                 gaps=gaps,
             )
-    rejected = data.report.totals[2]
     out.print(
         f"wrote {n} triples ({rdf_format}) to {out_file} in {time.perf_counter() - t0:.1f} s"
         + ("; members pseudonymised" if not with_names else "; WITH member names")
     )
-    if rejected:
-        err.print(
-            f"[yellow]{rejected} ledger rows rejected: see `lianjian validate {terminal_text(ledger)}`[/]"
-        )
 
 
 @import_app.command("rdf")

@@ -26,6 +26,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "names_on": ("显示党员姓名（已明确开启）", "member names shown (explicitly enabled)"),
     "names_off": ("党员以化名显示", "members shown by pseudonym"),
     "load_error": ("无法打开图谱：{e}", "cannot open the graph: {e}"),
+    "balance_warning": (
+        "台账未完整读入，以下数字只反映已读入的部分：{line}",
+        "The ledger was not read in full; the figures show only what was loaded: {line}",
+    ),
+    "balance_not_read": ("未读入", "not read"),
+    "balance_see": ("被拒绝的行及原因：运行 {command}", "rows rejected and why: run {command}"),
+    "dismiss": ("知道了", "Dismiss"),
     # overview
     "kpi_gaps": ("覆盖空白", "Coverage gaps"),
     "kpi_weak": ("后进组织待结对", "Weak orgs without partner"),

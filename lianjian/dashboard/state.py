@@ -5,12 +5,18 @@ The launcher (``lianjian dashboard``) passes its options in environment
 variables, never credentials in argv: ``LIANJIAN_DASHBOARD_LEDGER``,
 ``LIANJIAN_DASHBOARD_BACKEND`` (embedded or neo4j), ``LIANJIAN_DASHBOARD_NAMES``
 (1 shows member names), ``LIANJIAN_DASHBOARD_SCOPE`` (a region id the whole app
-is held to); Neo4j settings come from ``NEO4J_*`` as everywhere else.
+is held to), ``LIANJIAN_DASHBOARD_STRICT`` (1: refuse a ledger with any error or
+warning, as ``--strict``); Neo4j settings come from ``NEO4J_*`` as everywhere else.
 
 One store per process (``st.cache_resource``); results are cached per as-of date.
 Once the store is open, a background thread computes today's gap findings,
 pairings and coverage (:func:`warm_up`), so the first visit to a page finds them
 ready instead of computing them while the user waits.
+
+A ledger that lost anything (rows rejected, values or relationships dropped, files or
+sheets not read) is said on every page, above it, with the balance line and a pointer
+to ``lianjian validate``, until the user dismisses it (for the session); one that
+cannot be used is refused with one line.
 """
 
 from __future__ import annotations
@@ -25,11 +31,12 @@ from typing import Any
 
 import streamlit as st
 
+from lianjian.core.balance import Balance
 from lianjian.core.schema import SCHEMA
 from lianjian.dashboard.i18n import tr
 from lianjian.dashboard.scope import RegionTree, region_tree, scope_ids
 from lianjian.dashboard.search import SearchIndex
-from lianjian.graph.backends import open_graph
+from lianjian.graph.backends import Opened, open_ledger
 from lianjian.queries.coverage.rates import coverage, coverage_counts
 from lianjian.queries.gaps.find import GapResult, find_gaps
 from lianjian.queries.pairing.propose import propose
@@ -50,6 +57,8 @@ ENV_LEDGER = "LIANJIAN_DASHBOARD_LEDGER"
 ENV_BACKEND = "LIANJIAN_DASHBOARD_BACKEND"
 ENV_NAMES = "LIANJIAN_DASHBOARD_NAMES"
 ENV_SCOPE = "LIANJIAN_DASHBOARD_SCOPE"
+ENV_STRICT = "LIANJIAN_DASHBOARD_STRICT"
+DISMISSED = "balance_dismissed"  # session state: the user closed the ledger warning
 SCOPE_LEVELS = SCHEMA.levels_down_to("community")  # district, street, community
 PAIRING_CAPACITY = 3  # strong orgs lead at most this many weak ones, as the pages ask
 log = logging.getLogger(__name__)
@@ -61,6 +70,7 @@ class Config:
     backend: str
     with_names: bool
     root: str | None  # the region the whole app is held to, if any
+    strict: bool = False  # refuse a ledger with any error or warning
 
     @property
     def key(self) -> str:
@@ -90,6 +100,7 @@ def config() -> Config:
         backend=os.environ.get(ENV_BACKEND, "embedded"),
         with_names=os.environ.get(ENV_NAMES) == "1",
         root=os.environ.get(ENV_SCOPE) or None,
+        strict=os.environ.get(ENV_STRICT) == "1",
     )
 
 
@@ -105,8 +116,11 @@ def t(key: str, **fields: object) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def open_store(key: str, ledger: str, backend: str):
-    return open_graph(Path(ledger), backend)
+def open_store(key: str, ledger: str, backend: str, strict: bool) -> Opened:
+    """The store and the ledger's balance; :class:`RefusedLedger` for a ledger that
+    cannot be used (never cached: the next run tries again)."""
+    see = f"see `lianjian validate {ledger}`"
+    return open_ledger(Path(ledger), backend, check=lambda b: b.check(strict, see))
 
 
 @st.cache_resource(show_spinner=False)
@@ -190,10 +204,11 @@ def setup() -> Ctx:
     )
     try:
         with st.spinner(t("ledger") + " …"):
-            store = open_store(cfg.key, str(cfg.ledger), cfg.backend)
+            store, balance = open_store(cfg.key, str(cfg.ledger), cfg.backend, cfg.strict)
     except Exception as e:  # a bad ledger path, no server: one line, not a traceback
         st.error(t("load_error", e=md(f"{e.__class__.__name__}: {e}")))
         st.stop()
+    ledger_warning(balance, cfg)
     warm_up(cfg.key, dt.date.today().isoformat(), store)
     tree = tree_of(cfg.key, store)
     scope = _scope_selectors(cfg, tree)
@@ -213,6 +228,22 @@ def setup() -> Ctx:
     )
     st.session_state["_ctx"] = ctx
     return ctx
+
+
+def ledger_warning(balance: Balance, cfg: Config) -> None:
+    """Above every page until dismissed: what the ledger lost, and where to see it. Only
+    counts, file and sheet names and the loaders' reasons for whole files: never a value."""
+    if balance.clean or st.session_state.get(DISMISSED):
+        return
+    lines = [t("balance_warning", line=md(balance.line()))]
+    lines += [f"- {t('balance_not_read')}: {md(u)}" for u in balance.unread_lines()]
+    lines.append(t("balance_see", command=md(f"lianjian validate {cfg.ledger}")))
+    st.warning("  \n".join(lines), icon=":material/warning:")
+    st.button(t("dismiss"), key="balance_dismiss", on_click=_dismiss)
+
+
+def _dismiss() -> None:
+    st.session_state[DISMISSED] = True
 
 
 def context() -> Ctx:

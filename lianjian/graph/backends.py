@@ -1,4 +1,7 @@
-"""Choosing a backend by name: a plain name → class table with lazy imports.
+"""Choosing a backend by name (a plain name → class table with lazy imports), and
+opening a ledger's graph on it with the balance of the ledger's report
+(:func:`open_ledger`): from the ledger, from the embedded cache or from the Neo4j
+ledger marker, so a command says what was lost however the graph was found.
 
 >>> sorted(BACKENDS)
 ['embedded', 'neo4j']
@@ -6,10 +9,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from lianjian.core.balance import Balance
 from lianjian.graph.neo4j.settings import Neo4jSettings
 from lianjian.graph.store import GraphStore, Progress
 from lianjian.loaders.fingerprint import ledger_fingerprint
@@ -22,6 +27,8 @@ __all__ = [
     "BACKENDS",
     "backend_class",
     "open_graph",
+    "open_ledger",
+    "Opened",
     "open_neo4j",
     "load_into_neo4j",
     "LedgerMismatch",
@@ -53,6 +60,16 @@ def open_neo4j(settings: Neo4jSettings | None = None) -> Neo4jStore:
     return backend_class("neo4j").from_settings(settings or Neo4jSettings.from_env())
 
 
+Check = Callable[[Balance], None]  # raises (e.g. RefusedLedger) when the ledger must not be used
+
+
+class Opened(NamedTuple):
+    """A store holding a ledger's graph, and the balance of that ledger's report."""
+
+    store: GraphStore
+    balance: Balance
+
+
 def load_into_neo4j(
     store,
     ledger: Path,
@@ -60,41 +77,73 @@ def load_into_neo4j(
     replace: bool = False,
     progress: Progress | None = None,
     read_progress=None,
+    check: Check | None = None,
 ):
-    """Validate the ledger and write it to Neo4j; returns the validation report."""
+    """Validate the ledger and write it to Neo4j with its balance; returns the report.
+
+    ``check`` sees the balance before anything is written: when it raises, the database
+    is left as it was (not even cleared with ``replace``).
+    """
     data = load_ledger(ledger, progress=read_progress)
+    balance = Balance.from_report(data.report)
+    if check is not None:
+        check(balance)
     if replace:
         store.clear()
     store.write(data, progress=progress, fingerprint=ledger_fingerprint(ledger))
+    store.set_ledger_balance(balance.to_dict())
     return data.report
 
 
-def open_graph(
+def open_ledger(
     ledger: Path,
     backend: str = "embedded",
     *,
     use_cache: bool = True,
     settings=None,
     progress: Progress | None = None,
-) -> GraphStore:
-    """A store holding the ledger's graph.
+    check: Check | None = None,
+) -> Opened:
+    """A store holding the ledger's graph, with the balance of the ledger's report.
 
-    Embedded: built from the ledger (or its cache). Neo4j: the configured database;
-    if it is empty the ledger is loaded first, and if it holds another ledger
-    :class:`LedgerMismatch` says how to replace it.
+    Embedded: built from the ledger, or from its cache, which keeps the whole report
+    beside the graph. Neo4j: the configured database; if it is empty the ledger is
+    loaded first (its balance kept in the ledger marker), and if it holds another
+    ledger :class:`LedgerMismatch` says how to replace it. A database loaded before
+    the marker kept a balance has it read from the ledger again (same fingerprint,
+    same report) and kept. ``check`` sees the balance before the store is returned,
+    and before anything is written to Neo4j; when it raises, the store is closed.
     """
     cls = backend_class(backend)
     if backend == "embedded":
-        return cls.from_ledger(ledger, use_cache=use_cache, progress=progress)
+        store = cls.from_ledger(ledger, use_cache=use_cache, progress=progress)
+        balance = Balance.from_report(store.report)
+        if check is not None:
+            check(balance)  # nothing to close: the graph lives in this process
+        return Opened(store, balance)
     store = open_neo4j(settings)
-    held = store.marker()
-    if held == ledger_fingerprint(ledger):
-        return store
-    if held is None and store.is_empty():
-        load_into_neo4j(store, ledger, progress=progress)
-        return store
-    store.close()
-    raise LedgerMismatch(
-        "the Neo4j database holds another ledger (or an older version of this one); "
-        f"load this one with: lianjian load {ledger} --backend neo4j --replace"
-    )
+    try:
+        held = store.marker()
+        if held is None and store.is_empty():  # the check runs before the ledger is written
+            report = load_into_neo4j(store, ledger, progress=progress, check=check)
+            return Opened(store, Balance.from_report(report))
+        if held != ledger_fingerprint(ledger):
+            raise LedgerMismatch(
+                "the Neo4j database holds another ledger (or an older version of this one); "
+                f"load this one with: lianjian load {ledger} --backend neo4j --replace"
+            )
+        balance = Balance.from_dict(store.ledger_balance())
+        if balance is None:
+            balance = Balance.from_report(load_ledger(ledger).report)
+            store.set_ledger_balance(balance.to_dict())
+        if check is not None:
+            check(balance)
+    except BaseException:
+        store.close()
+        raise
+    return Opened(store, balance)
+
+
+def open_graph(ledger: Path, backend: str = "embedded", **options) -> GraphStore:
+    """The store of :func:`open_ledger` (the same options), without the balance."""
+    return open_ledger(ledger, backend, **options).store

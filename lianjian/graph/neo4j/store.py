@@ -9,6 +9,7 @@ The driver is passed in; :func:`driver_from_env` builds one from ``NEO4J_*``.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -181,6 +182,27 @@ class Neo4jStore:
         self.driver.execute_query(
             f"MERGE (m:{META_LABEL} {{key: 'ledger'}}) SET m.fingerprint = $f, m.loaded_at = datetime()",
             f=fingerprint,
+            database_=self.database,
+        )
+
+    def ledger_balance(self) -> Any:
+        """What :meth:`set_ledger_balance` kept beside the marker (decoded JSON), or None."""
+        records, _, _ = self.driver.execute_query(
+            f"MATCH (m:{META_LABEL} {{key: 'ledger'}}) RETURN m.balance AS b",
+            database_=self.database,
+        )
+        text = records[0]["b"] if records else None
+        try:
+            return json.loads(text) if isinstance(text, str) else None
+        except ValueError:
+            return None
+
+    def set_ledger_balance(self, balance: dict[str, Any]) -> None:
+        """Keep the ledger's balance (counts and file names, no values) in the marker, so a
+        command on this database says what the ledger lost without reading it again."""
+        self.driver.execute_query(
+            f"MATCH (m:{META_LABEL} {{key: 'ledger'}}) SET m.balance = $b",
+            b=json.dumps(balance, ensure_ascii=False),
             database_=self.database,
         )
 
