@@ -4,10 +4,11 @@ used at all.
 
 The balance line is ``rows in N = loaded L + rejected R``, then how many values or
 relationships were dropped (the warnings) and how many files or sheets were not read.
-A ledger is refused (:meth:`Balance.refusal`) when nothing could be loaded, when every
-row of a file or sheet was rejected, or when a whole file or table could not be read:
-a loader reports that as an error with no row number (a file that is not a workbook,
-one it cannot read, the required regions table missing).
+A ledger is refused (:meth:`Balance.refusal`) when a whole file or table could not be
+read — a loader reports that as an error with no row number (a file that is not a
+workbook, one it cannot read, the required regions table missing) — when nothing could
+be loaded from a file or sheet that had rows or errors (every row of ``orgs`` rejected,
+a binary file named ``.csv``), or when nothing could be loaded at all.
 
 A :class:`Balance` holds counts, file and sheet names and the loaders' reasons for
 whole files — never a cell's value — so it can be kept beside a graph (the embedded
@@ -55,7 +56,7 @@ class Balance:
     errors: int = 0
     warnings: int = 0  # a value or relationship dropped from a loaded row
     not_read: tuple[tuple[str, str], ...] = ()  # (file or sheet, why), every one
-    wholly_rejected: tuple[tuple[str, int], ...] = ()  # (file or sheet, rows): none loaded
+    wholly_rejected: tuple[tuple[str, int], ...] = ()  # (file or sheet, rows in): none loaded
     unreadable: tuple[tuple[str, str], ...] = ()  # errors with no row: a whole file or table
 
     @classmethod
@@ -63,6 +64,7 @@ class Balance:
         rows_in, loaded, rejected = report.totals
         severity = report.by_severity()
         whole = [p for p in report.sorted_problems() if p.row is None]
+        failed = {p.file for p in report.problems if p.severity == ERROR and p.row is not None}
         return cls(
             rows_in=rows_in,
             loaded=loaded,
@@ -73,7 +75,9 @@ class Balance:
                 dict.fromkeys((p.file, p.reason) for p in whole if _NOT_READ.search(p.reason))
             ),
             wholly_rejected=tuple(
-                (f, n) for f, n in sorted(report.rows_in.items()) if n and not report.loaded[f]
+                (f, report.rows_in[f])
+                for f in sorted(set(report.rows_in) | failed)
+                if not report.loaded[f] and (report.rows_in[f] or f in failed)
             ),
             unreadable=tuple(
                 dict.fromkeys((p.file, p.reason) for p in whole if p.severity == ERROR)
@@ -139,8 +143,8 @@ class Balance:
                 return "the ledger holds no row that could be read"
             return f"no row of the ledger could be loaded ({self.rows_in} rejected)"
         if self.wholly_rejected:
-            return "every row was rejected in " + ", ".join(
-                _listed([f"{f} ({_n(n, 'row')})" for f, n in self.wholly_rejected])
+            return "nothing could be loaded from " + ", ".join(
+                _listed([f"{f} ({_n(n, 'row')} rejected)" for f, n in self.wholly_rejected])
             )
         return None
 
