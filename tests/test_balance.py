@@ -271,3 +271,75 @@ def test_neo4j_keeps_the_balance_in_the_ledger_marker(
 
 def _not_parsed(*args, **kwargs):
     raise AssertionError("the ledger was parsed although the marker holds its balance")
+
+
+# ---------------------------------------------------------------- the dashboard
+
+APP = Path(__file__).resolve().parent.parent / "lianjian" / "dashboard" / "app.py"
+DASHBOARD_PAGES = ["overview", "explorer", "gaps", "pairings", "cypher", "export"]
+
+
+@pytest.fixture
+def dashboard_on(monkeypatch):
+    def on(ledger: Path, strict: bool = False) -> None:
+        monkeypatch.setenv("LIANJIAN_DASHBOARD_LEDGER", str(ledger))
+        monkeypatch.setenv("LIANJIAN_DASHBOARD_BACKEND", "embedded")
+        monkeypatch.delenv("LIANJIAN_DASHBOARD_NAMES", raising=False)
+        monkeypatch.delenv("LIANJIAN_DASHBOARD_SCOPE", raising=False)
+        monkeypatch.setenv("LIANJIAN_DASHBOARD_STRICT", "1" if strict else "0")
+
+    return on
+
+
+def _page(at, page: str):
+    at.switch_page(f"views/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _ledger_warnings(at) -> list[str]:
+    return [w.value.replace("\\", "") for w in at.warning if "rows in" in w.value]
+
+
+def test_the_dashboard_warns_on_every_page_until_dismissed(tmp, dashboard_on):
+    from streamlit.testing.v1 import AppTest
+
+    ledger = partial(tmp / "ledger")
+    dashboard_on(ledger)
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    for page in DASHBOARD_PAGES:
+        (shown,) = _ledger_warnings(_page(at, page))
+        assert LINE.removeprefix("warning: ") in shown, (page, shown)
+        assert "说明.csv: not a ledger table name: file ignored" in shown
+        assert f"lianjian validate {ledger}" in shown
+        assert SECRET not in shown and "明年" not in shown  # no personal value, ever
+    at.button(key="balance_dismiss").click().run()
+    assert not _ledger_warnings(at)
+    for page in DASHBOARD_PAGES:
+        assert not _ledger_warnings(_page(at, page)), page
+        assert not [b for b in at.button if b.key == "balance_dismiss"]
+
+
+def test_the_dashboard_says_nothing_of_a_clean_ledger(sample_ledger, dashboard_on):
+    from streamlit.testing.v1 import AppTest
+
+    dashboard_on(sample_ledger, strict=True)
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    assert not at.exception and not _ledger_warnings(at) and not at.error
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_the_dashboard_refuses_what_the_commands_refuse(tmp, dashboard_on, strict):
+    from streamlit.testing.v1 import AppTest
+
+    ledger = partial(tmp / "ledger") if strict else orgs_not_a_workbook(tmp / "ledger")
+    dashboard_on(ledger, strict)
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    (error,) = [e.value.replace("\\", "") for e in at.error]
+    assert ("--strict: the ledger has 1 error" if strict else "orgs.xlsx") in error
+    assert not at.metric and not _ledger_warnings(at)
