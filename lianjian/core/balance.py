@@ -32,7 +32,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from lianjian.core.report import ERROR, WARNING, Report
+from lianjian.core.report import ERROR, WARNING, Problem, Report
 
 __all__ = ["Balance", "RefusedLedger"]
 
@@ -72,7 +72,7 @@ class Balance:
             errors=severity.get(ERROR, 0),
             warnings=severity.get(WARNING, 0),
             not_read=tuple(
-                dict.fromkeys((p.file, p.reason) for p in whole if _NOT_READ.search(p.reason))
+                dict.fromkeys((p.file, _why(p)) for p in whole if _NOT_READ.search(p.reason))
             ),
             wholly_rejected=tuple(
                 (f, report.rows_in[f])
@@ -80,7 +80,7 @@ class Balance:
                 if not report.loaded[f] and (report.rows_in[f] or f in failed)
             ),
             unreadable=tuple(
-                dict.fromkeys((p.file, p.reason) for p in whole if p.severity == ERROR)
+                dict.fromkeys((p.file, _why(p)) for p in whole if p.severity == ERROR)
             ),
         )
 
@@ -165,6 +165,11 @@ class Balance:
         if not (self.errors or self.warnings):
             return None
         return f"{_n(self.errors, 'error')}, {_n(self.warnings, 'warning')}"
+
+
+def _why(problem: Problem) -> str:
+    """The reason without the file's name in front (a reader's message may start with it)."""
+    return problem.reason.removeprefix(f"{problem.file}: ")
 
 
 def _pair_second(key: str, value: Any) -> str | int:
