@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -343,3 +344,43 @@ def test_the_dashboard_refuses_what_the_commands_refuse(tmp, dashboard_on, stric
     (error,) = [e.value.replace("\\", "") for e in at.error]
     assert ("--strict: the ledger has 1 error" if strict else "orgs.xlsx") in error
     assert not at.metric and not _ledger_warnings(at)
+
+
+# ---------------------------------------------------------------- the documented exit codes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_documented_exit_codes_are_those_the_commands_return(tmp, sample_ledger, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| (\d+) \| (.+) \|$", readme, re.MULTILINE))
+    ledger_md = (ROOT / "docs" / "ledger.md").read_text(encoding="utf-8")
+    codes = ledger_md.split("Exit codes of every command:")[1]
+    assert sorted(table, key=int) == re.findall(r"\*\*(\d+)\*\*", codes) == ["0", "1", "2", "130"]
+    assert "--fail-on-gaps" in table["1"] and "--strict" in table["2"]
+    partly, refused = partial(tmp / "partly"), orgs_not_a_workbook(tmp / "refused")
+    returns = {
+        0: [["gaps", sample_ledger], ["stats", partly], ["validate", sample_ledger]],
+        1: [["gaps", sample_ledger, "--fail-on-gaps"], ["validate", partly]],
+        2: [
+            ["gaps", refused, "--fail-on-gaps"],
+            ["stats", partly, "--strict"],
+            ["gaps", sample_ledger, "--no-such-option"],
+            ["gaps", sample_ledger, "--param", "no_equals"],
+            ["gaps", sample_ledger, "--as-of", "2026-13-01"],
+            ["stats", tmp / "missing"],
+            ["export", "rdf", sample_ledger, "--out", tmp / "missing" / "x.ttl"],
+        ],
+    }
+    for code, commands in returns.items():
+        for args in commands:
+            assert run(args).exit_code == code, (code, args)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    cli_app = sys.modules["lianjian.cli.app"]  # the module (lianjian.cli.app is the Typer app)
+    monkeypatch.setattr(cli_app, "app", interrupted)
+    with pytest.raises(SystemExit) as ended:
+        cli_app.main()
+    assert ended.value.code == 130
