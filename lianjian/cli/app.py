@@ -1,9 +1,12 @@
 """The ``lianjian`` command: a thin layer over the library.
 
 Each command opens what it needs, calls one library function, and turns
-library errors into a one-line message and an exit code:
-0 done, 1 the data has problems (rows rejected, gaps found with ``--fail-on-gaps``),
-2 the command could not run (bad path, bad option, no server).
+library errors into a one-line message and an exit code (README: Exit codes):
+0 done, 1 the data has the problems asked about (``validate`` found an error, gaps
+found with ``--fail-on-gaps``), 2 the command could not run or refused its input (bad
+path, bad option, no server, a ledger with a whole table unread, ``--strict``).
+Every command that reads a ledger says what it lost the same way
+(:func:`lianjian.cli.common.check_ledger`).
 """
 
 from __future__ import annotations
