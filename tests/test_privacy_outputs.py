@@ -119,7 +119,7 @@ def test_the_key_comes_from_the_environment_or_a_private_file(monkeypatch, tmp_p
 
     monkeypatch.setenv("LIANJIAN_PSEUDONYM_KEY", "from-the-environment")
     digest = hmac.new(b"from-the-environment", b"M1", hashlib.sha256).hexdigest()
-    assert pseudonym("M1") == "党员-" + digest[:8]
+    assert pseudonym("M1") == "党员-" + "-".join(digest[i : i + 4] for i in range(0, 16, 4))
     monkeypatch.delenv("LIANJIAN_PSEUDONYM_KEY")
     key_file = tmp_path / "config" / "pseudonym.key"
     monkeypatch.setenv("LIANJIAN_PSEUDONYM_KEY_FILE", str(key_file))
@@ -127,5 +127,6 @@ def test_the_key_comes_from_the_environment_or_a_private_file(monkeypatch, tmp_p
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     key = key_file.read_bytes().strip()
     assert len(key) >= 32
-    assert first == "党员-" + hmac.new(key, b"M1", hashlib.sha256).hexdigest()[:8]
+    digest = hmac.new(key, b"M1", hashlib.sha256).hexdigest()
+    assert first == "党员-" + "-".join(digest[i : i + 4] for i in range(0, 16, 4))
     assert os.environ.get("LIANJIAN_PSEUDONYM_KEY") is None

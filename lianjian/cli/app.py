@@ -134,8 +134,19 @@ def load(
     uri: UriOpt = None,
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,
+    with_names: Annotated[
+        bool,
+        typer.Option(
+            "--with-names",
+            help="Neo4j: also store member names and other personal values (by default "
+            "members are stored by pseudonym, without them).",
+        ),
+    ] = False,
 ) -> None:
     """Load a ledger into the embedded store (and its cache) or into Neo4j (加载台账).
+
+    Into Neo4j, members are stored by pseudonym, without names or other personal
+    values, unless --with-names is given; the database remembers which.
 
     Example: lianjian load data/sample --backend neo4j --replace
     """
@@ -146,7 +157,12 @@ def load(
             store = open_neo4j(settings(uri, database))
             try:
                 report = load_into_neo4j(
-                    store, ledger, replace=replace, progress=write, read_progress=read
+                    store,
+                    ledger,
+                    replace=replace,
+                    progress=write,
+                    read_progress=read,
+                    with_names=with_names,
                 )
                 stats = store.stats()
             finally:
@@ -158,7 +174,7 @@ def load(
             report, stats = store.report, store.stats()
     rows_in, loaded, rejected = report.totals
     where = (
-        "Neo4j"
+        ("Neo4j, WITH member names" if with_names else "Neo4j, members by pseudonym")
         if to_neo4j
         else "embedded store" + (" (from cache)" if getattr(store, "from_cache", False) else "")
     )

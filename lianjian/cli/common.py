@@ -215,11 +215,17 @@ def open_store(
     database: str | None = None,
     no_cache: bool = False,
     progress=None,
+    with_names: bool = False,
 ) -> GraphStore:
     """The store holding the ledger's graph on ``backend`` (see :func:`open_graph`)."""
     chosen = settings(uri, database) if backend == Backend.neo4j else None
     return open_graph(
-        ledger, backend.value, use_cache=not no_cache, settings=chosen, progress=progress
+        ledger,
+        backend.value,
+        use_cache=not no_cache,
+        settings=chosen,
+        progress=progress,
+        with_names=with_names,
     )
 
 

@@ -114,7 +114,9 @@ def gaps(
     with clean_errors(), progress_bar() as (_, write):
         params = parse_params(param)
         pseudonym_key()  # fixes name members by pseudonym (also with names, when one has none)
-        store = open_store(ledger, backend_of(backend, neo4j), uri, database, no_cache, write)
+        store = open_store(
+            ledger, backend_of(backend, neo4j), uri, database, no_cache, write, with_names
+        )
         try:
             result = find_gaps(store, as_of=as_of, rules=rule, params=params)
             name_of = namer(store, member_ids(result), with_names)

@@ -105,8 +105,8 @@ def t(key: str, **fields: object) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def open_store(key: str, ledger: str, backend: str):
-    return open_graph(Path(ledger), backend)
+def open_store(key: str, ledger: str, backend: str, with_names: bool = False):
+    return open_graph(Path(ledger), backend, with_names=with_names)
 
 
 @st.cache_resource(show_spinner=False)
@@ -190,7 +190,7 @@ def setup() -> Ctx:
     )
     try:
         with st.spinner(t("ledger") + " …"):
-            store = open_store(cfg.key, str(cfg.ledger), cfg.backend)
+            store = open_store(cfg.key, str(cfg.ledger), cfg.backend, cfg.with_names)
     except Exception as e:  # a bad ledger path, no server: one line, not a traceback
         st.error(t("load_error", e=md(f"{e.__class__.__name__}: {e}")))
         st.stop()

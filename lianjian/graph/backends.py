@@ -60,12 +60,16 @@ def load_into_neo4j(
     replace: bool = False,
     progress: Progress | None = None,
     read_progress=None,
+    with_names: bool = False,
 ):
-    """Validate the ledger and write it to Neo4j; returns the validation report."""
+    """Validate the ledger and write it to Neo4j, members by pseudonym unless
+    ``with_names``; returns the validation report."""
     data = load_ledger(ledger, progress=read_progress)
     if replace:
         store.clear()
-    store.write(data, progress=progress, fingerprint=ledger_fingerprint(ledger))
+    store.write(
+        data, progress=progress, fingerprint=ledger_fingerprint(ledger), with_names=with_names
+    )
     return data.report
 
 
@@ -76,25 +80,36 @@ def open_graph(
     use_cache: bool = True,
     settings=None,
     progress: Progress | None = None,
+    with_names: bool = False,
 ) -> GraphStore:
     """A store holding the ledger's graph.
 
     Embedded: built from the ledger (or its cache). Neo4j: the configured database;
-    if it is empty the ledger is loaded first, and if it holds another ledger
-    :class:`LedgerMismatch` says how to replace it.
+    if it is empty the ledger is loaded first (with names only ``with_names``), and if
+    it holds another ledger :class:`LedgerMismatch` says how to replace it. A command
+    asking for names refuses a database loaded without them; one that did not ask uses
+    a database loaded with names (its outputs show pseudonyms) but its Cypher console
+    refuses to run there (``names_allowed``).
     """
     cls = backend_class(backend)
     if backend == "embedded":
         return cls.from_ledger(ledger, use_cache=use_cache, progress=progress)
     store = open_neo4j(settings)
+    store.names_allowed = with_names
     held = store.marker()
-    if held == ledger_fingerprint(ledger):
+    if held == ledger_fingerprint(ledger) and (store.holds_names() or not with_names):
         return store
     if held is None and store.is_empty():
-        load_into_neo4j(store, ledger, progress=progress)
+        load_into_neo4j(store, ledger, progress=progress, with_names=with_names)
         return store
     store.close()
+    if held == ledger_fingerprint(ledger):
+        raise LedgerMismatch(
+            "the Neo4j database holds this ledger without member names; load it with "
+            f"names: lianjian load {ledger} --backend neo4j --replace --with-names"
+        )
     raise LedgerMismatch(
         "the Neo4j database holds another ledger (or an older version of this one); "
         f"load this one with: lianjian load {ledger} --backend neo4j --replace"
+        + (" --with-names" if with_names else "")
     )
