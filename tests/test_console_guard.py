@@ -144,11 +144,15 @@ def test_a_read_session_alone_is_no_security_boundary(graph, web, monkeypatch):
 
 
 def test_rows_are_capped_and_members_masked(graph, sample_ledger):
-    driver, db, _ = graph
+    driver, db, store = graph
     result = console.run_read(driver, db, "UNWIND range(1, 100000) AS x RETURN x", limit=7)
     assert [r[0] for r in result.rows] == list(range(1, 8)) and result.truncated
-    result = console.run_read(driver, db, "MATCH (m:Member) RETURN m, m.name AS name", limit=3)
+    query = "MATCH (m:Member) RETURN m, m.name AS name"
+    result = console.run_read(driver, db, query, limit=3)
     assert len(result.rows) == 3 and result.truncated and result.query_type == "r"
+    assert all(row[1] is None for row in result.rows)  # loaded without names: none to show
+    store.write(load_ledger(sample_ledger), fingerprint="sample", with_names=True)
+    result = console.run_read(driver, db, query, limit=3)
     names = frozenset(
         r["name"] for r in EmbeddedStore.from_ledger(sample_ledger).node_summaries(["Member"])
     )

@@ -80,4 +80,4 @@ def test_writes_are_unwind_merge_with_parameters():
     assert any("CREATE CONSTRAINT region_id IF NOT EXISTS" in c for c, _ in driver.log)
     assert ("MERGE (m:LianjianLedger {key: 'ledger'})" in driver.log[-1][0]) and driver.log[-1][
         1
-    ] == {"f": "abc"}
+    ] == {"f": "abc", "names": False}

@@ -119,7 +119,7 @@ def test_the_key_comes_from_the_environment_or_a_private_file(monkeypatch, tmp_p
 
     monkeypatch.setenv("LIANJIAN_PSEUDONYM_KEY", "from-the-environment")
     digest = hmac.new(b"from-the-environment", b"M1", hashlib.sha256).hexdigest()
-    assert pseudonym("M1") == "党员-" + digest[:8]
+    assert pseudonym("M1") == "党员-" + "-".join(digest[i : i + 4] for i in range(0, 16, 4))
     monkeypatch.delenv("LIANJIAN_PSEUDONYM_KEY")
     key_file = tmp_path / "config" / "pseudonym.key"
     monkeypatch.setenv("LIANJIAN_PSEUDONYM_KEY_FILE", str(key_file))
@@ -127,5 +127,45 @@ def test_the_key_comes_from_the_environment_or_a_private_file(monkeypatch, tmp_p
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     key = key_file.read_bytes().strip()
     assert len(key) >= 32
-    assert first == "党员-" + hmac.new(key, b"M1", hashlib.sha256).hexdigest()[:8]
+    digest = hmac.new(key, b"M1", hashlib.sha256).hexdigest()
+    assert first == "党员-" + "-".join(digest[i : i + 4] for i in range(0, 16, 4))
     assert os.environ.get("LIANJIAN_PSEUDONYM_KEY") is None
+
+
+def test_extra_columns_of_a_member_are_personal(monkeypatch):
+    """An ID-card number or a phone kept as an extra column of a member is personal data:
+    the dashboard (details, CSV downloads, drawings, console) shows it only with names, and
+    a Neo4j database loaded without names never receives it, nor the name."""
+    from lianjian.core.privacy import pseudonym
+    from lianjian.dashboard.display import public_props
+    from lianjian.graph.neo4j.personal import stored_props
+
+    monkeypatch.setenv("LIANJIAN_PSEUDONYM_KEY", "k")
+    props = {
+        "name": "张三",
+        "birth_year": 1979,
+        "gender": "male",
+        "身份证号": "421002197901010011",
+        "手机号": "13900000000",
+        "ledger_file": "members.csv",
+        "ledger_row": 2,
+    }
+    shown = public_props("M1", "Member", props)
+    assert shown == {
+        "name": pseudonym("M1"),
+        "gender": "male",
+        "ledger_file": "members.csv",
+        "ledger_row": 2,
+    }
+    assert public_props("M1", "Member", props, with_names=True)["身份证号"] == props["身份证号"]
+    assert public_props("U1", "Unit", {"name": "x", "信用代码": "91"})["信用代码"] == "91"
+    stored = stored_props("M1", "Member", props)
+    assert stored == {
+        "id": "M1",
+        "birth_year": 1979,  # the pairing counts young members
+        "gender": "male",
+        "ledger_file": "members.csv",
+        "ledger_row": 2,
+        "pseudonym": pseudonym("M1"),
+    }
+    assert stored_props("M1", "Member", props, with_names=True) == {"id": "M1", **props}

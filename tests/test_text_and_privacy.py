@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import stat
 
 import pytest
 
-from lianjian.core.privacy import member_label, pseudonym
+from lianjian.core.privacy import expected_collisions, member_label, pseudonym
 from lianjian.core.text import fold, initials, name_key, pinyin
 
 
@@ -42,12 +43,26 @@ def test_pinyin_and_initials():
 def test_pseudonyms_stable_keyed_and_hiding_names(monkeypatch):
     monkeypatch.setenv("LIANJIAN_PSEUDONYM_KEY", "key-one")
     a = pseudonym("M001")
-    assert a == pseudonym("M001") and a.startswith("党员-") and len(a) == len("党员-") + 8
+    assert a == pseudonym("M001") and re.fullmatch(r"党员-[0-9a-f]{4}(-[0-9a-f]{4}){3}", a)
     assert a != pseudonym("M002")
     monkeypatch.setenv("LIANJIAN_PSEUDONYM_KEY", "key-two")
     assert pseudonym("M001") != a
     assert member_label("M001", "张三") == pseudonym("M001")
     assert member_label("M001", "张三", with_names=True) == "张三"
+
+
+def test_pseudonyms_are_long_enough_for_a_province(monkeypatch):
+    """64 bits: among 7 million members about 1e-6 pairs are expected to share a
+    pseudonym (the birthday bound), where the former 32 bits gave thousands; and no two of
+    200,000 members do here, where 32 bits make a collision all but certain (e^-4.7)."""
+    monkeypatch.setenv("LIANJIAN_PSEUDONYM_KEY", "key-one")
+    bits = 4 * len(pseudonym("M001").removeprefix("党员-").replace("-", ""))
+    assert bits >= 64
+    assert expected_collisions(7_000_000, bits) < 2e-6
+    assert f"{expected_collisions(7_000_000, 64):.2g}" == "1.3e-06"
+    assert expected_collisions(7_000_000, 32) > 5000
+    members = 200_000
+    assert len({pseudonym(f"M{i:07d}") for i in range(members)}) == members
 
 
 def test_key_file_created_private(monkeypatch, tmp_path):

@@ -139,8 +139,19 @@ def load(
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
+    with_names: Annotated[
+        bool,
+        typer.Option(
+            "--with-names",
+            help="Neo4j: also store member names and other personal values (by default "
+            "members are stored by pseudonym, without them).",
+        ),
+    ] = False,
 ) -> None:
     """Load a ledger into the embedded store (and its cache) or into Neo4j (加载台账).
+
+    Into Neo4j, members are stored by pseudonym, without names or other personal
+    values, unless --with-names is given; the database remembers which.
 
     Example: lianjian load data/sample --backend neo4j --replace
     """
@@ -157,6 +168,7 @@ def load(
                     progress=write,
                     read_progress=read,
                     check=lambda balance: check_ledger(balance, ledger, strict),
+                    with_names=with_names,
                 )
                 stats = store.stats()
             finally:
@@ -169,7 +181,7 @@ def load(
             check_ledger(report, ledger, strict)
     rows_in, loaded, rejected = report.totals
     where = (
-        "Neo4j"
+        ("Neo4j, WITH member names" if with_names else "Neo4j, members by pseudonym")
         if to_neo4j
         else "embedded store" + (" (from cache)" if getattr(store, "from_cache", False) else "")
     )

@@ -230,6 +230,7 @@ def open_store(
     no_cache: bool = False,
     progress=None,
     strict: bool = False,
+    with_names: bool = False,
 ) -> GraphStore:
     """The store holding the ledger's graph on ``backend`` (see :func:`open_ledger`),
     once :func:`check_ledger` has passed the ledger (before anything is written to Neo4j)."""
@@ -241,6 +242,7 @@ def open_store(
         settings=chosen,
         progress=progress,
         check=lambda balance: check_ledger(balance, ledger, strict),
+        with_names=with_names,
     ).store
 
 

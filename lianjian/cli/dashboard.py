@@ -159,7 +159,7 @@ def dashboard(
         pseudonym_key()
         # the ledger read once here (and cached, or loaded into an empty Neo4j), so a
         # refused one stops before the server starts, and the balance line is printed
-        open_store(ledger, backend, uri, database, strict=strict).close()
+        open_store(ledger, backend, uri, database, strict=strict, with_names=with_names).close()
     env = dashboard_env(ledger, backend.value, with_names, scope, uri, database, strict)
     shown = f"[{host}]" if ":" in host else host
     out.print(f"dashboard: http://{shown}:{port}  (Ctrl+C stops it)", highlight=False)

@@ -117,7 +117,14 @@ def gaps(
         params = parse_params(param)
         pseudonym_key()  # fixes name members by pseudonym (also with names, when one has none)
         store = open_store(
-            ledger, backend_of(backend, neo4j), uri, database, no_cache, write, strict
+            ledger,
+            backend_of(backend, neo4j),
+            uri,
+            database,
+            no_cache,
+            write,
+            strict=strict,
+            with_names=with_names,
         )
         try:
             result = find_gaps(store, as_of=as_of, rules=rule, params=params)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lianjian.core.privacy import member_label
+from lianjian.core.privacy import member_label, personal_keys
 from lianjian.core.schema import SCHEMA
 
 __all__ = [
@@ -86,16 +86,11 @@ def count_label(n: int, label: str, lang: str = "zh") -> str:
 def public_props(
     node_id: str, label: str, props: dict[str, Any], with_names: bool = False
 ) -> dict[str, Any]:
-    """The properties that may leave the process: personal ones only with names."""
+    """The properties that may leave the process: personal ones (a member's columns the
+    schema does not declare too: an ID-card number, a phone) only with names."""
     node = SCHEMA.nodes.get(label)
-    out: dict[str, Any] = {}
-    for key, value in props.items():
-        if key in _HIDDEN:
-            continue
-        prop = node.properties.get(key) if node else None
-        if prop is not None and prop.personal and not with_names:
-            continue
-        out[key] = value
+    hidden = _HIDDEN if with_names else _HIDDEN | personal_keys(node, props) | {"pseudonym"}
+    out: dict[str, Any] = {k: v for k, v in props.items() if k not in hidden}
     if node is not None and node.personal and not with_names:
         out["name"] = member_label(node_id, None)
     return out

@@ -116,11 +116,15 @@ def t(key: str, **fields: object) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def open_store(key: str, ledger: str, backend: str, strict: bool) -> Opened:
+def open_store(
+    key: str, ledger: str, backend: str, strict: bool, with_names: bool = False
+) -> Opened:
     """The store and the ledger's balance; :class:`RefusedLedger` for a ledger that
     cannot be used (never cached: the next run tries again)."""
     see = f"see `lianjian validate {ledger}`"
-    return open_ledger(Path(ledger), backend, check=lambda b: b.check(strict, see))
+    return open_ledger(
+        Path(ledger), backend, check=lambda b: b.check(strict, see), with_names=with_names
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -204,7 +208,9 @@ def setup() -> Ctx:
     )
     try:
         with st.spinner(t("ledger") + " …"):
-            store, balance = open_store(cfg.key, str(cfg.ledger), cfg.backend, cfg.strict)
+            store, balance = open_store(
+                cfg.key, str(cfg.ledger), cfg.backend, cfg.strict, cfg.with_names
+            )
     except Exception as e:  # a bad ledger path, no server: one line, not a traceback
         st.error(t("load_error", e=md(f"{e.__class__.__name__}: {e}")))
         st.stop()

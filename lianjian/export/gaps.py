@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from lianjian.core.model import GraphData
-from lianjian.core.privacy import PREFIX
+from lianjian.core.privacy import MASKED, token_pseudonym
 from lianjian.export.concepts import scheme_blocks
 from lianjian.export.mapping import enc
 from lianjian.graph.embedded.store import EmbeddedStore
@@ -86,7 +86,7 @@ def _member_names(tr: Any) -> dict[str, str]:
         name = props.get("name") if label == "Member" else None
         if name and len(name) >= 2:
             key = tr.key(node_id, label, props)
-            out[name] = PREFIX + "********" if name in out else PREFIX + key[:8]
+            out[name] = MASKED if name in out else token_pseudonym(key)
     return out
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from lianjian.core.model import Edge, GraphData
-from lianjian.core.privacy import PREFIX
+from lianjian.core.privacy import token_pseudonym
 from lianjian.export.concepts import concept_blocks
 from lianjian.export.gaps import gap_blocks
 from lianjian.export.iris import data_namespaces, member_token, pseudonym_key
@@ -149,9 +149,9 @@ class Triples:
         member = label == "Member"
         private = member and not self.with_names
         if private and "name" in props:
-            po.append((rdfs_label, T.string(PREFIX + key[:8])))
+            po.append((rdfs_label, T.string(token_pseudonym(key))))
         elif member and "name" not in props:
-            po.append((rdfs_label, T.string(props.get("pseudonym") or PREFIX + key[:8])))
+            po.append((rdfs_label, T.string(props.get("pseudonym") or token_pseudonym(key))))
         else:
             po.append((identifier, T.string(node_id)))
             if "name" in props:

@@ -78,8 +78,10 @@ def load_into_neo4j(
     progress: Progress | None = None,
     read_progress=None,
     check: Check | None = None,
+    with_names: bool = False,
 ):
-    """Validate the ledger and write it to Neo4j with its balance; returns the report.
+    """Validate the ledger and write it to Neo4j with its balance, members by pseudonym
+    unless ``with_names``; returns the report.
 
     ``check`` sees the balance before anything is written: when it raises, the database
     is left as it was (not even cleared with ``replace``).
@@ -90,7 +92,9 @@ def load_into_neo4j(
         check(balance)
     if replace:
         store.clear()
-    store.write(data, progress=progress, fingerprint=ledger_fingerprint(ledger))
+    store.write(
+        data, progress=progress, fingerprint=ledger_fingerprint(ledger), with_names=with_names
+    )
     store.set_ledger_balance(balance.to_dict())
     return data.report
 
@@ -103,13 +107,17 @@ def open_ledger(
     settings=None,
     progress: Progress | None = None,
     check: Check | None = None,
+    with_names: bool = False,
 ) -> Opened:
     """A store holding the ledger's graph, with the balance of the ledger's report.
 
     Embedded: built from the ledger, or from its cache, which keeps the whole report
     beside the graph. Neo4j: the configured database; if it is empty the ledger is
-    loaded first (its balance kept in the ledger marker), and if it holds another
-    ledger :class:`LedgerMismatch` says how to replace it. A database loaded before
+    loaded first (with names only ``with_names``; its balance kept in the ledger
+    marker), and if it holds another ledger :class:`LedgerMismatch` says how to replace
+    it. A command asking for names refuses a database loaded without them; one that did
+    not ask uses a database loaded with names (its outputs show pseudonyms) but its
+    Cypher console refuses to run there (``names_allowed``). A database loaded before
     the marker kept a balance has it read from the ledger again (same fingerprint,
     same report) and kept. ``check`` sees the balance before the store is returned,
     and before anything is written to Neo4j; when it raises, the store is closed.
@@ -122,15 +130,24 @@ def open_ledger(
             check(balance)  # nothing to close: the graph lives in this process
         return Opened(store, balance)
     store = open_neo4j(settings)
+    store.names_allowed = with_names
     try:
         held = store.marker()
         if held is None and store.is_empty():  # the check runs before the ledger is written
-            report = load_into_neo4j(store, ledger, progress=progress, check=check)
+            report = load_into_neo4j(
+                store, ledger, progress=progress, check=check, with_names=with_names
+            )
             return Opened(store, Balance.from_report(report))
         if held != ledger_fingerprint(ledger):
             raise LedgerMismatch(
                 "the Neo4j database holds another ledger (or an older version of this one); "
                 f"load this one with: lianjian load {ledger} --backend neo4j --replace"
+                + (" --with-names" if with_names else "")
+            )
+        if with_names and not store.holds_names():
+            raise LedgerMismatch(
+                "the Neo4j database holds this ledger without member names; load it with "
+                f"names: lianjian load {ledger} --backend neo4j --replace --with-names"
             )
         balance = Balance.from_dict(store.ledger_balance())
         if balance is None:

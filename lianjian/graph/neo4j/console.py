@@ -18,6 +18,12 @@ and only ``limit`` rows are fetched. The driver's nodes, relationships and paths
 come back as the plain :class:`~lianjian.graph.store.NodeValue`,
 :class:`~lianjian.graph.store.RelValue` and :class:`~lianjian.graph.store.PathValue`.
 
+The guard hides nothing: a read-only query can compute anything from what the database
+holds (``reverse(m.name)``). Names are kept out of the database instead, unless it is
+loaded with them (:mod:`lianjian.graph.neo4j.personal`), and ``Neo4jStore.console``
+refuses a database holding names unless names were asked for; the dashboard's masking
+of exact values (:mod:`lianjian.dashboard.console`) is a convenience on top.
+
 """
 
 from __future__ import annotations

@@ -2,7 +2,12 @@
 
 Writes are ``UNWIND $rows … MERGE`` batches in managed transactions
 (``execute_write`` retries transient errors), so loading the same ledger twice
-leaves the same graph. Labels and relationship types come from the schema file
+leaves the same graph.
+
+Personal data stays out of the database unless the ledger is loaded with names
+(:func:`stored_props`): a member is written with its pseudonym and without its name or
+any column the schema does not declare (an ID-card number, a phone); the ledger marker
+records which of the two the database holds (:meth:`Neo4jStore.holds_names`). Labels and relationship types come from the schema file
 (checked to be plain identifiers there); every value travels as a parameter.
 The driver is passed in; :func:`driver_from_env` builds one from ``NEO4J_*``.
 """
@@ -18,10 +23,12 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import ClientError
 
 from lianjian.core.model import Edge, GraphData, Stats, content_hash
+from lianjian.core.privacy import pseudonym_key
 from lianjian.core.schema import IDENT, SCHEMA, Schema
 from lianjian.graph.neo4j.console import run_read
+from lianjian.graph.neo4j.personal import stored_model, stored_props
 from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
-from lianjian.graph.store import ConsoleResult, Progress, Query, Rows
+from lianjian.graph.store import ConsoleResult, Progress, Query, RefusedQuery, Rows
 
 __all__ = [
     "Neo4jStore",
@@ -30,6 +37,8 @@ __all__ = [
     "driver_from_env",
     "BATCH_SIZE",
     "META_LABEL",
+    "stored_props",
+    "stored_model",
 ]
 
 BATCH_SIZE = 10000
@@ -110,6 +119,9 @@ class Neo4jStore:
         self.driver = driver
         self.database = database
         self.schema = schema
+        # whether whoever holds this store may see member names: the console runs on a
+        # database loaded with names only then (a query can compute anything from a name)
+        self.names_allowed = False
 
     # ------------------------------------------------------------ writes
 
@@ -146,21 +158,36 @@ class Neo4jStore:
                     progress(stage, done[0], total)
 
     def write(
-        self, data: GraphData, progress: Progress | None = None, fingerprint: str = ""
+        self,
+        data: GraphData,
+        progress: Progress | None = None,
+        fingerprint: str = "",
+        with_names: bool = False,
     ) -> None:
+        """Write ``data``; members with their names only ``with_names`` (see
+        :func:`stored_props`). With names, the marker says so before the first write, so
+        a load stopped half-way is never taken for a database without names; a database
+        that held names keeps saying so until it is cleared (``load --replace``)."""
+        if not with_names and any(self.schema.nodes[lb].personal for lb, _ in data.nodes.values()):
+            pseudonym_key()  # members are written by pseudonym: fail before writing anything
         self.ensure_schema()
+        names = with_names or self.holds_names()  # names leave only with the database
+        if with_names:
+            self._mark_names()
         total = len(data.nodes) + len(data.edges)
         done = [0]
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for node_id, (label, props) in data.nodes.items():
-            by_label[label].append({"id": node_id, "props": {"id": node_id, **props}})
+            by_label[label].append(
+                {"id": node_id, "props": stored_props(node_id, label, props, with_names)}
+            )
         for label, rows in by_label.items():
             self._run_batches(node_cypher(label), rows, label, done, total, progress)
         for (rel, sl, tl, with_props), rows in _edge_groups(data).items():
             cypher = edge_cypher(rel, sl, tl, with_props)
             self._run_batches(cypher, rows, rel, done, total, progress)
         if fingerprint:
-            self.set_marker(fingerprint)
+            self.set_marker(fingerprint, names)
 
     def clear(self) -> None:
         """Delete every node and relationship, in batches (a large graph does not fit one transaction)."""
@@ -178,10 +205,27 @@ class Neo4jStore:
         )
         return records[0]["f"] if records else None
 
-    def set_marker(self, fingerprint: str) -> None:
+    def holds_names(self) -> bool:
+        """Whether the database may hold member names: its marker says it was loaded with
+        names (or such a load began). A database without a marker holds none we wrote."""
+        records, _, _ = self.driver.execute_query(
+            f"MATCH (m:{META_LABEL} {{key: 'ledger'}}) RETURN m.names AS names",
+            database_=self.database,
+        )
+        return bool(records and records[0]["names"])
+
+    def set_marker(self, fingerprint: str, with_names: bool = False) -> None:
         self.driver.execute_query(
-            f"MERGE (m:{META_LABEL} {{key: 'ledger'}}) SET m.fingerprint = $f, m.loaded_at = datetime()",
+            f"MERGE (m:{META_LABEL} {{key: 'ledger'}}) "
+            "SET m.fingerprint = $f, m.names = $names, m.loaded_at = datetime()",
             f=fingerprint,
+            names=with_names,
+            database_=self.database,
+        )
+
+    def _mark_names(self) -> None:
+        self.driver.execute_query(
+            f"MERGE (m:{META_LABEL} {{key: 'ledger'}}) SET m.names = true",
             database_=self.database,
         )
 
@@ -264,7 +308,14 @@ class Neo4jStore:
     def console(
         self, text: str, params: dict | None = None, *, timeout: float = 10.0, limit: int = 1000
     ) -> ConsoleResult:
-        """An analyst's query, refused unless read-only, bounded in time and rows."""
+        """An analyst's query, refused unless read-only, bounded in time and rows, and
+        refused on a database holding names unless :attr:`names_allowed`."""
+        if not self.names_allowed and self.holds_names():
+            raise RefusedQuery(
+                "此数据库载有党员姓名（以 --with-names 加载）：仅在以 --with-names 启动时可用控制台",
+                "the database holds member names (loaded with --with-names): the console "
+                "runs on it only when names were asked for (--with-names)",
+            )
         return run_read(self.driver, self.database, text, params, timeout=timeout, limit=limit)
 
     def checksum(self) -> str:
