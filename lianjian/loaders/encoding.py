@@ -8,9 +8,12 @@ Big5-HKSCS), and strict decoding cannot tell them apart: GB18030 decodes nearly 
 byte string, and most Big5 text decodes as GB18030 without an error, as garbage.
 So each is decoded and the one whose Chinese is *plausible* wins: the share of its
 non-ASCII characters that are common ones (GB2312 level 1 and Big5 level 1 hanzi,
-and the punctuation rows of both). Right decodings of ledger rows score 0.9 or more,
-wrong ones 0.5 or less from ten rows on (see ``tests/test_encodings.py``); where
-neither is plausible, or both are, the file is refused rather than guessed.
+and the punctuation rows of both). On any ten rows of the sample ledger, right
+decodings score 0.9 or more and wrong ones 0.61 at most (``tests/test_encodings.py``).
+A short file may look plausible both ways (GBK 编号,名称 reads as common Big5
+characters): there the header decides, the one encoding under which the first rows
+hold known header names. Where neither decoding is plausible, or both are and the
+header does not tell, the file is refused rather than guessed.
 
 Lines are classified one by one too: a line that is strict UTF-8 with non-ASCII
 bytes is UTF-8 text (GBK or Big5 Chinese practically never is), so a file mixing
@@ -22,6 +25,7 @@ the other one is marked bad (its row is rejected), never decoded as garbage.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -41,11 +45,13 @@ NAMES = {
 PLAUSIBLE = 0.7  # at least this share of common characters for a decoding to be taken
 MARGIN = 0.2  # and this much more than the other one
 SAMPLE = 1 << 20  # bytes of non-UTF-8 lines whose characters are scored
+HEAD = 1 << 16  # bytes at the start of a file where its header is looked for
 SAVE_AS_UTF8 = "save it as UTF-8"  # the advice to a user whose file is refused or mixed
 
 # A line as the CSV reader counts it: up to and including \r\n, \r or \n, or the last
 # one without. In UTF-8, GB18030 and Big5 these bytes never occur inside a character.
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+HeaderHits = Callable[[str], int]
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -136,7 +142,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     high = {"utf-16-le": sample[1::2].count(0), "utf-16-be": sample[0::2].count(0)}
     codec = max(high, key=high.__getitem__)
-    if high[codec] < len(sample) // 20 or min(high.values()) * 4 > high[codec]:
+    if high[codec] < len(sample) // 20 or min(high.values()) * 2 > high[codec]:
         return None
     try:
         text = data.decode(codec)
@@ -163,9 +169,13 @@ def detect_encoding(data: bytes) -> str:
     return decode(data).encoding
 
 
-def decode(data: bytes) -> Decoded:
+def decode(data: bytes, header_hits: HeaderHits | None = None) -> Decoded:
     """The text of a CSV file, with the lines that are not in its encoding marked bad;
-    or why the file is refused (binary content, an encoding that cannot be told)."""
+    or why the file is refused (binary content, an encoding that cannot be told).
+
+    ``header_hits(text)``: how many header cells the start of the file holds, read as
+    ``text``. Where one of GB18030 and Big5 gives a header and the other does not, that
+    one is taken (if plausible): a short file's Chinese may look plausible both ways."""
     bom = _bom(data)
     wide = _utf16_without_bom(data) if bom is None else None if bom == "utf-8-sig" else bom
     if wide:
@@ -179,7 +189,7 @@ def decode(data: bytes) -> Decoded:
         pass
     body = data[3:] if bom else data
     survey = _Survey(body)
-    legacy, why = survey.legacy()
+    legacy, why = survey.legacy(header_hits)
     if bom or survey.utf8 >= survey.other:
         enc = UTF8
     elif legacy is None:
@@ -196,6 +206,7 @@ class _Survey:
     is the rest as GB18030 and as Big5 (scored on the first ``SAMPLE`` bytes)."""
 
     def __init__(self, data: bytes) -> None:
+        self.head = data[:HEAD]
         self.utf8 = self.other = 0
         self.chars = dict.fromkeys((GB18030, BIG5), 0)
         self.rare = dict.fromkeys((GB18030, BIG5), 0)
@@ -227,13 +238,17 @@ class _Survey:
     def score(self, codec: str) -> float:
         return 1 - self.rare[codec] / self.chars[codec] if self.chars[codec] else 0.0
 
-    def legacy(self) -> tuple[str | None, str]:
+    def legacy(self, header_hits: HeaderHits | None) -> tuple[str | None, str]:
         """GB18030 or Big5 for the lines that are not UTF-8, or why neither can be taken."""
         gb, big5 = self.score(GB18030), self.score(BIG5)
         best, other = (GB18030, big5) if gb >= big5 else (BIG5, gb)
-        if max(gb, big5) < PLAUSIBLE:
+        hits = {c: header_hits(self.head.decode(c, "replace")) for c in self.chars if header_hits}
+        if hits and hits[GB18030] != hits[BIG5]:
+            best = max(hits, key=hits.__getitem__)
+            other = -1.0
+        if self.score(best) < PLAUSIBLE:
             return None, "not text in UTF-8, GB18030 or Big5"
-        if max(gb, big5) - other < MARGIN:
+        if self.score(best) - other < MARGIN:
             return None, "cannot tell whether it is GB18030 or Big5 text"
         return best, ""
 
@@ -271,8 +286,8 @@ def _decoded(data: bytes, enc: str, legacy: str | None, survey: _Survey, shown: 
     if survey.utf8 and survey.other and legacy:
         minority = other_name if enc == UTF8 else "UTF-8"
         d.notice = (
-            f"mixes UTF-8 and {other_name} lines ({survey.utf8} and {survey.other}): "
-            f"read as {name}, each row in {minority} rejected; {SAVE_AS_UTF8}"
+            f"mixes UTF-8 and {other_name} lines ({survey.utf8} UTF-8, {survey.other} "
+            f"{other_name}): read as {name}, each {minority} row rejected; {SAVE_AS_UTF8}"
         )
     elif bad:
         d.notice = f"read as {name}; {len(bad)} line(s) hold bytes that are not {name}"

@@ -83,7 +83,7 @@ def read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -
     except OSError as e:
         report.add(label, None, None, None, f"cannot read file: {e.strerror}", ERROR)
         return None
-    decoded = decode(data)
+    decoded = decode(data, lambda text: _header_hits(text, known))
     if decoded.text is None:
         n = _rows_of_refused(data, decoded.encoding)
         advice = f"; {decoded.advice}" if decoded.advice else ""
@@ -122,6 +122,12 @@ def read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -
             start = end + 1
 
     return with_header(RawTable(table, label), records(), known, report)
+
+
+def _header_hits(text: str, known: set[str]) -> int:
+    """The most known header cells in one of the first rows of ``text``."""
+    rows = itertools.islice(csv.reader(lines(text)), HEADER_SCAN_ROWS)
+    return max((sum(header_key(c) in known for c in r) for r in rows), default=0)
 
 
 def _rows_of_refused(data: bytes, encoding: str) -> int:
