@@ -10,6 +10,7 @@ import pytest
 from opencc import OpenCC
 
 from lianjian.core.schema import SCHEMA
+from lianjian.loaders import encoding
 from lianjian.loaders.encoding import (
     BIG5,
     GB18030,
@@ -224,3 +225,16 @@ def test_undecodable_lines_are_numbered_like_the_rows_after_bare_carriage_return
     data = load_files(tmp_path, {"regions.csv": body})
     assert shown(data, "regions.csv")[1:] == [(3, "undecodable bytes (file read as GB18030)")]
     assert {k: p["ledger_row"] for k, (_, p) in data.nodes.items()} == {"R1": 2, "R3": 4}
+
+
+def test_lines_split_a_chunk_at_a_time_are_the_files_lines(monkeypatch):
+    """The survey splits large files in chunks: no line is cut or merged at a boundary."""
+    monkeypatch.setattr(encoding, "CHUNK", 3)
+    for data in (b"ab\r\ncd\ref\n\ngh", b"\r\n\r\n\r\r\n", b"abcdefgh\r\nij", b"a\rb\r\nc"):
+        for keepends in (False, True):
+            assert list(encoding._lines(data, keepends)) == data.splitlines(keepends)
+    big = (
+        "编号,名称,层级,上级编号\r\nR1,沙市区,区,\r\n".encode("gbk")
+        + "R2,胜利街道,街道,R1\r\n".encode()
+    )
+    assert decode(big).bad == {3: "a UTF-8 line in a file read as GB18030"}

@@ -25,7 +25,7 @@ the other one is marked bad (its row is rejected), never decoded as garbage.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -44,13 +44,14 @@ NAMES = {
 }
 PLAUSIBLE = 0.7  # at least this share of common characters for a decoding to be taken
 MARGIN = 0.2  # and this much more than the other one
-SAMPLE = 1 << 20  # bytes of non-UTF-8 lines whose characters are scored
+SAMPLE = 1 << 16  # bytes of non-UTF-8 lines whose characters are scored
+CHUNK = 1 << 22  # bytes of whole lines split at a time (a list of lines per chunk, not file)
 HEAD = 1 << 16  # bytes at the start of a file where its header is looked for
 SAVE_AS_UTF8 = "save it as UTF-8"  # the advice to a user whose file is refused or mixed
 
-# A line as the CSV reader counts it: up to and including \r\n, \r or \n, or the last
-# one without. In UTF-8, GB18030 and Big5 these bytes never occur inside a character.
-_LINE = re.compile(rb"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+# Lines are split as the CSV reader counts them: at \r\n, \r or \n (what bytes.splitlines
+# does). In UTF-8, GB18030 and Big5 these bytes never occur inside a character.
+_BREAK = re.compile(rb"\r\n?|\n")
 HeaderHits = Callable[[str], int]
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -75,9 +76,9 @@ class Decoded:
 
 
 @lru_cache(maxsize=1)
-def _common() -> dict[int, None]:
-    """A ``str.translate`` table deleting ASCII and the common characters: GB2312's
-    punctuation rows and level 1 hanzi (3755), Big5's and its level 1 (5401)."""
+def _rare_pattern() -> re.Pattern[str]:
+    """A character that is neither ASCII nor common: the common ones are GB2312's
+    punctuation rows and level 1 hanzi (3755), and Big5's and its level 1 (5401)."""
     chars: set[str] = set()
     big5_trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
     for codec, leads, trails in (
@@ -90,13 +91,12 @@ def _common() -> dict[int, None]:
                     chars.add(bytes((lead, trail)).decode(codec))
                 except UnicodeDecodeError:
                     pass
-    chars.update(map(chr, range(128)))
-    return dict.fromkeys(map(ord, chars))
+    return re.compile("[^\\x00-\\x7f" + "".join(sorted(map(re.escape, chars))) + "]")
 
 
 def _rare(text: str) -> int:
     """How many characters of ``text`` are neither ASCII nor common."""
-    return len(text.translate(_common()))
+    return _rare_pattern().subn("", text)[1]
 
 
 def plausibility(text: str) -> float | None:
@@ -211,8 +211,7 @@ class _Survey:
         self.chars = dict.fromkeys((GB18030, BIG5), 0)
         self.rare = dict.fromkeys((GB18030, BIG5), 0)
         seen = 0
-        for m in _LINE.finditer(data):
-            line = m.group()
+        for line in _lines(data):
             if line.isascii():
                 continue
             try:
@@ -260,8 +259,7 @@ def _decoded(data: bytes, enc: str, legacy: str | None, survey: _Survey, shown: 
     other_name = NAMES[legacy] if legacy else ""
     bad: dict[int, str] = {}
     out: list[str] = []
-    for i, m in enumerate(_LINE.finditer(data), start=1):
-        line = m.group()
+    for i, line in enumerate(_lines(data, keepends=True), start=1):
         if line.isascii():
             out.append(line.decode("ascii"))
             continue
@@ -292,6 +290,21 @@ def _decoded(data: bytes, enc: str, legacy: str | None, survey: _Survey, shown: 
     elif bad:
         d.notice = f"read as {name}; {len(bad)} line(s) hold bytes that are not {name}"
     return d
+
+
+def _lines(data: bytes, keepends: bool = False) -> Iterator[bytes]:
+    """The lines of ``data``, split ``CHUNK`` bytes at a time, each chunk cut at a line end."""
+    start, n = 0, len(data)
+    while start < n:
+        end = start + CHUNK
+        if end < n:
+            cut = max(data.rfind(b"\n", start, end), data.rfind(b"\r", start, end - 1))
+            if cut < start:  # one line longer than a chunk: up to its end
+                m = _BREAK.search(data, end)
+                cut = m.end() - 1 if m else n - 1
+            end = cut + 1
+        yield from data[start:end].splitlines(keepends)
+        start = end
 
 
 def _decodes(data: bytes, codec: str) -> bool:
