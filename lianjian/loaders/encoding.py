@@ -48,11 +48,11 @@ SAMPLE = 1 << 16  # bytes of non-UTF-8 lines whose characters are scored
 CHUNK = 1 << 22  # bytes of whole lines split at a time (a list of lines per chunk, not file)
 HEAD = 1 << 16  # bytes at the start of a file where its header is looked for
 SAVE_AS_UTF8 = "save it as UTF-8"  # the advice to a user whose file is refused or mixed
+HeaderHits = Callable[[str], int]  # known header cells in the start of a file's text
 
 # Lines are split as the CSV reader counts them: at \r\n, \r or \n (what bytes.splitlines
 # does). In UTF-8, GB18030 and Big5 these bytes never occur inside a character.
 _BREAK = re.compile(rb"\r\n?|\n")
-HeaderHits = Callable[[str], int]
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -69,10 +69,6 @@ class Decoded:
     notice: str | None = None
     refused: str | None = None
     advice: str | None = None
-
-    @property
-    def name(self) -> str:
-        return NAMES.get(self.encoding, self.encoding)
 
 
 @lru_cache(maxsize=1)
