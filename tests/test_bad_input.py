@@ -74,6 +74,11 @@ def test_the_corpus_covers_every_kind_of_bad_input():
         "workbook",
         "broken_workbook",
         "personal_values",
+        "mixed_encodings",
+        "big5",
+        "utf16_no_bom",
+        "quoted_newlines",
+        "unknown_encoding",
     }
 
 

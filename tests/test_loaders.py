@@ -45,7 +45,7 @@ def test_broken_counts_balance(broken):
 @pytest.mark.parametrize(
     "file, row, column, reason_start, severity",
     [
-        ("regions.csv", 8, None, "undecodable bytes (file read as gb18030)", "error"),
+        ("regions.csv", 8, None, "undecodable bytes (file read as GB18030)", "error"),
         (
             "regions.csv",
             6,

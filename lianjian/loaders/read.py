@@ -10,6 +10,7 @@ reader could not decode carries the reason instead of being dropped.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from lianjian.core.report import ERROR, NOTICE, Report
 from lianjian.core.text import fold
+from lianjian.loaders.encoding import decode, detect_encoding
 
 __all__ = [
     "RawTable",
@@ -58,70 +60,6 @@ def match_table(name: str, table_aliases: dict[str, str]) -> str | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-# ---------------------------------------------------------------- encodings
-
-
-def detect_encoding(data: bytes) -> str:
-    """The encoding of a CSV file: a BOM wins, then strict UTF-8, then strict GB18030.
-
-    Where neither decodes the whole file, the one under which more lines decode
-    is returned; the reader then reports the lines that do not.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    for enc in ("utf-8", "gb18030"):
-        try:
-            data.decode(enc)
-            return enc
-        except UnicodeDecodeError:
-            pass
-    lines = data.split(b"\n")
-    good = {enc: sum(_decodes(line, enc) for line in lines) for enc in ("utf-8", "gb18030")}
-    return max(good, key=lambda e: (good[e], e == "utf-8"))
-
-
-def _decodes(data: bytes, enc: str) -> bool:
-    try:
-        data.decode(enc)
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:65536]
-    if not sample:
-        return False
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    if sample.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # zip (xlsx) or old .xls
-        return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return controls > len(sample) // 100 or b"\x00" in sample
-
-
-def _decode_lines(data: bytes, enc: str) -> tuple[str, set[int]]:
-    """Text of the file and the physical line numbers (1-based) that did not decode."""
-    try:
-        return data.decode(enc), set()
-    except UnicodeDecodeError:
-        pass
-    base = "utf-8" if enc == "utf-8-sig" else enc
-    if enc == "utf-8-sig":
-        data = data[3:]
-    bad: set[int] = set()
-    out = []
-    for i, line in enumerate(data.split(b"\n"), start=1):
-        try:
-            out.append(line.decode(base))
-        except UnicodeDecodeError:
-            bad.add(i)
-            out.append(line.decode(base, errors="replace"))
-    return "\n".join(out), bad
-
-
 # ---------------------------------------------------------------- CSV
 
 # A line as open(newline="") gives it: up to and including \r\n, \r or \n (a bare
@@ -145,35 +83,29 @@ def read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -
     except OSError as e:
         report.add(label, None, None, None, f"cannot read file: {e.strerror}", ERROR)
         return None
-    if _looks_binary(data):
-        n = max(0, data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1)
-        report.add(
-            label, 1, None, None, "not a text CSV file (binary content): all its rows rejected"
-        )
+    decoded = decode(data, lambda text: _header_hits(text, known))
+    if decoded.text is None:
+        n = _rows_of_refused(data, decoded.encoding)
+        advice = f"; {decoded.advice}" if decoded.advice else ""
+        report.add(label, 1, None, None, f"{decoded.refused}: all its rows rejected{advice}")
         report.count_in(label, n)
         report.count_rejected(label, n)
         return None
-    enc = detect_encoding(data)
-    text, bad_lines = _decode_lines(data, enc)
     del data  # the text alone from here on: a large file is held once, not twice
-    if bad_lines:
-        report.add(
-            label,
-            None,
-            None,
-            None,
-            f"read as {enc}; {len(bad_lines)} line(s) hold bytes that are not {enc}",
-            NOTICE,
-        )
+    text, bad_lines = decoded.text, decoded.bad
+    if decoded.notice:
+        report.add(label, None, None, None, decoded.notice, NOTICE)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     if "\x00" in text:
         text = text.replace("\x00", "")
     reader = csv.reader(lines(text), delimiter=delimiter)
 
-    def records() -> Iterator[tuple[int, list[str], str | None]]:
+    def records() -> Iterator[Row]:
+        """Each record with its row number as a spreadsheet shows it: a record whose
+        quoted cell holds a line break is one row, however many lines it spans."""
         start = 1
-        while True:
+        for row in itertools.count(1):
             problem = None
             try:
                 cells = next(reader)
@@ -182,12 +114,30 @@ def read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -
             except csv.Error as e:  # the reader goes on at the next line
                 cells, problem = [], f"not a readable CSV line: {e}"
             end = reader.line_num
-            if bad_lines and any(n in bad_lines for n in range(start, end + 1)):
-                problem = f"undecodable bytes (file read as {enc})"
-            yield start, cells, problem
+            if bad_lines:
+                problem = next(
+                    (bad_lines[n] for n in range(start, end + 1) if n in bad_lines), problem
+                )
+            yield row, cells, problem
             start = end + 1
 
     return with_header(RawTable(table, label), records(), known, report)
+
+
+def _header_hits(text: str, known: set[str]) -> int:
+    """The most known header cells in one of the first rows of ``text``."""
+    rows = itertools.islice(csv.reader(lines(text)), HEADER_SCAN_ROWS)
+    return max((sum(header_key(c) in known for c in r) for r in rows), default=0)
+
+
+def _rows_of_refused(data: bytes, encoding: str) -> int:
+    """The rows of a file that is refused, but for its header: every line but the first of
+    a binary file; the records that hold something of a text file whose encoding is not
+    known (its quotes, commas and line ends are ASCII bytes in every encoding read)."""
+    if encoding == "binary" or encoding.startswith("utf-16") or encoding == "utf-32":
+        return max(0, data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1)
+    rows = csv.reader(lines(data.decode("latin-1")))
+    return max(0, sum(1 for r in rows if any(c.strip() for c in r)) - 1)
 
 
 # ---------------------------------------------------------------- header
