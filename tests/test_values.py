@@ -41,6 +41,12 @@ def test_a_month_alone_is_no_date(text):
         parse_date(text)
 
 
+def test_a_date_in_full_width_digits_but_no_superscript():
+    assert parse_date("２０２４年５月１日") == "2024-05-01"
+    with pytest.raises(BadValue, match="not a date"):
+        parse_date("2024-05-1²")
+
+
 def test_five_digits_are_an_excel_serial():
     assert parse_date("45413") == "2024-05-01"
     assert parse_date("10000.0") == "1927-05-18"
@@ -48,13 +54,15 @@ def test_five_digits_are_an_excel_serial():
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("40", 40), ("40.0", 40), ("1,234", 1234), ("１２", 12), ("-0", 0), ("+7", 7)],
+    [("40", 40), ("40.0", 40), ("1,234", 1234), ("１，２３４", 1234), ("１２", 12), ("+7", 7)],
 )
 def test_whole_numbers_as_people_write_them(text, value):
     assert parse_value(text, BUILDING["households"], TODAY) == value
 
 
-@pytest.mark.parametrize("text", ["1,2", "12,34", "1e3", "٤٠", "1_0", "4.5", "0x10", "40户"])
+@pytest.mark.parametrize(
+    "text", ["1,2", "12,34", "1e3", "٤٠", "1_0", "4.5", "0x10", "40户", "4²", "①", "½"]
+)
 def test_text_that_is_not_a_whole_number_is_refused(text):
     assert refused(text, BUILDING["households"]) == "not a whole number"
 

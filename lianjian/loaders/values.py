@@ -44,6 +44,15 @@ class BadValue(ValueError):
     pass
 
 
+# full-width forms (U+FF01–FF5E) and the ideographic space as ASCII: what a Chinese input
+# method types. Not NFKC, which reads ² as 2, ① as 1 and ½ as 1⁄2 (4² would be 42).
+_FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
+
+
+def _ascii(text: str) -> str:
+    return text.translate(_FULL_WIDTH).strip()
+
+
 def split_list(text: str) -> list[str]:
     """A list cell: items separated by ; ； 、 or , (full- or half-width)."""
     return [s.strip() for s in _LIST_SEP.split(text) if s.strip()]
@@ -52,7 +61,7 @@ def split_list(text: str) -> list[str]:
 def parse_date(text: str) -> str:
     """ISO date from 2024-05-01, 2024/5/1, 2024年5月1日, 20240501 or an Excel serial
     (five digits); a year or a month alone is refused, not completed by a guess."""
-    t = unicodedata.normalize("NFKC", text).strip()
+    t = _ascii(text)
     for form in _DATE_FORMS:
         m = form.match(t)
         if m:
@@ -73,14 +82,14 @@ def parse_date(text: str) -> str:
 def _parse_int(text: str, prop: Property, today: dt.date) -> int:
     """A whole number in ASCII digits (full-width ones folded), commas only between
     groups of three (``1,234``; ``1,2`` is refused), a zero fraction allowed (``40.0``)."""
-    t = unicodedata.normalize("NFKC", text).strip()
+    t = _ascii(text)
     if not _INT.match(t):
         raise BadValue("not a whole number")
     return _in_range(int(t.replace(",", "").split(".")[0]), prop, today)
 
 
 def _parse_float(text: str, prop: Property, today: dt.date) -> float:
-    t = unicodedata.normalize("NFKC", text).strip()
+    t = _ascii(text)
     if not _FLOAT.match(t):
         raise BadValue("not a number")
     f = float(t)
@@ -115,7 +124,7 @@ def _parse_enum(text: str, prop: Property) -> Any:
 
 
 def _parse_bool(text: str, prop: Property) -> bool:
-    t = unicodedata.normalize("NFKC", text).strip().lower()
+    t = _ascii(text).lower()
     if t in _TRUE:
         return True
     if t in _FALSE:
