@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from openpyxl import Workbook
 
 from lianjian.core.schema import SCHEMA, Property, load_schema
 from lianjian.graph.embedded.store import EmbeddedStore
@@ -45,6 +46,26 @@ def test_a_date_in_full_width_digits_but_no_superscript():
     assert parse_date("２０２４年５月１日") == "2024-05-01"
     with pytest.raises(BadValue, match="not a date"):
         parse_date("2024-05-1²")
+
+
+def test_a_year_typed_into_a_date_cell_is_refused_and_named(tmp_path):
+    """Excel stores 2025 typed into a cell formatted as a date as the serial 2025: the
+    workbook holds 1905-07-17. Earlier than any organisation, so refused, with the hint."""
+    wb = Workbook()
+    wb.active.title = "区划"
+    for row in REGIONS:
+        wb.active.append(row)
+    orgs = wb.create_sheet("党组织")
+    orgs.append(["编号", "名称", "类型", "成立日期"])
+    orgs.append(["O1", "甲支部", "branch", 2025])
+    orgs["D2"].number_format = "yyyy/m/d"
+    wb.save(tmp_path / "ledger.xlsx")
+    data = load_ledger(tmp_path / "ledger.xlsx", today=TODAY)
+    assert "founded" not in data.nodes["O1"][1]
+    assert [p.reason for p in data.report.problems] == [
+        "before the earliest 1921-07-01; the year 2025 typed into a date cell reads as "
+        "1905-07-17: value dropped"
+    ]
 
 
 def test_five_digits_are_an_excel_serial():

@@ -114,6 +114,18 @@ def _in_range(v: Any, prop: Property, today: dt.date) -> Any:
     raise BadValue(f"{word} {shown}" + (f" ({rule})" if rule != shown else ""))
 
 
+def _date_in_range(iso: str, prop: Property, today: dt.date) -> str:
+    """``iso`` within the column's bounds; a refused date that is the Excel serial of a
+    year (a year typed into a cell formatted as a date: 2025 shows as 1905-07-17) says so."""
+    try:
+        return _in_range(iso, prop, today)
+    except BadValue as e:
+        n = (dt.date.fromisoformat(iso) - _EXCEL_EPOCH).days
+        if 1900 <= n <= 2100:
+            raise BadValue(f"{e}; the year {n} typed into a date cell reads as {iso}") from None
+        raise
+
+
 def _parse_enum(text: str, prop: Property) -> Any:
     assert prop.enum is not None
     v = SCHEMA.enum_value(prop.enum, text)
@@ -148,7 +160,7 @@ def parse_value(text: str, prop: Property, today: dt.date | None = None) -> Any:
     if t == "float":
         return _parse_float(text, prop, day)
     if t == "date":
-        return _in_range(parse_date(text), prop, day)
+        return _date_in_range(parse_date(text), prop, day)
     if t == "bool":
         return _parse_bool(text, prop)
     if t == "enum":
