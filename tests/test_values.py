@@ -6,12 +6,15 @@ The bad-input corpus holds one ledger per class; these tests hold the rules one 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import Workbook
 
 from lianjian.core.schema import SCHEMA, Property, load_schema
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.loaders import fingerprint
 from lianjian.loaders.ledger import load_ledger
 from lianjian.loaders.values import BadValue, parse_date, parse_value
 from lianjian.queries.gaps.find import find_gaps
@@ -253,3 +256,19 @@ def test_the_schema_refuses_bounds_that_do_not_fit(old, new, match):
     assert old in SCHEMA_TEXT
     with pytest.raises(ValueError, match=match):
         load_schema(SCHEMA_TEXT.replace(old, new))
+
+
+def test_a_load_of_another_day_is_no_cached_one(monkeypatch):
+    """The cache and Neo4j's marker compare fingerprints: the day is in it, as the bounds
+    relative to today may judge the same ledger differently on another day."""
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    today = fingerprint.ledger_fingerprint(sample)
+    assert fingerprint.ledger_fingerprint(sample) == today
+
+    class Later(dt.date):
+        @classmethod
+        def today(cls):
+            return dt.date(2099, 1, 1)
+
+    monkeypatch.setattr(fingerprint, "dt", SimpleNamespace(date=Later))
+    assert fingerprint.ledger_fingerprint(sample) != today
