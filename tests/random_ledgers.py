@@ -146,7 +146,7 @@ def ledgers(draw) -> dict[str, list[list[str]]]:
             [
                 m,
                 f"党员{m}",
-                maybe(draw, ["full", "probationary", "预备党员"]),
+                maybe(draw, ["full", "probationary", "预备党员", "发展对象"]),  # the last: refused
                 maybe(draw, ["employed", "retired"]),
                 maybe(draw, [*oids, *crowded, *crowded, "O404"]),
                 maybe(draw, uids),

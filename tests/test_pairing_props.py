@@ -66,6 +66,8 @@ def expected_terms(tables: dict[str, list[list[str]]]):
         key = (kind, s, t, link["since"])
         if key in seen:  # the loader rejects a second link of one kind, ends and start date
             continue
+        if s == t or (until and link["since"] and until < link["since"]):
+            continue  # and a link of an org to itself, or one that ends before it starts
         seen.add(key)
         if until and until < AS_OF:
             continue

@@ -50,7 +50,7 @@ def test_every_schema_name_is_mapped():
     ("line", "what"),
     [
         (
-            "households: {type: int, zh: 户数, en: Households, rdf: lj:households}",
+            "households: {type: int, zh: 户数, en: Households, min: 0, max: 10000, rdf: lj:households}",
             "Building.households",
         ),
         ("  COVERS: {zh: 覆盖, en: covers, rdf: lj:covers}", "relationship COVERS"),

@@ -86,7 +86,12 @@ def test_required_defaults_references_and_ranges_come_from_the_schema():
     assert cells(parts["regions"], "parent")[3] == "yes but for the top"
     assert cells(parts["buildings"], "grid")[3:] == ["yes", "a grid id"]
     assert cells(parts["units"], "location")[4] == "a region or building id"
-    assert cells(parts["members"], "birth_year")[4].startswith("integer from 1900 to 2030")
+    assert cells(parts["members"], "birth_year")[4].startswith(
+        "integer from 1900 to 18 years before this year"
+    )
+    assert cells(parts["orgs"], "term_end")[4].startswith(
+        "date from 1921-07-01 to 10 years after today, not before `founded`"
+    )
     assert "(property unit → compound)" in cells(parts["links"], "kind")[4]
     nesting = cells(parts["regions"], "parent")[4]
     assert "a `compound` or `grid` in a `community`" in nesting

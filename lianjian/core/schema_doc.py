@@ -95,11 +95,15 @@ def _nesting(schema: Schema) -> str:
 
 
 def _range(p: Property) -> str:
-    if p.min is not None and p.max is not None:
-        return f" from {p.min:g} to {p.max:g}"
-    if p.min is not None:
-        return f", at least {p.min:g}"
-    return f", at most {p.max:g}" if p.max is not None else ""
+    lo, hi = p.bound_text("min"), p.bound_text("max")
+    after = f", not before `{p.not_before}`" if p.not_before else ""
+    if lo is not None and hi is not None:
+        return f" from {lo} to {hi}{after}"
+    if lo is not None:
+        return f", {'from' if p.type == 'date' else 'at least'} {lo}{after}"
+    return (
+        f", {'until' if p.type == 'date' else 'at most'} {hi}" if hi is not None else ""
+    ) + after
 
 
 def _ids(schema: Schema, p: Property) -> list[str]:
@@ -130,8 +134,10 @@ def _values(schema: Schema, table: str, name: str, p: Property) -> str:
         parts.append("integer" + _range(p))
     elif p.type == "float":
         parts.append("number" + _range(p))
-    elif p.type in ("date", "bool"):
-        parts.append("date" if p.type == "date" else BOOL)
+    elif p.type == "date":
+        parts.append("date" + _range(p))
+    elif p.type == "bool":
+        parts.append(BOOL)
     if p.personal:
         parts.append("personal data: see below")
     note = schema.doc_notes.get(table, {}).get(name, {}).get("note")

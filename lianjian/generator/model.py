@@ -224,6 +224,8 @@ class World:
         if key in self.link_keys or source == target:
             return False
         self.link_keys.add(key)
+        if since and until and until < since:  # drawn apart: the link ran between the two days
+            since, until = until, since
         self.links.append((source, target, kind, since, until, note))
         return True
 

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import unicodedata
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from lianjian.core.model import GraphData
-from lianjian.core.report import NOTICE, WARNING, Report
+from lianjian.core.report import ERROR, NOTICE, WARNING, Report
 from lianjian.core.schema import SCHEMA, Property, Schema
 from lianjian.core.text import fold, name_key
 from lianjian.loaders.files import read_ledger
@@ -49,8 +50,15 @@ def header_index(schema: Schema) -> dict[str, dict[str, str]]:
     return out
 
 
-def load_ledger(path: Path, progress: Progress | None = None, schema: Schema = SCHEMA) -> GraphData:
+def load_ledger(
+    path: Path,
+    progress: Progress | None = None,
+    schema: Schema = SCHEMA,
+    today: dt.date | None = None,
+) -> GraphData:
     """Read, validate and resolve the ledger at ``path`` into a :class:`GraphData`.
+    ``today``: the day the schema's relative bounds (a birth year at least 18 years
+    back, a founding date not to come) are taken from; the real today if None.
 
     Raises :class:`~lianjian.loaders.read.LedgerError` only when nothing can be
     read at all; every row-level problem goes into ``data.report``.
@@ -59,7 +67,7 @@ def load_ledger(path: Path, progress: Progress | None = None, schema: Schema = S
     headers = header_index(schema)
     known = {t: set(ix) for t, ix in headers.items()}
     raw = read_ledger(Path(path), schema.table_aliases, known, report)
-    b = Build(schema, report)
+    b = Build(schema, report, today=today or dt.date.today())
     b.data.report = report
     by_table = {t: [r for r in raw if r.table == t] for t in TABLE_ORDER}
     if not by_table["regions"]:
@@ -180,6 +188,7 @@ def _row_values(
     report = b.report
     values: dict[str, Any] = {}
     extra: dict[str, str] = {}
+    dropped: set[str] = set()  # columns whose cell was refused: no default stands in for them
     ok = True
     for i, cell in enumerate(cells):
         text = cell.strip() if isinstance(cell, str) else str(cell)
@@ -206,7 +215,8 @@ def _row_values(
             items = []
             for item in parse_value(text, Property(name, "list", p.zh, p.en)):
                 try:
-                    items.append(parse_value(item, Property(name, "enum", p.zh, p.en, enum=p.enum)))
+                    enum = Property(name, "enum", p.zh, p.en, enum=p.enum)
+                    items.append(parse_value(item, enum, b.today))
                 except BadValue as e:
                     report.add(
                         t.file,
@@ -217,13 +227,15 @@ def _row_values(
                         WARNING,
                         p.personal,
                     )
-            values[name] = sorted(set(items), key=items.index)
+            if items:  # every item refused: the column is absent, not an empty list
+                values[name] = sorted(set(items), key=items.index)
             continue
         if name == "id":
             text = unicodedata.normalize("NFKC", text).strip()
         try:
-            values[name] = parse_value(text, p)
+            values[name] = parse_value(text, p, b.today)
         except BadValue as e:
+            dropped.add(name)
             # a personal column's value; or, in a personal table, a paste no column holds
             hide = p.personal or (personal and len(text) > MAX_CELL)
             if p.required:
@@ -242,9 +254,41 @@ def _row_values(
                     t.file, row_no, col_name[name], None, f"required value {name} ({p.zh}) is empty"
                 )
             ok = False
-        elif p.default is not None and name not in values:
-            values[name] = p.default
+        elif p.default is not None and name not in values and name not in dropped:
+            values[name] = p.default  # an empty cell; a refused one stays absent
+    if ok:
+        ok = _dates_in_order(b, t, row_no, values, props, col_name)
     return values, extra, ok
+
+
+def _dates_in_order(
+    b: Build,
+    t: RawTable,
+    row_no: int,
+    values: dict[str, Any],
+    props: dict[str, Property],
+    col_name: dict[str, str],
+) -> bool:
+    """A date before the column it may not precede (``not_before``: a term that ends before
+    the organisation was founded, a link that ends before it starts). A links row is the
+    relationship and its period, so it is rejected; elsewhere the later column is dropped.
+    Whether the row can load."""
+    for name, p in props.items():
+        first = p.not_before
+        if first is None or name not in values or first not in values:
+            continue
+        if values[name] >= values[first]:
+            continue
+        reject = p.required or t.table == b.schema.link_table
+        why = f"{values[name]} is before {first} {values[first]}: " + (
+            "row rejected" if reject else "value dropped"
+        )
+        severity = ERROR if reject else WARNING
+        b.report.add(t.file, row_no, col_name[name], values[name], why, severity, p.personal)
+        if reject:
+            return False
+        del values[name]
+    return True
 
 
 def _add_node(

@@ -1,12 +1,14 @@
 """Pass two of reading a ledger: references resolved once every id is known.
 
-Missing targets, targets of the wrong kind, region level nesting, parent cycles
-and the links table. A reference that cannot stand is dropped with a warning (the
+References to the row's own entity, missing targets, targets of the wrong kind,
+region level nesting, parent cycles and the links table (a link of an entity to
+itself is rejected). A reference that cannot stand is dropped with a warning (the
 row it came from stays loaded); a link row that cannot stand is rejected.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +49,7 @@ class Build:
     where: dict[str, tuple[str, int]] = field(default_factory=dict)  # id → (file, row)
     refs: list[Ref] = field(default_factory=list)
     links: list[LinkRow] = field(default_factory=list)
+    today: dt.date = field(default_factory=dt.date.today)  # for bounds such as ``today-18``
 
 
 def resolve(b: Build) -> None:
@@ -97,6 +100,8 @@ def _resolve_refs(b: Build) -> None:
                 continue
             seen.add(target)
             why = _check_target(data, target, spec.targets, spec.levels, ref.prop.personal)
+            if why is None and target == ref.source:  # a region or organisation its own parent
+                why = f"a reference from {target} to itself"
             if why is None and spec.type == "PART_OF":
                 child = data.nodes[ref.source][1]["level"]
                 parent = data.nodes[target][1]["level"]
@@ -173,7 +178,10 @@ def _break_cycles(b: Build, label: str, rel: str) -> None:
 
 
 def _link_problem(data: GraphData, kind: LinkKind, v: dict[str, Any]) -> tuple[str, str] | None:
-    """(end, reason) when a link row cannot load: a missing or wrong-kind end, or None."""
+    """(end, reason) when a link row cannot load: a link of an entity to itself, a missing
+    or wrong-kind end, or None."""
+    if v["source"] == v["target"]:
+        return "target", f"a link from {v['source']} to itself"
     why = _check_target(data, v["source"], kind.sources, ())
     if why:
         return "source", why

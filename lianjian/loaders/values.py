@@ -1,5 +1,15 @@
 """Parsing one cell by its schema type. Each parser returns the value or raises
-:class:`BadValue` with a reason a person can act on."""
+:class:`BadValue` with a reason a person can act on: a cell is read as it is
+written or refused, never read as something near it (a year alone is no date, a
+number of another script or with commas out of place is no number), and a value
+outside its column's bounds (the schema's ``min``/``max``, some relative to the
+day of reading) is refused like an unreadable one.
+
+>>> parse_date("2025")
+Traceback (most recent call last):
+  ...
+lianjian.loaders.values.BadValue: a year alone is not a date (write year, month and day)
+"""
 
 from __future__ import annotations
 
@@ -20,6 +30,12 @@ _DATE_FORMS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+# five digits: an Excel date serial (10000 is 1927-05-18); four are a year, never a serial
+_SERIAL = re.compile(r"^\d{5}(\.0+)?$")
+_YEAR = re.compile(r"^\d{4}年?$")
+_YEAR_MONTH = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})|年(\d{1,2})月)$")
+_INT = re.compile(r"^[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.0*)?$")
+_FLOAT = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 _TRUE = {"是", "yes", "y", "true", "t", "1", "有", "√"}
 _FALSE = {"否", "no", "n", "false", "f", "0", "无", "×"}
 
@@ -28,14 +44,24 @@ class BadValue(ValueError):
     pass
 
 
+# full-width forms (U+FF01–FF5E) and the ideographic space as ASCII: what a Chinese input
+# method types. Not NFKC, which reads ² as 2, ① as 1 and ½ as 1⁄2 (4² would be 42).
+_FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
+
+
+def _ascii(text: str) -> str:
+    return text.translate(_FULL_WIDTH).strip()
+
+
 def split_list(text: str) -> list[str]:
     """A list cell: items separated by ; ； 、 or , (full- or half-width)."""
     return [s.strip() for s in _LIST_SEP.split(text) if s.strip()]
 
 
 def parse_date(text: str) -> str:
-    """ISO date from 2024-05-01, 2024/5/1, 2024年5月1日, 20240501 or an Excel serial."""
-    t = unicodedata.normalize("NFKC", text).strip()
+    """ISO date from 2024-05-01, 2024/5/1, 2024年5月1日, 20240501 or an Excel serial
+    (five digits); a year or a month alone is refused, not completed by a guess."""
+    t = _ascii(text)
     for form in _DATE_FORMS:
         m = form.match(t)
         if m:
@@ -44,40 +70,60 @@ def parse_date(text: str) -> str:
                 return dt.date(y, mo, d).isoformat()
             except ValueError as e:
                 raise BadValue(f"not a calendar date: {e}") from None
-    if re.fullmatch(r"\d{4,5}(\.0+)?", t):  # an Excel date serial written out as a number
-        n = int(float(t))
-        if 1 <= n <= 2958465:
-            return (_EXCEL_EPOCH + dt.timedelta(days=n)).isoformat()
+    if _SERIAL.match(t):  # an Excel date serial written out as a number
+        return (_EXCEL_EPOCH + dt.timedelta(days=int(float(t)))).isoformat()
+    if _YEAR.match(t):
+        raise BadValue("a year alone is not a date (write year, month and day)")
+    if m := _YEAR_MONTH.match(t):
+        raise BadValue("a month alone is not a date (write year, month and day)")
     raise BadValue("not a date (use 2024-05-01, 2024/5/1 or 2024年5月1日)")
 
 
-def _parse_int(text: str, prop: Property) -> int:
-    t = unicodedata.normalize("NFKC", text).strip().replace(",", "")
-    try:
-        f = float(t)
-    except ValueError:
-        raise BadValue("not a whole number") from None
-    if not f.is_integer():
+def _parse_int(text: str, prop: Property, today: dt.date) -> int:
+    """A whole number in ASCII digits (full-width ones folded), commas only between
+    groups of three (``1,234``; ``1,2`` is refused), a zero fraction allowed (``40.0``)."""
+    t = _ascii(text)
+    if not _INT.match(t):
         raise BadValue("not a whole number")
-    return _in_range(int(f), prop)
+    return _in_range(int(t.replace(",", "").split(".")[0]), prop, today)
 
 
-def _parse_float(text: str, prop: Property) -> float:
-    try:
-        f = float(unicodedata.normalize("NFKC", text).strip())
-    except ValueError:
-        raise BadValue("not a number") from None
-    if f != f or f in (float("inf"), float("-inf")):
+def _parse_float(text: str, prop: Property, today: dt.date) -> float:
+    t = _ascii(text)
+    if not _FLOAT.match(t):
+        raise BadValue("not a number")
+    f = float(t)
+    if f in (float("inf"), float("-inf")):
         raise BadValue("not a finite number")
-    return _in_range(f, prop)
+    return _in_range(f, prop, today)
 
 
-def _in_range(v: Any, prop: Property) -> Any:
-    if prop.min is not None and v < prop.min:
-        raise BadValue(f"below the minimum {prop.min:g}")
-    if prop.max is not None and v > prop.max:
-        raise BadValue(f"above the maximum {prop.max:g}")
-    return v
+def _in_range(v: Any, prop: Property, today: dt.date) -> Any:
+    """``v`` when the column's bounds hold on the day ``today``; each bound named in the
+    reason, with the rule it comes from when it is relative (``18 years before this year``)."""
+    date = prop.type == "date"
+    lo, hi = prop.bound("min", today), prop.bound("max", today)
+    if lo is not None and v < lo:
+        word, which, bound = "before the earliest" if date else "below the minimum", "min", lo
+    elif hi is not None and v > hi:
+        word, which, bound = "after the latest" if date else "above the maximum", "max", hi
+    else:
+        return v
+    shown = f"{bound:g}" if isinstance(bound, float) else str(bound)
+    rule = prop.bound_text(which)
+    raise BadValue(f"{word} {shown}" + (f" ({rule})" if rule != shown else ""))
+
+
+def _date_in_range(iso: str, prop: Property, today: dt.date) -> str:
+    """``iso`` within the column's bounds; a refused date that is the Excel serial of a
+    year (a year typed into a cell formatted as a date: 2025 shows as 1905-07-17) says so."""
+    try:
+        return _in_range(iso, prop, today)
+    except BadValue as e:
+        n = (dt.date.fromisoformat(iso) - _EXCEL_EPOCH).days
+        if 1900 <= n <= 2100:
+            raise BadValue(f"{e}; the year {n} typed into a date cell reads as {iso}") from None
+        raise
 
 
 def _parse_enum(text: str, prop: Property) -> Any:
@@ -90,7 +136,7 @@ def _parse_enum(text: str, prop: Property) -> Any:
 
 
 def _parse_bool(text: str, prop: Property) -> bool:
-    t = unicodedata.normalize("NFKC", text).strip().lower()
+    t = _ascii(text).lower()
     if t in _TRUE:
         return True
     if t in _FALSE:
@@ -98,8 +144,10 @@ def _parse_bool(text: str, prop: Property) -> bool:
     raise BadValue("not yes/no (是/否, true/false, 1/0)")
 
 
-def parse_value(text: str, prop: Property) -> Any:
-    """The typed value of a non-empty cell (refs and lists come back as lists of ids/values)."""
+def parse_value(text: str, prop: Property, today: dt.date | None = None) -> Any:
+    """The typed value of a non-empty cell (refs and lists come back as lists of ids/values);
+    ``today``: the day bounds such as ``today-18`` are taken from (the real today if None)."""
+    day = today or dt.date.today()
     if len(text) > MAX_CELL:
         raise BadValue(f"cell too long ({len(text)} characters, at most {MAX_CELL})")
     t = prop.type
@@ -108,11 +156,11 @@ def parse_value(text: str, prop: Property) -> Any:
     if t == "refs":
         return [unicodedata.normalize("NFKC", s) for s in split_list(text)]
     if t == "int":
-        return _parse_int(text, prop)
+        return _parse_int(text, prop, day)
     if t == "float":
-        return _parse_float(text, prop)
+        return _parse_float(text, prop, day)
     if t == "date":
-        return parse_date(text)
+        return _date_in_range(parse_date(text), prop, day)
     if t == "bool":
         return _parse_bool(text, prop)
     if t == "enum":

@@ -7,7 +7,7 @@ WHERE NOT EXISTS {
 }
 CALL (b) {
   MATCH (b)<-[:LIVES_IN]-(m:Member)
-  WHERE coalesce(m.status, 'full') = 'full'
+  WHERE m.status = 'full'
   WITH m ORDER BY m.id
   RETURN count(m) AS count, collect(m.id)[..3] AS members
 }

@@ -83,7 +83,7 @@ class Ctx:
             for m, _ in self.v.in_edges(u, "WORKS_AT"):
                 if self.v.label(m) == "Member":
                     listed += 1
-                    full += self.v.prop(m, "status", "full") == "full"
+                    full += self.v.prop(m, "status") == "full"
             self._units[u] = (listed, full)
         return self._units[u]
 
@@ -102,7 +102,7 @@ class Ctx:
         full = [
             m
             for m, _ in self.v.in_edges(u, "WORKS_AT")
-            if self.v.label(m) == "Member" and self.v.prop(m, "status", "full") == "full"
+            if self.v.label(m) == "Member" and self.v.prop(m, "status") == "full"
         ]
         return bool(full) and all(
             any(

@@ -94,7 +94,7 @@ def building_without_group(c: Ctx) -> list[Row]:
         residents = [
             m
             for m in c.v.sources(b, "LIVES_IN")
-            if c.v.label(m) == "Member" and c.v.prop(m, "status", "full") == "full"
+            if c.v.label(m) == "Member" and c.v.prop(m, "status") == "full"
         ]
         fix = {"count": len(residents), "members": residents[:3]} if residents else None
         out.append(c.row(b, fix))

@@ -6,10 +6,10 @@ WHERE NOT EXISTS { (u)<-[:ORG_OF_UNIT]-(:PartyOrg) }
   AND NOT EXISTS { (u)<-[:COVERS]-(:PartyOrg {kind: 'joint_branch'}) }
   AND NOT EXISTS { MATCH (u)<-[r:GUIDES]-() WHERE r.until IS NULL OR r.until >= $as_of }
   AND NOT (
-    EXISTS { MATCH (u)<-[:WORKS_AT]-(m:Member) WHERE coalesce(m.status, 'full') = 'full' }
+    EXISTS { MATCH (u)<-[:WORKS_AT]-(m:Member) WHERE m.status = 'full' }
     AND NOT EXISTS {
       MATCH (u)<-[:WORKS_AT]-(m:Member)
-      WHERE coalesce(m.status, 'full') = 'full'
+      WHERE m.status = 'full'
         AND NOT EXISTS { (m)-[:MEMBER_OF]->(:PartyOrg {kind: 'joint_branch'}) }
     }
   )

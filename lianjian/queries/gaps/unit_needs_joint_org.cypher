@@ -7,13 +7,13 @@ WHERE NOT EXISTS { (u)<-[:ORG_OF_UNIT]-(:PartyOrg) }
   AND NOT EXISTS { (u)<-[:COVERS]-(:PartyOrg {kind: 'joint_branch'}) }
 WITH u,
      COUNT { (u)<-[:WORKS_AT]-(:Member) } AS listed,
-     COUNT { MATCH (u)<-[:WORKS_AT]-(m:Member) WHERE coalesce(m.status, 'full') = 'full' } AS listed_full
+     COUNT { MATCH (u)<-[:WORKS_AT]-(m:Member) WHERE m.status = 'full' } AS listed_full
 WITH u, listed_full,
      CASE WHEN listed = 0 THEN coalesce(u.party_members, 0) ELSE listed_full END AS full
 WHERE full >= 1 AND full <= 2
   AND NOT (listed_full > 0 AND NOT EXISTS {
     MATCH (u)<-[:WORKS_AT]-(m:Member)
-    WHERE coalesce(m.status, 'full') = 'full'
+    WHERE m.status = 'full'
       AND NOT EXISTS { (m)-[:MEMBER_OF]->(:PartyOrg {kind: 'joint_branch'}) }
   })
 OPTIONAL CALL (u) {

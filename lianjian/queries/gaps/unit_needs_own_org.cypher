@@ -6,7 +6,7 @@ MATCH (u:Unit)
 WHERE NOT EXISTS { (u)<-[:ORG_OF_UNIT]-(:PartyOrg) }
 WITH u,
      COUNT { (u)<-[:WORKS_AT]-(:Member) } AS listed,
-     COUNT { MATCH (u)<-[:WORKS_AT]-(m:Member) WHERE coalesce(m.status, 'full') = 'full' } AS listed_full
+     COUNT { MATCH (u)<-[:WORKS_AT]-(m:Member) WHERE m.status = 'full' } AS listed_full
 WITH u, CASE WHEN listed = 0 THEN coalesce(u.party_members, 0) ELSE listed_full END AS full
 WHERE full >= $min_members_for_org
 OPTIONAL CALL (u) {

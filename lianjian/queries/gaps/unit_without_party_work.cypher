@@ -10,7 +10,7 @@ WHERE u.kind IN $unguided_unit_kinds
   AND NOT EXISTS { MATCH (u)<-[r:GUIDES]-() WHERE r.until IS NULL OR r.until >= $as_of }
 WITH u,
      COUNT { (u)<-[:WORKS_AT]-(:Member) } AS listed,
-     COUNT { MATCH (u)<-[:WORKS_AT]-(m:Member) WHERE coalesce(m.status, 'full') = 'full' } AS listed_full
+     COUNT { MATCH (u)<-[:WORKS_AT]-(m:Member) WHERE m.status = 'full' } AS listed_full
 WHERE CASE WHEN listed = 0 THEN coalesce(u.party_members, 0) ELSE listed_full END = 0
 OPTIONAL CALL (u) {
   MATCH (u)-[:LOCATED_IN]->(loc)
