@@ -18,8 +18,7 @@ import pytest
 from lianjian.core.report import Report
 from lianjian.graph.embedded import cache as cache_mod
 from lianjian.graph.embedded.cache import KEY_FILE, GraphCache
-from lianjian.graph.embedded.store import EmbeddedStore
-from lianjian.loaders.fingerprint import ledger_fingerprint
+from lianjian.graph.embedded.store import EmbeddedStore, cache_key
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
@@ -41,7 +40,7 @@ def folder(tmp_path, monkeypatch) -> Path:
 def cached_file(folder) -> Path:
     """The sample's cache file, written by a first load."""
     assert not EmbeddedStore.from_ledger(SAMPLE).from_cache
-    path = folder / f"{ledger_fingerprint(SAMPLE)}.pickle"
+    path = folder / f"{cache_key(SAMPLE)}.pickle"
     assert path.is_file()
     return path
 
@@ -133,7 +132,7 @@ def test_a_file_of_only_part_of_a_header_is_noticed(cached_file, fresh_checksum,
 
 def test_a_cache_under_a_foreign_key_is_not_read(cached_file, folder, fresh_checksum, caplog):
     """A well-formed cache of a wrong graph, written with another key."""
-    GraphCache(folder, b"k" * 32).save(ledger_fingerprint(SAMPLE), (wrong_graph(), Report()))
+    GraphCache(folder, b"k" * 32).save(cache_key(SAMPLE), (wrong_graph(), Report()))
     load_again(caplog, fresh_checksum, "was written with another key")
 
 
@@ -183,7 +182,7 @@ def planted(folder: Path, marker: Path) -> Path:
     """A cache folder others can write, holding a crafted file for the sample."""
     folder.mkdir()
     os.chmod(folder, 0o777)
-    path = folder / f"{ledger_fingerprint(SAMPLE)}.pickle"
+    path = folder / f"{cache_key(SAMPLE)}.pickle"
     path.write_bytes(pickle.dumps(Plant(marker)))
     return path
 
@@ -198,7 +197,7 @@ def test_a_world_writable_folder_is_not_used(folder, tmp_path, fresh_checksum, c
     (said,) = notices(caplog)
     assert str(folder) in said and "can be written by others (mode 0777)" in said
     assert "\n" not in said
-    assert sorted(p.name for p in folder.iterdir()) == [f"{ledger_fingerprint(SAMPLE)}.pickle"]
+    assert sorted(p.name for p in folder.iterdir()) == [f"{cache_key(SAMPLE)}.pickle"]
     assert stat.S_IMODE(folder.stat().st_mode) == 0o777  # left as it is: not ours to fix
 
 
@@ -240,7 +239,7 @@ def test_an_authenticated_file_of_the_wrong_shape_is_rebuilt(
     cached_file, folder, fresh_checksum, caplog
 ):
     """Even a file with a good HMAC is checked for shape before it is used."""
-    GraphCache.open(folder).save(ledger_fingerprint(SAMPLE), ("not a graph", 1))
+    GraphCache.open(folder).save(cache_key(SAMPLE), ("not a graph", 1))
     load_again(caplog, fresh_checksum, "does not hold a graph")
 
 
@@ -260,7 +259,19 @@ def test_an_authenticated_file_that_cannot_be_unpickled_is_rebuilt(
     """A good HMAC over bytes that are no pickle (e.g. of an older graph class)."""
     cache = GraphCache.open(folder)
     payload = b"\x80\x05not a pickle"
-    header = cache._header(ledger_fingerprint(SAMPLE), len(payload))
+    header = cache._header(cache_key(SAMPLE), len(payload))
     tag = cache._tag(header, payload).encode()
     cached_file.write_bytes(header + b" " + tag + b"\n" + payload)
     load_again(caplog, fresh_checksum, "cannot be unpickled")
+
+
+def test_only_the_newest_graphs_are_kept(folder):
+    """One entry per ledger version and per day, gigabytes each at province scale: the
+    oldest go when a new one is written."""
+    cache = GraphCache.open(folder)
+    for i in range(cache_mod.KEEP + 3):
+        cache.save(f"v{i}", (wrong_graph(), Report()))
+        os.utime(cache.path(f"v{i}"), (1_000_000 + i, 1_000_000 + i))
+    kept = sorted(p.name for p in folder.glob("*.pickle"))
+    assert kept == sorted(f"v{i}.pickle" for i in range(3, cache_mod.KEEP + 3))
+    assert cache.load(f"v{cache_mod.KEEP + 2}", (nx.MultiDiGraph, Report)) is not None

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from lianjian.core.schema import SCHEMA, Property, load_schema
+from lianjian.graph.embedded import store as embedded_store
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.loaders import fingerprint
 from lianjian.loaders.ledger import load_ledger
@@ -259,16 +260,18 @@ def test_the_schema_refuses_bounds_that_do_not_fit(old, new, match):
 
 
 def test_a_load_of_another_day_is_no_cached_one(monkeypatch):
-    """The cache and Neo4j's marker compare fingerprints: the day is in it, as the bounds
-    relative to today may judge the same ledger differently on another day."""
+    """The embedded cache is kept per day, as the bounds relative to today may judge the
+    same ledger differently on another day; the ledger's fingerprint (what Neo4j's marker
+    compares) is its content alone, so a database is not "another ledger" the next day."""
     sample = Path(__file__).resolve().parents[1] / "data" / "sample"
-    today = fingerprint.ledger_fingerprint(sample)
-    assert fingerprint.ledger_fingerprint(sample) == today
+    key, content = embedded_store.cache_key(sample), fingerprint.ledger_fingerprint(sample)
+    assert embedded_store.cache_key(sample) == key
 
     class Later(dt.date):
         @classmethod
         def today(cls):
             return dt.date(2099, 1, 1)
 
-    monkeypatch.setattr(fingerprint, "dt", SimpleNamespace(date=Later))
-    assert fingerprint.ledger_fingerprint(sample) != today
+    monkeypatch.setattr(embedded_store, "dt", SimpleNamespace(date=Later))
+    assert embedded_store.cache_key(sample) != key
+    assert fingerprint.ledger_fingerprint(sample) == content

@@ -1,11 +1,10 @@
 """A content fingerprint of a ledger: what the embedded cache and Neo4j's ledger marker
-compare to know whether a ledger changed since it was last loaded. The day is part of
-it: some of the schema's bounds are relative to it (a birth year at least 18 years back),
-so a load of another day may report differently."""
+compare to know whether a ledger changed since it was last loaded. The day is not part
+of it: a Neo4j database keeps the report of the day it was loaded (the embedded cache
+adds the day to its key, as some of the schema's bounds are relative to it)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from importlib import resources
 from pathlib import Path
@@ -17,11 +16,9 @@ __all__ = ["ledger_fingerprint"]
 
 
 def ledger_fingerprint(path: Path) -> str:
-    """SHA-256 over the ledger's file names and bytes, the schema, the package version and
-    the day (the bounds relative to today)."""
+    """SHA-256 over the ledger's file names and bytes, the schema and the package version."""
     h = hashlib.sha256()
     h.update(__version__.encode())
-    h.update(dt.date.today().isoformat().encode())
     h.update(resources.files("lianjian.core").joinpath("schema.yaml").read_bytes())
     for module in sorted(Path(__file__).parent.glob("*.py")):  # the loader's own code
         h.update(module.read_bytes())

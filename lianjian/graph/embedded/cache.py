@@ -114,6 +114,9 @@ def _read_key(path: Path, retry: bool = True) -> bytes:
     return _new_key(path)
 
 
+KEEP = 4  # cached graphs kept (the newest)
+
+
 class GraphCache:
     """Cached graphs in one folder that belongs to the user, under one key."""
 
@@ -221,3 +224,17 @@ class GraphCache:
                 raise
         except OSError as e:
             log.info("the graph was not cached: %s", e.strerror or e)  # only slower next time
+            return
+        self.prune()
+
+    def prune(self, keep: int = KEEP) -> None:
+        """Remove all but the ``keep`` most recently written graphs: a cache entry is per
+        ledger version and per day, and at province scale one is gigabytes."""
+        try:
+            entries = sorted(
+                self.directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
+            )
+            for old in entries[keep:]:
+                old.unlink()
+        except OSError as e:  # another process pruning too, or a file just replaced
+            log.info("old cached graphs not all removed: %s", e.strerror or e)

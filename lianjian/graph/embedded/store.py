@@ -9,6 +9,7 @@ skip parsing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -163,8 +164,12 @@ class EmbeddedStore:
         read_progress=None,
     ) -> EmbeddedStore:
         """Build the graph of the ledger at ``path``, from the cache when it is unchanged
-        (see :mod:`lianjian.graph.embedded.cache`: only an authenticated file is read)."""
-        fingerprint = ledger_fingerprint(path)
+        (see :mod:`lianjian.graph.embedded.cache`: only an authenticated file is read).
+
+        The cache is kept per day: some of the schema's bounds are relative to today (a
+        birth year at least 18 years back), so another day may judge the ledger differently.
+        """
+        fingerprint = cache_key(path)
         cache = GraphCache.open() if use_cache else None
         if cache is not None:
             hit = cache.load(fingerprint, (nx.MultiDiGraph, Report))
@@ -178,6 +183,12 @@ class EmbeddedStore:
         if cache is not None:
             cache.save(fingerprint, (store.graph, store.report))
         return store
+
+
+def cache_key(path: Path) -> str:
+    """What the cache keeps the graph of the ledger at ``path`` under: its fingerprint
+    and the day (see :meth:`EmbeddedStore.from_ledger`)."""
+    return f"{ledger_fingerprint(path)}@{dt.date.today().isoformat()}"
 
 
 def _keyed(edges: Iterable[Edge]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
