@@ -28,6 +28,7 @@ from lianjian.loaders.files import read_ledger
 from lianjian.loaders.read import RawTable, header_key
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
 from lianjian.loaders.values import MAX_CELL, BadValue, parse_value
+from lianjian.loaders.zeros import check_numeric_ids
 
 __all__ = ["load_ledger", "TABLE_ORDER"]
 
@@ -69,6 +70,7 @@ def load_ledger(path: Path, progress: Progress | None = None, schema: Schema = S
     for table in TABLE_ORDER:
         for t in by_table[table]:
             _read_table(b, t, headers[table], progress)
+    check_numeric_ids(raw, b.where, schema, report)
     resolve(b)
     return b.data
 
