@@ -84,6 +84,14 @@ def test_the_corpus_covers_every_kind_of_bad_input():
         "workbook",
         "broken_workbook",
         "personal_values",
+        "xls_workbook",
+        "ods_workbook",
+        "wps_et",
+        "merged_cells",
+        "default_sheets",
+        "hidden_sheets",
+        "numeric_ids",
+        "unread_files",
     }
 
 

@@ -70,7 +70,7 @@ def load_ledger(path: Path, progress: Progress | None = None, schema: Schema = S
     for table in TABLE_ORDER:
         for t in by_table[table]:
             _read_table(b, t, headers[table], progress)
-    check_numeric_ids(raw, b.where, schema, report)
+    check_numeric_ids(raw, b.data.nodes, schema, report)
     resolve(b)
     return b.data
 

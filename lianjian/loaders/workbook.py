@@ -25,6 +25,7 @@ What the cells say beyond their values:
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ _EXPECTED = {
     ".et": {XLS, XLSX},
     ".ods": {ODS},
 }
+# the suffixes calamine reads each kind by, from a path
+_SUFFIXES = {XLSX: {".xlsx", ".xlsm"}, XLSB: {".xlsb"}, XLS: {".xls"}, ODS: {".ods"}}
 _FATAL = (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit)
 Range = tuple[tuple[int, int], tuple[int, int]]
 
@@ -97,7 +100,10 @@ def read_workbook(
     if kind not in READABLE:
         raise LedgerError(f"{label}: not a readable {taken} ({kind})")
     try:
-        wb = CalamineWorkbook.from_path(str(f))
+        if f.suffix.lower() in _SUFFIXES[kind]:
+            wb = CalamineWorkbook.from_path(str(f))
+        else:  # calamine picks its reader by the suffix from a path, by the content from bytes
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(f.read_bytes()))
         specials = special_cells(f) if kind == XLSX else {}
         sheets = [m for m in wb.sheets_metadata]
     except BaseException as e:  # calamine raises its own errors, and a Rust panic on bad input
@@ -105,7 +111,7 @@ def read_workbook(
             raise
         raise LedgerError(f"{label}: not a readable {taken} ({_reason(e)})") from e
     if kind not in _EXPECTED.get(f.suffix.lower(), {kind}):
-        reason = f"stored as {NAMES[kind]}, not as its name says: read as such"
+        reason = f"stored as {NAMES[kind]}, not the {taken} its name says: read as such"
         report.add(label, None, None, None, reason, NOTICE)
     chosen = _choose(wb, sheets, label, table_aliases, known_headers, report)
     out: list[RawTable] = []
@@ -213,9 +219,13 @@ def _by_header(
     if len(tables) > 1:
         reason = (
             f"default sheet name and a header that fits several tables ({', '.join(tables)}): "
-            "sheet ignored; name the sheet after its table"
+            "sheet ignored, its rows rejected; name the sheet after its table"
         )
         report.add(where, None, None, None, reason, ERROR)
+        rows = wb.get_sheet_by_name(name).iter_rows()
+        n = max(0, sum(1 for row in rows if any(_text(c).strip() for c in row)) - 1)
+        report.count_in(where, n)
+        report.count_rejected(where, n)
         return None
     reason = f"default sheet name: read as the {tables[0]} table, whose header it has"
     report.add(where, None, None, None, reason, NOTICE)
@@ -270,9 +280,10 @@ def _rows(
 
 def _report_fill(t: SheetTable, c: int, r0: int, r1: int) -> None:
     letter = column_letters(c)
+    rows = f"row {r1 + 1}" if r1 == r0 + 1 else f"rows {r0 + 2}–{r1 + 1}"
     reason = (
         f"merged cells {letter}{r0 + 1}:{letter}{r1 + 1}: the value of {letter}{r0 + 1} "
-        f"filled down into rows {r0 + 2}–{r1 + 1}"
+        f"filled down into {rows}"
     )
     t.merges.append((r0 + 1, c, reason))
 

@@ -20,20 +20,20 @@ __all__ = ["check_numeric_ids"]
 
 
 def check_numeric_ids(
-    tables: list[RawTable], ids: dict[str, tuple[str, int]], schema: Schema, report: Report
+    tables: list[RawTable], nodes: dict[str, tuple[str, dict]], schema: Schema, report: Report
 ) -> None:
     """Report the numeric id cells of ``tables`` (read by now) that stand for a zero-padded
-    id; ``ids``: every loaded id → (file, row)."""
+    id; ``nodes``: every loaded id → (label, properties with ``ledger_file``)."""
     if not any(isinstance(t, SheetTable) and t.numbers for t in tables):
         return
-    padded = [i for i in ids if len(i) > 1 and i.isascii() and i.isdigit() and i[0] == "0"]
+    padded = [i for i in nodes if len(i) > 1 and i.isascii() and i.isdigit() and i[0] == "0"]
+    if not padded:
+        return
     by_number: dict[int, set[str]] = {}
     width_in: dict[str, Counter] = {}
     for i in padded:
         by_number.setdefault(int(i), set()).add(i)
-        width_in.setdefault(ids[i][0], Counter())[len(i)] += 1
-    if not padded:
-        return
+        width_in.setdefault(nodes[i][1].get("ledger_file", ""), Counter())[len(i)] += 1
     for t in tables:
         if not isinstance(t, SheetTable):
             continue
@@ -50,8 +50,14 @@ def check_numeric_ids(
                 w = widths.most_common(1)[0][0]
                 meant = [text.zfill(w)] if len(text) < w else []
                 like = text.zfill(w)
-            else:
-                meant = sorted(by_number.get(n, ()) - {text})
+            else:  # the ids of the kinds the column refers to
+                p = schema.table_properties(t.table)[name]
+                kinds = p.edge.targets if p.edge is not None else None
+                meant = sorted(
+                    i
+                    for i in by_number.get(n, ())
+                    if i != text and (kinds is None or nodes[i][0] in kinds)
+                )
                 like = meant[0] if meant else ""
             if not meant:
                 continue
