@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from lianjian.cli.app import app
+from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
 from lianjian.loaders.read import LedgerError
 from lianjian.loaders.sniff import ODS, TEXT, XLS, XLSX, sniff
@@ -164,3 +165,13 @@ def test_an_xlsx_named_xls_is_read_by_its_content(tmp_path):
     assert [p.reason for p in data.report.problems] == [
         "stored as an XLSX workbook, not the Excel 97–2003 workbook its name says: read as such"
     ]
+
+
+def test_a_file_added_that_is_not_read_changes_the_fingerprint(tmp_path):
+    """The report names it, so a cached report from before it came is stale."""
+    (tmp_path / "regions.csv").write_text("id,name,level\nR1,沙市区,district\n", "utf-8")
+    before = ledger_fingerprint(tmp_path)
+    (tmp_path / "说明.docx").write_bytes(_zip({"word/document.xml": ""}))
+    assert ledger_fingerprint(tmp_path) != before
+    warned = [p for p in load_ledger(tmp_path).report.problems if p.file == "说明.docx"]
+    assert [p.severity for p in warned] == ["warning"]

@@ -17,7 +17,7 @@ from lianjian.loaders.read import LedgerError, RawTable, match_table, read_csv
 from lianjian.loaders.sniff import NAMES, TAKEN_FOR, TEXT, WORKBOOK_SUFFIXES, sniff
 from lianjian.loaders.workbook import read_workbook
 
-__all__ = ["ledger_files", "read_ledger", "access_problem", "path_kind"]
+__all__ = ["ledger_files", "unread_entries", "read_ledger", "access_problem", "path_kind"]
 
 
 _NEEDS = {"r": (os.R_OK, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH, "read")}
@@ -89,6 +89,16 @@ def ledger_files(path: Path) -> list[Path]:
     return files
 
 
+def unread_entries(path: Path) -> list[Path]:
+    """The entries of a ledger folder that are not read (reported by :func:`read_ledger`)."""
+    if not path.is_dir():
+        return []
+    try:
+        return sorted(p for p in path.iterdir() if _read_kind(p) is None)
+    except OSError as e:
+        raise LedgerError(f"{path}: cannot read the ledger: {e.strerror or e}") from e
+
+
 READ_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xlsb", ".xls", ".et", ".ods")
 
 
@@ -139,12 +149,9 @@ def read_ledger(
     workbook); every entry of the folder that is not read is reported by name."""
     tables: list[RawTable] = []
     files = ledger_files(path)
-    if path.is_dir():
-        read = set(files)
-        for entry in sorted(path.iterdir()):
-            if entry not in read:
-                reason, severity = _not_read(entry)
-                report.add(entry.name, None, None, None, reason, severity)
+    for entry in unread_entries(path):
+        reason, severity = _not_read(entry)
+        report.add(entry.name, None, None, None, reason, severity)
     for f in files:
         if f.suffix.lower() in (".csv", ".txt"):
             t = _csv(f, f.name, table_aliases, known_headers, report)
