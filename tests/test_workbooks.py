@@ -173,5 +173,30 @@ def test_a_file_added_that_is_not_read_changes_the_fingerprint(tmp_path):
     before = ledger_fingerprint(tmp_path)
     (tmp_path / "说明.docx").write_bytes(_zip({"word/document.xml": ""}))
     assert ledger_fingerprint(tmp_path) != before
-    warned = [p for p in load_ledger(tmp_path).report.problems if p.file == "说明.docx"]
-    assert [p.severity for p in warned] == ["warning"]
+    named = [p for p in load_ledger(tmp_path).report.problems if p.file == "说明.docx"]
+    assert [(p.reason, p.severity) for p in named] == [
+        ("a .docx file, not a ledger file: not read", "notice")
+    ]
+
+
+def test_a_spreadsheet_lianjian_cannot_read_is_a_warning_and_a_readme_a_notice(tmp_path):
+    (tmp_path / "regions.csv").write_text("id,name,level\nR1,沙市区,district\n", "utf-8")
+    (tmp_path / "党员.numbers").write_bytes(_zip({"Index/Document.iwa": ""}))
+    (tmp_path / "README.md").write_text("# 台账\n", "utf-8")
+    (tmp_path / "orgs.tsv").write_text("id\tname\tkind\nO1\t甲支部\tbranch\n", "utf-8")
+    data = load_ledger(tmp_path)
+    assert data.report.totals == (2, 2, 0)
+    assert sorted((p.file, p.severity) for p in data.report.problems) == [
+        ("README.md", "notice"),
+        ("党员.numbers", "warning"),
+    ]
+
+
+def test_a_workbook_named_csv_is_read_as_a_workbook(tmp_path):
+    (tmp_path / "regions.csv").write_bytes(xlsx_bytes({"Sheet1": REGIONS}))
+    data = load_ledger(tmp_path)
+    assert data.report.totals == (4, 4, 0)
+    assert [p.reason for p in data.report.problems] == [
+        "stored as an XLSX workbook, not the text file its name says: read as such",
+        "default sheet name: read as the regions table, whose header it has",
+    ]

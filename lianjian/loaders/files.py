@@ -2,8 +2,8 @@
 tables, each read by the reader of its format: :mod:`lianjian.loaders.read` for CSV,
 :mod:`lianjian.loaders.workbook` for workbooks (the format told by the content,
 :mod:`lianjian.loaders.sniff`). Every entry of a ledger folder that is not read is
-reported by name: hidden files, Office lock files and folders as notices, any other
-file as a warning.
+reported by name: a spreadsheet or table format lianjian cannot read (``.numbers``) as
+a warning, anything else (documents, hidden files, Office lock files, folders) as a notice.
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ def unread_entries(path: Path) -> list[Path]:
         raise LedgerError(f"{path}: cannot read the ledger: {e.strerror or e}") from e
 
 
-READ_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xlsb", ".xls", ".et", ".ods")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+READ_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xlsb", ".xls", ".et", ".ods")
 
 
 def _read_kind(p: Path) -> str | None:
@@ -107,14 +108,15 @@ def _read_kind(p: Path) -> str | None:
     if p.name.startswith((".", "~$")) or not p.is_file():
         return None
     suffix = p.suffix.lower()
-    if suffix in (".csv", ".txt"):
+    if suffix in CSV_SUFFIXES:
         return "csv"
     return "workbook" if suffix in WORKBOOK_SUFFIXES else None
 
 
 def _not_read(entry: Path) -> tuple[str, str]:
-    """Why a folder entry is not read, and the severity: notice for what holds no table
-    (hidden files, Office lock files, folders), warning for a file that might."""
+    """Why a folder entry is not read, and the severity: a warning for a spreadsheet or
+    table format lianjian cannot read (its rows may be the ledger's), a notice for the
+    rest (documents, images, hidden files, Office lock files, folders)."""
     name = entry.name
     if name.startswith("~$") or name.startswith(".~lock."):
         return "an Office lock file (the workbook is open somewhere): not read", NOTICE
@@ -125,17 +127,27 @@ def _not_read(entry: Path) -> tuple[str, str]:
     if not entry.is_file():
         return f"{path_kind(entry)}: not read", NOTICE
     suffix = entry.suffix.lower()
-    hint = _HINTS.get(suffix, f"lianjian reads {', '.join(READ_SUFFIXES)}")
     what = f"a {suffix} file" if suffix else "a file without a suffix"
-    return f"{what}, not a ledger file: not read ({hint})", WARNING
+    if suffix in _TABLE_FORMATS:
+        hint = _TABLE_FORMATS[suffix]
+        return f"{what}, a table lianjian cannot read: not read ({hint})", WARNING
+    return f"{what}, not a ledger file: not read", NOTICE
 
 
-_HINTS = {
+_SAVE_AS = "save it as .xlsx or .csv"
+# spreadsheet and table formats whose rows are not read: a warning, with what to do
+_TABLE_FORMATS = {
     ".numbers": "an Apple Numbers document: export it as .xlsx or .csv",
-    ".docx": "a Word document: put its tables into a workbook",
-    ".doc": "a Word document: put its tables into a workbook",
-    ".wps": "a WPS text document: put its tables into a workbook",
-    ".pdf": "a PDF document: lianjian reads the tables' spreadsheets, not prints of them",
+    ".xlt": f"an Excel template: {_SAVE_AS}",
+    ".xltx": f"an Excel template: {_SAVE_AS}",
+    ".xltm": f"an Excel template: {_SAVE_AS}",
+    ".ett": f"a WPS template: {_SAVE_AS}",
+    ".ots": f"an OpenDocument template: {_SAVE_AS}",
+    ".fods": f"a flat OpenDocument spreadsheet: {_SAVE_AS}",
+    ".dbf": f"a dBase table: {_SAVE_AS}",
+    ".mdb": "an Access database: export its tables as .xlsx or .csv",
+    ".accdb": "an Access database: export its tables as .xlsx or .csv",
+    ".xml": f"perhaps an Excel 2003 XML spreadsheet: {_SAVE_AS}",
 }
 
 
@@ -153,7 +165,7 @@ def read_ledger(
         reason, severity = _not_read(entry)
         report.add(entry.name, None, None, None, reason, severity)
     for f in files:
-        if f.suffix.lower() in (".csv", ".txt"):
+        if f.suffix.lower() in CSV_SUFFIXES and not _is_workbook(f, report):
             t = _csv(f, f.name, table_aliases, known_headers, report)
             if t is not None:
                 tables.append(t)
@@ -165,6 +177,20 @@ def read_ledger(
                 raise
             report.add(f.name, None, None, None, f"{e}: file ignored")
     return tables
+
+
+def _is_workbook(f: Path, report: Report) -> bool:
+    """Whether a file named ``.csv``/``.tsv``/``.txt`` is a workbook (an XLSX saved under a CSV name):
+    then it is read as one, with a notice. Any other content is read as CSV."""
+    try:
+        kind = sniff(f)
+    except OSError:
+        return False  # the CSV reader reports it
+    if kind not in NAMES:
+        return False
+    reason = f"stored as {NAMES[kind]}, not the text file its name says: read as such"
+    report.add(f.name, None, None, None, reason, NOTICE)
+    return True
 
 
 def _csv(

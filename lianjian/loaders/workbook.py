@@ -105,7 +105,7 @@ def read_workbook(
         else:  # calamine picks its reader by the suffix from a path, by the content from bytes
             wb = CalamineWorkbook.from_filelike(io.BytesIO(f.read_bytes()))
         specials = special_cells(f) if kind == XLSX else {}
-        sheets = [m for m in wb.sheets_metadata]
+        sheets = list(wb.sheets_metadata)
     except BaseException as e:  # calamine raises its own errors, and a Rust panic on bad input
         if isinstance(e, _FATAL):
             raise
@@ -115,13 +115,15 @@ def read_workbook(
         report.add(label, None, None, None, reason, NOTICE)
     chosen = _choose(wb, sheets, label, table_aliases, known_headers, report)
     out: list[RawTable] = []
+    ods_merges: dict[str, list[Range]] | None = None  # one pass over the .ods XML, if needed
     for name, table in chosen:
         where = f"{label}[{name}]"
         try:
             sheet = wb.get_sheet_by_name(name)
             merged = sheet.merged_cell_ranges
             if merged is None and kind == ODS:
-                merged = ods_merged_ranges(f).get(name, [])
+                ods_merges = ods_merged_ranges(f) if ods_merges is None else ods_merges
+                merged = ods_merges.get(name, [])
             rows = sheet.iter_rows()
             offset = (sheet.start or (0, 0))[1]
         except BaseException as e:
