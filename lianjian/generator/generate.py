@@ -52,6 +52,7 @@ from lianjian.generator.places import build_places
 from lianjian.generator.profiles import PROFILES
 from lianjian.generator.units import build_unit_orgs, build_units
 from lianjian.generator.write import HEADERS, TABLES, CsvSink, Dates, Sink, XlsxSink, table_rows
+from lianjian.loaders.files import READ_SUFFIXES
 
 __all__ = ["generate", "plan", "PROFILES", "ENCODINGS"]
 
@@ -88,7 +89,7 @@ def _check_out(out: Path, xlsx: bool) -> None:
         others = sorted(
             p.name
             for p in out.iterdir()
-            if p.suffix.lower() in (".csv", ".xlsx", ".txt") and p.name not in ours
+            if p.suffix.lower() in READ_SUFFIXES and p.name not in ours
         )
         if others:
             raise ValueError(

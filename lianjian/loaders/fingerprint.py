@@ -10,13 +10,14 @@ from importlib import resources
 from pathlib import Path
 
 from lianjian import __version__
-from lianjian.loaders.files import ledger_files
+from lianjian.loaders.files import ledger_files, unread_entries
 
 __all__ = ["ledger_fingerprint"]
 
 
 def ledger_fingerprint(path: Path) -> str:
-    """SHA-256 over the ledger's file names and bytes, the schema and the package version."""
+    """SHA-256 over the ledger's file names and bytes, the names of the folder's entries
+    that are not read, the schema and the package version."""
     h = hashlib.sha256()
     h.update(__version__.encode())
     h.update(resources.files("lianjian.core").joinpath("schema.yaml").read_bytes())
@@ -28,4 +29,6 @@ def ledger_fingerprint(path: Path) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
         h.update(b"\0")
+    for entry in unread_entries(Path(path)):  # reported by name: a new one changes the report
+        h.update(b"unread\0" + entry.name.encode("utf-8", "surrogateescape") + b"\0")
     return h.hexdigest()

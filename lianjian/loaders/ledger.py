@@ -29,6 +29,7 @@ from lianjian.loaders.files import read_ledger
 from lianjian.loaders.read import RawTable, header_key
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
 from lianjian.loaders.values import MAX_CELL, BadValue, parse_value
+from lianjian.loaders.zeros import check_numeric_ids
 
 __all__ = ["load_ledger", "TABLE_ORDER"]
 
@@ -77,6 +78,7 @@ def load_ledger(
     for table in TABLE_ORDER:
         for t in by_table[table]:
             _read_table(b, t, headers[table], progress)
+    check_numeric_ids(raw, b.data.nodes, schema, report)
     resolve(b)
     return b.data
 

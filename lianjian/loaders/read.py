@@ -1,5 +1,5 @@
 """Reading a ledger's CSV tables as raw text cells, and finding the header row
-(shared with the workbook reader, :mod:`lianjian.loaders.xlsx`).
+(shared with the workbook reader, :mod:`lianjian.loaders.workbook`).
 
 This layer knows files, encodings and spreadsheets; it knows nothing of the
 schema beyond the header names it is asked to look for. Each table comes out as
