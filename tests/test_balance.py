@@ -40,10 +40,7 @@ MEMBERS = [
 NOTES = [["说明"], ["本台账由街道党工委整理"]]  # not a table: not read (a notice)
 
 # rows in 9 = regions 4 + orgs 3 + members 2; one org rejected; one value dropped
-LINE = (
-    "warning: rows in 9 = loaded 8 + rejected 1; 1 values or relationships dropped; "
-    "1 file or sheet not read"
-)
+LINE = "warning: rows in 9 = loaded 8 + rejected 1; 1 values or relationships dropped"
 
 COMMANDS = {
     "gaps": lambda ledger, tmp: ["gaps", ledger, "--fail-on-gaps"],
@@ -124,7 +121,7 @@ def test_a_partly_rejected_ledger_is_said_on_stderr_also_from_the_cache(command,
         assert result.exit_code in (0, 1), (attempt, result.output)  # 1: --fail-on-gaps
         lines = result.stderr.splitlines()
         assert lines[0] == LINE, (attempt, result.stderr)
-        assert "  not read: 说明.csv: not a ledger table name: file ignored" in lines
+        assert "  not read (no ledger table in them): 说明.csv" in lines
         assert f"  see `lianjian validate {ledger}`" in lines
         assert "rejected 1;" not in result.stdout and SECRET not in result.stderr
         if command == "load":
@@ -143,18 +140,25 @@ def test_strict_refuses_errors_and_warnings_before_any_output(command, tmp):
 
 
 def test_strict_passes_notices(tmp):
-    """Only a file not read (a notice): the line is said, --strict lets it through."""
+    """Only a file set aside as holding no table (a notice): it is named, no warning, and
+    --strict lets it through."""
     ledger = write_ledger(tmp / "ledger", {"regions": REGIONS, "说明": NOTES})
     result = run(["stats", ledger, "--strict"])
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines()[0] == (
-        "warning: rows in 4 = loaded 4 + rejected 0; 1 file or sheet not read"
-    )
+    assert result.stderr.splitlines() == ["note: not read (no ledger table in them): 说明.csv"]
 
 
-def test_a_clean_ledger_says_nothing(sample_ledger):
-    result = run(["stats", sample_ledger, "--strict"])
+def test_a_clean_ledger_says_nothing(tmp):
+    result = run(["stats", write_ledger(tmp / "ledger", {"regions": REGIONS}), "--strict"])
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_a_document_beside_the_tables_is_named(tmp):
+    ledger = write_ledger(tmp / "ledger", {"regions": REGIONS})
+    (ledger / "README.md").write_text("# 说明", "utf-8")
+    result = run(["stats", ledger, "--strict"])
+    assert result.exit_code == 0
+    assert result.stderr == "note: not read (no ledger table in them): README.md\n"
 
 
 # ---------------------------------------------------------------- a whole table unread
@@ -191,7 +195,8 @@ def test_the_balance_holds_counts_and_file_names_never_a_value(tmp):
     balance = Balance.from_report(load_ledger(partial(tmp / "ledger")).report)
     assert (balance.rows_in, balance.loaded, balance.rejected) == (9, 8, 1)
     assert (balance.errors, balance.warnings) == (1, 1)
-    assert balance.not_read == (("说明.csv", "not a ledger table name: file ignored"),)
+    assert balance.not_read == ()
+    assert balance.set_aside == (("说明.csv", "not a ledger table name: file ignored"),)
     assert balance.refusal() is None
     assert SECRET not in repr(balance) and "明年" not in repr(balance)
 

@@ -256,7 +256,9 @@ def test_hand_ledger_same_on_neo4j(neo, hand_data, hand_store):
 
 
 def _sample_expected(sample_ledger: Path) -> dict:
-    return json.loads((sample_ledger / "expected_gaps.json").read_text("utf-8"))
+    return json.loads(
+        (Path(__file__).parent / "fixtures" / "sample_expected_gaps.json").read_text("utf-8")
+    )
 
 
 def _expected_ids(expected: dict) -> dict[str, list[str]]:
@@ -329,12 +331,12 @@ def test_cli_gaps_json_csv_and_table(hand_ledger):
     run = CliRunner().invoke
     res = run(app, ["gaps", str(hand_ledger), "--as-of", AS_OF, "-f", "json"])
     assert res.exit_code == 0, res.output
-    got = json.loads(res.output)
+    got = json.loads(res.stdout)
     assert {rid: [i["id"] for i in r["items"]] for rid, r in got["rules"].items()} == HAND_EXPECTED
 
     res = run(app, ["gaps", str(hand_ledger), "--as-of", AS_OF, "-f", "csv", "-r", "term_expired"])
     assert res.exit_code == 0, res.output
-    rows = list(csv.DictReader(res.output.splitlines()))
+    rows = list(csv.DictReader(res.stdout.splitlines()))
     assert [(r["rule"], r["id"], r["street"]) for r in rows] == [
         ("term_expired", "O12", "S1"),
         ("term_expired", "O3", "S1"),
@@ -359,7 +361,7 @@ def test_cli_gaps_thresholds(hand_ledger):
     args = ["gaps", str(hand_ledger), "--as-of", AS_OF, "-f", "json", "-r", "branch_oversized"]
     res = CliRunner().invoke(app, [*args, "--param", "branch_max_members=7"])
     assert res.exit_code == 0, res.output
-    assert [i["id"] for i in json.loads(res.output)["rules"]["branch_oversized"]["items"]] == [
+    assert [i["id"] for i in json.loads(res.stdout)["rules"]["branch_oversized"]["items"]] == [
         "O2",
         "O6",
     ]
@@ -373,7 +375,7 @@ def test_cli_coverage(hand_ledger):
     run = CliRunner().invoke
     res = run(app, ["coverage", str(hand_ledger), "--as-of", AS_OF, "-f", "csv"])
     assert res.exit_code == 0, res.output
-    rows = {r["id"]: r for r in csv.DictReader(res.output.splitlines())}
+    rows = {r["id"]: r for r in csv.DictReader(res.stdout.splitlines())}
     assert list(rows) == ["S1", "S2", ""]
     assert (rows["S1"]["units_covered_covered"], rows["S1"]["units_covered_total"]) == ("6", "9")
     res = run(app, ["coverage", str(hand_ledger), "--as-of", AS_OF, "--level", "community"])

@@ -315,7 +315,7 @@ def test_cli_pair_errors_exit_2(pairing_ledger):
 
 
 def test_sample_ledger_plan_and_audit_match_hand_checked_expectations(sample_ledger):
-    """data/sample/README.md: P07 is already led by P02; P04, P06 and P08 have no strong
+    """data/README.md: P07 is already led by P02; P04, P06 and P08 have no strong
     partner. P02 (优秀, score highest) leads P07 and has room for two more: P06 in its own
     community and P04 in the street; P08 goes to the street's working committee P01.
     P18's link to P08 ended on 2025-12-31 and nothing replaced it."""

@@ -246,6 +246,9 @@ def open_store(
     ).store
 
 
+_ASIDE = "not read (no ledger table in them)"
+
+
 def check_ledger(balance: Balance | Report, ledger: Path, strict: bool = False) -> None:
     """What every command that reads a ledger does before it writes any output.
 
@@ -253,16 +256,22 @@ def check_ledger(balance: Balance | Report, ledger: Path, strict: bool = False) 
     file or table, or the whole ledger, could not be read, or with ``strict`` when the
     ledger has any error or warning. Otherwise, when anything was rejected, dropped or
     not read, the balance line on stderr, each file or sheet not read, and where to
-    see the rows (``lianjian validate``). A clean ledger: nothing at all.
+    see the rows (``lianjian validate``). Files set aside as holding no table (a README,
+    a lock file) are named on one line; a clean ledger: nothing at all.
     """
     if isinstance(balance, Report):
         balance = Balance.from_report(balance)
     see = f"see `lianjian validate {ledger}`"
     balance.check(strict, see)
+    aside = ", ".join(f for f, _ in balance.set_aside)
     line = balance.line()
     if line is None:
+        if aside:
+            err.print(rich_text(f"note: {_ASIDE}: {aside}", "dim"), soft_wrap=True)
         return
-    unread = (f"  not read: {u}" for u in balance.unread_lines())
+    unread = [f"  not read: {u}" for u in balance.unread_lines()]
+    if aside:
+        unread.append(f"  {_ASIDE}: {aside}")
     for text in (f"warning: {line}", *unread, f"  {see}"):
         err.print(rich_text(text, "yellow"), soft_wrap=True)
 

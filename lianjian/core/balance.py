@@ -32,7 +32,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from lianjian.core.report import ERROR, WARNING, Problem, Report
+from lianjian.core.report import ERROR, NOTICE, WARNING, Problem, Report
 
 __all__ = ["Balance", "RefusedLedger"]
 
@@ -55,7 +55,8 @@ class Balance:
     rejected: int = 0
     errors: int = 0
     warnings: int = 0  # a value or relationship dropped from a loaded row
-    not_read: tuple[tuple[str, str], ...] = ()  # (file or sheet, why), every one
+    not_read: tuple[tuple[str, str], ...] = ()  # (file or sheet, why): it may hold rows
+    set_aside: tuple[tuple[str, str], ...] = ()  # not read, a notice: no table in it
     wholly_rejected: tuple[tuple[str, int], ...] = ()  # (file or sheet, rows in): none loaded
     unreadable: tuple[tuple[str, str], ...] = ()  # errors with no row: a whole file or table
 
@@ -72,7 +73,18 @@ class Balance:
             errors=severity.get(ERROR, 0),
             warnings=severity.get(WARNING, 0),
             not_read=tuple(
-                dict.fromkeys((p.file, _why(p)) for p in whole if _NOT_READ.search(p.reason))
+                dict.fromkeys(
+                    (p.file, _why(p))
+                    for p in whole
+                    if p.severity != NOTICE and _NOT_READ.search(p.reason)
+                )
+            ),
+            set_aside=tuple(
+                dict.fromkeys(
+                    (p.file, _why(p))
+                    for p in whole
+                    if p.severity == NOTICE and _NOT_READ.search(p.reason)
+                )
             ),
             wholly_rejected=tuple(
                 (f, report.rows_in[f])
@@ -104,7 +116,7 @@ class Balance:
                 return None
             pairs = {
                 k: tuple((str(a), _pair_second(k, b)) for a, b in data[k])
-                for k in ("not_read", "wholly_rejected", "unreadable")
+                for k in ("not_read", "set_aside", "wholly_rejected", "unreadable")
             }
         except (TypeError, ValueError):
             return None
@@ -114,7 +126,8 @@ class Balance:
 
     @property
     def clean(self) -> bool:
-        """Nothing rejected, dropped or left unread: commands say nothing."""
+        """Nothing rejected, dropped or left unread that could hold rows: commands give
+        no warning (files set aside, such as a README, are only named)."""
         return not (self.rejected or self.warnings or self.not_read or self.unreadable)
 
     def line(self) -> str | None:

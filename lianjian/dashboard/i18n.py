@@ -31,6 +31,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "The ledger was not read in full; the figures show only what was loaded: {line}",
     ),
     "balance_not_read": ("未读入", "not read"),
+    "balance_set_aside": ("未读入（其中没有台账表）", "not read (no ledger table in it)"),
     "balance_see": ("被拒绝的行及原因：运行 {command}", "rows rejected and why: run {command}"),
     "dismiss": ("知道了", "Dismiss"),
     # overview

@@ -243,6 +243,7 @@ def ledger_warning(balance: Balance, cfg: Config) -> None:
         return
     lines = [t("balance_warning", line=md(balance.line()))]
     lines += [f"- {t('balance_not_read')}: {md(u)}" for u in balance.unread_lines()]
+    lines += [f"- {t('balance_set_aside')}: {md(f)}: {md(why)}" for f, why in balance.set_aside]
     lines.append(t("balance_see", command=md(f"lianjian validate {cfg.ledger}")))
     st.warning("  \n".join(lines), icon=":material/warning:")
     st.button(t("dismiss"), key="balance_dismiss", on_click=_dismiss)
