@@ -106,6 +106,7 @@ def test_the_corpus_covers_every_kind_of_bad_input():
         "hidden_sheets",
         "numeric_ids",
         "unread_files",
+        "ids_lost_zeros",
     }
 
 

@@ -76,7 +76,11 @@ def _check_target(
     """Why ``target`` cannot be the end of such an edge, or None when it can.
     ``personal``: the reference is personal data (a home), so the reason does not name it."""
     if target not in data.nodes:
-        return "reference to a missing ID" + ("" if personal else f" {target}")
+        return (
+            "reference to a missing ID"
+            + ("" if personal else f" {target}")
+            + _unpadded(data, target, labels, personal)
+        )
     label, props = data.nodes[target]
     name = "the ID" if personal else target
     if label not in labels:
@@ -84,6 +88,22 @@ def _check_target(
     if levels and props.get("level") not in levels:
         return f"{name} is a {_describe(data, target)}, expected a {' or '.join(levels)}"
     return None
+
+
+def _unpadded(data: GraphData, target: str, labels: tuple[str, ...], personal: bool) -> str:
+    """A hint when a zero-padded reference (``001``) misses but the number (``1``) is an
+    ID of the kind wanted: its table's ids likely lost their zeros in a workbook."""
+    if not (target.isascii() and target.isdigit() and target[0] == "0" and len(target) > 1):
+        return ""
+    bare = str(int(target))
+    if bare not in data.nodes or data.nodes[bare][0] not in labels:
+        return ""
+    where = data.nodes[bare][1].get("ledger_file", "its table")
+    name = "an ID without the zeros" if personal else f"the ID {bare}"
+    return (
+        f" ({name} exists in {where}: did its ids lose their leading zeros? "
+        "type them as text, or format the column as text)"
+    )
 
 
 def _resolve_refs(b: Build) -> None:
