@@ -14,7 +14,6 @@ The driver is passed in; :func:`driver_from_env` builds one from ``NEO4J_*``.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -26,6 +25,7 @@ from lianjian.core.model import Edge, GraphData, Stats, content_hash
 from lianjian.core.privacy import pseudonym_key
 from lianjian.core.schema import IDENT, SCHEMA, Schema
 from lianjian.graph.neo4j.console import run_read
+from lianjian.graph.neo4j.marker import META_LABEL, LedgerMarker
 from lianjian.graph.neo4j.personal import stored_model, stored_props
 from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
 from lianjian.graph.store import ConsoleResult, Progress, Query, RefusedQuery, Rows
@@ -42,7 +42,6 @@ __all__ = [
 ]
 
 BATCH_SIZE = 10000
-META_LABEL = "LianjianLedger"  # one marker node: which ledger the database holds
 
 
 def driver_from_env(settings: Neo4jSettings | None = None):
@@ -104,7 +103,7 @@ def edge_cypher(rel: str, source_label: str, target_label: str, with_props: bool
     )
 
 
-class Neo4jStore:
+class Neo4jStore(LedgerMarker):
     """A graph held in a Neo4j database."""
 
     name = "neo4j"
@@ -195,67 +194,6 @@ class Neo4jStore:
             session.run(
                 "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
             ).consume()
-
-    # ------------------------------------------------------------ which ledger
-
-    def marker(self) -> str | None:
-        records, _, _ = self.driver.execute_query(
-            f"MATCH (m:{META_LABEL} {{key: 'ledger'}}) RETURN m.fingerprint AS f",
-            database_=self.database,
-        )
-        return records[0]["f"] if records else None
-
-    def holds_names(self) -> bool:
-        """Whether the database may hold member names: its marker says it was loaded with
-        names (or such a load began). A database without a marker holds none we wrote."""
-        records, _, _ = self.driver.execute_query(
-            f"MATCH (m:{META_LABEL} {{key: 'ledger'}}) RETURN m.names AS names",
-            database_=self.database,
-        )
-        return bool(records and records[0]["names"])
-
-    def set_marker(self, fingerprint: str, with_names: bool = False) -> None:
-        self.driver.execute_query(
-            f"MERGE (m:{META_LABEL} {{key: 'ledger'}}) "
-            "SET m.fingerprint = $f, m.names = $names, m.loaded_at = datetime()",
-            f=fingerprint,
-            names=with_names,
-            database_=self.database,
-        )
-
-    def _mark_names(self) -> None:
-        self.driver.execute_query(
-            f"MERGE (m:{META_LABEL} {{key: 'ledger'}}) SET m.names = true",
-            database_=self.database,
-        )
-
-    def ledger_balance(self) -> Any:
-        """What :meth:`set_ledger_balance` kept beside the marker (decoded JSON), or None."""
-        records, _, _ = self.driver.execute_query(
-            f"MATCH (m:{META_LABEL} {{key: 'ledger'}}) RETURN m.balance AS b",
-            database_=self.database,
-        )
-        text = records[0]["b"] if records else None
-        try:
-            return json.loads(text) if isinstance(text, str) else None
-        except ValueError:
-            return None
-
-    def set_ledger_balance(self, balance: dict[str, Any]) -> None:
-        """Keep the ledger's balance (counts and file names, no values) in the marker, so a
-        command on this database says what the ledger lost without reading it again."""
-        self.driver.execute_query(
-            f"MATCH (m:{META_LABEL} {{key: 'ledger'}}) SET m.balance = $b",
-            b=json.dumps(balance, ensure_ascii=False),
-            database_=self.database,
-        )
-
-    def is_empty(self) -> bool:
-        records, _, _ = self.driver.execute_query(
-            f"MATCH (n) WHERE NOT n:{META_LABEL} RETURN count(n) > 0 AS any",
-            database_=self.database,
-        )
-        return not records[0]["any"]
 
     # ------------------------------------------------------------ reads
 
