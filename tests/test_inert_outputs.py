@@ -248,3 +248,16 @@ def test_an_error_naming_a_hostile_path_is_one_inert_line(tmp_path, monkeypatch,
     assert_inert(stderr, "error")
     bare = SGR.sub("", stderr)
     assert bare.count("\n") == 1 and "x[/x][link=https:x]" in bare and "<U+202E>" in bare
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_message_naming_a_hostile_output_folder_shows_it_as_written(
+    tmp_path, monkeypatch, terminal
+):
+    """``generate`` says where it wrote: the folder as named, markup and all."""
+    out = tmp_path / "g[bold]x[/][link=https:x]y"
+    args = ["generate", str(out), "--profile", "nanqiao", "--scale", "0.01", "--seed", "1"]
+    code, stdout, stderr = run(args, terminal, monkeypatch)
+    assert code == 0, stderr
+    assert_inert(stdout, "wrote")
+    assert f"wrote {out} in " in SGR.sub("", stdout)

@@ -57,6 +57,7 @@ from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j import server as srv
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.checks import report_blocks, stats_table
+from lianjian.present.escape import terminal_text
 
 app = typer.Typer(
     help="联建 lianjian: knowledge graph of grassroots party organisations (基层党建知识图谱).",
@@ -263,7 +264,7 @@ def generate(
             out_dir, profile=profile.value, scale=scale, seed=seed, xlsx=xlsx, encoding=encoding
         )
     summary = ", ".join(f"{k} {v}" for k, v in counts.items())
-    out.print(f"wrote {out_dir} in {time.perf_counter() - t0:.1f} s: {summary}")
+    out.print(f"wrote {terminal_text(out_dir)} in {time.perf_counter() - t0:.1f} s: {summary}")
 
 
 # ---------------------------------------------------------------- neo4j
@@ -274,7 +275,7 @@ def neo4j_fetch() -> None:
     """Fetch Neo4j Community 5.26 from Maven Central into $LIANJIAN_NEO4J_HOME or .neo4j."""
     with clean_errors():
         home = srv.fetch()
-    out.print(f"Neo4j jars in {home}")
+    out.print(f"Neo4j jars in {terminal_text(home)}")
 
 
 @neo4j_app.command("start")
@@ -282,7 +283,9 @@ def neo4j_start() -> None:
     """Start the local Neo4j on 127.0.0.1 and print the NEO4J_* settings to export."""
     with clean_errors():
         info = srv.start()
-    out.print(f"export NEO4J_URI={info.uri} NEO4J_USER={info.user} NEO4J_DATABASE=neo4j")
+    out.print(
+        terminal_text(f"export NEO4J_URI={info.uri} NEO4J_USER={info.user} NEO4J_DATABASE=neo4j")
+    )
     out.print(
         "# the password: NEO4J_PASSWORD as set, or the file `password` in the Neo4j home (mode 0600)"
     )
@@ -303,7 +306,7 @@ def neo4j_status() -> None:
     if info is None:
         out.print("not running")
         raise typer.Exit(1)
-    out.print(f"running: {info.uri} (pid {info.pid})")
+    out.print(terminal_text(f"running: {info.uri} (pid {info.pid})"))
 
 
 # the commands of the other modules, after this module's own (the order of --help)

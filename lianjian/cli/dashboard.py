@@ -33,6 +33,7 @@ from lianjian.cli.common import (
 )
 from lianjian.core.privacy import pseudonym_key
 from lianjian.loaders.files import ledger_files
+from lianjian.present.escape import terminal_text
 
 __all__ = ["dashboard", "streamlit_command", "dashboard_env"]
 
@@ -162,9 +163,14 @@ def dashboard(
         open_store(ledger, backend, uri, database, strict=strict, with_names=with_names).close()
     env = dashboard_env(ledger, backend.value, with_names, scope, uri, database, strict)
     shown = f"[{host}]" if ":" in host else host
-    out.print(f"dashboard: http://{shown}:{port}  (Ctrl+C stops it)", highlight=False)
+    out.print(
+        terminal_text(f"dashboard: http://{shown}:{port}  (Ctrl+C stops it)"), highlight=False
+    )
     if host not in LOOPBACK:
-        err.print(f"[yellow]listening on {host}: reachable from the network[/]", highlight=False)
+        err.print(
+            f"[yellow]listening on {terminal_text(host)}: reachable from the network[/]",
+            highlight=False,
+        )
     if with_names:
         err.print("[yellow]member names are shown (personal data)[/]", highlight=False)
     raise typer.Exit(_run(streamlit_command(host, port), env))
