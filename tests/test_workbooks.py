@@ -3,7 +3,10 @@ cells say beyond their values (merged ranges, offsets, ``000`` formats, numeric 
 
 from __future__ import annotations
 
+import struct
+
 import pytest
+import xlwt
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
@@ -12,6 +15,7 @@ from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
 from lianjian.loaders.read import LedgerError
 from lianjian.loaders.sniff import ODS, TEXT, XLS, XLSX, sniff
+from lianjian.loaders.xls import _walk
 from tests.fixtures.bad.make_workbooks import ORGS, _zip, ods_bytes, xls_bytes, xlsx_bytes
 from tests.ledgers import REGIONS
 
@@ -200,3 +204,60 @@ def test_a_workbook_named_csv_is_read_as_a_workbook(tmp_path):
         "stored as an XLSX workbook, not the text file its name says: read as such",
         "default sheet name: read as the regions table, whose header it has",
     ]
+
+
+# ---------------------------------------------------------------- error cells in .xls
+
+
+def _record(kind: int, data: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _stream(*sheet_records: bytes) -> bytes:
+    """A BIFF8 Workbook stream: globals naming one sheet 区划, then that sheet."""
+    name = "区划".encode("utf-16-le")
+    globals_ = [_record(0x0809, b"\x00\x06\x05\x00" + b"\x00" * 12)]
+    offset = len(globals_[0]) + len(_record(0x0085, b"\x00" * (8 + len(name)))) + 4  # + EOF
+    globals_.append(_record(0x0085, struct.pack("<IBBBB", offset, 0, 0, 2, 1) + name))
+    globals_.append(_record(0x000A, b""))
+    sheet = [_record(0x0809, b"\x00\x06\x10\x00" + b"\x00" * 12), *sheet_records]
+    sheet.append(_record(0x000A, b""))
+    stream = b"".join(globals_)
+    assert len(stream) == offset
+    return stream + b"".join(sheet)
+
+
+def _formula(row: int, col: int, result: bytes) -> bytes:
+    return _record(0x0006, struct.pack("<HHH", row, col, 15) + result + b"\x00" * 6 + b"\x00\x00")
+
+
+def test_an_error_cell_in_an_xls_sheet_rejects_its_row(tmp_path):
+    """calamine reads #REF! in an .xls as an empty cell: the record scan finds it."""
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("区划")
+    for j, h in enumerate(["编号", "名称", "层级", "上级编号"]):
+        ws.write(0, j, h)
+    for i, row in enumerate(REGIONS[1:], 1):
+        for j, v in enumerate(row):
+            if (i, j) == (2, 1):  # the second region's name
+                ws.row(i).set_cell_error(j, "#REF!")
+            else:
+                ws.write(i, j, v)
+    wb.save(str(tmp_path / "ledger.xls"))
+    data = load_ledger(tmp_path / "ledger.xls")
+    problems = [(p.file, p.row, p.reason, p.severity) for p in data.report.sorted_problems()]
+    assert ("ledger.xls[区划]", 3, "cell B3 shows the Excel error #REF!", "error") in problems
+    assert REGIONS[2][0] not in data.nodes and REGIONS[1][0] in data.nodes
+
+
+def test_the_xls_scan_finds_formula_errors_and_only_them():
+    error = _formula(4, 2, b"\x02\x00\x07\x00\x00\x00\xff\xff")  # #DIV/0!
+    number = _formula(5, 2, struct.pack("<d", 2.5))
+    text = _formula(6, 2, b"\x00\x00\x00\x00\x00\x00\xff\xff")  # a string result
+    assert _walk(_stream(error, number, text)) == {"区划": {(5, 2): ("error", "#DIV/0!")}}
+
+
+def test_a_chart_inside_a_sheet_does_not_hide_the_cells_after_it():
+    chart = _record(0x0809, b"\x00\x06\x20\x00" + b"\x00" * 12) + _record(0x000A, b"")
+    boolerr = _record(0x0205, struct.pack("<HHH", 9, 0, 15) + b"\x17\x01")
+    assert _walk(_stream(chart, boolerr)) == {"区划": {(10, 0): ("error", "#REF!")}}

@@ -48,6 +48,7 @@ from lianjian.loaders.read import (
     with_header,
 )
 from lianjian.loaders.sniff import NAMES, ODS, READABLE, TAKEN_FOR, XLS, XLSB, XLSX, sniff
+from lianjian.loaders.xls import xls_error_cells
 from lianjian.loaders.xlsx import Special, column_letters, special_cells
 
 __all__ = ["read_workbook", "SheetTable", "DEFAULT_SHEET"]
@@ -104,7 +105,7 @@ def read_workbook(
             wb = CalamineWorkbook.from_path(str(f))
         else:  # calamine picks its reader by the suffix from a path, by the content from bytes
             wb = CalamineWorkbook.from_filelike(io.BytesIO(f.read_bytes()))
-        specials = special_cells(f) if kind == XLSX else {}
+        specials = special_cells(f) if kind == XLSX else xls_error_cells(f) if kind == XLS else {}
         sheets = list(wb.sheets_metadata)
     except BaseException as e:  # calamine raises its own errors, and a Rust panic on bad input
         if isinstance(e, _FATAL):
