@@ -107,6 +107,7 @@ def test_the_corpus_covers_every_kind_of_bad_input():
         "numeric_ids",
         "unread_files",
         "ids_lost_zeros",
+        "id_numbers",
     }
 
 

@@ -52,6 +52,7 @@ class Consumed:
     positions: set[int] = field(default_factory=set)
     header: str = ""  # the first ID-number column's header, for the report
     key: bytes | None = None  # the pseudonym key, read once a number is to be hashed
+    seen: dict[str, int] = field(default_factory=dict)  # id from a number → its first row
 
     def blank(self, cells: list[str]) -> list[str]:
         """The row without its consumed cells."""
@@ -111,9 +112,14 @@ def read_card_cell(
                    NOTICE)  # fmt: skip
     if c.key is None:
         c.key = pseudonym_key()
-    derived = {"birth_year": card.birth.year, "gender": card.gender}
+    derived: dict[str, Any] = {"birth_year": card.birth.year, "gender": card.gender}
     if not has_id:
         derived["id"] = card_id(card.number, c.key)
+        first = c.seen.setdefault(derived["id"], row_no)
+        if first != row_no:
+            why = f"the same citizen ID number as row {first} (one person, one row): row rejected"
+            report.add(*where, masked(text), why)
+            return {}, False
     return derived, True
 
 
