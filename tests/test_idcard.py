@@ -1,0 +1,143 @@
+"""Citizen ID numbers: the check character, the birth date and gender read from a number,
+the 15-digit form, the keyed id, and how the members table uses them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+
+import pytest
+
+from lianjian.core.idcard import BadCard, card_id, card_problem, check_char, masked, read_card
+from lianjian.core.privacy import member_token
+from lianjian.core.schema import SCHEMA
+from lianjian.loaders.ledger import load_ledger
+from tests.fixtures.bad.make_idcards import check, number, wrong_check
+from tests.ledgers import REGIONS, write_ledger
+
+# the number GB 11643 gives as its example of the check character
+PUBLISHED = ["11010519491231002X"]
+
+
+@pytest.mark.parametrize("n", PUBLISHED)
+def test_published_examples_are_valid(n):
+    assert check_char(n[:17]) == n[17]
+    assert card_problem(n) is None
+
+
+def test_the_check_character_agrees_with_the_iterative_form_of_iso_7064():
+    for i in range(2000):
+        first17 = f"{(i * 7919) % 999999:06d}19{i % 100:02d}0101{i % 1000:03d}"
+        assert check_char(first17) == check(first17)
+    assert {check_char(f"1101051949123100{d}") for d in "0123456789"} >= {"X"}
+
+
+def test_birth_date_and_gender():
+    man = read_card(number("420102", "19800229", "011"))  # a leap day; 1 is odd
+    assert (man.birth, man.gender) == (dt.date(1980, 2, 29), "male")
+    woman = read_card(number("420102", "19991231", "020"))
+    assert (woman.birth, woman.gender) == (dt.date(1999, 12, 31), "female")
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (wrong_check(number("420102", "19800101", "001")), "bad check character"),
+        (number("420102", "19810229", "001"), "the birth date in it is no date"),
+        (number("420102", "18991231", "001"), "before 1900 or still to come"),
+        (number("420102", "20991231", "001"), "before 1900 or still to come"),
+        ("4201021980010100", "16 characters"),
+        ("4201021980010100123", "19 characters"),
+        ("42010219800101001Y", "17 digits and a digit or X"),
+        ("4201025001011X3", "only digits"),
+        ("420102501301123", "no date"),  # a 15-digit number of month 13
+    ],
+)
+def test_invalid_numbers_say_why_without_quoting_them(text, why):
+    with pytest.raises(BadCard) as e:
+        read_card(text, today=dt.date(2026, 12, 1))
+    assert why in str(e.value)
+    for j in range(len(text) - 5):
+        assert text[j : j + 6] not in str(e.value)  # not even its region code or birth date
+
+
+def test_a_15_digit_number_is_its_18_character_form():
+    old = "420102500101123"
+    card = read_card(old)
+    assert card.number == number("420102", "19500101", "123")
+    assert (card.birth, card.gender) == (dt.date(1950, 1, 1), "male")
+    assert card_id(old, b"k") == card_id(card.number, b"k")
+
+
+def test_spelling_does_not_change_the_number():
+    n = "11010519491231002X"
+    assert read_card("１１０１０５ 19491231-002ｘ").number == n
+    assert read_card(n.lower()).number == n
+
+
+def test_the_id_is_a_keyed_hash_apart_from_a_pseudonym():
+    n = PUBLISHED[0]
+    digest = hmac.new(b"k", ("公民身份号码:" + n).encode(), hashlib.sha256).hexdigest()
+    assert card_id(n, b"k") == "M-" + digest[:16]
+    assert card_id(n, b"other") != card_id(n, b"k")
+    assert card_id(n, b"k")[2:] != member_token(n, b"k")  # not the pseudonym of the number
+
+
+def test_nothing_shows_the_number():
+    n = PUBLISHED[0]
+    assert masked(n) == "*" * 18 and masked(" 123 ") == "***"
+    card = read_card(n)
+    assert n not in repr(card) and n not in str(card)
+
+
+def test_headers_are_schema_data():
+    columns = SCHEMA.consumed_columns["members"]
+    assert columns["id_card"]["use"] == "id_card"
+    assert {"身份证号", "身份证号码"} <= set(columns["id_card"]["aliases"])
+    assert columns["id_card"]["zh"] == "公民身份号码"
+    assert {c["use"] for k, c in columns.items() if k != "id_card"} == {"drop"}
+
+
+def _roster(folder, rows, header=("姓名", "所在党组织", "身份证号")):
+    tables = {
+        "regions": REGIONS,
+        "orgs": [["id", "name", "kind", "covers"], ["O1", "甲支部", "branch", "R4"]],
+        "members": [list(header), *rows],
+    }
+    return load_ledger(write_ledger(folder, tables))
+
+
+def test_derived_ids_do_not_depend_on_row_order_or_the_header_spelling(tmp_path):
+    rows = [["张三", "O1", number("420102", "19800101", "001")],
+            ["李四", "O1", number("420102", "19850101", "002")]]  # fmt: skip
+    first = _roster(tmp_path / "a", rows)
+    again = _roster(tmp_path / "b", rows[::-1], ("姓名", "所在党组织", "公民身份号码"))
+    ids = {k: p["name"] for k, (label, p) in first.nodes.items() if label == "Member"}
+    assert ids == {k: p["name"] for k, (label, p) in again.nodes.items() if label == "Member"}
+    assert all(k.startswith("M-") for k in ids) and len(ids) == 2
+    assert first.report.problems == []
+
+
+def test_an_id_column_wins_and_the_number_still_fills_empty_cells(tmp_path):
+    n = number("420102", "19800101", "002")  # a woman born 1980
+    header = ("编号", "姓名", "性别", "出生年份", "身份证号")
+    data = _roster(tmp_path, [["M1", "张三", "", "", n], ["M2", "李四", "男", "1981", n]], header)
+    assert data.nodes["M1"][1]["gender"] == "female" and data.nodes["M1"][1]["birth_year"] == 1980
+    assert data.nodes["M2"][1]["gender"] == "male" and data.nodes["M2"][1]["birth_year"] == 1981
+    reasons = sorted((p.row, p.column, p.reason) for p in data.report.problems)
+    assert reasons == [
+        (3, "出生年份", "birth_year differs from the citizen ID number's: the column's kept"),
+        (3, "性别", "gender differs from the citizen ID number's: the column's kept"),
+    ]
+    assert all(n not in repr(p) for p in data.nodes.values())
+
+
+def test_a_number_of_someone_under_18_fills_no_birth_year(tmp_path):
+    n = number("420102", "20200101", "001")
+    data = _roster(tmp_path, [["张三", "O1", n]])
+    (member,) = [p for label, p in data.nodes.values() if label == "Member"]
+    assert "birth_year" not in member and member["gender"] == "male"
+    (problem,) = data.report.problems
+    assert problem.reason.startswith("birth_year from the citizen ID number: above the maximum")
+    assert problem.severity == "warning"
