@@ -9,7 +9,15 @@ import hmac
 
 import pytest
 
-from lianjian.core.idcard import BadCard, card_id, card_problem, check_char, masked, read_card
+from lianjian.core.idcard import (
+    BadCard,
+    card_id,
+    card_problem,
+    check_char,
+    masked,
+    read_card,
+    scrub,
+)
 from lianjian.core.privacy import member_token
 from lianjian.core.schema import SCHEMA
 from lianjian.loaders.ledger import load_ledger
@@ -141,3 +149,11 @@ def test_a_number_of_someone_under_18_fills_no_birth_year(tmp_path):
     (problem,) = data.report.problems
     assert problem.reason.startswith("birth_year from the citizen ID number: above the maximum")
     assert problem.severity == "warning"
+
+
+def test_scrub_masks_id_and_phone_numbers_only():
+    n, old = PUBLISHED[0], "420102500101123"
+    text = f"张三{n}，{old}; 13900000001 x{n.lower()}"
+    assert scrub(text) == f"张三{'*' * 18}，{'*' * 15}; {'*' * 11} x{n.lower()}"
+    kept = "O1 2024-05-01 1234567890123456 12345678901234567890 23900000001 R3"
+    assert scrub(kept) == kept  # 16 and 20 digits, a non-mobile 11: no ID or phone number

@@ -3,7 +3,8 @@
 The ledger is the sample with a valid ID number (check characters computed here,
 independently of the loader), a phone and a home address on every member; the ids of
 the members no other table refers to are blanked, so their number gives their id; a
-few numbers are in the old 15-digit form and a few are invalid. No output may hold a
+few numbers are in the old 15-digit form and a few are invalid, and one is in a title
+row above the header. No output may hold a
 number, any 15-character run of one (so neither its 17 digits nor its 15-digit form),
 a phone or an address: not ``validate`` (table and JSON, with and without
 ``--with-names``), ``load``, ``gaps``/``coverage``/``pair``/``stats`` in each format,
@@ -64,6 +65,9 @@ def roster(tmp_path_factory) -> tuple[Path, list[str]]:
         secrets += [n, _old_form(n), cell, phone, home]
         secrets += [n[j : j + 15] for j in range(4)]
         secrets += [cell[j : j + 15] for j in range(len(cell) - 14)]
+    # a title row above the header, with a number and a phone in it: hidden, and masked
+    # even where --with-names shows it
+    rows.insert(0, ["党员花名册", f"导出 {rows[1][-3]} {rows[1][-2]}"])
     _write(path, rows, encoding)
     assert blanked > 50 and len(rows) > 100
     return out, sorted(set(secrets)) + [ADDRESS_MARK]

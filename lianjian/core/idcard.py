@@ -28,6 +28,8 @@ True
 'the birth date in it is no date'
 >>> masked("11010519491231002X")
 '******************'
+>>> scrub("王五 11010519491231002X 13900000001 1990")
+'王五 ****************** *********** 1990'
 >>> key = b"k"; card_id(card.number, key) == card_id("11010519491231002X", key)
 True
 >>> import re; bool(re.fullmatch(r"M-[0-9a-f]{16}", card_id(card.number, key)))
@@ -39,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -50,6 +53,7 @@ __all__ = [
     "check_char",
     "card_id",
     "masked",
+    "scrub",
     "normalise",
     "ID_PREFIX",
 ]
@@ -140,3 +144,15 @@ def card_id(number: str, key: bytes) -> str:
 def masked(text: str) -> str:
     """What a report shows of a number, valid or not: one ``*`` per character (at most 24)."""
     return "*" * min(len(text.strip()), 24)
+
+
+# a run that may be an ID number (18 characters or 15 digits) or a mobile phone number,
+# not part of a longer word or number
+_SECRET = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?![0-9A-Za-z])")
+
+
+def scrub(text: str) -> str:
+    """``text`` with every run that may be a citizen ID number or a mobile phone number
+    masked: what a personal value a report shows with names (a row above the header, a
+    pasted row) may hold, since such a number is never needed in clear."""
+    return _SECRET.sub(lambda m: "*" * len(m.group()), text)
