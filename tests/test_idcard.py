@@ -157,3 +157,40 @@ def test_scrub_masks_id_and_phone_numbers_only():
     assert scrub(text) == f"张三{'*' * 18}，{'*' * 15}; {'*' * 11} x{n.lower()}"
     kept = "O1 2024-05-01 1234567890123456 12345678901234567890 23900000001 R3"
     assert scrub(kept) == kept  # 16 and 20 digits, a non-mobile 11: no ID or phone number
+
+
+def test_a_number_typed_as_an_id_is_replaced_by_its_keyed_id_everywhere(tmp_path):
+    n = number("420102", "19800101", "002")  # a woman born 1980
+    bad = wrong_check(number("420102", "19800101", "004"))
+    tables = {
+        "regions": REGIONS,
+        "units": [["id", "name", "kind"], ["U1", "甲公司", "private"]],
+        "orgs": [
+            ["id", "name", "kind", "covers", "secretary"],
+            ["O1", "甲支部", "branch", "R4", n],
+            ["O2", "乙支部", "branch", "R4", bad],
+        ],
+        "members": [["编号", "姓名", "所在党组织"], [n, "张三", "O1"]],
+        "links": [["source", "target", "kind"], [n, "U1", "guides"]],
+    }
+    data = load_ledger(write_ledger(tmp_path, tables))
+    (member,) = [k for k, (label, _) in data.nodes.items() if label == "Member"]
+    assert member == card_id(n, b"test-key-not-secret")
+    assert data.nodes[member][1]["gender"] == "female"
+    assert data.nodes[member][1]["birth_year"] == 1980
+    edges = {(e[0], e[1], e[2]) for e in data.edges}
+    assert {("SECRETARY_OF", member, "O1"), ("GUIDES", member, "U1")} <= edges
+    assert ("MEMBER_OF", member, "O1") in edges
+    problems = [(p.file, p.row, p.value, p.reason) for p in data.report.problems]
+    assert (
+        "members.csv",
+        2,
+        "*" * 18,
+        "the id is a citizen ID number: its keyed hash is the id",
+    ) in problems
+    missing = [p for p in data.report.problems if p.file == "orgs.csv"]
+    assert [(p.row, p.value) for p in missing] == [(3, "*" * 18)]
+    assert "*" * 18 in missing[0].reason  # the reason names the reference, masked
+    text = repr(data.nodes) + repr(data.edges) + repr(data.report.problems)
+    for secret in (n, bad, n[:17], bad[:17]):
+        assert secret not in text

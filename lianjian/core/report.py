@@ -11,9 +11,9 @@ CSV file, so the first data row is row 2.
 A value from a personal column (the schema's ``personal: true``), or a cell of a
 personal table's row that belongs to no column, is kept out of every report: the
 problem's ``value`` is :data:`HIDDEN` and the value itself is shown only when a
-person asks for names (``--with-names``), and even then without any citizen ID or
-mobile phone number in it (:func:`lianjian.core.idcard.scrub`). File, row, column and
-reason stay.
+person asks for names (``--with-names``). A run that may be a citizen ID or mobile
+phone number is masked in every value and reason, personal or not, with names or
+without (:func:`lianjian.core.idcard.scrub`). File, row, column and reason stay.
 """
 
 from __future__ import annotations
@@ -83,10 +83,11 @@ class Report:
         personal: bool = False,
     ) -> None:
         """Record a problem; ``personal``: the value is personal data, hidden in reports."""
-        v = None if value is None else _clip(str(value))
+        # an ID or phone number is masked wherever it is, even in what --with-names shows
+        v = None if value is None else _clip(scrub(str(value)))
+        reason = scrub(reason)
         if personal and v is not None:
-            # shown with names: an ID or phone number in it stays masked even then
-            self.problems.append(Problem(file, row, column, HIDDEN, reason, severity, scrub(v)))
+            self.problems.append(Problem(file, row, column, HIDDEN, reason, severity, v))
         else:
             self.problems.append(Problem(file, row, column, v, reason, severity))
 

@@ -15,6 +15,7 @@ with one notice per table. A number is never shown: a report holds only its mask
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,14 @@ from lianjian.core.text import fold
 from lianjian.loaders.read import RawTable, header_key
 from lianjian.loaders.values import BadValue, parse_value
 
-__all__ = ["Consumed", "consumed_headers", "take_consumed", "read_card_cell", "fill_from_card"]
+__all__ = [
+    "Consumed",
+    "consumed_headers",
+    "take_consumed",
+    "read_card_cell",
+    "fill_from_card",
+    "numbers_as_ids",
+]
 
 FILLED = ("birth_year", "gender")  # the columns a number fills when their cell is empty
 
@@ -155,3 +163,51 @@ def fill_from_card(
         except BadValue as e:
             report.add(file, row_no, column, derived[name],
                        f"{name} from the citizen ID number: {e}: not used", WARNING, p.personal)  # fmt: skip
+
+
+_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")  # the shape of a citizen ID number
+
+
+def _as_id(value: Any, key: list[bytes]) -> str | None:
+    """The member id a cell that is a valid citizen ID number stands for, else None."""
+    if not isinstance(value, str) or not _NUMBER.fullmatch(value):
+        return None
+    try:
+        card = read_card(value)
+    except BadCard:
+        return None
+    if not key:
+        key.append(pseudonym_key())
+    return card_id(card.number, key[0])
+
+
+def numbers_as_ids(
+    report: Report,
+    file: str,
+    row_no: int,
+    values: dict[str, Any],
+    props: dict[str, Property],
+    col_name: dict[str, str],
+    member_table: bool,
+    link_table: bool,
+) -> dict[str, Any]:
+    """A citizen ID number typed as an id: a member's own ``id`` (a notice), or a
+    reference to a member (an org's secretary, either end of a link), becomes the
+    member id it stands for, so the number is stored nowhere; what the member's number
+    gives (birth year, gender) to fill the row with."""
+    key: list[bytes] = []
+    derived: dict[str, Any] = {}
+    if member_table and (member := _as_id(values.get("id"), key)):
+        card = read_card(values["id"])
+        report.add(file, row_no, col_name.get("id"), masked(values["id"]),
+                   "the id is a citizen ID number: its keyed hash is the id", NOTICE)  # fmt: skip
+        values["id"] = member
+        derived = {"birth_year": card.birth.year, "gender": card.gender}
+    for name, v in values.items():
+        p = props[name]
+        if p.is_ref or (link_table and name in ("source", "target")):
+            if isinstance(v, list):
+                values[name] = [_as_id(x, key) or x for x in v]
+            else:
+                values[name] = _as_id(v, key) or v
+    return derived

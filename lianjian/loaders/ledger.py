@@ -25,7 +25,13 @@ from lianjian.core.model import GraphData
 from lianjian.core.report import ERROR, NOTICE, WARNING, Report
 from lianjian.core.schema import SCHEMA, Property, Schema
 from lianjian.core.text import fold, name_key
-from lianjian.loaders.cards import consumed_headers, fill_from_card, read_card_cell, take_consumed
+from lianjian.loaders.cards import (
+    consumed_headers,
+    fill_from_card,
+    numbers_as_ids,
+    read_card_cell,
+    take_consumed,
+)
 from lianjian.loaders.files import read_ledger
 from lianjian.loaders.read import RawTable, header_key
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
@@ -272,6 +278,9 @@ def _row_values(
                 report.add(
                     t.file, row_no, col_name[name], text, f"{e}: value dropped", WARNING, hide
                 )
+    link_table = t.table == b.schema.link_table
+    own = numbers_as_ids(report, t.file, row_no, values, props, col_name, personal, link_table)
+    derived = {**own, **derived}  # the ID-number column's, where both are given
     if derived:
         fill_from_card(report, t.file, row_no, values, dropped, derived, props, col_name, b.today)
     for name, p in props.items():
