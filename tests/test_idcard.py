@@ -194,3 +194,18 @@ def test_a_number_typed_as_an_id_is_replaced_by_its_keyed_id_everywhere(tmp_path
     text = repr(data.nodes) + repr(data.edges) + repr(data.report.problems)
     for secret in (n, bad, n[:17], bad[:17]):
         assert secret not in text
+
+
+def test_a_15_digit_code_of_a_grid_is_no_person(tmp_path):
+    grid = "420102001001001"  # digits 7-12 read as 1900-10-01: a 15-digit number's shape
+    assert card_problem(grid) is None
+    regions = [*REGIONS, [grid, "二网格", "grid", "R3"]]
+    tables = {
+        "regions": regions,
+        "buildings": [["id", "name", "kind", "grid"], ["B1", "1号楼", "住宅", grid]],
+        "units": [["id", "name", "kind"], ["U1", "甲公司", "private"]],
+        "links": [["source", "target", "kind"], ["U1", grid, "contact"]],
+    }
+    data = load_ledger(write_ledger(tmp_path, tables))
+    edges = {(e[0], e[1], e[2]) for e in data.edges}
+    assert {("IN_GRID", "B1", grid), ("CONTACTS", "U1", grid)} <= edges

@@ -188,16 +188,17 @@ def numbers_as_ids(
     values: dict[str, Any],
     props: dict[str, Property],
     col_name: dict[str, str],
-    member_table: bool,
-    link_table: bool,
+    schema: Schema,
+    table: str,
 ) -> dict[str, Any]:
     """A citizen ID number typed as an id: a member's own ``id`` (a notice), or a
-    reference to a member (an org's secretary, either end of a link), becomes the
-    member id it stands for, so the number is stored nowhere; what the member's number
-    gives (birth year, gender) to fill the row with."""
+    reference that may name a member (an org's secretary, the source of a link whose
+    kind may start at a member), becomes the member id it stands for, so the number is
+    stored nowhere; what the member's number gives (birth year, gender) to fill the row
+    with. Other references are left alone (a 15-digit grid code is no person)."""
     key: list[bytes] = []
     derived: dict[str, Any] = {}
-    if member_table and (member := _as_id(values.get("id"), key)):
+    if table == schema.nodes["Member"].table and (member := _as_id(values.get("id"), key)):
         card = read_card(values["id"])
         report.add(file, row_no, col_name.get("id"), masked(values["id"]),
                    "the id is a citizen ID number: its keyed hash is the id", NOTICE)  # fmt: skip
@@ -205,9 +206,12 @@ def numbers_as_ids(
         derived = {"birth_year": card.birth.year, "gender": card.gender}
     for name, v in values.items():
         p = props[name]
-        if p.is_ref or (link_table and name in ("source", "target")):
+        if p.edge is not None and "Member" in p.edge.targets:
             if isinstance(v, list):
                 values[name] = [_as_id(x, key) or x for x in v]
             else:
                 values[name] = _as_id(v, key) or v
+    kind = schema.link_kinds.get(values.get("kind", "")) if table == schema.link_table else None
+    if kind is not None and "Member" in kind.sources:
+        values["source"] = _as_id(values.get("source"), key) or values.get("source")
     return derived

@@ -278,8 +278,7 @@ def _row_values(
                 report.add(
                     t.file, row_no, col_name[name], text, f"{e}: value dropped", WARNING, hide
                 )
-    link_table = t.table == b.schema.link_table
-    own = numbers_as_ids(report, t.file, row_no, values, props, col_name, personal, link_table)
+    own = numbers_as_ids(report, t.file, row_no, values, props, col_name, b.schema, t.table)
     derived = {**own, **derived}  # the ID-number column's, where both are given
     if derived:
         fill_from_card(report, t.file, row_no, values, dropped, derived, props, col_name, b.today)
