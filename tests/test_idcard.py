@@ -117,8 +117,10 @@ def _roster(folder, rows, header=("姓名", "所在党组织", "身份证号")):
 
 
 def test_derived_ids_do_not_depend_on_row_order_or_the_header_spelling(tmp_path):
-    rows = [["张三", "O1", number("420102", "19800101", "001")],
-            ["李四", "O1", number("420102", "19850101", "002")]]  # fmt: skip
+    rows = [
+        ["张三", "O1", number("420102", "19800101", "001")],
+        ["李四", "O1", number("420102", "19850101", "002")],
+    ]
     first = _roster(tmp_path / "a", rows)
     again = _roster(tmp_path / "b", rows[::-1], ("姓名", "所在党组织", "公民身份号码"))
     ids = {k: p["name"] for k, (label, p) in first.nodes.items() if label == "Member"}

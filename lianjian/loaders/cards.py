@@ -112,12 +112,15 @@ def read_card_cell(
         card = read_card(text, today)
     except BadCard as e:
         end = "number dropped" if has_id else "no id: row rejected"
-        report.add(*where, masked(text), f"not a citizen ID number: {e}: {end}",
-                   WARNING if has_id else ERROR)  # fmt: skip
+        report.add(
+            *where,
+            masked(text),
+            f"not a citizen ID number: {e}: {end}",
+            WARNING if has_id else ERROR,
+        )
         return {}, has_id
     if len(normalise(text)) == 15:
-        report.add(*where, masked(text), "a 15-digit number: read as its 18-character form",
-                   NOTICE)  # fmt: skip
+        report.add(*where, masked(text), "a 15-digit number: read as its 18-character form", NOTICE)
     if c.key is None:
         c.key = pseudonym_key()
     derived: dict[str, Any] = {"birth_year": card.birth.year, "gender": card.gender}
@@ -154,15 +157,28 @@ def fill_from_card(
         column = col_name.get(name, col_name.get("id", name))
         if name in values:
             if values[name] != derived[name]:
-                report.add(file, row_no, column, values[name],
-                           f"{name} differs from the citizen ID number's: the column's kept",
-                           WARNING, p.personal)  # fmt: skip
+                report.add(
+                    file,
+                    row_no,
+                    column,
+                    values[name],
+                    f"{name} differs from the citizen ID number's: the column's kept",
+                    WARNING,
+                    p.personal,
+                )
             continue
         try:
             values[name] = parse_value(str(derived[name]), p, today)
         except BadValue as e:
-            report.add(file, row_no, column, derived[name],
-                       f"{name} from the citizen ID number: {e}: not used", WARNING, p.personal)  # fmt: skip
+            report.add(
+                file,
+                row_no,
+                column,
+                derived[name],
+                f"{name} from the citizen ID number: {e}: not used",
+                WARNING,
+                p.personal,
+            )
 
 
 _NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")  # the shape of a citizen ID number
@@ -200,8 +216,14 @@ def numbers_as_ids(
     derived: dict[str, Any] = {}
     if table == schema.nodes["Member"].table and (member := _as_id(values.get("id"), key)):
         card = read_card(values["id"])
-        report.add(file, row_no, col_name.get("id"), masked(values["id"]),
-                   "the id is a citizen ID number: its keyed hash is the id", NOTICE)  # fmt: skip
+        report.add(
+            file,
+            row_no,
+            col_name.get("id"),
+            masked(values["id"]),
+            "the id is a citizen ID number: its keyed hash is the id",
+            NOTICE,
+        )
         values["id"] = member
         derived = {"birth_year": card.birth.year, "gender": card.gender}
     for name, v in values.items():
