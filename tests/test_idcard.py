@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from pathlib import Path
 
 import pytest
 
@@ -211,3 +212,14 @@ def test_a_15_digit_code_of_a_grid_is_no_person(tmp_path):
     data = load_ledger(write_ledger(tmp_path, tables))
     edges = {(e[0], e[1], e[2]) for e in data.edges}
     assert {("IN_GRID", "B1", grid), ("CONTACTS", "U1", grid)} <= edges
+
+
+def test_a_graph_read_under_another_pseudonym_key_is_not_the_cached_one(monkeypatch):
+    from lianjian.graph.embedded.store import cache_key
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    first = cache_key(sample)
+    assert cache_key(sample) == first
+    monkeypatch.setenv("LIANJIAN_PSEUDONYM_KEY", "another-key")
+    assert cache_key(sample) != first  # its ids from ID numbers would be another key's
+    assert "another-key" not in cache_key(sample)
