@@ -223,3 +223,12 @@ def test_a_graph_read_under_another_pseudonym_key_is_not_the_cached_one(monkeypa
     monkeypatch.setenv("LIANJIAN_PSEUDONYM_KEY", "another-key")
     assert cache_key(sample) != first  # its ids from ID numbers would be another key's
     assert "another-key" not in cache_key(sample)
+
+
+def test_a_number_typed_into_a_workbook_as_a_number_says_why_it_broke(tmp_path):
+    n = number("420102", "19800101", "001")
+    members = [["姓名", "身份证号"], ["张三", int(n[:17] + "1")]]  # Excel rounds it: 15 digits
+    data = load_ledger(write_ledger(tmp_path, {"regions": REGIONS, "members": members}, xlsx=True))
+    (p,) = data.report.problems
+    assert p.reason.endswith("(a workbook keeps 15 digits of a number: format the column as text)")
+    assert p.value == "*" * 18 and p.severity == "error"

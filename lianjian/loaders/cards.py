@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 FILLED = ("birth_year", "gender")  # the columns a number fills when their cell is empty
+NUMBER_CELL = " (a workbook keeps 15 digits of a number: format the column as text)"
 
 
 def consumed_headers(schema: Schema) -> dict[str, dict[str, str]]:
@@ -112,6 +113,8 @@ def read_card_cell(
         card = read_card(text, today)
     except BadCard as e:
         end = "number dropped" if has_id else "no id: row rejected"
+        if "[" in t.file and normalise(text).isdigit() and len(normalise(text)) > 15:
+            end += NUMBER_CELL  # a sheet's cell: maybe a number, rounded
         report.add(
             *where,
             masked(text),
