@@ -19,7 +19,7 @@ from lianjian.core.idcard import (
     read_card,
     scrub,
 )
-from lianjian.core.privacy import member_token
+from lianjian.core.privacy import member_token, pseudonym_key
 from lianjian.core.schema import SCHEMA
 from lianjian.loaders.ledger import load_ledger
 from tests.fixtures.bad.make_idcards import check, number, wrong_check
@@ -178,7 +178,7 @@ def test_a_number_typed_as_an_id_is_replaced_by_its_keyed_id_everywhere(tmp_path
     }
     data = load_ledger(write_ledger(tmp_path, tables))
     (member,) = [k for k, (label, _) in data.nodes.items() if label == "Member"]
-    assert member == card_id(n, b"test-key-not-secret")
+    assert member == card_id(n, pseudonym_key())
     assert data.nodes[member][1]["gender"] == "female"
     assert data.nodes[member][1]["birth_year"] == 1980
     edges = {(e[0], e[1], e[2]) for e in data.edges}
