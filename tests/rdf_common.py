@@ -59,7 +59,7 @@ O5,和平社区大党委,big_committee,O1,,C2,,,,,
 O6,1号楼党小组,group,O3,,B1,,,,,
 O7,税务局党支部,branch,O1,U3,G3,,,,,
 """,
-    "members.csv": '''id,name,gender,birth_year,education,status,category,org,unit,home,reported_to,assigned_grid,roles,联系电话
+    "members.csv": '''id,name,gender,birth_year,education,status,category,org,unit,home,reported_to,assigned_grid,roles,档案号
 M1,张三丰,男,1970,本科,正式党员,在职,O1,U3,B1,C1,G1,党建指导员,13800000001
 M2,"李""四""",女,1985,大专,正式党员,在职,O3,U1,B1,C1,G2,楼栋长;网格员,13800000002
 M3,王\\五,男,1992,研究生,预备党员,流动,O4,U1,B3,C2,,,

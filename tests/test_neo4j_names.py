@@ -2,8 +2,8 @@
 
 A database loaded without names holds nothing a read-only Cypher query could turn back
 into a name: the console tricks that defeat a mask of exact values (``m.name + '·'``,
-``split(m.name, '')``, ``reverse(m.name)``, ``properties(m)``) find none, nor an ID-card
-number or phone kept as an extra column. ``lianjian load --with-names`` stores them, the
+``split(m.name, '')``, ``reverse(m.name)``, ``properties(m)``) find none, nor a personal
+value kept as an extra column (an archive number, a WeChat id). ``lianjian load --with-names`` stores them, the
 marker says so, and the console then runs only for whoever asked for names.
 """
 
@@ -42,13 +42,14 @@ TRICKS = [
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory) -> Path:
-    """The sample with an ID-card number and a phone on every member, as extra columns."""
+    """The sample with an archive number and a WeChat id on every member, as extra columns
+    (headers the schema does not name; an ID-card number or a phone column is never kept)."""
     path = tmp_path_factory.mktemp("names") / "ledger"
     shutil.copytree(SAMPLE, path)
     members = path / "members.csv"
     with members.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    rows[0] += ["身份证号", "手机号"]
+    rows[0] += ["档案号", "微信号"]
     for i, row in enumerate(rows[1:]):
         row += [f"42100219790101{i:04d}", f"139{i:08d}"]
     with members.open("w", encoding="utf-8", newline="") as fh:
@@ -63,11 +64,11 @@ def settings(neo4j_settings) -> Neo4jSettings:
 
 
 def personal_values(ledger: Path) -> set[str]:
-    """Every member's name (and its reverse), ID-card number and phone."""
+    """Every member's name (and its reverse), archive number and WeChat id."""
     out: set[str] = set()
     for label, props in load_ledger(ledger).nodes.values():
         if label == "Member":
-            out |= {props["name"], props["name"][::-1], props["身份证号"], props["手机号"]}
+            out |= {props["name"], props["name"][::-1], props["档案号"], props["微信号"]}
     assert len(out) > 100
     return out
 

@@ -137,8 +137,9 @@ def member_label(member_id: str, name: str | None, with_names: bool = False) -> 
 def personal_keys(node: NodeType | None, props: dict[str, Any]) -> set[str]:
     """The keys of ``props`` (of a node of type ``node``) that hold personal data: every
     property the schema marks personal and, on a personal node type (a member), every
-    column the schema does not declare (an ID-card number, a phone, an address kept as an
-    extra column), but the ledger file and row it came from."""
+    column the schema does not declare (an archive number kept as an extra column), but
+    the ledger file and row it came from. (ID numbers, phones and addresses are declared
+    and never kept: :mod:`lianjian.loaders.cards`.)"""
     if node is None:
         return set()
     declared = node.properties

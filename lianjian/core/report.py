@@ -11,7 +11,9 @@ CSV file, so the first data row is row 2.
 A value from a personal column (the schema's ``personal: true``), or a cell of a
 personal table's row that belongs to no column, is kept out of every report: the
 problem's ``value`` is :data:`HIDDEN` and the value itself is shown only when a
-person asks for names (``--with-names``). File, row, column and reason stay.
+person asks for names (``--with-names``). A run that may be a citizen ID or mobile
+phone number is masked in every value and reason, personal or not, with names or
+without (:func:`lianjian.core.idcard.scrub`). File, row, column and reason stay.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from lianjian.core.idcard import scrub
 
 __all__ = ["Problem", "Report", "ERROR", "WARNING", "NOTICE", "HIDDEN"]
 
@@ -79,7 +83,9 @@ class Report:
         personal: bool = False,
     ) -> None:
         """Record a problem; ``personal``: the value is personal data, hidden in reports."""
-        v = None if value is None else _clip(str(value))
+        # an ID or phone number is masked wherever it is, even in what --with-names shows
+        v = None if value is None else _clip(scrub(str(value)))
+        reason = scrub(reason)
         if personal and v is not None:
             self.problems.append(Problem(file, row, column, HIDDEN, reason, severity, v))
         else:

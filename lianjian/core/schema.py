@@ -154,6 +154,7 @@ class Schema:
     region_nesting: dict[str, tuple[str, ...]]
     relationship_rdf: dict[str, Any] = field(default_factory=dict)  # type → predicate or spec
     doc_notes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    consumed_columns: dict[str, dict[str, Any]] = field(default_factory=dict)  # never stored
     _alias_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -350,6 +351,7 @@ def load_schema(text: str | None = None) -> Schema:
         region_nesting={k: tuple(v) for k, v in raw["region_nesting"].items()},
         relationship_rdf={r: _rdf_spec(n.get("rdf")) for r, n in rels.items() if "rdf" in n},
         doc_notes=raw.get("doc_notes", {}),
+        consumed_columns=raw.get("consumed_columns", {}),
     )
 
 

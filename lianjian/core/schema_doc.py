@@ -166,6 +166,19 @@ def _also(name: str, p: Property) -> str:
     return ", ".join(out)
 
 
+def _consumed_rows(schema: Schema, table: str) -> list[str]:
+    """The rows of the columns a table may carry but the graph never holds (an ID
+    number, a phone): read, used or dropped, never stored."""
+    rows = []
+    for name, c in schema.consumed_columns.get(table, {}).items():
+        seen = {fold(name), fold(c["zh"])}
+        also = [s for s in (c["en"], *c.get("aliases", ())) if fold(s) not in seen]
+        note = schema.doc_notes.get(table, {}).get(name, {}).get("note")
+        values = "; ".join(("never stored: see below", *([note] if note else [])))
+        rows.append(f"| {name} | {c['zh']} | {', '.join(also)} | optional | {values} |")
+    return rows
+
+
 def ledger_tables(schema: Schema = SCHEMA) -> str:
     """The six table sections of docs/ledger.md, as Markdown."""
     sections = []
@@ -185,6 +198,7 @@ def ledger_tables(schema: Schema = SCHEMA) -> str:
                 _values(schema, table, name, p),
             )
             lines.append("|" + "".join(f" {c} |" if c else " |" for c in cells))
+        lines.extend(_consumed_rows(schema, table))
         sections.append("\n".join(lines))
     return "\n\n".join(sections) + "\n"
 

@@ -25,6 +25,13 @@ from lianjian.core.model import GraphData
 from lianjian.core.report import ERROR, NOTICE, WARNING, Report
 from lianjian.core.schema import SCHEMA, Property, Schema
 from lianjian.core.text import fold, name_key
+from lianjian.loaders.cards import (
+    consumed_headers,
+    fill_from_card,
+    numbers_as_ids,
+    read_card_cell,
+    take_consumed,
+)
 from lianjian.loaders.files import read_ledger
 from lianjian.loaders.read import RawTable, header_key
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
@@ -67,6 +74,8 @@ def load_ledger(
     report = Report()
     headers = header_index(schema)
     known = {t: set(ix) for t, ix in headers.items()}
+    for table, consumed in consumed_headers(schema).items():  # they mark a header row too
+        known[table] |= set(consumed)
     raw = read_ledger(Path(path), schema.table_aliases, known, report)
     b = Build(schema, report, today=today or dt.date.today())
     b.data.report = report
@@ -133,8 +142,17 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
         text = " ".join(c for c in cells if c)
         report.add(t.file, row_no, None, text, "above the header: skipped", NOTICE, personal)
     known, unknown = _columns(t, index, report, personal)
-    missing = [p for name, p in props.items() if p.required and name not in known.values()]
+    consumed = take_consumed(t, schema, unknown, report)  # ID numbers, phones: never kept
+    cards = bool(consumed.cards)  # a valid ID number stands in for an id
+    missing = [
+        p
+        for name, p in props.items()
+        if p.required and name not in known.values() and not (cards and name == "id")
+    ]
     col_name = {name: t.header[i].strip() or name for i, name in known.items()}
+    if cards:
+        col_name.setdefault("id", consumed.header)
+    id_at = next((i for i, name in known.items() if name == "id"), None)
     n = 0
     for row_no, cells, problem in t.rows:
         n += 1
@@ -156,8 +174,17 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
                 )
             report.count_rejected(t.file)
             continue
+        derived: dict[str, Any] = {}
+        if cards:
+            has_id = id_at is not None and id_at < len(cells) and bool(str(cells[id_at]).strip())
+            derived, ok = read_card_cell(report, t, row_no, cells, consumed, has_id, b.today)
+            if not ok:
+                report.count_rejected(t.file)
+                continue
+        if consumed.positions:
+            cells = consumed.blank(cells)
         values, extra, ok = _row_values(
-            b, t, row_no, cells, known, unknown, props, col_name, personal
+            b, t, row_no, cells, known, unknown, props, col_name, personal, derived
         )
         if not ok:
             report.count_rejected(t.file)
@@ -184,9 +211,11 @@ def _row_values(
     props: dict[str, Property],
     col_name: dict[str, str],
     personal: bool,
+    derived: dict[str, Any],
 ) -> tuple[dict[str, Any], dict[str, str], bool]:
     """The row's typed values and extra columns, and whether it can load. ``personal``: the
-    table holds personal data, so a cell of no schema column is hidden in the report."""
+    table holds personal data, so a cell of no schema column is hidden in the report;
+    ``derived``: what the row's citizen ID number gives (an id, a birth year, a gender)."""
     report = b.report
     values: dict[str, Any] = {}
     extra: dict[str, str] = {}
@@ -249,6 +278,10 @@ def _row_values(
                 report.add(
                     t.file, row_no, col_name[name], text, f"{e}: value dropped", WARNING, hide
                 )
+    own = numbers_as_ids(report, t.file, row_no, values, props, col_name, b.schema, t.table)
+    derived = {**own, **derived}  # the ID-number column's, where both are given
+    if derived:
+        fill_from_card(report, t.file, row_no, values, dropped, derived, props, col_name, b.today)
     for name, p in props.items():
         if p.required and name not in values and ok:
             if name in col_name:

@@ -10,6 +10,7 @@ skip parsing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import networkx as nx
 
 from lianjian.core.model import Edge, GraphData, Stats, content_hash
+from lianjian.core.privacy import PseudonymKeyError, pseudonym_key
 from lianjian.core.report import Report
 from lianjian.graph.embedded.cache import GraphCache, cache_dir
 from lianjian.graph.embedded.view import View
@@ -186,9 +188,19 @@ class EmbeddedStore:
 
 
 def cache_key(path: Path) -> str:
-    """What the cache keeps the graph of the ledger at ``path`` under: its fingerprint
-    and the day (see :meth:`EmbeddedStore.from_ledger`)."""
-    return f"{ledger_fingerprint(path)}@{dt.date.today().isoformat()}"
+    """What the cache keeps the graph of the ledger at ``path`` under: its fingerprint,
+    the day (see :meth:`EmbeddedStore.from_ledger`) and which pseudonym key it was read
+    with (a member id made from a citizen ID number is a hash under that key)."""
+    return f"{ledger_fingerprint(path)}@{dt.date.today().isoformat()}@{_key_id()}"
+
+
+def _key_id() -> str:
+    """8 hex digits telling pseudonym keys apart (a hash of the key, not the key)."""
+    try:
+        key = pseudonym_key()
+    except PseudonymKeyError:
+        return "nokey"
+    return hashlib.sha256(b"lianjian cache: " + key).hexdigest()[:8]
 
 
 def _keyed(edges: Iterable[Edge]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
