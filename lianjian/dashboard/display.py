@@ -87,7 +87,7 @@ def public_props(
     node_id: str, label: str, props: dict[str, Any], with_names: bool = False
 ) -> dict[str, Any]:
     """The properties that may leave the process: personal ones (a member's columns the
-    schema does not declare too: an ID-card number, a phone) only with names."""
+    schema does not declare too: a note, an archive number) only with names."""
     node = SCHEMA.nodes.get(label)
     hidden = _HIDDEN if with_names else _HIDDEN | personal_keys(node, props) | {"pseudonym"}
     out: dict[str, Any] = {k: v for k, v in props.items() if k not in hidden}

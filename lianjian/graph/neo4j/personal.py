@@ -3,8 +3,8 @@ the ledger is loaded with names (``lianjian load --neo4j --with-names``).
 
 Without names a member keeps its id, its pseudonym (as of the load: reload after
 rotating the key) and the declared values that are not personal, plus
-:data:`ANALYSED`; its name and every column the schema does not declare (an ID-card
-number, a phone, an address) are not written. So a read-only Cypher query, however it
+:data:`ANALYSED`; its name and every column the schema does not declare (a note, an
+archive number) are not written (ID numbers, phones and addresses never reach the graph). So a read-only Cypher query, however it
 is written (``m.name + '·'``, ``split(m.name, '')``, ``properties(m)``), finds no name.
 """
 

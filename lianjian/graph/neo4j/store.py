@@ -6,7 +6,7 @@ leaves the same graph.
 
 Personal data stays out of the database unless the ledger is loaded with names
 (:func:`stored_props`): a member is written with its pseudonym and without its name or
-any column the schema does not declare (an ID-card number, a phone); the ledger marker
+any column the schema does not declare (a note, an archive number); the ledger marker
 records which of the two the database holds (:meth:`Neo4jStore.holds_names`). Labels and relationship types come from the schema file
 (checked to be plain identifiers there); every value travels as a parameter.
 The driver is passed in; :func:`driver_from_env` builds one from ``NEO4J_*``.
