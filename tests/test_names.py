@@ -374,3 +374,9 @@ def test_validate_shows_the_counts_as_json_and_as_a_table(tmp_path):
     assert "引用 References" in table
     rows = [line.split("│")[1:-1] for line in table.splitlines() if "buildings.grid" in line]
     assert [c.strip() for c in rows[0]] == ["buildings.grid", "1", "1", "0", "1", "1"]
+
+
+def test_an_id_typed_full_width_is_an_id(tmp_path):
+    data = load(tmp_path, units=[["id", "name", "kind", "location"], ["U1", "甲", "机关", "Ｒ３"]])
+    assert edges(data, "LOCATED_IN") == [("U1", "R3")]
+    assert data.report.reference_counts()["units.location"]["id"] == 1

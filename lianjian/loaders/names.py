@@ -15,6 +15,7 @@ pays nothing for them.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +123,9 @@ class Names:
 
     def lookup(self, text: str, labels: tuple[str, ...], levels: tuple[str, ...]) -> Match:
         """The entity of the kind wanted named ``text``, unscoped (see :meth:`narrow`)."""
+        wide = unicodedata.normalize("NFKC", text).strip()  # an id typed full-width: ＯＲ１
+        if wide != text and wide in self.data.nodes and self._fits(wide, labels, levels):
+            return Match("id", wide)
         exact, folded = self._index()
         for how, ids in (
             ("exact_name", exact.get(text, ())),

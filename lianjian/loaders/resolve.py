@@ -334,13 +334,12 @@ def _link_problem(data: GraphData, kind: LinkKind, v: dict[str, Any]) -> tuple[s
 
 def _link_names(b: Build, names: Names, kind: LinkKind, v: dict[str, Any]) -> tuple | None:
     """Ends given by name replaced (in ``v``) by the ids they resolve to; (end, reason)
-    for the first that cannot, or None."""
+    for the first that cannot, or None. A link's ends are two entities, neither the
+    scope of the other: an ambiguous end is not narrowed."""
     wanted = {"source": (kind.sources, ()), "target": (kind.targets, kind.target_levels)}
     matches = {
         end: names.lookup(v[end], *wanted[end]) for end in wanted if v[end] not in b.data.nodes
     }
-    if matches:
-        _narrowed(names, matches, [v[end] for end in wanted if end not in matches])
     problem = None
     for end in wanted:
         m = matches.get(end)
