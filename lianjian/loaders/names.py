@@ -146,11 +146,9 @@ class Names:
             out.update(self.ancestors(n))
         return out
 
-    def narrow(self, candidates: tuple[str, ...], anchors: set[str], how: str) -> Match:
-        """The candidates that lie deepest inside the row's ``anchors``: one resolves
-        (``how``), several stay ambiguous."""
-        if not anchors:
-            return Match("ambiguous", None, candidates)
+    def narrow(self, candidates: tuple[str, ...], anchors: set[str]) -> tuple[str, ...]:
+        """The candidates that lie deepest inside the row's ``anchors`` (all of them when
+        none lies inside): one is the entity meant, several stay ambiguous."""
         depth: dict[str, int] = {}
         for c in candidates:
             depth[c] = -1
@@ -159,10 +157,7 @@ class Names:
                     depth[c] = len(self.ancestors(a))
                     break
         best = max(depth.values())
-        kept = tuple(c for c in candidates if depth[c] == best)
-        if best >= 0 and len(kept) == 1:
-            return Match(how, kept[0])
-        return Match("ambiguous", None, kept if best >= 0 else candidates)
+        return tuple(c for c in candidates if depth[c] == best)
 
     def how_named(self, text: str, node_id: str) -> str:
         """Whether ``text`` is the node's name as written or only its folded form."""

@@ -139,39 +139,31 @@ def _private(b: Build, labels: tuple[str, ...]) -> bool:
     return any(b.schema.nodes[t].personal for t in labels)
 
 
-def _narrowed(names: Names, matches: dict, named: list[str]) -> None:
-    """Narrow the ambiguous ``matches`` (in place) inside what the row names otherwise:
-    ``named``, the row's ids, with the nodes its other names resolved to."""
-    if not any(m.how == "ambiguous" for m in matches.values()):
-        return
-    anchors = names.anchors([*named, *(m.node for m in matches.values() if m.node)])
-    for key, m in matches.items():
-        if m.how == "ambiguous":
-            narrowed = names.narrow(m.candidates, anchors, "exact_name")
-            if narrowed.node:
-                text = key[1] if isinstance(key, tuple) else key
-                narrowed = Match(names.how_named(text, narrowed.node), narrowed.node)
-            matches[key] = narrowed
-
-
 def _match_row(b: Build, names: Names, refs: list[Ref], start: int) -> dict[tuple[int, str], Match]:
     """The name matches of the references of the row whose first is ``refs[start]`` (a
     row's references are consecutive, with one source) that are no ids, keyed by (index,
     target): those of one entity first, then the ambiguous ones narrowed inside what the
-    others name."""
+    row's ids and other names name."""
     matches: dict[tuple[int, str], Match] = {}
-    ids: list[str] = []
+    named: list[str] = []
     i = start
     while i < len(refs) and refs[i].source == refs[start].source:
         spec = refs[i].prop.edge
         assert spec is not None
         for target in refs[i].targets:
             if target in b.data.nodes:
-                ids.append(target)
+                named.append(target)
             else:
                 matches[i, target] = names.lookup(target, spec.targets, spec.levels)
         i += 1
-    _narrowed(names, matches, ids)
+    if any(m.how == "ambiguous" for m in matches.values()):
+        anchors = names.anchors([*named, *(m.node for m in matches.values() if m.node)])
+        for (i, target), m in matches.items():
+            if m.how == "ambiguous":
+                kept = names.narrow(m.candidates, anchors)
+                one = len(kept) == 1
+                how = names.how_named(target, kept[0]) if one else "ambiguous"
+                matches[i, target] = Match(how, kept[0] if one else None, () if one else kept)
     return matches
 
 
