@@ -380,3 +380,17 @@ def test_an_id_typed_full_width_is_an_id(tmp_path):
     data = load(tmp_path, units=[["id", "name", "kind", "location"], ["U1", "甲", "机关", "Ｒ３"]])
     assert edges(data, "LOCATED_IN") == [("U1", "R3")]
     assert data.report.reference_counts()["units.location"]["id"] == 1
+
+
+def test_a_row_is_never_its_own_candidate(tmp_path):
+    data = load(
+        tmp_path,
+        orgs=[
+            ["id", "name", "kind", "parent"],
+            ["O1", "第一党支部", "党委", ""],
+            ["O2", "第一党支部", "党支部", "第一党支部"],  # the other 第一党支部
+            ["O3", "丙支部", "党支部", "第一党支部"],
+        ],
+    )
+    assert edges(data, "SUB_ORG_OF") == [("O2", "O1")]
+    assert [(p[1], p[4][:28]) for p in problems(data)] == [(4, "ambiguous name: 2 candidates")]

@@ -154,17 +154,27 @@ def _match_row(b: Build, names: Names, refs: list[Ref], start: int) -> dict[tupl
             if target in b.data.nodes:
                 named.append(target)
             else:
-                matches[i, target] = names.lookup(target, spec.targets, spec.levels)
+                m = names.lookup(target, spec.targets, spec.levels)
+                if m.how == "ambiguous" and refs[i].source in m.candidates:
+                    # the row's own entity is never what it refers to (its parent, say)
+                    m = _one_of(
+                        names, target, tuple(c for c in m.candidates if c != refs[i].source)
+                    )
+                matches[i, target] = m
         i += 1
     if any(m.how == "ambiguous" for m in matches.values()):
         anchors = names.anchors([*named, *(m.node for m in matches.values() if m.node)])
         for (i, target), m in matches.items():
             if m.how == "ambiguous":
-                kept = names.narrow(m.candidates, anchors)
-                one = len(kept) == 1
-                how = names.how_named(target, kept[0]) if one else "ambiguous"
-                matches[i, target] = Match(how, kept[0] if one else None, () if one else kept)
+                matches[i, target] = _one_of(names, target, names.narrow(m.candidates, anchors))
     return matches
+
+
+def _one_of(names: Names, text: str, candidates: tuple[str, ...]) -> Match:
+    """The match of ``text`` when these candidates remain: one resolves, several do not."""
+    if len(candidates) == 1:
+        return Match(names.how_named(text, candidates[0]), candidates[0])
+    return Match("ambiguous", None, candidates)
 
 
 def _resolve_refs(b: Build, names: Names) -> None:
