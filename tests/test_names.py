@@ -394,3 +394,26 @@ def test_a_row_is_never_its_own_candidate(tmp_path):
     )
     assert edges(data, "SUB_ORG_OF") == [("O2", "O1")]
     assert [(p[1], p[4][:28]) for p in problems(data)] == [(4, "ambiguous name: 2 candidates")]
+
+
+def test_a_secretary_is_looked_up_among_the_organisations_members(tmp_path):
+    data = load(
+        tmp_path,
+        orgs=[
+            ["id", "name", "kind", "parent", "secretary"],
+            ["O1", "东方社区党委", "党委", "", ""],
+            ["O2", "甲支部", "党支部", "O1", "王五"],
+            ["O3", "乙支部", "党支部", "O1", "王五"],
+            ["O4", "丙支部", "党支部", "O1", "赵六"],
+        ],
+        members=[
+            ["id", "name", "org"],
+            ["M1", "王五", "O3"],
+            ["M2", "王五", "O2"],
+            ["M3", "赵六", "O2"],
+            ["M4", "赵六", "O3"],
+        ],
+    )
+    assert edges(data, "SECRETARY_OF") == [("M1", "O3"), ("M2", "O2")]
+    # 丙支部 has no 赵六: both candidates lie equally far from it
+    assert [(p[0], p[1], p[3]) for p in problems(data)] == [("orgs.csv", 5, HIDDEN)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,6 +159,42 @@ class Names:
                     break
         best = max(depth.values())
         return tuple(c for c in candidates if depth[c] == best)
+
+    def match_row(self, refs: Sequence[Any], start: int) -> dict[tuple[int, str], Match]:
+        """The name matches of the references (``Ref`` of lianjian.loaders.resolve) of the
+        row whose first is ``refs[start]`` (a row's references are consecutive, with one
+        source) that are no ids, keyed by (index, target): those of one entity first, then
+        the ambiguous ones narrowed inside the row's own entity and what its ids and
+        other names name."""
+        nodes = self.data.nodes
+        source = refs[start].source
+        matches: dict[tuple[int, str], Match] = {}
+        named: list[str] = [source]  # a secretary is looked up among its org's members
+        i = start
+        while i < len(refs) and refs[i].source == source:
+            spec = refs[i].prop.edge
+            for target in refs[i].targets:
+                if target in nodes:
+                    named.append(target)
+                    continue
+                m = self.lookup(target, spec.targets, spec.levels)
+                if m.how == "ambiguous" and source in m.candidates:
+                    # the row's own entity is never what it refers to (its parent, say)
+                    m = self._one_of(target, tuple(c for c in m.candidates if c != source))
+                matches[i, target] = m
+            i += 1
+        if any(m.how == "ambiguous" for m in matches.values()):
+            anchors = self.anchors([*named, *(m.node for m in matches.values() if m.node)])
+            for (i, target), m in matches.items():
+                if m.how == "ambiguous":
+                    matches[i, target] = self._one_of(target, self.narrow(m.candidates, anchors))
+        return matches
+
+    def _one_of(self, text: str, candidates: tuple[str, ...]) -> Match:
+        """The match of ``text`` when these candidates remain: one resolves, several do not."""
+        if len(candidates) == 1:
+            return Match(self.how_named(text, candidates[0]), candidates[0])
+        return Match("ambiguous", None, candidates)
 
     def how_named(self, text: str, node_id: str) -> str:
         """Whether ``text`` is the node's name as written or only its folded form."""

@@ -139,42 +139,20 @@ def _private(b: Build, labels: tuple[str, ...]) -> bool:
     return any(b.schema.nodes[t].personal for t in labels)
 
 
-def _match_row(b: Build, names: Names, refs: list[Ref], start: int) -> dict[tuple[int, str], Match]:
-    """The name matches of the references of the row whose first is ``refs[start]`` (a
-    row's references are consecutive, with one source) that are no ids, keyed by (index,
-    target): those of one entity first, then the ambiguous ones narrowed inside what the
-    row's ids and other names name."""
-    matches: dict[tuple[int, str], Match] = {}
-    named: list[str] = []
-    i = start
-    while i < len(refs) and refs[i].source == refs[start].source:
-        spec = refs[i].prop.edge
-        assert spec is not None
-        for target in refs[i].targets:
-            if target in b.data.nodes:
-                named.append(target)
-            else:
-                m = names.lookup(target, spec.targets, spec.levels)
-                if m.how == "ambiguous" and refs[i].source in m.candidates:
-                    # the row's own entity is never what it refers to (its parent, say)
-                    m = _one_of(
-                        names, target, tuple(c for c in m.candidates if c != refs[i].source)
-                    )
-                matches[i, target] = m
-        i += 1
-    if any(m.how == "ambiguous" for m in matches.values()):
-        anchors = names.anchors([*named, *(m.node for m in matches.values() if m.node)])
-        for (i, target), m in matches.items():
-            if m.how == "ambiguous":
-                matches[i, target] = _one_of(names, target, names.narrow(m.candidates, anchors))
-    return matches
+def _people_last(b: Build, refs: list[Ref], by_name: set[str]) -> list[Ref]:
+    """The references that name a member by name (an organisation's secretary) moved to the
+    end, so that every member's organisation is known when they are looked up in it."""
+    nodes = b.data.nodes
 
+    def later(r: Ref) -> bool:
+        assert r.prop.edge is not None
+        return (
+            r.source in by_name
+            and _private(b, r.prop.edge.targets)
+            and any(t not in nodes for t in r.targets)
+        )
 
-def _one_of(names: Names, text: str, candidates: tuple[str, ...]) -> Match:
-    """The match of ``text`` when these candidates remain: one resolves, several do not."""
-    if len(candidates) == 1:
-        return Match(names.how_named(text, candidates[0]), candidates[0])
-    return Match("ambiguous", None, candidates)
+    return [r for r in refs if not later(r)] + [r for r in refs if later(r)]
 
 
 def _resolve_refs(b: Build, names: Names) -> None:
@@ -189,6 +167,8 @@ def _resolve_refs(b: Build, names: Names) -> None:
             if target not in nodes:
                 by_name.add(ref.source)
     refs, b.refs = b.refs, []
+    if by_name:
+        refs = _people_last(b, refs, by_name)
     by_id: dict[int, list] = {}  # id(prop) → [label, prop, references matched by id]
     row: str | None = None  # the row by name being resolved, and its matches
     matches: dict[tuple[int, str], Match] = {}
@@ -196,7 +176,7 @@ def _resolve_refs(b: Build, names: Names) -> None:
         if ref.source != row:
             row, matches = (
                 ref.source,
-                _match_row(b, names, refs, i) if ref.source in by_name else {},
+                names.match_row(refs, i) if ref.source in by_name else {},
             )
         refs[i] = None  # type: ignore[call-overload]  # freed as its edges are made
         spec = ref.prop.edge
