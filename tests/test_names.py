@@ -279,6 +279,7 @@ def test_a_secretary_named_by_name_is_personal(tmp_path):
             ["O1", "甲支部", "党支部", "张三"],
             ["O2", "乙支部", "党支部", "王五"],
             ["O3", "丙支部", "党支部", "李四"],
+            ["O4", "丁支部", "党支部", "Li Si"],
         ],
         members=[
             ["id", "name"],
@@ -290,7 +291,7 @@ def test_a_secretary_named_by_name_is_personal(tmp_path):
     )
     assert edges(data, "SECRETARY_OF") == [("M1", "O1")]
     shown = json.dumps(data.report.to_dict(), ensure_ascii=False)
-    for name in ("王五", "李四", "李思", "M2", "M3", "M4"):
+    for name in ("王五", "李四", "李思", "Li Si", "M2", "M3", "M4"):
         assert name not in shown
     assert [(p.row, p.value, p.reason) for p in data.report.sorted_problems()] == [
         (
@@ -299,6 +300,7 @@ def test_a_secretary_named_by_name_is_personal(tmp_path):
             "ambiguous name: 2 candidates (not listed: personal data): relationship dropped",
         ),
         (4, HIDDEN, "unknown name: no Member has this name or ID: relationship dropped"),
+        (5, HIDDEN, "unknown name: no Member has this name or ID: relationship dropped"),
     ]
 
 

@@ -218,17 +218,14 @@ class Names:
     # ------------------------------------------------------------ reasons
 
     def why(self, m: Match, text: str, wanted: str, personal: bool) -> str:
-        """The reason an unresolved name is reported with. ``personal``: the reference or
-        what it names is personal data, so neither it nor the candidates are named."""
+        """The reason an ambiguous or unknown name is reported with. ``personal``: the
+        reference or what it names is personal data, so no candidate is named."""
         if m.how == "ambiguous":
             if personal:
                 return f"ambiguous name: {len(m.candidates)} candidates (not listed: personal data)"
             listed = "; ".join(self.path(c) for c in m.candidates)
             return f"ambiguous name: {len(m.candidates)} candidates, {listed}"
-        if text.isascii() and " " not in text:  # it reads as an id
-            why = "reference to a missing ID" + ("" if personal else f" {text}")
-        else:
-            why = f"unknown name: no {wanted} has this name or ID"
+        why = f"unknown name: no {wanted} has this name or ID"
         if m.candidates and not personal:
             why += "; did you mean " + ", ".join(self.path(c) for c in m.candidates) + "?"
         return why

@@ -126,12 +126,17 @@ def _unresolved(
     ``wanted``: (labels, levels); ``personal``: the column is personal data; ``private``:
     so is what it names (a member), so no candidate is named."""
     labels, levels = wanted
-    if m.how == "unknown" and text.isascii() and " " not in text:  # it reads as an id
+    if m.how == "unknown" and _reads_as_id(text):
         why = _check_target(b.data, text, labels, levels, personal) or ""
         if m.candidates and not private:
             why += "; did you mean " + ", ".join(names.path(c) for c in m.candidates) + "?"
         return why
     return names.why(m, text, _wanted(labels, levels), private)
+
+
+def _reads_as_id(text: str) -> bool:
+    """A value that reads as an id (ASCII without spaces), not as a name."""
+    return text.isascii() and " " not in text
 
 
 def _private(b: Build, labels: tuple[str, ...]) -> bool:
@@ -199,7 +204,7 @@ def _resolve_refs(b: Build, names: Names) -> None:
                 if m.node is None:
                     private = ref.prop.personal or _private(b, spec.targets)
                     # a member named by name: the name is personal
-                    personal = personal or (private and not target.isascii())
+                    personal = personal or (private and not _reads_as_id(target))
                     wanted = spec.targets, spec.levels
                     why = _unresolved(b, names, m, target, wanted, ref.prop.personal, private)
                 else:
@@ -350,7 +355,7 @@ def _resolve_links(b: Build, names: Names) -> None:
         if problem:
             end, why = problem
             labels = kind.sources if end == "source" else kind.targets
-            hide = _private(b, labels) and not v[end].isascii()  # a member named by name
+            hide = _private(b, labels) and not _reads_as_id(v[end])  # a member named by name
             column = link.columns.get(end, end)
             report.add(link.file, link.row, column, v[end], f"{why}: link rejected", ERROR, hide)
             report.count_rejected(link.file)
