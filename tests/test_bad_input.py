@@ -115,6 +115,9 @@ def test_the_corpus_covers_every_kind_of_bad_input():
         "unread_files",
         "ids_lost_zeros",
         "id_numbers",
+        "ambiguous_names",
+        "unknown_names",
+        "names_folded",
     }
 
 
@@ -136,6 +139,8 @@ def test_cli_validate_reports_it_with_a_clean_exit_code(case):
     assert (doc["rows_in"], doc["loaded"], doc["rejected"]) == tuple(expected["rows"].values())
     assert doc["rows_in"] == doc["loaded"] + doc["rejected"]
     assert len(doc["problems"]) == len(expected["problems"])
+    if "references" in expected:  # how each reference column matched (by id, by name…)
+        assert doc["references"] == expected["references"]
 
 
 # the cases ``load`` (and every command that reads a ledger) refuses: a file or table of

@@ -84,8 +84,8 @@ def test_required_defaults_references_and_ranges_come_from_the_schema():
     parts = sections(ledger_tables())
     assert cells(parts["members"], "status")[3] == "optional, default `full`"
     assert cells(parts["regions"], "parent")[3] == "yes but for the top"
-    assert cells(parts["buildings"], "grid")[3:] == ["yes", "a grid id"]
-    assert cells(parts["units"], "location")[4] == "a region or building id"
+    assert cells(parts["buildings"], "grid")[3:] == ["yes", "a grid id or name"]
+    assert cells(parts["units"], "location")[4] == "a region or building id or name"
     assert cells(parts["members"], "birth_year")[4].startswith(
         "integer from 1900 to 18 years before this year"
     )

@@ -24,10 +24,13 @@ from typing import Any
 
 from lianjian.core.idcard import scrub
 
-__all__ = ["Problem", "Report", "ERROR", "WARNING", "NOTICE", "HIDDEN"]
+__all__ = ["Problem", "Report", "ERROR", "WARNING", "NOTICE", "HIDDEN", "HOW_RESOLVED"]
 
 ERROR, WARNING, NOTICE = "error", "warning", "notice"
 HIDDEN = "(personal data hidden)"
+# how a reference cell was matched: its id, its name as written, its folded name
+# (docs/ledger.md), or not at all (a name of several entities, or of none)
+HOW_RESOLVED = ("id", "exact_name", "folded_name", "ambiguous", "unknown")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class Report:
     rows_in: Counter = field(default_factory=Counter)
     loaded: Counter = field(default_factory=Counter)
     rejected: Counter = field(default_factory=Counter)
+    references: dict[str, Counter] = field(default_factory=dict)  # "table.column" → how
 
     def add(
         self,
@@ -99,6 +103,19 @@ class Report:
 
     def count_rejected(self, file: str, n: int = 1) -> None:
         self.rejected[file] += n
+
+    def count_reference(self, column: str, how: str, n: int = 1) -> None:
+        """``n`` references of ``column`` (``table.column``) matched ``how`` (:data:`HOW_RESOLVED`)."""
+        if column not in self.references:
+            self.references[column] = Counter()
+        self.references[column][how] += n
+
+    def reference_counts(self) -> dict[str, dict[str, int]]:
+        """Per reference column, in name order: how many were matched each way."""
+        return {
+            c: {how: self.references[c][how] for how in HOW_RESOLVED}
+            for c in sorted(self.references)
+        }
 
     @property
     def totals(self) -> tuple[int, int, int]:
@@ -132,6 +149,7 @@ class Report:
                 for f in files
             },
             "problems": [p.as_dict(with_names) for p in self.sorted_problems()],
+            "references": self.reference_counts(),
         }
 
 

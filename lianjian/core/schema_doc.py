@@ -123,9 +123,9 @@ def _values(schema: Schema, table: str, name: str, p: Property) -> str:
         parts.append(_nesting(schema))
     elif p.type == "ref":
         ids = _join(_ids(schema, p), "or")
-        parts.append(f"{'an' if ids[0] in 'aeio' else 'a'} {ids} id")
+        parts.append(f"{'an' if ids[0] in 'aeio' else 'a'} {ids} id or name")
     elif p.type == "refs":
-        parts.append(f"list of {_join(_ids(schema, p), 'and')} ids")
+        parts.append(f"list of {_join(_ids(schema, p), 'and')} ids or names")
     elif p.type == "list":
         parts.append("list" + (f": {_enum_values(schema, p.enum)}" if p.enum else ""))
     elif p.type == "enum" and p.enum:

@@ -19,7 +19,9 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["fold", "name_key", "to_simplified", "pinyin", "initials", "search_keys"]
+import yaml
+
+__all__ = ["fold", "name_key", "naming", "to_simplified", "pinyin", "initials", "search_keys"]
 
 _SPACE = re.compile(r"\s+")
 # Punctuation and symbols dropped from name keys (after NFKC, so ASCII forms).
@@ -27,20 +29,24 @@ _PUNCT = re.compile(
     r"[\s\-_.,;:!?'\"()\[\]{}<>/\\|·•。，、；：！？“”‘’（）【】《》〈〉「」『』—…~`@#$%^&*+=]+"
 )
 
-# Official-name variants, longest first: each maps to one canonical short form.
-_VARIANTS: tuple[tuple[str, str], ...] = (
-    ("中国共产党", ""),
-    ("中共", ""),
-    ("党总支部委员会", "党总支"),
-    ("总支部委员会", "党总支"),
-    ("党总支部", "党总支"),
-    ("党支部委员会", "党支部"),
-    ("支部委员会", "党支部"),
-    ("党工作委员会", "党工委"),
-    ("工作委员会", "党工委"),
-    ("党委员会", "党委"),
-    ("委员会", "党委"),
-)
+
+@lru_cache(maxsize=1)
+def naming() -> dict:
+    """lianjian/core/naming.yaml: naming patterns, variant characters, name scopes."""
+    return yaml.safe_load(
+        resources.files("lianjian.core").joinpath("naming.yaml").read_text("utf-8")
+    )
+
+
+@lru_cache(maxsize=1)
+def _org_patterns() -> tuple[tuple[str, str], ...]:
+    """Official-name variants in the order applied: each long form → its short form."""
+    return tuple((old, new or "") for old, new in naming()["org_patterns"])
+
+
+@lru_cache(maxsize=1)
+def _variant_table() -> dict[int, str]:
+    return {ord(k): v for k, v in naming()["variants"].items()}
 
 
 @lru_cache(maxsize=1)
@@ -80,11 +86,12 @@ def _strip_pinyin_glosses(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """Search key of an entity name: script, width, punctuation and official variants folded."""
+    """Search key of an entity name: script, width, variant characters, punctuation and the
+    official naming patterns of lianjian/core/naming.yaml folded."""
     t = unicodedata.normalize("NFKC", str(name)).lower()
-    t = to_simplified(_strip_pinyin_glosses(t))
+    t = to_simplified(_strip_pinyin_glosses(t)).translate(_variant_table())
     t = _PUNCT.sub("", t)
-    for old, new in _VARIANTS:
+    for old, new in _org_patterns():
         t = t.replace(old, new)
     return t
 

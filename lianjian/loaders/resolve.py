@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lianjian.core.model import NO_PROPS, Edge, GraphData
-from lianjian.core.report import WARNING, Report
+from lianjian.core.report import ERROR, WARNING, Report
 from lianjian.core.schema import LinkKind, Property, Schema
+from lianjian.loaders.names import Match, Names
 
 __all__ = ["Build", "Ref", "LinkRow", "resolve"]
 
@@ -54,10 +55,12 @@ class Build:
 
 def resolve(b: Build) -> None:
     """Turn the references and link rows of pass one into edges, reporting what cannot be."""
-    _resolve_refs(b)
+    names = Names(b.data)
+    _resolve_refs(b, names)
     _break_cycles(b, "Region", "PART_OF")
     _break_cycles(b, "PartyOrg", "SUB_ORG_OF")
-    _resolve_links(b)
+    names.forget_scope()  # edges of cycles were dropped
+    _resolve_links(b, names)
 
 
 def _describe(data: GraphData, node_id: str) -> str:
@@ -106,20 +109,106 @@ def _unpadded(data: GraphData, target: str, labels: tuple[str, ...], personal: b
     )
 
 
-def _resolve_refs(b: Build) -> None:
+def _wanted(labels: tuple[str, ...], levels: tuple[str, ...]) -> str:
+    return " or ".join(labels) + (f"({'/'.join(levels)})" if levels else "")
+
+
+def _unresolved(
+    b: Build,
+    names: Names,
+    m: Match,
+    text: str,
+    wanted: tuple[tuple[str, ...], tuple[str, ...]],
+    personal: bool,
+    private: bool,
+) -> str:
+    """Why a reference that is neither an id nor a name of one entity cannot stand.
+    ``wanted``: (labels, levels); ``personal``: the column is personal data; ``private``:
+    so is what it names (a member), so no candidate is named."""
+    labels, levels = wanted
+    if m.how == "unknown" and _reads_as_id(text):
+        why = _check_target(b.data, text, labels, levels, personal) or ""
+        if m.candidates and not private:
+            why += "; did you mean " + ", ".join(names.path(c) for c in m.candidates) + "?"
+        return why
+    return names.why(m, text, _wanted(labels, levels), private)
+
+
+def _reads_as_id(text: str) -> bool:
+    """A value that reads as an id (ASCII without spaces), not as a name."""
+    return text.isascii() and " " not in text
+
+
+def _private(b: Build, labels: tuple[str, ...]) -> bool:
+    """Whether an entity of these labels is personal data (a member)."""
+    return any(b.schema.nodes[t].personal for t in labels)
+
+
+def _people_last(b: Build, refs: list[Ref], by_name: set[str]) -> list[Ref]:
+    """The references that name a member by name (an organisation's secretary) moved to the
+    end, so that every member's organisation is known when they are looked up in it."""
+    nodes = b.data.nodes
+
+    def later(r: Ref) -> bool:
+        assert r.prop.edge is not None
+        return (
+            r.source in by_name
+            and _private(b, r.prop.edge.targets)
+            and any(t not in nodes for t in r.targets)
+        )
+
+    return [r for r in refs if not later(r)] + [r for r in refs if later(r)]
+
+
+def _resolve_refs(b: Build, names: Names) -> None:
     data, report, nesting = b.data, b.report, b.schema.region_nesting
-    declared = {r.source for r in b.refs if r.prop.edge and r.prop.edge.type == "PART_OF"}
+    nodes = data.nodes
+    declared: set[str] = set()  # regions whose row names a parent
+    by_name: set[str] = set()  # the rows that name something by name: matched row by row
+    for ref in b.refs:
+        if ref.prop.edge and ref.prop.edge.type == "PART_OF":
+            declared.add(ref.source)
+        for target in ref.targets:
+            if target not in nodes:
+                by_name.add(ref.source)
     refs, b.refs = b.refs, []
+    if by_name:
+        refs = _people_last(b, refs, by_name)
+    by_id: dict[int, list] = {}  # id(prop) → [label, prop, references matched by id]
+    row: str | None = None  # the row by name being resolved, and its matches
+    matches: dict[tuple[int, str], Match] = {}
     for i, ref in enumerate(refs):
+        if ref.source != row:
+            row, matches = (
+                ref.source,
+                names.match_row(refs, i) if ref.source in by_name else {},
+            )
         refs[i] = None  # type: ignore[call-overload]  # freed as its edges are made
         spec = ref.prop.edge
         assert spec is not None
+        counted = by_id.get(id(ref.prop))
+        if counted is None:
+            counted = by_id[id(ref.prop)] = [nodes[ref.source][0], ref.prop, 0]
         seen: set[str] = set()
         for target in ref.targets:
             if target in seen:
                 continue
             seen.add(target)
-            why = _check_target(data, target, spec.targets, spec.levels, ref.prop.personal)
+            written, personal = target, ref.prop.personal
+            m = matches.get((i, target)) if matches else None
+            if m is None:
+                counted[2] += 1
+                why = _check_target(data, target, spec.targets, spec.levels, personal)
+            else:
+                report.count_reference(_column(b, counted[0], ref.prop), m.how)
+                if m.node is None:
+                    private = ref.prop.personal or _private(b, spec.targets)
+                    # a member named by name: the name is personal
+                    personal = personal or (private and not _reads_as_id(target))
+                    wanted = spec.targets, spec.levels
+                    why = _unresolved(b, names, m, target, wanted, ref.prop.personal, private)
+                else:
+                    target, why = m.node, None
             if why is None and target == ref.source:  # a region or organisation its own parent
                 why = f"a reference from {target} to itself"
             if why is None and spec.type == "PART_OF":
@@ -138,16 +227,27 @@ def _resolve_refs(b: Build) -> None:
                     ref.file,
                     ref.row,
                     ref.column,
-                    target,
+                    written,
                     f"{why}: relationship dropped",
                     WARNING,
-                    ref.prop.personal,
+                    personal,
                 )
                 continue
             target = sys.intern(target)  # the node's own id string (interned when loaded)
             src, dst = (target, ref.source) if spec.reverse else (ref.source, target)
-            data.edges.append(Edge(spec.type, src, dst, spec.type, NO_PROPS))
+            edge = Edge(spec.type, src, dst, spec.type, NO_PROPS)
+            data.edges.append(edge)
+            if names.scoped:
+                names.added(edge)
+    for label, prop, count in by_id.values():
+        if count:
+            report.count_reference(_column(b, label, prop), "id", count)
     _report_orphans(b, declared)
+
+
+def _column(b: Build, label: str, prop: Property) -> str:
+    """A reference column as the counts name it: ``table.column``."""
+    return f"{b.schema.nodes[label].table}.{prop.name}"
 
 
 def _report_orphans(b: Build, declared: set[str]) -> None:
@@ -219,13 +319,33 @@ def _link_problem(data: GraphData, kind: LinkKind, v: dict[str, Any]) -> tuple[s
     return None
 
 
-def _resolve_links(b: Build) -> None:
+def _link_names(b: Build, names: Names, kind: LinkKind, v: dict[str, Any]) -> tuple | None:
+    """Ends given by name replaced (in ``v``) by the ids they resolve to; (end, reason)
+    for the first that cannot, or None. A link's ends are two entities, neither the
+    scope of the other: an ambiguous end is not narrowed."""
+    wanted = {"source": (kind.sources, ()), "target": (kind.targets, kind.target_levels)}
+    matches = {
+        end: names.lookup(v[end], *wanted[end]) for end in wanted if v[end] not in b.data.nodes
+    }
+    problem = None
+    for end in wanted:
+        m = matches.get(end)
+        b.report.count_reference(f"{b.schema.link_table}.{end}", m.how if m else "id")
+        if m is not None and m.node:
+            v[end] = m.node
+        elif m is not None and problem is None:
+            private = _private(b, wanted[end][0])
+            problem = end, _unresolved(b, names, m, v[end], wanted[end], False, private)
+    return problem
+
+
+def _resolve_links(b: Build, names: Names) -> None:
     data, report, kinds = b.data, b.report, b.schema.link_kinds
     seen: dict[tuple[str, str, str, str], int] = {}
     for link in b.links:
         v = link.values
         kind = kinds[v["kind"]]
-        problem = _link_problem(data, kind, v)
+        problem = _link_names(b, names, kind, v) or _link_problem(data, kind, v)
         key4 = (kind.name, v["source"], v["target"], v.get("since", ""))
         if problem is None and key4 in seen:
             problem = (
@@ -234,9 +354,10 @@ def _resolve_links(b: Build) -> None:
             )
         if problem:
             end, why = problem
-            report.add(
-                link.file, link.row, link.columns.get(end, end), v[end], f"{why}: link rejected"
-            )
+            labels = kind.sources if end == "source" else kind.targets
+            hide = _private(b, labels) and not _reads_as_id(v[end])  # a member named by name
+            column = link.columns.get(end, end)
+            report.add(link.file, link.row, column, v[end], f"{why}: link rejected", ERROR, hide)
             report.count_rejected(link.file)
             continue
         seen[key4] = link.row

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from lianjian.core.report import Report
+from lianjian.core.report import HOW_RESOLVED, Report
 from lianjian.core.schema import SCHEMA
-from lianjian.present.table import Block, Styled, Table, columns
+from lianjian.present.table import Block, Column, Styled, Table, columns
 
 __all__ = ["report_blocks", "stats_table", "violation_blocks", "SHOWN"]
 
@@ -16,8 +16,9 @@ SEVERITY_STYLE = {"error": "red", "warning": "yellow", "notice": "dim"}
 
 
 def report_blocks(report: Report, with_names: bool = False) -> list[Block]:
-    """The problems (file, row, column, value, reason, severity), the rows per file, the balance;
-    a personal value only ``with_names``."""
+    """The problems (file, row, column, value, reason, severity), how the references of each
+    column matched (by id, by name as written, by folded name, or not: ambiguous, unknown),
+    the rows per file, the balance; a personal value only ``with_names``."""
     blocks: list[Block] = []
     problems = report.sorted_problems()
     if problems:
@@ -46,6 +47,16 @@ def report_blocks(report: Report, with_names: bool = False) -> list[Block]:
         blocks.append(t)
         if len(problems) > SHOWN:
             blocks.append(f"… {len(problems) - SHOWN} more problems (use --format json for all)")
+    counts = report.reference_counts()
+    if counts:
+        heads = ("编号 Id", "原名 Name", "折叠 Folded", "歧义 Ambiguous", "未知 Unknown")
+        r = Table(
+            "引用 References (matched by id, by name as written, by folded name; or not)",
+            [Column("列 Column", no_wrap=True), *(Column(h, justify="right") for h in heads)],
+        )
+        for column, n in counts.items():
+            r.add(column, *(str(n[how]) for how in HOW_RESOLVED))
+        blocks.append(r)
     s = Table("行数 Rows", columns("文件 File", "读入 In", "已加载 Loaded", "已拒绝 Rejected"))
     for f in sorted(report.rows_in):
         s.add(f, str(report.rows_in[f]), str(report.loaded[f]), str(report.rejected[f]))
