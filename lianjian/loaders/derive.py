@@ -21,7 +21,7 @@ wrong kind or in a cycle gives no id: the row is reported and rejected, never gu
 Two rows of the same path are one entity twice: the second is a duplicate ID.
 
 >>> derived_id("Region", "district:沙市区")
-'R-a0d5a2b0c2b7'
+'R-ba4d6b3257cc'
 """
 
 from __future__ import annotations
