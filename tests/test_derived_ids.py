@@ -174,7 +174,8 @@ def test_an_ambiguous_or_cyclic_place_rejects_the_row(tmp_path):
             2,
             "所属网格",
             "第三网格",
-            "ambiguous name: 2 candidates, 第三网格 (区划.csv:6); 第三网格 (区划.csv:7)" + end,
+            "ambiguous name: 2 candidates, 沙市区/胜利街道/东方社区/第三网格 (区划.csv:6); "
+            "沙市区/胜利街道/西方社区/第三网格 (区划.csv:7)" + end,
         ),
     ]
     assert not any(label in ("Building", "PartyOrg") for label, _ in data.nodes.values())

@@ -82,13 +82,23 @@ class _Paths:
         self.memo: dict[str, str | None] = {}
         self.why: dict[str, tuple[Ref | None, str]] = {}  # why a pending row has no path
         self.stack: list[str] = []
+        self.up: dict[str, str] = {}  # what each entity lies in, once told
 
-    def shown(self, node_id: str) -> str:
-        """An entity as a report names it: its id, or its name and row while pending."""
-        if not node_id.startswith(TEMP):
+    def shown(self, node_id: str, full: bool = False) -> str:
+        """An entity as a report names it: its id, or its name and row while pending;
+        ``full``: after the names of what it lies in, top down (``沙市区/胜利街道 (R2)``)."""
+        where = node_id
+        if node_id.startswith(TEMP):
+            f, r = self.b.where[node_id]
+            where = f"{f}:{r}"
+        name = str(self.nodes[node_id][1].get("name", ""))
+        if not node_id.startswith(TEMP) and not full:
             return node_id
-        f, r = self.b.where[node_id]
-        return f"{self.nodes[node_id][1].get('name', '')} ({f}:{r})"
+        chain, n = [name], node_id
+        while full and self.up.get(n) and self.up[n] != node_id and len(chain) < 16:
+            n = self.up[n]
+            chain.append(str(self.nodes[n][1].get("name", "")))
+        return "/".join(reversed(chain)) + f" ({where})"
 
     def path(self, n: str) -> str | None:
         if n in self.memo:
@@ -108,6 +118,7 @@ class _Paths:
             self.why.setdefault(n, why)
             result = None
         elif place is not None:
+            self.up[n] = place
             up = self.path(place)
             if up is None:
                 self.why.setdefault(
@@ -157,11 +168,13 @@ class _Paths:
             if len(others) == 1:
                 found = others[0]
             elif others:
-                paths = {self.path(c) for c in others}
-                if len(paths) != 1 or None in paths:
-                    listed = "; ".join(self.shown(c) for c in others)
-                    return None, f"ambiguous name: {len(others)} candidates, {listed}"
-                found = others[0]  # one entity twice: the duplicate is reported
+                by_path: dict[str | None, str] = {}
+                for c in others:  # rows of one path are one entity (a duplicate, reported)
+                    by_path.setdefault(self.path(c), c)
+                if len(by_path) != 1 or None in by_path:
+                    listed = "; ".join(self.shown(c, full=True) for c in by_path.values())
+                    return None, f"ambiguous name: {len(by_path)} candidates, {listed}"
+                found = others[0]
             elif found is None:
                 wanted = " or ".join(spec.targets) + (
                     f"({'/'.join(spec.levels)})" if spec.levels else ""
