@@ -197,3 +197,14 @@ def test_members_still_need_an_id_or_an_id_number(tmp_path):
     data = load(tmp_path, 党员=[["姓名", "所在党组织"], ["张三", "东方社区党委"]])
     assert not any(label == "Member" for label, _ in data.nodes.values())
     assert [p[4] for p in problems(data)] == ["required column id (编号) is missing from the table"]
+
+
+def test_a_chain_of_places_too_deep_is_reported_not_followed(tmp_path):
+    chain = [["名称", "类型", "上级党组织"]]
+    chain += [
+        [f"第{i}党支部", "党支部", f"第{i - 1}党支部" if i else ""] for i in range(400, -1, -1)
+    ]
+    data = load(tmp_path, 党组织=chain, 党员=[["编号", "姓名"], ["M1", "张三"]])
+    too_deep = [p for p in problems(data) if "placed more than 200 deep" in p[4]]
+    assert too_deep and all(p[0] == "党组织.csv" for p in too_deep)
+    assert data.report.balanced

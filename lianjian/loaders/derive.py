@@ -46,6 +46,7 @@ PLACED_BY = {
 }
 KIND = {"Building": "building", "Unit": "unit", "PartyOrg": "org"}  # a region's is its level
 HEX = 12
+MAX_DEPTH = 200  # a deeper chain of places is no ledger's: reported, not followed
 TEMP = "\x00derive:"  # the id of a row whose id is not derived yet: no cell holds a NUL
 
 
@@ -88,11 +89,12 @@ class _Paths:
         """An entity as a report names it: its id, or its name and row while pending;
         ``full``: after the names of what it lies in, top down (``沙市区/胜利街道 (R2)``)."""
         where = node_id
-        if node_id.startswith(TEMP):
+        pending = node_id in self.b.derived
+        if pending:
             f, r = self.b.where[node_id]
             where = f"{f}:{r}"
         name = str(self.nodes[node_id][1].get("name", ""))
-        if not node_id.startswith(TEMP) and not full:
+        if not pending and not full:
             return node_id
         chain, n = [name], node_id
         while full and self.up.get(n) and self.up[n] != node_id and len(chain) < 16:
@@ -108,6 +110,9 @@ class _Paths:
             text = " → ".join(self.shown(c) for c in [*cycle, n])
             for c in cycle:
                 self.why.setdefault(c, (self._place_ref(c), f"parent cycle {text}"))
+            return None
+        if len(self.stack) > MAX_DEPTH:
+            self.why.setdefault(n, (self._place_ref(n), f"placed more than {MAX_DEPTH} deep"))
             return None
         self.stack.append(n)
         label, props = self.nodes[n]
@@ -193,7 +198,7 @@ class _Paths:
 
 def derive_ids(b: Build) -> None:
     """Give every row read without an id (:func:`temp_id`) its derived id, or reject it."""
-    pending = [n for n in b.data.nodes if n.startswith(TEMP)]
+    pending = [n for n in b.derived if n in b.data.nodes]
     if not pending:
         return
     paths = _Paths(b)
@@ -221,12 +226,13 @@ def derive_ids(b: Build) -> None:
                 continue
         b.report.count_loaded(f, -1)
         b.report.count_rejected(f)
+    gone = {n for n in pending if n not in renamed}
     nodes = b.data.nodes
-    b.data.nodes = {renamed.get(k, k): v for k, v in nodes.items() if k in renamed or k[:1] != "\0"}
-    b.where = {renamed.get(k, k): v for k, v in b.where.items() if k in renamed or k[:1] != "\0"}
+    b.data.nodes = {renamed.get(k, k): v for k, v in nodes.items() if k not in gone}
+    b.where = {renamed.get(k, k): v for k, v in b.where.items() if k not in gone}
     refs = []
     for ref in b.refs:
-        if ref.source.startswith(TEMP):
+        if ref.source in b.derived:
             if ref.source not in renamed:
                 continue
             ref.source = renamed[ref.source]
