@@ -208,3 +208,26 @@ def test_a_chain_of_places_too_deep_is_reported_not_followed(tmp_path):
     too_deep = [p for p in problems(data) if "placed more than 200 deep" in p[4]]
     assert too_deep and all(p[0] == "党组织.csv" for p in too_deep)
     assert data.report.balanced
+
+
+def test_units_by_location_and_organisations_by_unit_or_one_covered_entity(tmp_path):
+    units = [
+        ["名称", "类型", "所在位置"],
+        ["甲公司", "非公企业", "3号楼"],
+        ["乙公司", "非公企业", ""],
+    ]
+    orgs = [
+        ["名称", "类型", "所在单位", "覆盖范围"],
+        ["甲公司党支部", "党支部", "甲公司", "东方社区"],  # its unit places it
+        ["联合党支部", "党支部", "", "东方社区;西方社区"],  # two covered: placed nowhere
+    ]
+    data = load(tmp_path, 单位=units, 党组织=orgs, 党员=[["编号", "姓名"], ["M1", "张三"]])
+    assert problems(data) == []
+    building = "district:沙市区/street:胜利街道/community:东方社区/compound:阳光小区/building:3号楼"
+    unit = building + "/unit:甲公司"
+    assert {n for n, (label, _) in data.nodes.items() if label in ("Unit", "PartyOrg")} == {
+        "U-" + sha(unit),
+        "U-" + sha("unit:乙公司"),
+        "O-" + sha(unit + "/org:甲公司党支部"),
+        "O-" + sha("org:联合党支部"),
+    }
