@@ -105,6 +105,7 @@ def test_the_corpus_covers_every_kind_of_bad_input():
         "birth_years",
         "dates_out_of_order",
         "self_links",
+        "no_ids",
         "xls_workbook",
         "ods_workbook",
         "wps_et",

@@ -32,6 +32,7 @@ from lianjian.loaders.cards import (
     read_card_cell,
     take_consumed,
 )
+from lianjian.loaders.derive import derive_ids, derives, temp_id
 from lianjian.loaders.files import read_ledger
 from lianjian.loaders.read import RawTable, header_key
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
@@ -88,6 +89,7 @@ def load_ledger(
         for t in by_table[table]:
             _read_table(b, t, headers[table], progress)
     check_numeric_ids(raw, b.data.nodes, schema, report)
+    derive_ids(b)  # rows of tables without ids: each id from its name and place
     resolve(b)
     return b.data
 
@@ -144,10 +146,11 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
     known, unknown = _columns(t, index, report, personal)
     consumed = take_consumed(t, schema, unknown, report)  # ID numbers, phones: never kept
     cards = bool(consumed.cards)  # a valid ID number stands in for an id
+    derive = derives(label, known.values())  # no id column: ids derived from names
     missing = [
         p
         for name, p in props.items()
-        if p.required and name not in known.values() and not (cards and name == "id")
+        if p.required and name not in known.values() and not ((cards or derive) and name == "id")
     ]
     col_name = {name: t.header[i].strip() or name for i, name in known.items()}
     if cards:
@@ -174,7 +177,7 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
                 )
             report.count_rejected(t.file)
             continue
-        derived: dict[str, Any] = {}
+        derived: dict[str, Any] = {"id": temp_id(t.file, row_no)} if derive else {}
         if cards:
             has_id = id_at is not None and id_at < len(cells) and bool(str(cells[id_at]).strip())
             derived, ok = read_card_cell(report, t, row_no, cells, consumed, has_id, b.today)
@@ -196,6 +199,8 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
         if not ok:
             report.count_rejected(t.file)
         elif label:
+            if derive:
+                b.derived[values["id"]] = col_name.get("name", "name")
             report.count_loaded(t.file)  # link rows are counted once their ends resolve
     if progress:
         progress(t.table, n % PROGRESS_EVERY)

@@ -18,7 +18,7 @@ from lianjian.core.report import ERROR, WARNING, Report
 from lianjian.core.schema import LinkKind, Property, Schema
 from lianjian.loaders.names import Match, Names
 
-__all__ = ["Build", "Ref", "LinkRow", "resolve"]
+__all__ = ["Build", "Ref", "LinkRow", "check_target", "resolve"]
 
 
 @dataclass(slots=True)  # one per reference cell: millions at province scale
@@ -51,6 +51,7 @@ class Build:
     refs: list[Ref] = field(default_factory=list)
     links: list[LinkRow] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)  # for bounds such as ``today-18``
+    derived: dict[str, str] = field(default_factory=dict)  # row without id → its name column
 
 
 def resolve(b: Build) -> None:
@@ -69,7 +70,7 @@ def _describe(data: GraphData, node_id: str) -> str:
     return f"{label}({kind})" if kind else label
 
 
-def _check_target(
+def check_target(
     data: GraphData,
     target: str,
     labels: tuple[str, ...],
@@ -127,7 +128,7 @@ def _unresolved(
     so is what it names (a member), so no candidate is named."""
     labels, levels = wanted
     if m.how == "unknown" and _reads_as_id(text):
-        why = _check_target(b.data, text, labels, levels, personal) or ""
+        why = check_target(b.data, text, labels, levels, personal) or ""
         if m.candidates and not private:
             why += "; did you mean " + ", ".join(names.path(c) for c in m.candidates) + "?"
         return why
@@ -198,7 +199,7 @@ def _resolve_refs(b: Build, names: Names) -> None:
             m = matches.get((i, target)) if matches else None
             if m is None:
                 counted[2] += 1
-                why = _check_target(data, target, spec.targets, spec.levels, personal)
+                why = check_target(data, target, spec.targets, spec.levels, personal)
             else:
                 report.count_reference(_column(b, counted[0], ref.prop), m.how)
                 if m.node is None:
@@ -302,10 +303,10 @@ def _link_problem(data: GraphData, kind: LinkKind, v: dict[str, Any]) -> tuple[s
     or wrong-kind end, or None."""
     if v["source"] == v["target"]:
         return "target", f"a link from {v['source']} to itself"
-    why = _check_target(data, v["source"], kind.sources, ())
+    why = check_target(data, v["source"], kind.sources, ())
     if why:
         return "source", why
-    why = _check_target(data, v["target"], kind.targets, kind.target_levels)
+    why = check_target(data, v["target"], kind.targets, kind.target_levels)
     if why:
         return "target", why
     for end, allowed in (("source", kind.source_kinds), ("target", kind.target_kinds)):
