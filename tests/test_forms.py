@@ -11,6 +11,7 @@ import pytest
 from lianjian.core.idcard import card_id, check_char
 from lianjian.core.privacy import pseudonym_key
 from lianjian.core.schema import SCHEMA
+from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 from lianjian.loaders.read import match_table
 from tests.ledgers import write_ledger
@@ -211,3 +212,26 @@ def test_a_birth_date_of_no_calendar_is_refused_not_read_as_a_year(tmp_path):
     assert ("党员花名册.csv", 2, "出生日期") in [p[:3] for p in problems(data)]
     reasons = [p[4] for p in problems(data) if p[2] == "出生日期"]
     assert reasons == ["not a calendar date: day is out of range for month: value dropped"]
+
+
+@pytest.mark.neo4j
+def test_the_forms_properties_survive_a_trip_through_neo4j(tmp_path, neo4j_driver, neo4j_settings):
+    """Without names the database holds the values that are not personal, and none that are
+    (a member's ethnicity and dates, a grid worker's name) but the birth year it analyses."""
+    data = load(tmp_path, 党组织信息采集表=ORG_FORM, 党员花名册=ROSTER)
+    Neo4jStore(neo4j_driver, neo4j_settings["database"]).write(data)
+    zhang = card_id(ZHANG, pseudonym_key())
+    for node_id, kept, dropped in [
+        ("G1", ("code", "households"), ("grid_worker",)),
+        ("O2", ("category", "unit_setting", "term_end"), ()),
+        (zhang, ("birth_year", "mobile", "lost_contact"), ("ethnicity", "joined", "full_since")),
+    ]:
+        label, props = data.nodes[node_id]
+        records, _, _ = neo4j_driver.execute_query(
+            f"MATCH (n:{label} {{id: $id}}) RETURN properties(n) AS p",
+            id=node_id,
+            database_=neo4j_settings["database"],
+        )
+        stored = records[0]["p"]
+        assert {k: stored.get(k) for k in kept} == {k: props[k] for k in kept}, node_id
+        assert [k for k in dropped if k in stored] == [] and all(k in props for k in dropped)
