@@ -11,6 +11,8 @@ import pytest
 from lianjian.core.idcard import card_id, check_char
 from lianjian.core.privacy import pseudonym_key
 from lianjian.core.schema import SCHEMA
+from lianjian.export.rdf import export_rdf
+from lianjian.export.validate import validate_rdf
 from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 from lianjian.loaders.read import match_table
@@ -235,3 +237,18 @@ def test_the_forms_properties_survive_a_trip_through_neo4j(tmp_path, neo4j_drive
         stored = records[0]["p"]
         assert {k: stored.get(k) for k in kept} == {k: props[k] for k in kept}, node_id
         assert [k for k in dropped if k in stored] == [] and all(k in props for k in dropped)
+
+
+def test_the_forms_export_as_rdf_that_conforms_to_the_shapes(tmp_path):
+    data = load(tmp_path / "ledger", 党组织信息采集表=ORG_FORM, 党员花名册=ROSTER)
+    path = tmp_path / "forms.ttl"
+    export_rdf(data, path, "ttl")
+    result = validate_rdf(path)
+    assert result.violations == [] and result.conforms
+    text = path.read_text("utf-8")
+    assert '"421002001001"' in text and "lj:orgCategory" in text and "lj:mobileMember" in text
+    for personal in ("汉族", "赵网格", "2005-06-30"):  # exported only when names are asked for
+        assert personal not in text
+    data.nodes["G1"][1]["code"] = "4210020010"  # a code of another length breaks the shape
+    export_rdf(data, path, "ttl")
+    assert not validate_rdf(path).conforms
