@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from lianjian.core.idcard import card_id, check_char
+from lianjian.core.idcard import card_id
 from lianjian.core.privacy import pseudonym_key
 from lianjian.core.schema import SCHEMA
 from lianjian.export.rdf import export_rdf
@@ -16,14 +16,10 @@ from lianjian.export.validate import validate_rdf
 from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 from lianjian.loaders.read import match_table
+from tests.fixtures.bad.make_forms import number
 from tests.ledgers import write_ledger
 
 TODAY = dt.date(2026, 12, 1)
-
-
-def number(first17: str) -> str:
-    """A valid citizen ID number from its first 17 digits."""
-    return first17 + check_char(first17)
 
 
 ZHANG = number("42100219800501123")  # born 1980-05-01, male (odd 17th digit)
