@@ -119,6 +119,7 @@ def test_the_corpus_covers_every_kind_of_bad_input():
         "ambiguous_names",
         "unknown_names",
         "names_folded",
+        "roster_form",
     }
 
 

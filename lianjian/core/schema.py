@@ -64,6 +64,8 @@ class Property:
     min: Bound = None  # the least value a cell may hold (see :meth:`bound`)
     max: Bound = None
     not_before: str | None = None  # a date column of the same row this one may not precede
+    pattern: str | None = None  # a regular expression the whole (ASCII-folded) text must match
+    year_of_date: bool = False  # a year column that also reads a date, keeping only its year
     rdf: Any = field(default=None, hash=False)  # RDF predicate, or {post: predicate}
 
     @property
@@ -261,6 +263,19 @@ def _bound(name: str, kind: str, raw: Any) -> Bound:
     raise ValueError(f"schema: bound {raw!r} of {name} does not fit a {kind} column")
 
 
+def _pattern(name: str, raw: Any) -> str | None:
+    """A ``pattern`` as written in the schema, checked to compile."""
+    if raw is None:
+        return None
+    try:
+        re.compile(str(raw))
+    except re.error as e:
+        raise ValueError(
+            f"schema: pattern {raw!r} of {name} is not a regular expression: {e}"
+        ) from None
+    return str(raw)
+
+
 def _prop(name: str, raw: dict[str, Any]) -> Property:
     edge = None
     if "edge" in raw:
@@ -286,6 +301,8 @@ def _prop(name: str, raw: dict[str, Any]) -> Property:
         min=_bound(name, raw["type"], raw.get("min")),
         max=_bound(name, raw["type"], raw.get("max")),
         not_before=raw.get("not_before"),
+        pattern=_pattern(name, raw.get("pattern")),
+        year_of_date=bool(raw.get("year_of_date", False)),
         rdf=raw.get("rdf"),
     )
 

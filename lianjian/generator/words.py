@@ -17,9 +17,25 @@ from __future__ import annotations
 from lianjian.core.schema import SCHEMA
 from lianjian.core.text import fold
 
-__all__ = ["words", "spelling", "headers", "TABLES"]
+__all__ = ["words", "spelling", "headers", "TABLES", "WRITTEN"]
 
 TABLES = tuple(SCHEMA.tables)  # regions, buildings, units, orgs, members, links
+# the columns a generated ledger fills, in the order its rows are written (write.py);
+# the schema's other columns (those the standard forms bring) are not generated
+WRITTEN = {
+    "regions": ("id", "name", "level", "parent"),
+    "buildings": ("id", "name", "kind", "grid", "compound", "households", "lat", "lon"),
+    "units": ("id", "name", "kind", "location", "party_members"),
+    "orgs": (
+        *("id", "name", "kind", "parent", "unit", "covers"),
+        *("founded", "term_end", "rating", "has_committee", "secretary"),
+    ),
+    "members": (
+        *("id", "name", "gender", "birth_year", "education", "status", "category"),
+        *("org", "unit", "home", "reported_to", "assigned_grid", "roles"),
+    ),
+    "links": ("source", "target", "kind", "since", "until", "note"),
+}
 
 
 def spelling(enum: str, value: str, text: str) -> str:
@@ -39,7 +55,7 @@ def words(enum: str, **spelt: str) -> dict[str, str]:
 
 
 def headers(table: str, *extra: str) -> tuple[str, ...]:
-    """A table's header row: the schema's Chinese names, then ``extra`` columns the schema
+    """A table's header row: the Chinese names of the columns written, then ``extra`` columns the schema
     does not know (a loader keeps those as properties under their header text)."""
     spellings = {
         fold(a)
@@ -49,4 +65,5 @@ def headers(table: str, *extra: str) -> tuple[str, ...]:
     for h in extra:
         if fold(h) in spellings:
             raise ValueError(f"schema: {h!r} is a column of {table} already")
-    return SCHEMA.headers(table) + extra
+    props = SCHEMA.table_properties(table)
+    return tuple(props[n].zh for n in WRITTEN[table]) + extra

@@ -83,9 +83,24 @@ def _parse_int(text: str, prop: Property, today: dt.date) -> int:
     """A whole number in ASCII digits (full-width ones folded), commas only between
     groups of three (``1,234``; ``1,2`` is refused), a zero fraction allowed (``40.0``)."""
     t = _ascii(text)
+    if not _INT.match(t) and prop.year_of_date:
+        return _in_range(_year_of_date(t), prop, today)
     if not _INT.match(t):
         raise BadValue("not a whole number")
     return _in_range(int(t.replace(",", "").split(".")[0]), prop, today)
+
+
+def _year_of_date(t: str) -> int:
+    """The year of a date or of a year and month (``1980-05-01``, ``1980.05``, ``1980年5月``),
+    for a year column that reads a date (a birth date: only its year is kept)."""
+    if m := _YEAR_MONTH.match(t):
+        month = int(m.group(2) or m.group(3))
+        if 1 <= month <= 12:
+            return int(m.group(1))
+        raise BadValue(f"not a month: {month}")
+    if not any(form.match(t) for form in _DATE_FORMS):
+        raise BadValue("not a whole number")
+    return int(parse_date(t)[:4])  # a date of no calendar is refused as such
 
 
 def _parse_float(text: str, prop: Property, today: dt.date) -> float:
@@ -126,6 +141,14 @@ def _date_in_range(iso: str, prop: Property, today: dt.date) -> str:
         raise
 
 
+def _matching(text: str, pattern: str) -> str:
+    """A code cell (full-width digits folded) that must match the column's pattern whole."""
+    t = _ascii(text)
+    if not re.fullmatch(pattern, t):
+        raise BadValue(f"not of the form {pattern}")
+    return t
+
+
 def _parse_enum(text: str, prop: Property) -> Any:
     assert prop.enum is not None
     v = SCHEMA.enum_value(prop.enum, text)
@@ -151,6 +174,8 @@ def parse_value(text: str, prop: Property, today: dt.date | None = None) -> Any:
     if len(text) > MAX_CELL:
         raise BadValue(f"cell too long ({len(text)} characters, at most {MAX_CELL})")
     t = prop.type
+    if t == "string" and prop.pattern:
+        return _matching(text, prop.pattern)
     if t in ("string", "ref"):
         return unicodedata.normalize("NFKC", text).strip() if t == "ref" else text.strip()
     if t == "refs":

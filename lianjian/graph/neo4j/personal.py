@@ -33,12 +33,15 @@ def stored_props(
 ) -> dict[str, Any]:
     """A node's properties as the database holds them: all of them with names; without,
     a member (a node type the schema marks personal) has its pseudonym instead of its
-    name and none of its personal values (:func:`personal_keys`) but :data:`ANALYSED`."""
+    name and none of its personal values (:func:`personal_keys`) but :data:`ANALYSED`;
+    another node has none of the values the schema marks personal (a grid worker's name)."""
     node = schema.nodes.get(label)
-    if with_names or node is None or not node.personal:
+    if with_names or node is None:
         return {"id": node_id, **props}
     drop = personal_keys(node, props) - ANALYSED
     kept = {k: v for k, v in props.items() if k not in drop}
+    if not node.personal:
+        return {"id": node_id, **kept}
     return {"id": node_id, **kept, "pseudonym": pseudonym(node_id)}
 
 
