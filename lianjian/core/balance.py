@@ -10,6 +10,10 @@ workbook, one it cannot read, the required regions table missing) — when nothi
 be loaded from a file or sheet that had rows or errors (every row of ``orgs`` rejected,
 a binary file named ``.csv``), or when nothing could be loaded at all.
 
+The files and sheets not read are those the loaders record with
+:meth:`~lianjian.core.report.Report.not_read`; one recorded as a notice holds no table
+(a README, an ignored sheet) and is only named (``set_aside``).
+
 A :class:`Balance` holds counts, file and sheet names and the loaders' reasons for
 whole files — never a cell's value — so it can be kept beside a graph (the embedded
 cache keeps the whole report; the Neo4j ledger marker keeps :meth:`Balance.to_dict`)
@@ -28,7 +32,6 @@ and shown anywhere without personal data.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -36,8 +39,6 @@ from lianjian.core.report import ERROR, NOTICE, WARNING, Problem, Report
 
 __all__ = ["Balance", "RefusedLedger"]
 
-# the reasons loaders give for a file or sheet they did not read (a problem with no row)
-_NOT_READ = re.compile(r"ignored|not read|cannot read|cannot be read|unsupported|refused")
 _SHOWN = 5  # files named in a refusal before "and N more"
 
 
@@ -66,6 +67,7 @@ class Balance:
         severity = report.by_severity()
         whole = [p for p in report.sorted_problems() if p.row is None]
         failed = {p.file for p in report.problems if p.severity == ERROR and p.row is not None}
+        unread = report.unread
         return cls(
             rows_in=rows_in,
             loaded=loaded,
@@ -74,16 +76,12 @@ class Balance:
             warnings=severity.get(WARNING, 0),
             not_read=tuple(
                 dict.fromkeys(
-                    (p.file, _why(p))
-                    for p in whole
-                    if p.severity != NOTICE and _NOT_READ.search(p.reason)
+                    (p.file, _why(p)) for p in whole if p.file in unread and p.severity != NOTICE
                 )
             ),
             set_aside=tuple(
                 dict.fromkeys(
-                    (p.file, _why(p))
-                    for p in whole
-                    if p.severity == NOTICE and _NOT_READ.search(p.reason)
+                    (p.file, _why(p)) for p in whole if p.file in unread and p.severity == NOTICE
                 )
             ),
             wholly_rejected=tuple(

@@ -75,6 +75,7 @@ class Report:
     loaded: Counter = field(default_factory=Counter)
     rejected: Counter = field(default_factory=Counter)
     references: dict[str, Counter] = field(default_factory=dict)  # "table.column" → how
+    unread: set[str] = field(default_factory=set)  # files and sheets not read (see not_read)
 
     def add(
         self,
@@ -94,6 +95,11 @@ class Report:
             self.problems.append(Problem(file, row, column, HIDDEN, reason, severity, v))
         else:
             self.problems.append(Problem(file, row, column, v, reason, severity))
+
+    def not_read(self, file: str, reason: str, severity: str = ERROR) -> None:
+        """Record that a file or sheet was not read, and why (a problem with no row)."""
+        self.unread.add(file)
+        self.add(file, None, None, None, reason, severity)
 
     def count_in(self, file: str, n: int = 1) -> None:
         self.rows_in[file] += n

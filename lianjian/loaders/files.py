@@ -163,7 +163,7 @@ def read_ledger(
     files = ledger_files(path)
     for entry in unread_entries(path):
         reason, severity = _not_read(entry)
-        report.add(entry.name, None, None, None, reason, severity)
+        report.not_read(entry.name, reason, severity)
     for f in files:
         if f.suffix.lower() in CSV_SUFFIXES and not _is_workbook(f, report):
             t = _csv(f, f.name, table_aliases, known_headers, report)
@@ -175,7 +175,7 @@ def read_ledger(
         except LedgerError as e:
             if path.is_file():  # the ledger is this workbook: nothing can be read
                 raise
-            report.add(f.name, None, None, None, f"{e}: file ignored")
+            report.not_read(f.name, f"{e}: file ignored")
     return tables
 
 
@@ -198,7 +198,7 @@ def _csv(
 ) -> RawTable | None:
     table = match_table(f.stem, table_aliases)
     if table is None:
-        report.add(label, None, None, None, "not a ledger table name: file ignored", NOTICE)
+        report.not_read(label, "not a ledger table name: file ignored", NOTICE)
         return None
     return read_csv(f, label, table, known[table], report)
 

@@ -81,7 +81,7 @@ def read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -
     try:
         data = f.read_bytes()
     except OSError as e:
-        report.add(label, None, None, None, f"cannot read file: {e.strerror}", ERROR)
+        report.not_read(label, f"cannot read file: {e.strerror}", ERROR)
         return None
     decoded = decode(data, lambda text: _header_hits(text, known))
     if decoded.text is None:

@@ -130,7 +130,7 @@ def read_workbook(
         except BaseException as e:
             if isinstance(e, _FATAL):
                 raise
-            report.add(where, None, None, None, f"cannot read this sheet ({_reason(e)})")
+            report.not_read(where, f"cannot read this sheet ({_reason(e)})")
             continue
         t = SheetTable(table, where)
         records = _rows(rows, offset, merged or [], specials.get(name, {}), t, known_headers[table])
@@ -177,9 +177,7 @@ def _choose(
                 continue
         elif table is None:
             what = "hidden sheet, " if hidden else ""
-            report.add(
-                where, None, None, None, f"{what}not a ledger sheet name: sheet ignored", NOTICE
-            )
+            report.not_read(where, f"{what}not a ledger sheet name: sheet ignored", NOTICE)
             continue
         found.append((name, table, hidden))
     visible = {table: name for name, table, hidden in reversed(found) if not hidden}
@@ -188,7 +186,7 @@ def _choose(
         where = f"{label}[{name}]"
         if hidden and table in visible:
             reason = f"hidden sheet: ignored, the visible sheet {visible[table]!r} holds the {table} table"
-            report.add(where, None, None, None, reason, NOTICE)
+            report.not_read(where, reason, NOTICE)
             continue
         if hidden:
             reason = f"hidden sheet: read as the {table} table (no visible sheet holds it)"
@@ -206,7 +204,7 @@ def _by_header(
     except BaseException as e:
         if isinstance(e, _FATAL):
             raise
-        report.add(where, None, None, None, f"cannot read this sheet ({_reason(e)})")
+        report.not_read(where, f"cannot read this sheet ({_reason(e)})")
         return None
     score = {
         table: max((sum(header_key(_text(c)) in known for c in row) for row in head), default=0)
@@ -217,14 +215,14 @@ def _by_header(
     if best < 2:
         empty = not any(_text(c).strip() for row in head for c in row)
         what = "empty" if empty else "no header of a ledger table"
-        report.add(where, None, None, None, f"default sheet name, {what}: sheet ignored", NOTICE)
+        report.not_read(where, f"default sheet name, {what}: sheet ignored", NOTICE)
         return None
     if len(tables) > 1:
         reason = (
             f"default sheet name and a header that fits several tables ({', '.join(tables)}): "
             "sheet ignored, its rows rejected; name the sheet after its table"
         )
-        report.add(where, None, None, None, reason, ERROR)
+        report.not_read(where, reason, ERROR)
         rows = wb.get_sheet_by_name(name).iter_rows()
         n = max(0, sum(1 for row in rows if any(_text(c).strip() for c in row)) - 1)
         report.count_in(where, n)
