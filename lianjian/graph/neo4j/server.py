@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,7 +148,9 @@ def java_env(home: Path) -> dict[str, str]:
     return env
 
 
-def write_conf(home: Path, bolt_port: int) -> None:
+def write_conf(home: Path, bolt_port: int, settings: Mapping[str, str] | None = None) -> None:
+    """The server's neo4j.conf; ``settings``: further lines (name → value), e.g. a bounded
+    transaction memory pool."""
     heap, pagecache = memory_settings()
     conf = home / "conf"
     conf.mkdir(parents=True, exist_ok=True)
@@ -171,6 +174,7 @@ def write_conf(home: Path, bolt_port: int) -> None:
                 f"server.memory.pagecache.size={pagecache}",
                 "dbms.usage_report.enabled=false",
                 "db.transaction.timeout=600s",
+                *(f"{k}={v}" for k, v in (settings or {}).items()),
                 "",
             ]
         ),
@@ -222,8 +226,10 @@ def start(
     password: str | None = None,
     bolt_port: int | None = None,
     timeout: float = 180,
+    settings: Mapping[str, str] | None = None,
 ) -> ServerInfo:
-    """Start the server (fetching it first if needed) and wait until Bolt answers."""
+    """Start the server (fetching it first if needed) and wait until Bolt answers;
+    ``settings``: further neo4j.conf lines."""
     home = Path(home or default_home())
     heap, _ = memory_settings()  # a bad setting fails before anything is fetched or started
     running = status(home)
@@ -232,7 +238,7 @@ def start(
     fetch(home)
     port = bolt_port or free_port()
     pw = _password(home, password)
-    write_conf(home, port)
+    write_conf(home, port, settings)
     env = java_env(home)
     cp = str(home / "lib" / "*")
     if not (home / "data" / "dbms" / "auth.ini").exists():

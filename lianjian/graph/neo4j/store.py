@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 BATCH_SIZE = 10000
+CLEAR_BATCH = 10000  # relationships, then nodes, deleted per transaction by clear()
 
 
 def driver_from_env(settings: Neo4jSettings | None = None):
@@ -66,6 +67,12 @@ _ALREADY_THERE = (
     "IndexAlreadyExists",
     "ConstraintWithNameAlreadyExists",
     "IndexWithNameAlreadyExists",
+)
+
+
+CLEAR = (
+    f"MATCH ()-[r]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
+    f"MATCH (n) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
 )
 
 
@@ -189,11 +196,13 @@ class Neo4jStore(LedgerMarker):
             self.set_marker(fingerprint, names)
 
     def clear(self) -> None:
-        """Delete every node and relationship, in batches (a large graph does not fit one transaction)."""
+        """Delete every node and relationship, in bounded batches: the relationships first,
+        then the nodes. (Deleting nodes with DETACH in batches of nodes is not bounded: a
+        batch holding a community or a large organisation also deletes its thousands of
+        relationships, and exceeds the server's transaction memory pool.)"""
         with self.driver.session(database=self.database) as session:
-            session.run(
-                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-            ).consume()
+            for statement in CLEAR:
+                session.run(statement).consume()
 
     # ------------------------------------------------------------ reads
 
