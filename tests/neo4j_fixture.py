@@ -29,6 +29,9 @@ def start_server(home: Path) -> srv.ServerInfo:
     """The project's own Neo4j started in ``home``, on the shared jars; skips (or fails,
     where Neo4j is required) when it cannot be had."""
     jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))
+    # the tests' servers are small (several may run at once), not sized from the machine
+    os.environ.setdefault("LIANJIAN_NEO4J_HEAP", "1g")
+    os.environ.setdefault("LIANJIAN_NEO4J_PAGECACHE", "512m")
     try:
         srv.fetch(jars)
     except Exception as e:

@@ -66,7 +66,25 @@ def test_memory_settings_reach_the_config(tmp_path, monkeypatch):
     assert "server.memory.pagecache.size=1500m" in conf
     monkeypatch.delenv("LIANJIAN_NEO4J_HEAP")
     monkeypatch.delenv("LIANJIAN_NEO4J_PAGECACHE")
-    assert srv.memory_settings() == ("1g", "512m")
+    monkeypatch.setattr(srv, "available_memory", lambda: 20 * 1024**3)
+    assert srv.memory_settings() == ("2560m", "2560m")  # an eighth of what is free, each
+
+
+def test_memory_defaults_follow_the_machine_within_bounds():
+    from lianjian.graph.neo4j import server as srv
+
+    gib = 1024**3
+    assert srv.memory_defaults(4 * gib) == {  # a small machine: the floors
+        "LIANJIAN_NEO4J_HEAP": "1g",
+        "LIANJIAN_NEO4J_PAGECACHE": "512m",
+    }
+    assert srv.memory_defaults(24 * gib) == {
+        "LIANJIAN_NEO4J_HEAP": "3g",
+        "LIANJIAN_NEO4J_PAGECACHE": "3g",
+    }
+    big = srv.memory_defaults(512 * gib)  # the heap stops below 32 GiB, the page cache does not
+    assert big == {"LIANJIAN_NEO4J_HEAP": "31g", "LIANJIAN_NEO4J_PAGECACHE": "64g"}
+    assert 0 < srv.available_memory() < 1 << 50
 
 
 def test_a_bad_memory_setting_is_one_line_before_anything_starts(tmp_path):

@@ -7,9 +7,11 @@ starts ``org.neo4j.server.CommunityEntryPoint`` and waits for Bolt; ``stop`` end
 
 ``python -m lianjian.graph.neo4j.server {fetch,start,stop,status,env}``
 
-Memory: ``LIANJIAN_NEO4J_HEAP`` (default 1g) and ``LIANJIAN_NEO4J_PAGECACHE``
-(default 512m), read when the server starts; size them up for a graph of a million
-nodes (the page cache ideally holds the whole store).
+Memory: ``LIANJIAN_NEO4J_HEAP`` and ``LIANJIAN_NEO4J_PAGECACHE``, read when the server
+starts; by default each is an eighth of the memory available then (so the server takes at
+most a quarter of what is free, on a machine others share), the heap between 1 GiB and
+31 GiB (compressed pointers end above), the page cache from 512 MiB (it ideally holds the
+whole store: give more on a machine of its own).
 """
 
 from __future__ import annotations
@@ -56,15 +58,42 @@ class Neo4jServerError(RuntimeError):
     pass
 
 
-MEMORY_DEFAULTS = {"LIANJIAN_NEO4J_HEAP": "1g", "LIANJIAN_NEO4J_PAGECACHE": "512m"}
+MIB = 1 << 20
+# (variable, smallest, largest) in MiB: each default is an eighth of the available memory
+MEMORY_BOUNDS = {"LIANJIAN_NEO4J_HEAP": (1024, 31 * 1024), "LIANJIAN_NEO4J_PAGECACHE": (512, None)}
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (MemAvailable), or the machine's total where the
+    system does not say."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def memory_defaults(available: int | None = None) -> dict[str, str]:
+    """The default heap and page cache for ``available`` bytes (now, if None)."""
+    eighth = (available_memory() if available is None else available) // 8 // MIB
+    out = {}
+    for var, (low, high) in MEMORY_BOUNDS.items():
+        mib = max(low, eighth if high is None else min(high, eighth))
+        out[var] = f"{mib // 1024}g" if mib % 1024 == 0 else f"{mib}m"
+    return out
 
 
 def memory_settings() -> tuple[str, str]:
-    """(heap, page cache) from the environment, e.g. ``("4g", "2g")``; a value that is
-    not a number followed by k, m or g is an error naming the variable."""
+    """(heap, page cache) from the environment, e.g. ``("4g", "2g")``, else
+    :func:`memory_defaults`; a value that is not a number followed by k, m or g is an
+    error naming the variable."""
 
     out = []
-    for var, default in MEMORY_DEFAULTS.items():
+    defaults = memory_defaults()
+    for var, default in defaults.items():
         value = (os.environ.get(var) or default).strip().lower()
         if not re.fullmatch(r"[1-9][0-9]*[kmg]", value):
             raise Neo4jServerError(
