@@ -16,7 +16,12 @@ from lianjian.core.balance import Balance
 from lianjian.core.idcard import card_id, masked
 from lianjian.core.privacy import pseudonym, pseudonym_key
 from lianjian.core.report import HIDDEN
+from lianjian.export.mapping import MAPPING
+from lianjian.export.rdf import export_rdf
+from lianjian.export.rdf_import import parse_triples, read_rdf
+from lianjian.export.validate import validate_rdf
 from lianjian.graph.neo4j.personal import stored_props
+from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 from tests.fixtures.bad.make_forms import number
 from tests.ledgers import write_ledger
@@ -53,7 +58,7 @@ ROSTER = [
     ["王五", WANG_A, "沙市区税务局", "", ""],
     ["王五", WANG_B, "沙市区税务局", "", ""],
     ["赵六", ZHAO, "沙市区税务局", "西城社区", "法律"],
-    ["周九", ZHOU, "沙市区税务局", "", ""],
+    ["周九", ZHOU, "沙市区税务局", "西城社区", ""],
 ]
 HEADER = [
     *("序号", "姓名", "公民身份号码", "工作单位", "报到社区", "居住小区/楼栋"),
@@ -66,10 +71,11 @@ FORM = [
     ["3", "孙七", "", "荆州市第一人民医院", "东方社区", "", "", "", "", ""],
     ["4", "王五", "", "沙市区税务局", "东方社区", "", "", "", "", ""],
     ["5", "赵六", "", "沙市区税务局", "东方社区", "", "医疗", "", "", ""],
-    ["6", "周九", ZHOU_BAD, "沙市区税务局", "东方社区", "", "", "", "", ""],
+    ["6", "周九", ZHOU_BAD, "沙市区税务局", "", "", "", "", "第一网格", ""],
     ["7", "钱八", STRANGER, "沙市区税务局", "东方社区", "", "", "", "", ""],
 ]  # fmt: skip
 FILE = "在职党员到社区报到登记表.csv"
+LJ = MAPPING.namespaces["lj"]
 
 
 def ids() -> dict[str, str]:
@@ -114,6 +120,14 @@ def test_a_row_is_joined_by_the_hash_of_its_number(data):
 def test_a_row_without_a_number_is_joined_by_folded_name_and_work_unit(data):
     # 李　四 (an ideographic space) is 李四; the form names the unit the roster gives by id
     assert (ids()["li"], "R4") in edges(data, "REPORTS_TO")
+
+
+def test_a_name_of_the_roster_at_another_work_unit_is_no_match(tmp_path):
+    data = load(tmp_path, [HEADER, ["1", "张三", "", "沙市区税务局", "东方社区", *[""] * 5]])
+    assert [p[3] for p in form_problems(data) if p[0] == 2] == [
+        "no member of the roster has this name and work unit: row rejected"
+    ]
+    assert edges(data, "REPORTS_TO") == sorted((ids()[k], "R4") for k in ("zhao", "zhou"))
 
 
 def test_a_row_of_no_member_is_rejected_without_the_name(data):
@@ -182,7 +196,8 @@ def test_a_different_value_is_reported_and_the_roster_kept(data):
 
 
 def test_an_invalid_number_is_masked_and_the_row_joined_by_name(data):
-    assert (ids()["zhou"], "R3") in edges(data, "REPORTS_TO")
+    # 第一网格 is looked up inside the community the roster gives the member
+    assert (ids()["zhou"], "G2") in edges(data, "ASSIGNED_TO")
     [p] = [p for p in form_problems(data) if p[0] == 7]
     assert p[:2] == (7, "公民身份号码") and p[2] == masked(ZHOU_BAD) != ZHOU_BAD
     assert p[3].startswith("not a citizen ID number: ") and p[3].endswith("number dropped")
@@ -261,3 +276,35 @@ def test_validate_shows_the_form_like_any_table(tmp_path):
     out = json.loads(result.stdout)
     assert out["files"][FILE] == {"rows_in": 7, "loaded": 4, "rejected": 3}
     assert "孙七" not in result.stdout and STRANGER not in result.stdout
+
+
+def test_skills_and_posts_export_as_rdf_that_conforms_and_read_back(data, tmp_path):
+    path = tmp_path / "reports.ttl"
+    export_rdf(data, path, "ttl")
+    result = validate_rdf(path)
+    assert result.violations == [] and result.conforms
+    triples = {(s, p, o) for s, p, o in parse_triples(path)}
+    zhang = ids()["zhang"]
+    subject = next(s for s, p, o in triples if p == LJ + "skill" and o[0] == "急救")
+    assert {o[0] for s, p, o in triples if s == subject and p == LJ + "skill"} == {"医疗", "急救"}
+    assert {o[0] for s, p, o in triples if s == subject and p == LJ + "servicePost"} == {"健康义诊"}
+    text = path.read_text("utf-8")
+    assert "张三" not in text and ZHANG not in text
+    back = read_rdf(path)
+    [(_, props)] = [n for n in back.nodes.values() if n[1].get("pseudonym") == pseudonym(zhang)]
+    assert (sorted(props["skills"]), props["posts"]) == (["医疗", "急救"], ["健康义诊"])
+
+
+@pytest.mark.neo4j
+def test_the_form_values_reach_neo4j_without_names(data, neo4j_driver, neo4j_settings):
+    Neo4jStore(neo4j_driver, neo4j_settings["database"]).write(data)
+    zhang = ids()["zhang"]
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (m:Member {id: $id}) OPTIONAL MATCH (m)-[:REPORTS_TO]->(c) "
+        "RETURN properties(m) AS p, c.id AS community",
+        id=zhang,
+        database_=neo4j_settings["database"],
+    )
+    [record] = records
+    assert (record["p"]["skills"], record["p"]["posts"]) == (["医疗", "急救"], ["健康义诊"])
+    assert record["community"] == "R3" and "name" not in record["p"]
