@@ -120,6 +120,8 @@ def test_the_corpus_covers_every_kind_of_bad_input():
         "unknown_names",
         "names_folded",
         "roster_form",
+        "reports_joined",
+        "reports_rejected",
     }
 
 

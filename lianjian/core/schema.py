@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 from lianjian.core.data import load_yaml
+from lianjian.core.joined import Joined, parse_joined
 from lianjian.core.text import fold
 
 __all__ = ["SCHEMA", "Schema", "NodeType", "Property", "EdgeSpec", "LinkKind", "load_schema"]
@@ -157,6 +158,7 @@ class Schema:
     relationship_rdf: dict[str, Any] = field(default_factory=dict)  # type → predicate or spec
     doc_notes: dict[str, dict[str, Any]] = field(default_factory=dict)
     consumed_columns: dict[str, dict[str, Any]] = field(default_factory=dict)  # never stored
+    joined: dict[str, Joined] = field(default_factory=dict)  # tables whose rows fill nodes
     _alias_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -208,12 +210,27 @@ class Schema:
                 out[fold(alias)] = t.table
         for alias in (self.link_table, *self.link_table_aliases):
             out[fold(alias)] = self.link_table
+        for j in self.joined.values():
+            out.update((fold(alias), j.table) for alias in (j.table, *j.table_aliases))
         return out
+
+    @property
+    def read_tables(self) -> tuple[str, ...]:
+        """Every table, in the order read: :attr:`tables`, then the :attr:`joined` ones."""
+        return (*self.tables, *self.joined)
 
     def table_properties(self, table: str) -> dict[str, Property]:
         if table == self.link_table:
             return self.link_properties
+        if table in self.joined:
+            return self.joined[table].properties
         return self.nodes[self.tables[table]].properties
+
+    def personal_table(self, table: str) -> bool:
+        """Whether a row of ``table`` is a person's (its cells of no column are hidden too)."""
+        if table in self.joined:
+            return self.joined[table].personal
+        return bool(self.tables.get(table)) and self.nodes[self.tables[table]].personal
 
     @cached_property
     def edge_types(self) -> list[str]:
@@ -369,6 +386,7 @@ def load_schema(text: str | None = None) -> Schema:
         relationship_rdf={r: _rdf_spec(n.get("rdf")) for r, n in rels.items() if "rdf" in n},
         doc_notes=raw.get("doc_notes", {}),
         consumed_columns=raw.get("consumed_columns", {}),
+        joined={"reports": parse_joined(raw["reports"], nodes, _prop)} if "reports" in raw else {},
     )
 
 

@@ -180,10 +180,13 @@ def _consumed_rows(schema: Schema, table: str) -> list[str]:
 
 
 def ledger_tables(schema: Schema = SCHEMA) -> str:
-    """The six table sections of docs/ledger.md, as Markdown."""
+    """The table sections of docs/ledger.md, as Markdown."""
     sections = []
-    for table, label in schema.tables.items():
+    for table in schema.read_tables:
+        label = schema.tables.get(table)
         names = schema.nodes[label].table_aliases if label else schema.link_table_aliases
+        if table in schema.joined:  # a form whose rows fill another table's (双报到)
+            names = schema.joined[table].table_aliases
         lines = [
             f"## {table} ({'/'.join(names)})",
             "| column | 中文 | also accepted | required | values |",

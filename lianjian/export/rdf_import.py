@@ -119,6 +119,12 @@ class _Inverse:
             for name, p in t.properties.items()
             if p.enum
         }
+        self.lists = {  # a plain list (skills): one triple per item, read back in order
+            (label, name)
+            for label, t in s.nodes.items()
+            for name, p in t.properties.items()
+            if p.type == "list" and name in m.node_props[label]
+        }
         self.cast = {
             (label, name): p.cast
             for label, t in s.nodes.items()
@@ -235,7 +241,10 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
                     o = inv.concepts[o][1]
                     if inv.cast.get((label, name)) == "int" and o.lstrip("-").isdigit():
                         o = int(o)
-                props[name] = _value(o)
+                if (label, name) in inv.lists:
+                    props.setdefault(name, []).append(_value(o))
+                else:
+                    props[name] = _value(o)
             elif p == t["org:holds"] and type(o) is str:
                 role, org = first(o, t["org:role"]), first(o, t["org:postIn"])
                 if role == inv.secretary and org in iri_to_id:

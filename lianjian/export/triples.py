@@ -31,7 +31,7 @@ __all__ = ["Triples"]
 _PROV_KEYS = ("ledger_file", "ledger_row")
 _SKIP = frozenset(("name_key", "pseudonym", "id", "name", *_PROV_KEYS))
 # handler codes for node properties
-_VALUE, _DATE, _ENUM, _POSTS, _PERSONAL = range(5)
+_VALUE, _DATE, _ENUM, _POSTS, _PERSONAL, _LIST = range(6)
 
 
 class _Terms(dict):
@@ -170,6 +170,8 @@ class Triples:
                 po.append((pred, o if o is not None else self._enum(arg, enum, value)))
             elif code == _VALUE:
                 po.append((pred, T.literal(value)))
+            elif code == _LIST:  # one triple per item (skills, service posts)
+                po.extend((pred, T.literal(str(item))) for item in value)
             elif code == _DATE:
                 po.append(
                     (pred, T.typed(value, "date") if type(value) is str else T.literal(value))
@@ -368,6 +370,8 @@ class Triples:
                 out[name] = (self.P[pred], _ENUM, {}, p.enum)
             elif p.type == "date":
                 out[name] = (self.P[pred], _DATE, None, None)
+            elif p.type == "list":
+                out[name] = (self.P[pred], _LIST, None, None)
             else:
                 out[name] = (self.P[pred], _VALUE, None, None)
         for name, pred in self.m.post_props[label].items():

@@ -98,9 +98,11 @@ def read_card_cell(
     c: Consumed,
     has_id: bool,
     today: dt.date,
+    keyed: bool = False,
 ) -> tuple[dict[str, Any], bool]:
     """What the row's ID number gives (``id``, ``birth_year``, ``gender``), and whether
-    the row can load: it cannot when it has neither an id nor a valid number."""
+    the row can load: it cannot when it has neither an id nor a valid number. ``keyed``:
+    the id is wanted though the row can stand without (a 双报到 row, joined by it)."""
     texts = (str(cells[i] or "").strip() for i in c.cards if i < len(cells))
     text = next((s for s in texts if s), "")
     where = (t.file, row_no, c.header)
@@ -127,7 +129,7 @@ def read_card_cell(
     if c.key is None:
         c.key = pseudonym_key()
     derived: dict[str, Any] = {"birth_year": card.birth.year, "gender": card.gender}
-    if not has_id:
+    if keyed or not has_id:
         derived["id"] = card_id(card.number, c.key)
         first = c.seen.setdefault(derived["id"], row_no)
         if first != row_no:

@@ -35,6 +35,7 @@ from lianjian.loaders.cards import (
 from lianjian.loaders.derive import derive_ids, derives, temp_id
 from lianjian.loaders.files import read_ledger
 from lianjian.loaders.read import RawTable, header_key
+from lianjian.loaders.reports import join_reports
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
 from lianjian.loaders.values import MAX_CELL, BadValue, parse_value
 from lianjian.loaders.zeros import check_numeric_ids
@@ -50,7 +51,7 @@ MAX_HEADER = 200  # longer header text is no column name
 def header_index(schema: Schema) -> dict[str, dict[str, str]]:
     """Per table: every folded header spelling (English, Chinese, alias) → property name."""
     out: dict[str, dict[str, str]] = {}
-    for table in schema.tables:
+    for table in schema.read_tables:
         index: dict[str, str] = {}
         for name, p in schema.table_properties(table).items():
             for alias in (name, p.zh, p.en, *p.aliases):
@@ -80,16 +81,18 @@ def load_ledger(
     raw = read_ledger(Path(path), schema.table_aliases, known, report)
     b = Build(schema, report, today=today or dt.date.today())
     b.data.report = report
-    by_table = {t: [r for r in raw if r.table == t] for t in TABLE_ORDER}
+    order = (*TABLE_ORDER, *schema.joined)  # the 双报到 form's rows after the roster's
+    by_table = {t: [r for r in raw if r.table == t] for t in order}
     if not by_table["regions"]:
         report.add(
             "regions", None, None, None, "the ledger has no regions table (区划): it is required"
         )
-    for table in TABLE_ORDER:
+    for table in order:
         for t in by_table[table]:
             _read_table(b, t, headers[table], progress)
     check_numeric_ids(raw, b.data.nodes, schema, report)
     derive_ids(b)  # rows of tables without ids: each id from its name and place
+    join_reports(b)  # the 双报到 form's rows: each joined to its member, or rejected
     resolve(b)
     return b.data
 
@@ -138,8 +141,9 @@ def _columns(
 def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress | None) -> None:
     schema, report = b.schema, b.report
     props = schema.table_properties(t.table)
-    label = schema.tables[t.table]
-    personal = bool(label) and schema.nodes[label].personal  # a row of it is personal data
+    label = schema.tables.get(t.table, "")  # none: a links row, or one joined to a node
+    personal = schema.personal_table(t.table)  # a row of it is personal data
+    joined = t.table in schema.joined  # a row may name its member by a number, else by name
     for row_no, cells, _ in t.above:
         text = " ".join(c for c in cells if c)
         report.add(t.file, row_no, None, text, "above the header: skipped", NOTICE, personal)
@@ -179,8 +183,12 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
             continue
         derived: dict[str, Any] = {"id": temp_id(t.file, row_no)} if derive else {}
         if cards:
-            has_id = id_at is not None and id_at < len(cells) and bool(str(cells[id_at]).strip())
-            derived, ok = read_card_cell(report, t, row_no, cells, consumed, has_id, b.today)
+            has_id = joined or (
+                id_at is not None and id_at < len(cells) and bool(str(cells[id_at]).strip())
+            )
+            derived, ok = read_card_cell(
+                report, t, row_no, cells, consumed, has_id, b.today, keyed=joined
+            )
             if not ok:
                 report.count_rejected(t.file)
                 continue
@@ -194,8 +202,9 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
             continue
         if label:
             ok = _add_node(b, label, t, row_no, values, extra, props, col_name)
-        else:
-            b.links.append(LinkRow(values, extra, t.file, row_no, col_name))
+        else:  # counted once its ends resolve, or once it is joined to its member
+            rows = b.joined if joined else b.links
+            rows.append(LinkRow(values, extra, t.file, row_no, col_name))
         if not ok:
             report.count_rejected(t.file)
         elif label:

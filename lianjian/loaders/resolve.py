@@ -50,6 +50,7 @@ class Build:
     where: dict[str, tuple[str, int]] = field(default_factory=dict)  # id → (file, row)
     refs: list[Ref] = field(default_factory=list)
     links: list[LinkRow] = field(default_factory=list)
+    joined: list[LinkRow] = field(default_factory=list)  # the 双报到 form's rows, to be joined
     today: dt.date = field(default_factory=dt.date.today)  # for bounds such as ``today-18``
     derived: dict[str, str] = field(default_factory=dict)  # row without id → its name column
 
