@@ -20,9 +20,19 @@ from importlib import resources
 from typing import Any
 
 from lianjian.core.data import load_yaml
+from lianjian.core.forms import Form, check_forms, load_forms
 from lianjian.core.text import fold
 
-__all__ = ["SCHEMA", "Schema", "NodeType", "Property", "EdgeSpec", "LinkKind", "load_schema"]
+__all__ = [
+    "SCHEMA",
+    "Schema",
+    "NodeType",
+    "Property",
+    "EdgeSpec",
+    "LinkKind",
+    "Form",
+    "load_schema",
+]
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # a bound relative to the day of reading: ``today``, ``today-18`` (years), ``today+10``
@@ -157,6 +167,7 @@ class Schema:
     relationship_rdf: dict[str, Any] = field(default_factory=dict)  # type → predicate or spec
     doc_notes: dict[str, dict[str, Any]] = field(default_factory=dict)
     consumed_columns: dict[str, dict[str, Any]] = field(default_factory=dict)  # never stored
+    forms: dict[str, Form] = field(default_factory=dict)  # the standard forms (core/forms.py)
     _alias_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -183,6 +194,7 @@ class Schema:
         for rel in self.relationships:
             if not IDENT.match(rel):
                 raise ValueError(f"schema: relationship {rel!r} is not a plain identifier")
+        check_forms(self)
 
     def enum_value(self, enum: str, raw: str) -> str | None:
         """The canonical value for ``raw`` (English value, Chinese name or alias), or None."""
@@ -201,14 +213,23 @@ class Schema:
 
     @cached_property
     def table_aliases(self) -> dict[str, str]:
-        """Every folded spelling of a table name (English or Chinese) → the table name."""
+        """Every folded spelling of a table name (English or Chinese, or a form's) → the table."""
         out: dict[str, str] = {}
         for t in self.nodes.values():
-            for alias in (t.table, *t.table_aliases):
+            for alias in (t.table, *t.table_aliases, *self.form_names_of(t.table)):
                 out[fold(alias)] = t.table
         for alias in (self.link_table, *self.link_table_aliases):
             out[fold(alias)] = self.link_table
         return out
+
+    @cached_property
+    def form_names(self) -> dict[str, str]:
+        """Every folded name of a standard form → the form (a key of ``forms``)."""
+        return {fold(n): f.name for f in self.forms.values() for n in f.names}
+
+    def form_names_of(self, table: str) -> tuple[str, ...]:
+        """The names of the forms read as ``table``."""
+        return tuple(n for f in self.forms.values() if f.table == table for n in f.names)
 
     def table_properties(self, table: str) -> dict[str, Property]:
         if table == self.link_table:
@@ -369,6 +390,7 @@ def load_schema(text: str | None = None) -> Schema:
         relationship_rdf={r: _rdf_spec(n.get("rdf")) for r, n in rels.items() if "rdf" in n},
         doc_notes=raw.get("doc_notes", {}),
         consumed_columns=raw.get("consumed_columns", {}),
+        forms=load_forms(raw.get("forms", {})),
     )
 
 

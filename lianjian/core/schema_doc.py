@@ -184,6 +184,7 @@ def ledger_tables(schema: Schema = SCHEMA) -> str:
     sections = []
     for table, label in schema.tables.items():
         names = schema.nodes[label].table_aliases if label else schema.link_table_aliases
+        names = (*names, *schema.form_names_of(table))  # and the forms read as it
         lines = [
             f"## {table} ({'/'.join(names)})",
             "| column | 中文 | also accepted | required | values |",

@@ -34,6 +34,7 @@ from lianjian.loaders.cards import (
 )
 from lianjian.loaders.derive import derive_ids, derives, temp_id
 from lianjian.loaders.files import read_ledger
+from lianjian.loaders.forms import FormRows, form_defaults, form_headers
 from lianjian.loaders.read import RawTable, header_key
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
 from lianjian.loaders.values import MAX_CELL, BadValue, parse_value
@@ -77,7 +78,9 @@ def load_ledger(
     known = {t: set(ix) for t, ix in headers.items()}
     for table, consumed in consumed_headers(schema).items():  # they mark a header row too
         known[table] |= set(consumed)
-    raw = read_ledger(Path(path), schema.table_aliases, known, report)
+    for table, own in form_headers(schema).items():  # and a form's own columns
+        known[table] |= own
+    raw = read_ledger(Path(path), schema.table_aliases, known, report, schema.form_names)
     b = Build(schema, report, today=today or dt.date.today())
     b.data.report = report
     by_table = {t: [r for r in raw if r.table == t] for t in TABLE_ORDER}
@@ -85,11 +88,14 @@ def load_ledger(
         report.add(
             "regions", None, None, None, "the ledger has no regions table (区划): it is required"
         )
+    forms = FormRows(schema, report)
     for table in TABLE_ORDER:
         for t in by_table[table]:
-            _read_table(b, t, headers[table], progress)
+            _read_table(b, t, headers[table], progress, forms)
     check_numeric_ids(raw, b.data.nodes, schema, report)
+    forms.create_units(b)  # the units the org form names and no table has
     derive_ids(b)  # rows of tables without ids: each id from its name and place
+    forms.keep_units_of_loaded_rows(b)
     resolve(b)
     return b.data
 
@@ -135,7 +141,9 @@ def _columns(
     return known, unknown
 
 
-def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress | None) -> None:
+def _read_table(
+    b: Build, t: RawTable, index: dict[str, str], progress: Progress | None, forms: FormRows
+) -> None:
     schema, report = b.schema, b.report
     props = schema.table_properties(t.table)
     label = schema.tables[t.table]
@@ -145,12 +153,17 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
         report.add(t.file, row_no, None, text, "above the header: skipped", NOTICE, personal)
     known, unknown = _columns(t, index, report, personal)
     consumed = take_consumed(t, schema, unknown, report)  # ID numbers, phones: never kept
+    form = forms.table(t, known, unknown)  # the org form's units (its 单位类别 column)
+    defaults = form_defaults(schema, t)  # a column the form gives is not missing
     cards = bool(consumed.cards)  # a valid ID number stands in for an id
     derive = derives(label, known.values())  # no id column: ids derived from names
     missing = [
         p
         for name, p in props.items()
-        if p.required and name not in known.values() and not ((cards or derive) and name == "id")
+        if p.required
+        and name not in known.values()
+        and name not in defaults
+        and not ((cards or derive) and name == "id")
     ]
     col_name = {name: t.header[i].strip() or name for i, name in known.items()}
     if cards:
@@ -186,6 +199,8 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
                 continue
         if consumed.positions:
             cells = consumed.blank(cells)
+        if form:
+            cells = form.take(cells)
         values, extra, ok = _row_values(
             b, t, row_no, cells, known, unknown, props, col_name, personal, derived
         )
@@ -199,6 +214,8 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
         if not ok:
             report.count_rejected(t.file)
         elif label:
+            if form:
+                form.named(b, row_no, values["id"], values)
             if derive:
                 b.derived[values["id"]] = col_name.get("name", "name")
             report.count_loaded(t.file)  # link rows are counted once their ends resolve
@@ -287,15 +304,17 @@ def _row_values(
     derived = {**own, **derived}  # the ID-number column's, where both are given
     if derived:
         fill_from_card(report, t.file, row_no, values, dropped, derived, props, col_name, b.today)
+    defaults = form_defaults(b.schema, t)  # a grid-ledger row is a grid
     for name, p in props.items():
+        default = defaults.get(name, p.default)
+        if default is not None and name not in values and name not in dropped:
+            values[name] = default  # an empty cell; a refused one stays absent
         if p.required and name not in values and ok:
             if name in col_name:
                 report.add(
                     t.file, row_no, col_name[name], None, f"required value {name} ({p.zh}) is empty"
                 )
             ok = False
-        elif p.default is not None and name not in values and name not in dropped:
-            values[name] = p.default  # an empty cell; a refused one stays absent
     if ok:
         ok = _dates_in_order(b, t, row_no, values, props, col_name)
     return values, extra, ok
