@@ -5,12 +5,13 @@ units, organisations and communities named instead of given by id."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from lianjian.core.idcard import card_id
 from lianjian.core.privacy import pseudonym_key
-from lianjian.core.schema import SCHEMA
+from lianjian.core.schema import SCHEMA, load_schema
 from lianjian.export.rdf import export_rdf
 from lianjian.export.validate import validate_rdf
 from lianjian.graph.neo4j.store import Neo4jStore
@@ -310,3 +311,36 @@ def test_the_forms_export_as_rdf_that_conforms_to_the_shapes(tmp_path):
     data.nodes["G1"][1]["code"] = "4210020010"  # a code of another length breaks the shape
     export_rdf(data, path, "ttl")
     assert not validate_rdf(path).conforms
+
+
+SCHEMA_TEXT = (Path(__file__).resolve().parents[1] / "lianjian/core/schema.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ("defaults: {level: grid}", "defaults: {level: 网格区}", "'网格区' is no region_level"),
+        ("defaults: {level: grid}", "defaults: {tier: grid}", "regions has no column tier"),
+        (
+            "    table: regions\n    names: [网格台账]",
+            "    table: grids\n    names: [网格台账]",
+            "no such",
+        ),
+        (
+            "school: school, institution:",
+            "school: college, institution:",
+            "'college' is no unit_kind",
+        ),
+        ("{soe: soe, non_public", "{state: soe, non_public", "'state' is no org_category"),
+        ("      column: unit\n", "      column: parent\n", "parent names no Unit"),
+        (
+            "    names: [党员花名册, 党员信息采集表]",
+            "    names: [党员花名册, 网格台账]",
+            "names forms",
+        ),
+    ],
+)
+def test_a_form_the_tables_cannot_hold_is_refused(old, new, error):
+    assert SCHEMA_TEXT.count(old) == 1
+    with pytest.raises(ValueError, match=error):
+        load_schema(SCHEMA_TEXT.replace(old, new))

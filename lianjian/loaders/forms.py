@@ -76,16 +76,15 @@ class FormRows:
     created: dict[str, list[_Named]] = field(default_factory=dict)  # unit id → its rows
 
     def table(self, t: RawTable, known: dict[int, str], unknown: dict[int, str]) -> _Table | None:
-        """The reader of a table of the org form (its 单位类别 column taken out of
-        ``unknown``: never an extra column), or None for any other table."""
+        """The reader of a table of the org form, or None for any other table. Its
+        单位类别 is among the ``unknown`` columns; :meth:`_Table.take` blanks it in each
+        row, so it never becomes an extra column."""
         form = self.schema.forms.get(t.form) if t.form else None
         if form is None or form.units is None:
             return None
         u = form.units
         heads = {fold(h) for h in u.kind_headers}
         at = next((i for i in sorted(unknown) if header_key(t.header[i]) in heads), None)
-        if at is not None:
-            del unknown[at]
         props = self.schema.table_properties(t.table)
         named = {name: t.header[i].strip() for i, name in known.items()}
         unit_column = named.get(u.column, props[u.column].zh)
