@@ -233,7 +233,7 @@ def test_a_unit_whose_rows_are_all_rejected_is_not_kept(tmp_path):
         ),
         (  # several units where the organisation is no joint branch
             ["O2", "党支部", "某党支部", "国有企业", "O1", "法人单位", "甲公司、乙公司", ""],
-            "2 units named, and only a 联合党支部 lists several",
+            "2 units named, but 所在单位情况 is not 联合党支部",
         ),
     ],
 )
@@ -327,3 +327,54 @@ def test_the_unit_kind_is_a_header_of_a_header_split_over_two_rows(tmp_path):
     )
     assert edges(data, "ORG_OF_UNIT") == [("O2", BANK)]
     assert unit(data, BANK)["kind"] == "soe"
+
+
+def test_a_name_several_units_have_creates_none_and_is_ambiguous(tmp_path):
+    units = [
+        ["编号", "名称", "类型", "所在位置"],
+        ["U1", "荆州市第一人民医院", "医院", ""],
+        ["U2", "胜利超市", "非公企业", "R3"],
+        ["U3", "胜利超市", "非公企业", "R2"],
+    ]
+    row = ["O2", "党支部", "胜利超市党支部", "非公有制企业", "O1", "法人单位", "胜利超市", ""]
+    data = load(tmp_path, [row], 单位=units)
+    assert data.report.created == {} and SHOP not in data.nodes
+    assert edges(data, "ORG_OF_UNIT") == []
+    assert [p[2:] for p in problems(data)] == [
+        (
+            "单位名称",
+            "胜利超市",
+            "ambiguous name: 2 candidates, 沙市区/胜利街道/东方社区/胜利超市 (U2); "
+            "沙市区/胜利街道/胜利超市 (U3): relationship dropped",
+        )
+    ]
+
+
+def test_a_unit_named_as_written_is_the_one_meant_and_an_id_is_an_id(tmp_path):
+    units = [
+        ["编号", "名称", "类型"],
+        ["U1", "荆州市第一人民医院", "医院"],
+        ["U2", "荆州银行", "国有企业"],
+        ["U3", "荊州銀行", "非公企业"],  # the same name folded: as written, U2 is meant
+    ]
+    rows = [
+        ["O2", "党支部", "荆州银行党支部", "国有企业", "O1", "法人单位", "荆州银行", "社会组织"],
+        ["O3", "党支部", "医院党支部", "其他事业单位", "O1", "法人单位", "U1", "学校"],
+    ]
+    data = load(tmp_path, rows, 单位=units)
+    assert edges(data, "ORG_OF_UNIT") == [("O2", "U2"), ("O3", "U1")]
+    assert data.report.created == {}
+    assert [p[1:] for p in problems(data)] == [
+        (
+            3,
+            "单位类别",
+            "社会组织",
+            "荆州银行 (U2) is of kind soe (国有企业), the form says social (社会组织): its kind kept",
+        ),
+        (
+            4,
+            "单位类别",
+            "学校",
+            "荆州市第一人民医院 (U1) is of kind hospital (医院), the form says school (学校): its kind kept",
+        ),
+    ]

@@ -62,7 +62,7 @@ class _Named:
     kind_column: str
     category: str | None  # the organisation's category
     by_category: str | None  # the kind the category gives
-    several: int = 0  # names in the cell of a row that is no joint branch
+    why: str | None = None  # why the row alone makes no unit (several names, no joint branch)
 
 
 @dataclass
@@ -87,19 +87,28 @@ class FormRows:
         at = next((i for i in sorted(unknown) if header_key(t.header[i]) in heads), None)
         props = self.schema.table_properties(t.table)
         named = {name: t.header[i].strip() for i, name in known.items()}
-        unit_column = named.get(u.column, props[u.column].zh)
+        unit_column = named.get(u.column) or props[u.column].zh
         kind_column = t.header[at].strip() if at is not None else u.kind["zh"]
-        return _Table(self, u, t, at, unit_column, kind_column)
+        p = props[u.joint[0]]
+        joint = (
+            f"{named.get(p.name) or p.zh} is not {self.schema.enum_label(p.enum or '', u.joint[1])}"
+        )
+        return _Table(self, u, t, at, unit_column, kind_column, joint)
 
     def create_units(self, b: Build) -> None:
         """Match each name to a unit of the ledger, or create the unit (before ids are
         derived: an organisation's place may be its unit)."""
         if not self.named:
             return
-        names = Names(b.data)
+        nodes = b.data.nodes
+        units: dict[str, list[str]] = {}  # folded name → the ledger's units of that name
+        for node_id, (label, props) in nodes.items():
+            if label == UNIT:
+                units.setdefault(props["name_key"], []).append(node_id)
         by_key: dict[str, str] = {}  # folded name → the unit created for it
+        names: Names | None = None  # the nearest names, for a name of which none is made
         for n in self.named:
-            if n.text in b.data.nodes:  # an id: resolved, or reported, as any reference
+            if n.text in nodes:  # an id: resolved, or reported, as any reference
                 self._same_kind(b, n, n.text)
                 continue
             key = name_key(n.text)
@@ -107,15 +116,20 @@ class FormRows:
                 self.created[by_key[key]].append(n)
                 self._same_kind(b, n, by_key[key])
                 continue
-            m = names.lookup(n.text, _LABELS, ())
-            if m.node is not None:
-                self._same_kind(b, n, m.node)
-            elif m.how == "unknown":
-                why = self._why_not(n)
-                if why is None:
-                    by_key[key] = self._create(b, n)
-                else:
-                    self._not_created(b, names, m, n, why)
+            found = units.get(key, [])
+            exact = [u for u in found if nodes[u][1]["name"] == n.text]
+            found = exact if len(exact) == 1 else found
+            if len(found) == 1:
+                self._same_kind(b, n, found[0])
+                continue
+            if found:  # a name several units have: ambiguous, as any reference
+                continue
+            why = self._why_not(n)
+            if why is None:
+                by_key[key] = self._create(b, n)
+            else:
+                names = names or Names(b.data)
+                self._not_created(b, names, n, why)
 
     def keep_units_of_loaded_rows(self, b: Build) -> None:
         """Drop a created unit whose every naming row was rejected (once ids are derived)."""
@@ -137,9 +151,8 @@ class FormRows:
 
     def _why_not(self, n: _Named) -> str | None:
         """Why no unit can be created of this name, or None."""
-        if n.several:
-            setting = self.schema.enum_label("unit_setting", "joint")
-            return f"{n.several} units named, and only a {setting} lists several"
+        if n.why:
+            return n.why
         if n.text.isascii() and " " not in n.text:
             return "it reads as an ID, not a name"
         if n.kind_cell and n.kind is None:
@@ -150,10 +163,10 @@ class FormRows:
             return f"{n.kind_column} gives no kind, {gives}"
         return None
 
-    def _not_created(self, b: Build, names: Names, m: Any, n: _Named, why: str) -> None:
+    def _not_created(self, b: Build, names: Names, n: _Named, why: str) -> None:
         """Report the name, and take it out of its reference (reported once, here)."""
         ref = n.ref
-        base = names.why(m, n.text, UNIT, False)
+        base = names.why(names.lookup(n.text, _LABELS, ()), n.text, UNIT, False)
         reason = f"{base}; no unit created: {why}: relationship dropped"
         self.report.add(ref.file, ref.row, ref.column, n.text, reason, WARNING)
         ref.targets = [x for x in ref.targets if x != n.text]
@@ -183,6 +196,7 @@ class _Table:
     kind_at: int | None
     unit_column: str
     kind_column: str
+    not_joint: str  # what a row that lists several units is not: 所在单位情况 is not 联合党支部
     kind_cell: str = ""
 
     def take(self, cells: list[str]) -> list[str]:
@@ -210,17 +224,17 @@ class _Table:
         text = ref.targets[0]
         listed = split_list(text)
         joint_column, joint, covers = u.joint
-        several = 0
+        why = None
         if values.get(joint_column) == joint:
             prop = self.rows.schema.table_properties(self.t.table)[covers]
             ref.prop, ref.targets = prop, listed
         elif len(listed) > 1:
-            listed, several = [text], len(listed)
+            listed, why = [text], f"{len(listed)} units named, but {self.not_joint}"
         category = values.get(u.kind_column)
         by_category = u.kind_of.get(category) if category else None
         cell, column = self.kind_cell, self.kind_column
         for name in listed:
-            n = _Named(name, ref, kind, cell, column, category, by_category, several)
+            n = _Named(name, ref, kind, cell, column, category, by_category, why)
             self.rows.named.append(n)
 
     def _kind(self, row_no: int) -> str | None:
