@@ -378,3 +378,12 @@ def test_a_unit_named_as_written_is_the_one_meant_and_an_id_is_an_id(tmp_path):
             "荆州市第一人民医院 (U1) is of kind hospital (医院), the form says school (学校): its kind kept",
         ),
     ]
+
+
+def test_a_created_unit_has_the_id_a_units_table_without_ids_gives_it(tmp_path):
+    row = ["O2", "党支部", "荆州银行党支部", "国有企业", "O1", "法人单位", "荆州银行", ""]
+    created = load(tmp_path / "form", [row])
+    listed = load(tmp_path / "table", [row], 单位=[["名称", "类型"], ["荊州銀行", "国有企业"]])
+    assert edges(created, "ORG_OF_UNIT") == edges(listed, "ORG_OF_UNIT") == [("O2", BANK)]
+    assert (created.report.created, listed.report.created) == ({"units": 1}, {})
+    assert listed.nodes[BANK][1]["ledger_file"] == "单位.csv"  # the table's row, not the form's
