@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from lianjian.core.schema import SCHEMA
-from lianjian.loaders.ledger import header_index
+from lianjian.loaders.columns import header_index
 from lianjian.loaders.read import detect_encoding, header_key, match_table
 from tests.ledgers import write_ledger
 

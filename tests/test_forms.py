@@ -5,15 +5,17 @@ units, organisations and communities named instead of given by id."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from lianjian.core.idcard import card_id
 from lianjian.core.privacy import pseudonym_key
-from lianjian.core.schema import SCHEMA
+from lianjian.core.schema import SCHEMA, load_schema
 from lianjian.export.rdf import export_rdf
 from lianjian.export.validate import validate_rdf
 from lianjian.graph.neo4j.store import Neo4jStore
+from lianjian.loaders.derive import derived_id
 from lianjian.loaders.ledger import load_ledger
 from lianjian.loaders.read import match_table
 from tests.fixtures.bad.make_forms import number
@@ -136,6 +138,55 @@ def test_the_grid_ledger_loads_as_regions_with_code_worker_and_households(tmp_pa
     ]
 
 
+def test_a_grid_ledger_row_is_a_grid_without_level_or_id_columns(tmp_path):
+    grids = [  # as a 网格台账 is kept: no 编号, no 层级
+        ["网格名称", "所属社区", "行政区划代码", "户数"],
+        ["东方社区第一网格", "东方社区", "421002001001", "320"],
+        ["东方社区第二网格", "東方社區", "421002001002", "150"],
+    ]
+    data = load(tmp_path, 网格台账=grids)
+    community = "district:沙市区/street:胜利街道/community:东方社区"
+    g1 = derived_id("Region", f"{community}/grid:东方社区第一网格")
+    g2 = derived_id("Region", f"{community}/grid:东方社区第二网格")
+    assert {k: data.nodes[g1][1][k] for k in ("name", "level", "code", "households")} == {
+        "name": "东方社区第一网格",
+        "level": "grid",
+        "code": "421002001001",
+        "households": 320,
+    }
+    assert data.nodes[g2][1]["level"] == "grid"
+    assert edges(data, "PART_OF") == sorted([(g1, "R3"), (g2, "R3"), ("R2", "R1"), ("R3", "R2")])
+    assert problems(data) == [] and data.report.totals == (7, 7, 0)  # with 2 units
+
+
+def test_a_level_given_in_the_grid_ledger_wins_and_a_refused_one_is_not_defaulted(tmp_path):
+    grids = [
+        ["编号", "层级", "网格名称", "所属社区"],
+        ["C1", "小区", "阳光小区", "东方社区"],  # a cell given wins over the form's default
+        ["G1", "", "第一网格", "东方社区"],  # an empty cell takes it
+        ["G2", "片区", "第二网格", "东方社区"],  # a refused cell is not replaced by it
+    ]
+    data = load(tmp_path, 网格台账=grids)
+    assert (data.nodes["C1"][1]["level"], data.nodes["G1"][1]["level"]) == ("compound", "grid")
+    assert "G2" not in data.nodes
+    assert [p[:3] + p[4:] for p in problems(data)] == [
+        (
+            "网格台账.csv",
+            4,
+            "层级",
+            "unknown value; allowed: district, street, community, compound, grid "
+            "(or their Chinese names): row rejected",
+        )
+    ]
+
+
+def test_the_level_default_is_the_grid_ledgers_only(tmp_path):
+    regions = [*REGIONS, ["G1", "第一网格", "", "R3"]]  # 区划 gives no default level
+    data = load(tmp_path, 区划=regions, 网格台账=[["网格名称", "所属社区"]])
+    assert "G1" not in data.nodes
+    assert ("区划.csv", 5, "level", None, "required value level (层级) is empty") in problems(data)
+
+
 def test_the_org_form_loads_as_orgs_by_name(tmp_path):
     data = load(tmp_path, 党组织信息采集表=ORG_FORM, 党员花名册=ROSTER)
     o1, o2 = data.nodes["O1"][1], data.nodes["O2"][1]
@@ -146,11 +197,23 @@ def test_the_org_form_loads_as_orgs_by_name(tmp_path):
     )
     assert (o2["category"], o2["unit_setting"]) == ("institution", "legal_entity")
     assert (o2["founded"], o2["term_end"]) == ("2001-07-01", "2024-06-30")
-    assert o2["单位类别"] == "事业单位"  # the unit's kind: kept as an extra column
+    assert "单位类别" not in o2  # the unit's kind, not the organisation's
     assert edges(data, "SUB_ORG_OF") == [("O2", "O1")]  # 胜利街道党工委 is …工作委员会
     assert edges(data, "ORG_OF_UNIT") == [("O2", "U1")]
     zhang = card_id(ZHANG, pseudonym_key())
     assert edges(data, "SECRETARY_OF") == [(zhang, "O2")]
+    assert data.nodes["U1"][1]["kind"] == "hospital"  # the units table's kind stays
+    assert [p for p in problems(data) if p[0] == "党组织信息采集表.csv"] == [
+        (
+            "党组织信息采集表.csv",
+            3,
+            "单位类别",
+            "事业单位",
+            "荆州市第一人民医院 (U1) is of kind hospital (医院), the form says institution "
+            "(事业单位): its kind kept",
+        )
+    ]
+    assert data.report.created == {}  # every unit it names is in the units table
 
 
 def test_the_roster_loads_as_members_keyed_by_their_numbers(tmp_path):
@@ -180,7 +243,7 @@ def test_the_roster_loads_as_members_keyed_by_their_numbers(tmp_path):
         text = repr(props)
         for secret in (ZHANG, LI, "1980-05-01", "北京路", "13800001111"):
             assert secret not in text
-    assert [p for p in problems(data) if p[0] != "网格台账.csv"] == [
+    assert [p for p in problems(data) if p[0] == "党员花名册.csv"] == [
         ("党员花名册.csv", None, "家庭住址", None, "家庭住址 (Home address): not loaded"),
         ("党员花名册.csv", None, "联系电话", None, "联系电话 (Phone): not loaded"),
     ]
@@ -250,3 +313,36 @@ def test_the_forms_export_as_rdf_that_conforms_to_the_shapes(tmp_path):
     data.nodes["G1"][1]["code"] = "4210020010"  # a code of another length breaks the shape
     export_rdf(data, path, "ttl")
     assert not validate_rdf(path).conforms
+
+
+SCHEMA_TEXT = (Path(__file__).resolve().parents[1] / "lianjian/core/schema.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ("defaults: {level: grid}", "defaults: {level: 网格区}", "'网格区' is no region_level"),
+        ("defaults: {level: grid}", "defaults: {tier: grid}", "regions has no column tier"),
+        (
+            "    table: regions\n    names: [网格台账]",
+            "    table: grids\n    names: [网格台账]",
+            "no such",
+        ),
+        (
+            "school: school, institution:",
+            "school: college, institution:",
+            "'college' is no unit_kind",
+        ),
+        ("{soe: soe, non_public", "{state: soe, non_public", "'state' is no org_category"),
+        ("      column: unit\n", "      column: parent\n", "parent names no Unit"),
+        (
+            "    names: [党员花名册, 党员信息采集表]",
+            "    names: [党员花名册, 网格台账]",
+            "names forms",
+        ),
+    ],
+)
+def test_a_form_the_tables_cannot_hold_is_refused(old, new, error):
+    assert SCHEMA_TEXT.count(old) == 1
+    with pytest.raises(ValueError, match=error):
+        load_schema(SCHEMA_TEXT.replace(old, new))

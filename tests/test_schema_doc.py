@@ -10,7 +10,7 @@ import pytest
 from lianjian.core.schema import SCHEMA, load_schema
 from lianjian.core.schema_doc import BEGIN, END, ledger_tables, main, with_tables
 from lianjian.core.text import fold
-from lianjian.loaders.ledger import header_index
+from lianjian.loaders.columns import header_index
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "ledger.md"
 SCHEMA_TEXT = (Path(__file__).resolve().parents[1] / "lianjian/core/schema.yaml").read_text()

@@ -76,6 +76,7 @@ class Report:
     rejected: Counter = field(default_factory=Counter)
     references: dict[str, Counter] = field(default_factory=dict)  # "table.column" → how
     unread: set[str] = field(default_factory=set)  # files and sheets not read (see not_read)
+    created: Counter = field(default_factory=Counter)  # table → entities made from a form
 
     def add(
         self,
@@ -109,6 +110,11 @@ class Report:
 
     def count_rejected(self, file: str, n: int = 1) -> None:
         self.rejected[file] += n
+
+    def count_created(self, table: str, n: int = 1) -> None:
+        """``n`` entities of ``table`` created from a form (a unit the org form names): no
+        rows of the ledger, so outside the balance of rows."""
+        self.created[table] += n
 
     def count_reference(self, column: str, how: str, n: int = 1) -> None:
         """``n`` references of ``column`` (``table.column``) matched ``how`` (:data:`HOW_RESOLVED`)."""
@@ -156,6 +162,7 @@ class Report:
             },
             "problems": [p.as_dict(with_names) for p in self.sorted_problems()],
             "references": self.reference_counts(),
+            "created": dict(sorted(self.created.items())),
         }
 
 

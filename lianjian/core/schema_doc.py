@@ -185,6 +185,7 @@ def ledger_tables(schema: Schema = SCHEMA) -> str:
     for table in schema.read_tables:
         label = schema.tables.get(table)
         names = schema.nodes[label].table_aliases if label else schema.link_table_aliases
+        names = (*names, *schema.form_names_of(table))  # and the forms read as it
         if table in schema.joined:  # a form whose rows fill another table's (双报到)
             names = schema.joined[table].table_aliases
         lines = [

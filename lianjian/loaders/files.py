@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from lianjian.core.report import NOTICE, WARNING, Report
-from lianjian.loaders.read import LedgerError, RawTable, match_table, read_csv
+from lianjian.loaders.read import LedgerError, RawTable, match_form, match_table, read_csv
 from lianjian.loaders.sniff import NAMES, TAKEN_FOR, TEXT, WORKBOOK_SUFFIXES, sniff
 from lianjian.loaders.workbook import read_workbook
 
@@ -156,9 +156,11 @@ def read_ledger(
     table_aliases: dict[str, str],
     known_headers: dict[str, set[str]],
     report: Report,
+    forms: dict[str, str] | None = None,
 ) -> list[RawTable]:
     """All tables of the ledger at ``path`` (a folder of CSV files and workbooks, or one
-    workbook); every entry of the folder that is not read is reported by name."""
+    workbook); every entry of the folder that is not read is reported by name. ``forms``:
+    the folded names of the standard forms → the form, which each table is told as."""
     tables: list[RawTable] = []
     files = ledger_files(path)
     for entry in unread_entries(path):
@@ -166,12 +168,12 @@ def read_ledger(
         report.not_read(entry.name, reason, severity)
     for f in files:
         if f.suffix.lower() in CSV_SUFFIXES and not _is_workbook(f, report):
-            t = _csv(f, f.name, table_aliases, known_headers, report)
+            t = _csv(f, f.name, table_aliases, known_headers, report, forms)
             if t is not None:
                 tables.append(t)
             continue
         try:
-            tables.extend(_workbook(f, f.name, table_aliases, known_headers, report))
+            tables.extend(_workbook(f, f.name, table_aliases, known_headers, report, forms))
         except LedgerError as e:
             if path.is_file():  # the ledger is this workbook: nothing can be read
                 raise
@@ -194,17 +196,30 @@ def _is_workbook(f: Path, report: Report) -> bool:
 
 
 def _csv(
-    f: Path, label: str, table_aliases: dict[str, str], known: dict[str, set[str]], report: Report
+    f: Path,
+    label: str,
+    table_aliases: dict[str, str],
+    known: dict[str, set[str]],
+    report: Report,
+    forms: dict[str, str] | None,
 ) -> RawTable | None:
     table = match_table(f.stem, table_aliases)
     if table is None:
         report.not_read(label, "not a ledger table name: file ignored", NOTICE)
         return None
-    return read_csv(f, label, table, known[table], report)
+    t = read_csv(f, label, table, known[table], report)
+    if t is not None:
+        t.form = match_form(f.stem, forms)
+    return t
 
 
 def _workbook(
-    f: Path, label: str, table_aliases: dict[str, str], known: dict[str, set[str]], report: Report
+    f: Path,
+    label: str,
+    table_aliases: dict[str, str],
+    known: dict[str, set[str]],
+    report: Report,
+    forms: dict[str, str] | None,
 ) -> list[RawTable]:
     """A workbook's tables; a file named like a workbook that holds text is read as CSV."""
     suffix = f.suffix.lower()
@@ -217,13 +232,13 @@ def _workbook(
             raise LedgerError(f"{label}: not a ledger (a text file without a .csv name)")
         reason = f"a text file, not {NAMES_OF.get(suffix, 'a workbook')}: read as CSV"
         report.add(label, None, None, None, reason, NOTICE)
-        t = _csv(f, label, table_aliases, known, report)
+        t = _csv(f, label, table_aliases, known, report, forms)
         return [] if t is None else [t]
     if suffix not in WORKBOOK_SUFFIXES and kind not in NAMES:
         raise LedgerError(
             f"{label}: not a ledger ({kind}); give a folder of CSV files or a workbook"
         )
-    return read_workbook(f, label, table_aliases, known, report, kind)
+    return read_workbook(f, label, table_aliases, known, report, kind, forms)
 
 
 NAMES_OF = {s: "an " + t if t[0] in "AEIOUX" else "a " + t for s, t in TAKEN_FOR.items()}

@@ -24,7 +24,7 @@ from typing import Any
 from lianjian.core.model import GraphData
 from lianjian.core.report import ERROR, NOTICE, WARNING, Report
 from lianjian.core.schema import SCHEMA, Property, Schema
-from lianjian.core.text import fold, name_key
+from lianjian.core.text import name_key
 from lianjian.loaders.cards import (
     consumed_headers,
     fill_from_card,
@@ -32,9 +32,11 @@ from lianjian.loaders.cards import (
     read_card_cell,
     take_consumed,
 )
+from lianjian.loaders.columns import columns_of, header_index
 from lianjian.loaders.derive import derive_ids, derives, temp_id
 from lianjian.loaders.files import read_ledger
-from lianjian.loaders.read import RawTable, header_key
+from lianjian.loaders.forms import FormRows, form_defaults, form_headers
+from lianjian.loaders.read import RawTable
 from lianjian.loaders.reports import join_reports
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
 from lianjian.loaders.values import MAX_CELL, BadValue, parse_value
@@ -45,19 +47,6 @@ __all__ = ["load_ledger", "TABLE_ORDER"]
 Progress = Callable[[str, int], None]
 TABLE_ORDER = ("regions", "buildings", "units", "orgs", "members", "links")
 PROGRESS_EVERY = 5000
-MAX_HEADER = 200  # longer header text is no column name
-
-
-def header_index(schema: Schema) -> dict[str, dict[str, str]]:
-    """Per table: every folded header spelling (English, Chinese, alias) → property name."""
-    out: dict[str, dict[str, str]] = {}
-    for table in schema.read_tables:
-        index: dict[str, str] = {}
-        for name, p in schema.table_properties(table).items():
-            for alias in (name, p.zh, p.en, *p.aliases):
-                index[fold(alias)] = name
-        out[table] = index
-    return out
 
 
 def load_ledger(
@@ -78,7 +67,9 @@ def load_ledger(
     known = {t: set(ix) for t, ix in headers.items()}
     for table, consumed in consumed_headers(schema).items():  # they mark a header row too
         known[table] |= set(consumed)
-    raw = read_ledger(Path(path), schema.table_aliases, known, report)
+    for table, own in form_headers(schema).items():  # and a form's own columns
+        known[table] |= own
+    raw = read_ledger(Path(path), schema.table_aliases, known, report, schema.form_names)
     b = Build(schema, report, today=today or dt.date.today())
     b.data.report = report
     order = (*TABLE_ORDER, *schema.joined)  # the 双报到 form's rows after the roster's
@@ -87,11 +78,14 @@ def load_ledger(
         report.add(
             "regions", None, None, None, "the ledger has no regions table (区划): it is required"
         )
+    forms = FormRows(schema, report)
     for table in order:
         for t in by_table[table]:
-            _read_table(b, t, headers[table], progress)
+            _read_table(b, t, headers[table], progress, forms)
     check_numeric_ids(raw, b.data.nodes, schema, report)
+    forms.create_units(b)  # the units the org form names and no table has
     derive_ids(b)  # rows of tables without ids: each id from its name and place
+    forms.keep_units_of_loaded_rows(b)
     join_reports(b)  # the 双报到 form's rows: each joined to its member, or rejected
     resolve(b)
     return b.data
@@ -100,45 +94,9 @@ def load_ledger(
 # ---------------------------------------------------------------- pass one
 
 
-def _columns(
-    t: RawTable, index: dict[str, str], report: Report, personal: bool
-) -> tuple[dict[int, str], dict[int, str]]:
-    """Column positions of known properties, and of unknown columns (kept as properties);
-    ``personal``: the table's rows are personal data (a too-long header cell is a pasted row)."""
-    known: dict[int, str] = {}
-    unknown: dict[int, str] = {}
-    for i, cell in enumerate(t.header):
-        name = index.get(header_key(cell))
-        if name is not None and name not in known.values():
-            known[i] = name
-        elif len(cell.strip()) > MAX_HEADER:  # no column name: a paste gone wrong
-            unknown[i] = f"column_{i + 1}"
-            report.add(
-                t.file,
-                None,
-                unknown[i],
-                cell,
-                f"header cell too long ({len(cell)} characters): column kept as {unknown[i]}",
-                NOTICE,
-                personal,
-            )
-        elif cell.strip():
-            if name is not None:
-                report.add(
-                    t.file,
-                    None,
-                    cell,
-                    None,
-                    f"second column for {name}: kept as {cell.strip()!r}",
-                    NOTICE,
-                )
-            unknown[i] = cell.strip()
-        else:
-            unknown[i] = f"column_{i + 1}"
-    return known, unknown
-
-
-def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress | None) -> None:
+def _read_table(
+    b: Build, t: RawTable, index: dict[str, str], progress: Progress | None, forms: FormRows
+) -> None:
     schema, report = b.schema, b.report
     props = schema.table_properties(t.table)
     label = schema.tables.get(t.table, "")  # none: a links row, or one joined to a node
@@ -147,14 +105,19 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
     for row_no, cells, _ in t.above:
         text = " ".join(c for c in cells if c)
         report.add(t.file, row_no, None, text, "above the header: skipped", NOTICE, personal)
-    known, unknown = _columns(t, index, report, personal)
+    known, unknown = columns_of(t, index, report, personal)
     consumed = take_consumed(t, schema, unknown, report)  # ID numbers, phones: never kept
+    form = forms.table(t, known, unknown)  # the org form's units (its 单位类别 column)
+    defaults = form_defaults(schema, t)  # a column the form gives is not missing
     cards = bool(consumed.cards)  # a valid ID number stands in for an id
     derive = derives(label, known.values())  # no id column: ids derived from names
     missing = [
         p
         for name, p in props.items()
-        if p.required and name not in known.values() and not ((cards or derive) and name == "id")
+        if p.required
+        and name not in known.values()
+        and name not in defaults
+        and not ((cards or derive) and name == "id")
     ]
     col_name = {name: t.header[i].strip() or name for i, name in known.items()}
     if cards:
@@ -194,6 +157,8 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
                 continue
         if consumed.positions:
             cells = consumed.blank(cells)
+        if form:
+            cells = form.take(cells)
         values, extra, ok = _row_values(
             b, t, row_no, cells, known, unknown, props, col_name, personal, derived
         )
@@ -208,6 +173,8 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
         if not ok:
             report.count_rejected(t.file)
         elif label:
+            if form:
+                form.named(b, row_no, values["id"], values)
             if derive:
                 b.derived[values["id"]] = col_name.get("name", "name")
             report.count_loaded(t.file)  # link rows are counted once their ends resolve
@@ -296,15 +263,17 @@ def _row_values(
     derived = {**own, **derived}  # the ID-number column's, where both are given
     if derived:
         fill_from_card(report, t.file, row_no, values, dropped, derived, props, col_name, b.today)
+    defaults = form_defaults(b.schema, t)  # a grid-ledger row is a grid
     for name, p in props.items():
+        default = defaults.get(name, p.default)
+        if default is not None and name not in values and name not in dropped:
+            values[name] = default  # an empty cell; a refused one stays absent
         if p.required and name not in values and ok:
             if name in col_name:
                 report.add(
                     t.file, row_no, col_name[name], None, f"required value {name} ({p.zh}) is empty"
                 )
             ok = False
-        elif p.default is not None and name not in values and name not in dropped:
-            values[name] = p.default  # an empty cell; a refused one stays absent
     if ok:
         ok = _dates_in_order(b, t, row_no, values, props, col_name)
     return values, extra, ok

@@ -26,6 +26,7 @@ __all__ = [
     "read_csv",
     "detect_encoding",
     "match_table",
+    "match_form",
     "with_header",
     "header_key",
 ]
@@ -49,6 +50,7 @@ class RawTable:
     header: list[str] = field(default_factory=list)
     rows: Iterator[Row] = field(default_factory=lambda: iter(()))
     above: list[Row] = field(default_factory=list)  # rows above the header, reported by the loader
+    form: str | None = None  # the standard form the file or sheet was recognised as, if any
 
 
 def match_table(name: str, table_aliases: dict[str, str]) -> str | None:
@@ -58,6 +60,14 @@ def match_table(name: str, table_aliases: dict[str, str]) -> str | None:
         return table_aliases[key]
     hits = {t for alias, t in table_aliases.items() if key.startswith(alias) or key.endswith(alias)}
     return hits.pop() if len(hits) == 1 else None
+
+
+def match_form(name: str, form_names: dict[str, str] | None) -> str | None:
+    """The standard form a file or sheet name read as a table stands for, if any: the
+    longest form name it is, begins or ends with (`胜利街道网格台账`: the grid ledger)."""
+    key = fold(name)
+    hits = [n for n in form_names or () if key.startswith(n) or key.endswith(n)]
+    return form_names[max(hits, key=len)] if form_names and hits else None
 
 
 # ---------------------------------------------------------------- CSV

@@ -44,6 +44,7 @@ from lianjian.loaders.read import (
     RawTable,
     Row,
     header_key,
+    match_form,
     match_table,
     with_header,
 )
@@ -91,8 +92,10 @@ def read_workbook(
     known_headers: dict[str, set[str]],
     report: Report,
     kind: str | None = None,
+    forms: dict[str, str] | None = None,
 ) -> list[RawTable]:
-    """The ledger tables among the workbook's sheets (``kind``: what :func:`sniff` found)."""
+    """The ledger tables among the workbook's sheets (``kind``: what :func:`sniff` found;
+    ``forms``: the folded names of the standard forms → the form each sheet is told as)."""
     taken = TAKEN_FOR.get(f.suffix.lower(), "workbook")
     try:
         kind = kind or sniff(f)
@@ -114,10 +117,10 @@ def read_workbook(
     if kind not in _EXPECTED.get(f.suffix.lower(), {kind}):
         reason = f"stored as {NAMES[kind]}, not the {taken} its name says: read as such"
         report.add(label, None, None, None, reason, NOTICE)
-    chosen = _choose(wb, sheets, label, table_aliases, known_headers, report)
+    chosen = _choose(wb, sheets, label, table_aliases, known_headers, report, forms)
     out: list[RawTable] = []
     ods_merges: dict[str, list[Range]] | None = None  # one pass over the .ods XML, if needed
-    for name, table in chosen:
+    for name, table, form in chosen:
         where = f"{label}[{name}]"
         try:
             sheet = wb.get_sheet_by_name(name)
@@ -132,7 +135,7 @@ def read_workbook(
                 raise
             report.not_read(where, f"cannot read this sheet ({_reason(e)})")
             continue
-        t = SheetTable(table, where)
+        t = SheetTable(table, where, form=form)
         records = _rows(rows, offset, merged or [], specials.get(name, {}), t, known_headers[table])
         found = with_header(t, records, known_headers[table], report)
         if found is not None:
@@ -154,9 +157,10 @@ def _choose(
     table_aliases: dict[str, str],
     known_headers: dict[str, set[str]],
     report: Report,
-) -> list[tuple[str, str]]:
-    """The (sheet, table) pairs to read, in the workbook's order; every other sheet reported."""
-    found: list[tuple[str, str, bool]] = []
+    forms: dict[str, str] | None,
+) -> list[tuple[str, str, str | None]]:
+    """The (sheet, table, form) to read, in the workbook's order; every other sheet reported."""
+    found: list[tuple[str, str, bool, str | None]] = []
     for meta in sheets:
         name, where = meta.name, f"{label}[{meta.name}]"
         hidden = meta.visible != SheetVisibleEnum.Visible
@@ -179,10 +183,10 @@ def _choose(
             what = "hidden sheet, " if hidden else ""
             report.not_read(where, f"{what}not a ledger sheet name: sheet ignored", NOTICE)
             continue
-        found.append((name, table, hidden))
-    visible = {table: name for name, table, hidden in reversed(found) if not hidden}
+        found.append((name, table, hidden, match_form(name, forms)))
+    visible = {table: name for name, table, hidden, _ in reversed(found) if not hidden}
     chosen = []
-    for name, table, hidden in found:
+    for name, table, hidden, form in found:
         where = f"{label}[{name}]"
         if hidden and table in visible:
             reason = f"hidden sheet: ignored, the visible sheet {visible[table]!r} holds the {table} table"
@@ -191,7 +195,7 @@ def _choose(
         if hidden:
             reason = f"hidden sheet: read as the {table} table (no visible sheet holds it)"
             report.add(where, None, None, None, reason, WARNING)
-        chosen.append((name, table))
+        chosen.append((name, table, form))
     return chosen
 
 
