@@ -199,6 +199,11 @@ class EmbeddedRecord:
         return union(parts)
 
     def graph(self) -> tuple[EmbeddedStore, list[Conflict]]:
+        if not self._record["sources"]:
+            raise ValueError(
+                f"the store {self.location} holds no source yet; load one: "
+                "lianjian load LEDGER --source NAME --as-of DATE"
+            )
         data, conflicts = self._union()
         store = EmbeddedStore()
         store.write(data)
