@@ -35,9 +35,15 @@ def history(record: RecordStore) -> dict[str, Any]:
 
 
 def months_between(start: str, end: str) -> int:
-    """Whole months from one ISO date to another (0 when ``end`` is not later)."""
+    """Whole months from one ISO date to another (0 when ``end`` is not later); a month's
+    last day counts as a whole month after the last day of the one before.
+
+    >>> months_between("2026-05-31", "2026-06-30"), months_between("2026-05-31", "2026-06-29")
+    (1, 0)
+    """
     a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    months = (b.year - a.year) * 12 + b.month - a.month - (b.day < a.day)
+    month_end = (b + dt.timedelta(days=1)).day == 1
+    months = (b.year - a.year) * 12 + b.month - a.month - (b.day < a.day and not month_end)
     return max(months, 0)
 
 

@@ -225,6 +225,8 @@ class EmbeddedRecord:
                     "run this one when it has finished"
                 ) from None
             self._record, self._graphs = self._read(self.directory), {}
+            for stale in self.directory.glob(".tmp-*"):  # left by a load that was killed
+                stale.unlink(missing_ok=True)
             yield
         finally:
             os.close(fd)  # releases the lock

@@ -1,0 +1,170 @@
+"""The store of record on the embedded backend (issue "the graph as the system of
+record"): the sample as version 1, a modified copy as version 2 (a grid gets a branch,
+a building loses its group, an organisation is renamed); ``changes`` lists exactly
+those, the grid's gap is closed, the building's opened, the coverage trend has a point
+per version per street; the same content again records nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lianjian.cli.app import app
+
+V1, V2 = "2026-05-31", "2026-06-30"
+NEW_BRANCH = ["P24", "梅台巷社区第二网格党支部", "党支部", "P03", "", "SS0102G02",
+              "2026-06-01", "2029-05-31", "", "", ""]  # fmt: skip
+
+
+def edit_orgs(folder: Path, change) -> None:
+    path = folder / "orgs.csv"
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows = change(rows[0], rows)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def month_two(rows_header, rows):
+    for r in rows:
+        if r[0] == "P09":  # the group of building B0101 no longer covers it
+            r[rows_header.index("覆盖范围")] = ""
+        if r[0] == "P16":
+            r[1] = "荆州市沙市区税务局第一机关党支部"
+    return [*rows, NEW_BRANCH]  # grid SS0102G02 gets a branch
+
+
+@pytest.fixture
+def v2(sample_ledger, tmp_path) -> Path:
+    folder = tmp_path / "v2"
+    shutil.copytree(sample_ledger, folder)
+    edit_orgs(folder, month_two)
+    return folder
+
+
+def run(*args, code: int = 0) -> str:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def as_json(*args):
+    return json.loads(run(*args, "--format", "json"))
+
+
+@pytest.fixture
+def store(tmp_path, sample_ledger, v2) -> Path:
+    path = tmp_path / "store"
+    run("load", sample_ledger, "--source", "shashi", "--as-of", V1, "--store", path)
+    run("load", v2, "--source", "shashi", "--as-of", V2, "--store", path)
+    return path
+
+
+def test_changes_list_exactly_the_modifications(store):
+    result = as_json("changes", "--store", store)
+    assert result["from"] == 1 and result["to"] == 2
+    assert result["entities"] == {
+        "added": ["P24"],
+        "removed": [],
+        "changed": [
+            {"id": "P09", "properties": ["COVERS"]},
+            {"id": "P16", "properties": ["name", "name_key"]},
+        ],
+    }
+    assert result["gaps"]["opened"] == [
+        {"rule": "building_without_group", "id": "B0101"},
+        {"rule": "org_without_secretary", "id": "P24"},  # the new branch has none yet
+    ]
+    assert result["gaps"]["closed"] == [{"rule": "grid_without_branch", "id": "SS0102G02"}]
+    still = {(g["rule"], g["id"]): g for g in result["gaps"]["open"]}
+    assert ("grid_without_branch", "SS0102G02") not in still
+    assert still[("building_without_group", "B0103")] == {
+        "rule": "building_without_group", "id": "B0103", "since": V1, "age_months": 1,
+    }  # fmt: skip
+    assert still[("building_without_group", "B0101")]["since"] == V2
+    first = as_json("changes", "--store", store, "--from", "0", "--to", "1")
+    assert "P24" not in first["entities"]["added"] and "P09" in first["entities"]["added"]
+    assert {"rule": "grid_without_branch", "id": "SS0102G02"} in first["gaps"]["opened"]
+
+
+def test_history_lists_both_versions(store):
+    versions = as_json("history", "--store", store)["versions"]
+    assert [
+        {k: v[k] for k in ("version", "source", "as_of", "added", "removed", "changed")}
+        for v in versions
+    ] == [
+        {"version": 1, "source": "shashi", "as_of": V1, "added": 190, "removed": 0, "changed": 0},
+        {"version": 2, "source": "shashi", "as_of": V2, "added": 1, "removed": 0, "changed": 2},
+    ]
+    assert all(set(v) == {"version", "source", "as_of", "loaded_at", "added", "removed",
+                          "changed"} for v in versions)  # fmt: skip
+
+
+def test_coverage_trend_has_a_point_per_version_per_street(store):
+    trend = as_json("coverage", "--trend", "--store", store)
+    assert trend["level"] == "street"
+    points = [(r["version"], r["as_of"], r["id"]) for r in trend["trend"]]
+    assert points == [(1, V1, "SS01"), (2, V2, "SS01")]
+    grids = [r["metrics"]["grids_with_branch"] for r in trend["trend"]]
+    buildings = [r["metrics"]["buildings_with_group"] for r in trend["trend"]]
+    assert [(g["covered"], g["total"]) for g in grids] == [(4, 5), (5, 5)]
+    assert [(b["covered"], b["total"]) for b in buildings] == [(5, 8), (4, 8)]
+    communities = as_json("coverage", "--trend", "--level", "community", "--store", store)
+    assert sorted({r["id"] for r in communities["trend"]}) == ["SS0101", "SS0102", "SS0103"]
+    assert len(communities["trend"]) == 6
+    run("coverage", "--trend", "--level", "district", "--store", store, code=2)
+
+
+def test_queries_run_on_the_store_without_a_ledger(store, v2):
+    on_store = as_json("gaps", "--store", store, "--as-of", V2)
+    on_ledger = as_json("gaps", v2, "--as-of", V2)
+    assert on_store == on_ledger
+    assert on_store["rules"]["grid_without_branch"]["count"] == 0
+    assert as_json("stats", "--store", store) == as_json("stats", v2)
+    assert as_json("coverage", "--store", store, "--as-of", V2) == as_json(
+        "coverage", v2, "--as-of", V2
+    )
+    assert as_json("pair", "--store", store, "--as-of", V2) == as_json("pair", v2, "--as-of", V2)
+    assert "not both" in run("stats", v2, "--store", store, code=2)
+
+
+def test_the_same_content_again_records_nothing(store, v2, tmp_path):
+    moved = tmp_path / "moved"  # the same rows in another order: where a row is is not content
+    shutil.copytree(v2, moved)
+    edit_orgs(moved, lambda header, rows: [header, *reversed(rows[1:])])
+    for ledger in (v2, moved):
+        said = run("load", ledger, "--source", "shashi", "--as-of", V2, "--store", store)
+        assert said.startswith("unchanged")
+    assert len(as_json("history", "--store", store)["versions"]) == 2
+
+
+def test_a_month_out_of_order_is_refused_unless_backfill(store, sample_ledger):
+    said = run("load", sample_ledger, "--source", "shashi", "--as-of", V1, "--store", store,
+               code=2)  # fmt: skip
+    assert "before the latest version" in said and "--backfill" in said
+    assert len(as_json("history", "--store", store)["versions"]) == 2
+    run("load", sample_ledger, "--source", "shashi", "--as-of", V1, "--store", store, "--backfill")
+    versions = as_json("history", "--store", store)["versions"]
+    assert [(v["version"], v["as_of"], v["added"]) for v in versions][-1] == (3, V1, 0)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--source", "a/b", "--as-of", V1], "source name 'a/b' is not valid"),
+        (["--source", "", "--as-of", V1], "source name '' is not valid"),
+        (["--source", "shashi", "--as-of", "2026-02-30"], "must be a real date"),
+        (["--source", "shashi", "--as-of", "20260531"], "must be a real date"),
+        (["--source", "shashi"], "needs both --source and --as-of"),
+    ],
+)
+def test_a_bad_source_or_date_is_one_line(sample_ledger, tmp_path, args, message):
+    said = run("load", sample_ledger, *args, "--store", tmp_path / "s", code=2)
+    assert message in said and len(said.strip().splitlines()) == 1
+    assert not (tmp_path / "s" / "record.json").exists()
