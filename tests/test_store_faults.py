@@ -17,7 +17,7 @@ from lianjian.graph.embedded import persist
 from lianjian.graph.embedded.persist import EmbeddedRecord
 from lianjian.loaders.ledger import load_ledger
 from lianjian.record.load import load_version
-from tests.test_store_versions import V1, V2, as_json, run, v2  # noqa: F401 (a fixture)
+from tests.record_ledgers import V1, V2, as_json, month_two_ledger, run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +27,11 @@ def store(tmp_path, sample_ledger) -> Path:
     path = tmp_path / "store"
     run("load", sample_ledger, "--source", "shashi", "--as-of", V1, "--store", path)
     return path
+
+
+@pytest.fixture
+def v2(sample_ledger, tmp_path) -> Path:
+    return month_two_ledger(sample_ledger, tmp_path / "v2")
 
 
 def versions(store: Path) -> list[int]:
@@ -65,15 +70,12 @@ def test_a_load_stopped_after_writing_its_files_leaves_the_previous_version(stor
 
 KILL = """
 import os, signal, sys
-from pathlib import Path
-from lianjian.graph.embedded import persist
-real = persist._write_atomic
-def write(path, data):
-    if path.name == "record.json":
-        (path.parent / ".tmp-half").write_bytes(data[: len(data) // 2])
+real = os.replace
+def replace(src, dst, *args, **kwargs):
+    if str(dst).endswith("record.json"):  # the new record written in full, not yet renamed
         os.kill(os.getpid(), signal.SIGKILL)
-    real(path, data)
-persist._write_atomic = write
+    real(src, dst, *args, **kwargs)
+os.replace = replace
 from lianjian.cli.app import main
 sys.argv = ["lianjian", "load", sys.argv[1], "--source", "shashi", "--as-of", sys.argv[2],
             "--store", sys.argv[3]]
@@ -86,11 +88,12 @@ def test_a_killed_process_leaves_the_previous_version(store, v2):
     done = subprocess.run(
         [sys.executable, "-c", KILL, str(v2), V2, str(store)], env=env, capture_output=True
     )
-    assert done.returncode == -signal.SIGKILL
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert [p.name for p in store.iterdir() if p.name.startswith(".tmp-")] != []
     assert versions(store) == [1]
     run("load", v2, "--source", "shashi", "--as-of", V2, "--store", store)
     assert versions(store) == [1, 2]
-    assert not (store / ".tmp-half").exists()
+    assert [p.name for p in store.iterdir() if p.name.startswith(".tmp-")] == []
 
 
 def test_a_second_load_while_one_writes_is_refused(store, v2):
