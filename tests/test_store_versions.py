@@ -129,3 +129,18 @@ def test_a_bad_source_or_date_is_one_line(sample_ledger, tmp_path, args, message
     said = run("load", sample_ledger, *args, "--store", tmp_path / "s", code=2)
     assert message in said and len(said.strip().splitlines()) == 1
     assert not (tmp_path / "s" / "record.json").exists()
+
+
+def test_the_tables_show_the_history(store):
+    shown = run("history", "--store", store)
+    assert "shashi" in shown and V2 in shown
+    shown = run("changes", "--store", store, "--limit", "50")
+    assert "版本 1 → 2: 新增 added 1, 删除 removed 0, 变更 changed 2" in shown
+    assert "SS0102G02" in shown and "B0101" in shown and "P24" in shown
+    assert "SS01" in run("coverage", "--trend", "--store", store)
+    lines = run("coverage", "--trend", "--store", store, "--format", "csv").splitlines()
+    assert lines[0].startswith("version,as_of,level,id,name,grids_with_branch_covered")
+    assert [line.split(",")[:4] for line in lines[1:]] == [
+        ["1", V1, "street", "SS01"],
+        ["2", V2, "street", "SS01"],
+    ]

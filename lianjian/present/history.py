@@ -30,12 +30,14 @@ def history_table(result: dict[str, Any]) -> Table:
     """One row per version: number, source, as-of date, when loaded, entity counts."""
     t = Table(
         "版本 Versions",
-        [Column("版本 Version", justify="right"), Column("来源 Source"), Column("截至 As of"),
-         Column("加载 Loaded at (UTC)"), Column("新增 Added", justify="right"),
-         Column("删除 Removed", justify="right"), Column("变更 Changed", justify="right")],
+        [Column("版本\nNo.", justify="right"), Column("来源\nSource"),
+         Column("截至\nAs of", no_wrap=True), Column("加载 UTC\nLoaded at", no_wrap=True),
+         Column("新增\nAdded", justify="right"), Column("删除\nRemoved", justify="right"),
+         Column("变更\nChanged", justify="right")],
     )  # fmt: skip
     for v in result["versions"]:
-        t.add(v["version"], v["source"], v["as_of"], v["loaded_at"], v["added"], v["removed"],
+        loaded = v["loaded_at"].replace("T", " ")[:16]
+        t.add(v["version"], v["source"], v["as_of"], loaded, v["added"], v["removed"],
               v["changed"])  # fmt: skip
     return t
 
@@ -59,7 +61,7 @@ def changes_blocks(result: dict[str, Any], limit: int = 20) -> list[Block]:
         t.add(*row)
     blocks.append(t)
     g = Table("空白 Gaps", [Column("状态 State"), Column("规则 Rule"), Column("编号 Id"),
-                            Column("自 Since"), Column("月 Months", justify="right")])  # fmt: skip
+                            Column("自 Since", no_wrap=True), Column("月 Months", justify="right")])  # fmt: skip
     for state in ("opened", "closed"):
         for item in gaps[state][:limit]:
             g.add(state, item["rule"], item["id"], "", "")
@@ -78,13 +80,14 @@ def trend_table(result: dict[str, Any]) -> Table:
     level = result["level"]
     t = Table(
         f"覆盖率趋势 Coverage trend by {level} ({LEVEL_ZH[level]})",
-        [Column("版本 Version", justify="right"), Column("截至 As of"),
-         Column(f"{LEVEL_ZH[level]} {level.capitalize()}")]
+        [Column("版本 截至\nVersion", no_wrap=True),
+         Column(f"{LEVEL_ZH[level]} {level.capitalize()}", no_wrap=True)]
         + [Column(m["short"].replace(" ", "\n", 1), justify="right") for m in METRICS.values()],
     )  # fmt: skip
     for r in result["trend"]:
-        label = f"{r['name']} ({r['id']})" if r["id"] else r["name"]
-        t.add(r["version"], r["as_of"], label, *(_rate(r["metrics"][m]) for m in METRICS))
+        label = f"{r['name']}\n({r['id']})" if r["id"] else r["name"]
+        cells = (_rate(r["metrics"][m]) for m in METRICS)
+        t.add(f"{r['version']}\n{r['as_of']}", label, *cells)
     return t
 
 

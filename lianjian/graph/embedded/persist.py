@@ -22,7 +22,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -281,7 +281,6 @@ class _Staged:
     record: EmbeddedRecord
     source: str
     data: GraphData
-    done: bool = field(default=False)
 
     def commit(
         self,
@@ -291,4 +290,3 @@ class _Staged:
         coverage: list[dict[str, Any]],
     ) -> None:
         self.record._commit(self, version, opened, closed, coverage)
-        self.done = True
