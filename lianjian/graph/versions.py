@@ -62,8 +62,12 @@ class StoreBusy(ValueError):
     """Another load holds the store's lock."""
 
 
+# one encoder for every hash: json.dumps with options builds a new one per call
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _canonical(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return _ENCODER.encode(value).encode()
 
 
 def entity_hash(label: str, props: Mapping[str, Any]) -> str:
@@ -77,7 +81,8 @@ def link_key(e: Edge) -> LinkKey:
 
 
 def link_hash(e: Edge) -> str:
-    return hashlib.sha256(_canonical([*link_key(e), e.props])).hexdigest()[:32]
+    """The hash of a link's properties ("" for none, most links): its key is its identity."""
+    return hashlib.sha256(_canonical(e.props)).hexdigest()[:32] if e.props else ""
 
 
 @dataclass
@@ -250,23 +255,26 @@ class RecordStore(Protocol):
 def union(parts: Iterable[tuple[str, GraphData]]) -> tuple[GraphData, list[Conflict]]:
     """One graph of several sources' (in load order): an id or link in two sources with
     the same content is one; with different content, the first source's is kept and the
-    pair is a :class:`Conflict` (never merged silently)."""
+    pair is a :class:`Conflict` (never merged silently). Only what two sources hold is
+    hashed."""
+    parts = list(parts)
+    if len(parts) == 1:
+        return GraphData(parts[0][1].nodes, parts[0][1].edges), []
     nodes: dict[str, tuple[str, dict[str, Any]]] = {}
-    owner: dict[str, tuple[str, str]] = {}
+    owner: dict[str, str] = {}
     edges: dict[LinkKey, Edge] = {}
-    edge_owner: dict[LinkKey, tuple[str, str]] = {}
+    edge_owner: dict[LinkKey, str] = {}
     conflicts: list[Conflict] = []
     for source, data in parts:
-        for i, (label, props) in data.nodes.items():
-            h = entity_hash(label, props)
+        for i, node in data.nodes.items():
             if i not in owner:
-                nodes[i], owner[i] = (label, props), (source, h)
-            elif owner[i][1] != h:
-                conflicts.append(Conflict(i, owner[i][0], source))
+                nodes[i], owner[i] = node, source
+            elif entity_hash(*nodes[i]) != entity_hash(*node):
+                conflicts.append(Conflict(i, owner[i], source))
         for e in data.edges:
-            k, h = link_key(e), link_hash(e)
+            k = link_key(e)
             if k not in edge_owner:
-                edges[k], edge_owner[k] = e, (source, h)
-            elif edge_owner[k][1] != h:
-                conflicts.append(Conflict("|".join(k), edge_owner[k][0], source))
+                edges[k], edge_owner[k] = e, source
+            elif link_hash(edges[k]) != link_hash(e):
+                conflicts.append(Conflict("|".join(k), edge_owner[k], source))
     return GraphData(nodes, list(edges.values())), conflicts
