@@ -144,3 +144,28 @@ def test_the_tables_show_the_history(store):
         ["1", V1, "street", "SS01"],
         ["2", V2, "street", "SS01"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "3"], "--from version 3 does not exist; the store has versions 1 to 2"),
+        (["--to", "9"], "--to version 9 does not exist"),
+        (["--from", "2", "--to", "1"], "--from 2 is after --to 1"),
+    ],
+)
+def test_changes_between_versions_that_do_not_exist_is_one_line(store, args, message):
+    said = run("changes", "--store", store, *args, code=2)
+    assert message in said and len(said.strip().splitlines()) == 1
+
+
+def test_the_embedded_store_of_record_has_the_interface(store):
+    from lianjian.graph.embedded.persist import EmbeddedRecord
+    from lianjian.graph.versions import RecordStore
+
+    record = EmbeddedRecord.open(store)
+    assert isinstance(record, RecordStore)
+    assert {s.name: (s.as_of, s.version) for s in record.sources().values()} == {"shashi": (V2, 2)}
+    closed = [(f.rule, f.id, f.first_seen, f.closed_at, f.closed_on) for f in record.findings()
+              if f.closed_at is not None]  # fmt: skip
+    assert closed == [("grid_without_branch", "SS0102G02", 1, 2, V2)]
