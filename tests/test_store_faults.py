@@ -151,3 +151,10 @@ def test_no_store_and_an_empty_store_say_what_to_do(tmp_path):
 def test_the_neo4j_store_of_record_is_not_there_yet(store):
     said = run("history", "--store", store, "--neo4j", code=2)
     assert "embedded only" in said
+
+
+def test_a_ledger_that_cannot_be_read_makes_no_store(tmp_path):
+    said = run("load", tmp_path / "missing", "--source", "a", "--as-of", V1, "--store",
+               tmp_path / "new", code=2)  # fmt: skip
+    assert "no such ledger" in said
+    assert not (tmp_path / "new").exists()

@@ -28,6 +28,7 @@ from lianjian.cli.common import (
     write_json,
 )
 from lianjian.graph.backends import open_record
+from lianjian.graph.embedded.persist import store_dir
 from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.escape import rich_text, terminal_text
@@ -73,10 +74,14 @@ def load_source(
             raise ValueError("a load into the store of record needs both --source and --as-of")
         check_source(source)
         check_date(as_of)
-        record = open_record(store, backend.value, create=True)
+        folder = store if store is not None else store_dir()
+        # an existing store is checked before the ledger is read; a new one made after
+        new = not folder.exists() and backend == Backend.embedded
+        record = None if new else open_record(folder, backend.value)
         with progress_bar() as (read, _):
             data = load_ledger(ledger, progress=read)
         check_ledger(data.report, ledger, strict)
+        record = record or open_record(folder, backend.value, create=True)
         data.fingerprint = ledger_fingerprint(ledger)
         done = load_version(record, source, as_of, data, backfill=backfill)
     for line in conflict_lines(done.conflicts):
