@@ -20,9 +20,10 @@ SAMPLE = ROOT / "data" / "sample"
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory):
-    """Tests never read or write the user's graph cache or pseudonym key."""
+    """Tests never read or write the user's graph cache, store of record or pseudonym key."""
     mp = pytest.MonkeyPatch()
     mp.setenv("LIANJIAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    mp.setenv("LIANJIAN_STORE_DIR", str(tmp_path_factory.mktemp("store") / "store"))
     mp.setenv("LIANJIAN_PSEUDONYM_KEY", "test-key-not-secret")
     yield
     mp.undo()

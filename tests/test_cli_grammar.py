@@ -20,6 +20,8 @@ STORE_COMMANDS = [
     ["gaps"],
     ["coverage"],
     ["pair"],
+    ["history"],
+    ["changes"],
     ["import", "rdf"],
     ["dashboard"],
 ]

@@ -21,6 +21,7 @@ LAYERS = [
     ("generator", ["lianjian.generator"]),
     ("graph", ["lianjian.graph"]),
     ("queries", ["lianjian.queries"]),
+    ("record", ["lianjian.record"]),
     ("present", ["lianjian.present"]),
     ("export", ["lianjian.export"]),
     ("dashboard", ["lianjian.dashboard"]),

@@ -32,6 +32,8 @@ from lianjian.cli.common import (  # re-exported: the parts every command shares
     Neo4jFlag,
     NoCacheOpt,
     ReplaceOpt,
+    StoreLedgerArg,
+    StoreOpt,
     StrictOpt,
     UriOpt,
     backend_of,
@@ -50,6 +52,8 @@ from lianjian.cli.dashboard import dashboard
 from lianjian.cli.pair import register as register_pair
 from lianjian.cli.queries import register as register_queries
 from lianjian.cli.rdf import register_rdf_commands
+from lianjian.cli.record import BackfillOpt, SourceOpt, load_source
+from lianjian.cli.record import register as register_record
 from lianjian.core.report import ERROR, WARNING
 from lianjian.generator.generate import generate as run_generate
 from lianjian.graph.backends import load_into_neo4j, open_neo4j
@@ -148,14 +152,35 @@ def load(
             "members are stored by pseudonym, without them).",
         ),
     ] = False,
+    source: SourceOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="With --source: the date the ledger stands at, YYYY-MM-DD (the month's "
+            "submission); not before the source's latest unless --backfill.",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOpt = None,
+    backfill: BackfillOpt = False,
 ) -> None:
     """Load a ledger into the embedded store (and its cache) or into Neo4j (加载台账).
 
     Into Neo4j, members are stored by pseudonym, without names or other personal
     values, unless --with-names is given; the database remembers which.
 
+    With --source NAME --as-of DATE the ledger becomes a new version of that source in
+    the store of record (--store; embedded): what it adds, removes and changes, the gaps
+    it opens and closes, the coverage rates; the same content again records nothing.
+
     Example: lianjian load data/sample --backend neo4j --replace
+
+    Example: lianjian load data/sample --source shashi --as-of 2026-06-30
     """
+    if source is not None or as_of is not None or store is not None or backfill:
+        load_source(ledger, source, as_of, store, backfill, backend_of(backend, neo4j), strict)
+        return
     to_neo4j = backend_of(backend, neo4j) == Backend.neo4j
     t0 = time.perf_counter()
     with clean_errors(), progress_bar() as (read, write):
@@ -194,7 +219,7 @@ def load(
 
 @app.command()
 def stats(
-    ledger: LedgerArg,
+    ledger: StoreLedgerArg = None,
     backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
     fmt: FormatOpt = Format.table,
@@ -202,21 +227,22 @@ def stats(
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
+    store: StoreOpt = None,
 ) -> None:
     """Node counts per label and relationship counts per type (图谱统计).
 
     With --backend neo4j the database is used (the ledger is loaded first if the
-    database is empty).
+    database is empty). Without LEDGER the store of record (--store) is read.
 
     Example: lianjian stats data/sample --format json
     """
     backend = backend_of(backend, neo4j)
     with clean_errors(), progress_bar() as (_, write):
-        store = open_store(ledger, backend, uri, database, no_cache, write, strict)
+        graph = open_store(ledger, backend, uri, database, no_cache, write, strict, store=store)
         try:
-            result = store.stats()
+            result = graph.stats()
         finally:
-            store.close()
+            graph.close()
     if fmt == Format.json:
         write_json(result.to_dict())
     else:
@@ -314,6 +340,7 @@ register_rdf_commands(app)
 app.command()(dashboard)
 register_queries(app)
 register_pair(app)
+register_record(app)
 register_bench(app)
 
 

@@ -28,7 +28,7 @@ from rich.text import Text
 from lianjian.core.balance import Balance, RefusedLedger
 from lianjian.core.privacy import PseudonymKeyError
 from lianjian.core.report import Report
-from lianjian.graph.backends import LedgerMismatch, open_ledger
+from lianjian.graph.backends import LedgerMismatch, open_ledger, open_record
 from lianjian.graph.neo4j.server import Neo4jServerError
 from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
 from lianjian.graph.store import GraphStore
@@ -36,6 +36,7 @@ from lianjian.loaders.files import access_problem, path_kind
 from lianjian.loaders.read import LedgerError
 from lianjian.present.escape import plain_text, rich_text, terminal_text
 from lianjian.present.formats import json_text
+from lianjian.present.history import conflict_lines
 from lianjian.present.table import Block, to_rich
 
 __all__ = [
@@ -46,6 +47,8 @@ __all__ = [
     "QueryFormat",
     "QueryFormatOpt",
     "LedgerArg",
+    "StoreLedgerArg",
+    "StoreOpt",
     "BackendOpt",
     "FormatOpt",
     "UriOpt",
@@ -89,6 +92,23 @@ class Format(StrEnum):
 
 LedgerArg = Annotated[
     Path, typer.Argument(help="Ledger: a folder of CSV files or one XLSX workbook (台账).")
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="The store of record, a folder (default: $LIANJIAN_STORE_DIR "
+        "or ~/.local/share/lianjian/store).",
+        show_default=False,
+    ),  # fmt: skip
+]
+StoreLedgerArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Ledger (台账), read for this command only; without it, the store of "
+        "record (--store) is queried.",
+        show_default=False,
+    ),  # fmt: skip
 ]
 BackendOpt = Annotated[
     Backend,
@@ -223,7 +243,7 @@ def backend_of(backend: Backend, neo4j: bool) -> Backend:
 
 
 def open_store(
-    ledger: Path,
+    ledger: Path | None,
     backend: Backend,
     uri: str | None = None,
     database: str | None = None,
@@ -231,9 +251,18 @@ def open_store(
     progress=None,
     strict: bool = False,
     with_names: bool = False,
+    store: Path | None = None,
 ) -> GraphStore:
     """The store holding the ledger's graph on ``backend`` (see :func:`open_ledger`),
-    once :func:`check_ledger` has passed the ledger (before anything is written to Neo4j)."""
+    once :func:`check_ledger` has passed the ledger (before anything is written to Neo4j);
+    without a ledger, the store of record's union of sources (conflicts told on stderr)."""
+    if ledger is None:
+        graph, conflicts = open_record(store, backend.value).graph()
+        for line in conflict_lines(conflicts):
+            err.print(rich_text(line, "yellow"), soft_wrap=True)
+        return graph
+    if store is not None:
+        raise ValueError("give a ledger path or --store, not both")
     chosen = settings(uri, database) if backend == Backend.neo4j else None
     return open_ledger(
         ledger,

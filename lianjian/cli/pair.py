@@ -16,11 +16,12 @@ from lianjian.cli.common import (
     Backend,
     BackendOpt,
     DbOpt,
-    LedgerArg,
     Neo4jFlag,
     NoCacheOpt,
     QueryFormat,
     QueryFormatOpt,
+    StoreLedgerArg,
+    StoreOpt,
     StrictOpt,
     UriOpt,
     backend_of,
@@ -43,7 +44,7 @@ LIMIT_DEFAULT = 20
 
 
 def pair(
-    ledger: LedgerArg,
+    ledger: StoreLedgerArg = None,
     backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
     as_of: Annotated[
@@ -93,6 +94,7 @@ def pair(
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
+    store: StoreOpt = None,
 ) -> None:
     """Strong leads weak: score every organisation, propose the best leader for each weak
     organisation without a partner, and audit the existing pairings (以强带弱结对).
@@ -109,7 +111,8 @@ def pair(
 
     JSON: {"as_of", "proposals": [{"weak", "strong", "cost", "reason_zh",
     "reason_en"}], "unmatched": [ID], "audit": [{"kind", "ids", "reason_zh",
-    "reason_en"}]}. CSV: one row per proposal, unmatched org and finding.
+    "reason_en"}]}. CSV: one row per proposal, unmatched org and finding. Without LEDGER
+    the store of record (--store) is read.
 
     Example: lianjian pair data/sample --as-of 2026-06-30 --capacity 2 --format json
     """
@@ -121,12 +124,12 @@ def pair(
         )
     with clean_errors(), progress_bar() as (_, progress):
         params = parse_params(param)
-        store = open_store(ledger, backend, uri, database, no_cache, progress, strict)
+        graph = open_store(ledger, backend, uri, database, no_cache, progress, strict, store=store)
         try:
-            result = propose(store, as_of=as_of, capacity=capacity, params=params)
-            written = write_proposals(store, result) if write else None
+            result = propose(graph, as_of=as_of, capacity=capacity, params=params)
+            written = write_proposals(graph, result) if write else None
         finally:
-            store.close()
+            graph.close()
     if fmt == QueryFormat.json:
         write_json(result.to_dict())
     elif fmt == QueryFormat.csv:

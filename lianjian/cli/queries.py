@@ -19,16 +19,18 @@ from lianjian.cli.common import (
     Backend,
     BackendOpt,
     DbOpt,
-    LedgerArg,
     Neo4jFlag,
     NoCacheOpt,
     QueryFormat,
     QueryFormatOpt,
+    StoreLedgerArg,
+    StoreOpt,
     StrictOpt,
     UriOpt,
     WithNamesOpt,
     backend_of,
     clean_errors,
+    fail,
     open_store,
     parse_params,
     progress_bar,
@@ -37,11 +39,14 @@ from lianjian.cli.common import (
     write_json,
 )
 from lianjian.core.privacy import pseudonym_key
+from lianjian.graph.backends import open_record
 from lianjian.present.coverage import coverage_csv, coverage_table
 from lianjian.present.gaps import gaps_blocks, gaps_csv, member_ids, namer
+from lianjian.present.history import trend_csv, trend_table
 from lianjian.queries.coverage.rates import coverage as run_coverage
 from lianjian.queries.gaps.find import find_gaps
 from lianjian.queries.places import LEVELS
+from lianjian.record.history import trend
 
 __all__ = ["gaps", "coverage", "register"]
 
@@ -75,7 +80,7 @@ LIMIT_DEFAULT = 20
 
 
 def gaps(
-    ledger: LedgerArg,
+    ledger: StoreLedgerArg = None,
     backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
     as_of: AsOfOpt = None,
@@ -96,6 +101,7 @@ def gaps(
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
+    store: StoreOpt = None,
 ) -> None:
     """Coverage gaps: grids, compounds, buildings, units and organisations the rules flag,
     with reasons and suggested fixes (覆盖空白).
@@ -109,14 +115,15 @@ def gaps(
     committee_min_members=7, big_committee_min_seats=3, weak_rating_max=2,
     strong_rating_min=4. The table shows a summary per rule, counts per street and
     the first items of each rule; JSON has every item. A fix that names members
-    shows their pseudonyms unless --with-names is given.
+    shows their pseudonyms unless --with-names is given. Without LEDGER the store of
+    record (--store) is read: the union of every source's latest version.
 
     Example: lianjian gaps data/sample --as-of 2026-06-30 --rule grid_without_branch
     """
     with clean_errors(), progress_bar() as (_, write):
         params = parse_params(param)
         pseudonym_key()  # fixes name members by pseudonym (also with names, when one has none)
-        store = open_store(
+        graph = open_store(
             ledger,
             backend_of(backend, neo4j),
             uri,
@@ -125,12 +132,13 @@ def gaps(
             write,
             strict=strict,
             with_names=with_names,
+            store=store,
         )
         try:
-            result = find_gaps(store, as_of=as_of, rules=rule, params=params)
-            name_of = namer(store, member_ids(result), with_names)
+            result = find_gaps(graph, as_of=as_of, rules=rule, params=params)
+            name_of = namer(graph, member_ids(result), with_names)
         finally:
-            store.close()
+            graph.close()
     if fmt == QueryFormat.json:
         write_json(result.to_dict(name_of))
     elif fmt == QueryFormat.csv:
@@ -145,7 +153,7 @@ def gaps(
 
 
 def coverage(
-    ledger: LedgerArg,
+    ledger: StoreLedgerArg = None,
     level: Annotated[
         Level, typer.Option("--level", "-l", help="Group by district, street or community.")
     ] = Level.street,  # type: ignore[attr-defined]
@@ -158,28 +166,57 @@ def coverage(
     database: DbOpt = None,
     no_cache: NoCacheOpt = False,
     strict: StrictOpt = False,
+    store: StoreOpt = None,
+    trend: Annotated[
+        bool,
+        typer.Option(
+            "--trend",
+            help="The rates kept with every version of the store of record (per street or "
+            "community), instead of today's; needs no ledger.",
+        ),
+    ] = False,
 ) -> None:
     """Coverage rates per district, street or community: grids with a branch, buildings
     with a party group, new-domain sites, units, grids with assigned members, communities
     with a big committee (覆盖率).
 
+    Without LEDGER the store of record is read; --trend gives the rates per version
+    kept there (JSON: {"level", "trend": [{"version", "as_of", "id", "name", "metrics"}]}).
+
     Example: lianjian coverage data/sample --level community --format csv
     """
+    if trend:
+        show_trend(ledger, store, backend_of(backend, neo4j), level.value, fmt)
+        return
     with clean_errors(), progress_bar() as (_, write):
         params = parse_params(param)
-        store = open_store(
-            ledger, backend_of(backend, neo4j), uri, database, no_cache, write, strict
+        graph = open_store(
+            ledger, backend_of(backend, neo4j), uri, database, no_cache, write, strict, store=store
         )
         try:
-            rows = run_coverage(store, level.value, as_of=as_of, params=params)
+            rows = run_coverage(graph, level.value, as_of=as_of, params=params)
         finally:
-            store.close()
+            graph.close()
     if fmt == QueryFormat.json:
         write_json(rows)
     elif fmt == QueryFormat.csv:
         write_csv(coverage_csv(rows))
     else:
         write_blocks([coverage_table(rows, level.value)])
+
+
+def show_trend(ledger, store, backend, level: str, fmt: QueryFormat) -> None:
+    """``coverage --trend``: the rates kept per version in the store of record."""
+    if ledger is not None:
+        fail("--trend reads the store of record: give no ledger path (use --store)")
+    with clean_errors():
+        result = trend(open_record(store, backend.value), level)
+    if fmt == QueryFormat.json:
+        write_json(result)
+    elif fmt == QueryFormat.csv:
+        write_csv(trend_csv(result))
+    else:
+        write_blocks([trend_table(result)])
 
 
 def register(app: typer.Typer) -> None:

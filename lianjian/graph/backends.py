@@ -30,6 +30,7 @@ __all__ = [
     "open_ledger",
     "Opened",
     "open_neo4j",
+    "open_record",
     "load_into_neo4j",
     "LedgerMismatch",
 ]
@@ -159,6 +160,18 @@ def open_ledger(
         store.close()
         raise
     return Opened(store, balance)
+
+
+def open_record(directory: Path | None, backend: str = "embedded", create: bool = False):
+    """The store of record in ``directory`` (docs/store.md; the default folder when None).
+    Embedded only for now: the Neo4j store of record follows with the same interface."""
+    if backend != "embedded":
+        raise ValueError(
+            "the store of record is embedded only for now (Neo4j follows): drop --backend "
+            "neo4j (or query a ledger path one-shot)"
+        )
+    # by name, as the backends above: opening a store of record loads NetworkX
+    return import_module("lianjian.graph.embedded.persist").EmbeddedRecord.open(directory, create)
 
 
 def open_graph(ledger: Path, backend: str = "embedded", **options) -> GraphStore:

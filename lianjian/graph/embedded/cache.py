@@ -30,6 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from lianjian.core.bulk import paused_gc
+from lianjian.graph.embedded.folder import owner_ok as _owner_ok
+from lianjian.graph.embedded.folder import private_folder
+from lianjian.graph.embedded.folder import shown as _shown
 
 __all__ = ["GraphCache", "cache_dir"]
 
@@ -48,27 +51,6 @@ def cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "lianjian"
-
-
-def _shown(path: Path) -> str:
-    """A path for a one-line message, control characters made visible."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in str(path))
-
-
-def _owner_ok(st: os.stat_result) -> bool:
-    return not hasattr(os, "getuid") or st.st_uid == os.getuid()
-
-
-def _folder_problem(directory: Path) -> str | None:
-    """Why ``directory`` must not hold a cache, or None when it is the user's own."""
-    st = os.stat(directory)
-    if not stat.S_ISDIR(st.st_mode):
-        return "is not a folder"
-    if not _owner_ok(st):
-        return f"belongs to another user (uid {st.st_uid})"
-    if st.st_mode & 0o022:
-        return f"can be written by others (mode {stat.S_IMODE(st.st_mode):04o})"
-    return None
 
 
 def _new_key(path: Path) -> bytes:
@@ -131,13 +113,8 @@ class GraphCache:
         with a one-line warning, when the folder is not safe to read code from."""
         directory = directory if directory is not None else cache_dir()
         try:
-            if not directory.exists():
-                directory.mkdir(parents=True, mode=0o700)
-                os.chmod(directory, 0o700)
-            problem = _folder_problem(directory)
+            problem = private_folder(directory)  # 0700: the graph holds personal data
             if problem is None:
-                if stat.S_IMODE(os.stat(directory).st_mode) != 0o700:
-                    os.chmod(directory, 0o700)  # the graph holds personal data
                 return cls(directory, _read_key(directory / KEY_FILE))
         except OSError as e:
             log.info("no graph cache in %s: %s", _shown(directory), e.strerror or e)

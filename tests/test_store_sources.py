@@ -1,0 +1,77 @@
+"""Several sources side by side in the store of record: two streets of a generated
+ledger loaded separately give the graph, gaps and coverage of the whole ledger loaded
+at once; the same id with different data in two sources is a conflict, reported and
+never merged."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lianjian.graph.embedded.persist import EmbeddedRecord
+from tests.record_ledgers import V1, as_json, edit_orgs, run
+from tests.split_ledger import split_by_street
+
+
+@pytest.fixture(scope="module")
+def streets(jingzhou_small, tmp_path_factory) -> dict[str, Path]:
+    return split_by_street(jingzhou_small, tmp_path_factory.mktemp("streets"))
+
+
+def test_the_split_is_into_two_streets_each_smaller_than_the_whole(streets, jingzhou_small):
+    assert len(streets) == 2
+    whole = len((jingzhou_small / "members.csv").read_text("utf-8-sig").splitlines())
+    for folder in streets.values():
+        assert 1 < len((folder / "members.csv").read_text("utf-8-sig").splitlines()) < whole
+
+
+def test_two_streets_loaded_separately_give_the_whole_ledgers_gaps(
+    streets, jingzhou_small, tmp_path
+):
+    store = tmp_path / "store"
+    for street, folder in streets.items():
+        said = run("load", folder, "--source", f"street-{street}", "--as-of", V1, "--store", store)
+        assert "conflict" not in said
+    assert [v["source"] for v in as_json("history", "--store", store)["versions"]] == [
+        f"street-{s}" for s in streets
+    ]
+    whole = as_json("gaps", jingzhou_small, "--as-of", V1)
+    assert as_json("gaps", "--store", store, "--as-of", V1) == whole
+    assert sum(r["count"] for r in whole["rules"].values()) > 0
+    for folder in streets.values():  # neither street alone gives them
+        assert as_json("gaps", folder, "--as-of", V1) != whole
+    assert as_json("stats", "--store", store) == as_json("stats", jingzhou_small)
+    assert as_json("coverage", "--store", store, "--as-of", V1, "--level", "community") == (
+        as_json("coverage", jingzhou_small, "--as-of", V1, "--level", "community")
+    )
+    open_now = {(g["rule"], g["id"]) for g in as_json("changes", "--store", store, "--from", "0")
+                ["gaps"]["open"]}  # fmt: skip
+    assert open_now == {(r, i["id"]) for r, v in whole["rules"].items() for i in v["items"]}
+    trend = as_json("coverage", "--trend", "--store", store)["trend"]
+    assert sorted({r["id"] for r in trend if r["version"] == 2}) == sorted(streets)
+
+
+def test_the_same_id_with_other_data_in_two_sources_is_a_conflict(sample_ledger, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(sample_ledger, other)
+
+    def rename(header, rows):
+        for r in rows:
+            if r[0] == "P16":
+                r[1] = "另一个名称"
+        return rows
+
+    edit_orgs(other, rename)
+    store = tmp_path / "store"
+    run("load", sample_ledger, "--source", "one", "--as-of", V1, "--store", store)
+    said = run("load", other, "--source", "two", "--as-of", V1, "--store", store)
+    assert "conflict: P16 differs between sources one (kept) and two" in said
+    record = EmbeddedRecord.open(store)
+    graph, conflicts = record.graph()
+    assert [(c.id, c.kept, c.other) for c in conflicts] == [("P16", "one", "two")]
+    assert graph.nodes(["P16"])["P16"][1]["name"] == "荆州市沙市区税务局机关党支部"
+    assert as_json("history", "--store", store)["versions"][1]["added"] == 190
+    result = run("stats", "--store", store)
+    assert "conflict: P16 differs" in result
