@@ -34,6 +34,12 @@ from lianjian.loaders.cards import (
 )
 from lianjian.loaders.derive import derive_ids, derives, temp_id
 from lianjian.loaders.files import read_ledger
+from lianjian.loaders.places import (
+    expect_fills,
+    grids_from_lists,
+    homes_from_addresses,
+    keep_places,
+)
 from lianjian.loaders.read import RawTable, header_key
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
 from lianjian.loaders.values import MAX_CELL, BadValue, parse_value
@@ -89,8 +95,10 @@ def load_ledger(
         for t in by_table[table]:
             _read_table(b, t, headers[table], progress)
     check_numeric_ids(raw, b.data.nodes, schema, report)
+    grids_from_lists(b)  # the grid ledger's 楼栋: a building's missing grid
     derive_ids(b)  # rows of tables without ids: each id from its name and place
     resolve(b)
+    homes_from_addresses(b)  # a roster's 家庭住址: a home where the row gives none
     return b.data
 
 
@@ -145,12 +153,17 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
         report.add(t.file, row_no, None, text, "above the header: skipped", NOTICE, personal)
     known, unknown = _columns(t, index, report, personal)
     consumed = take_consumed(t, schema, unknown, report)  # ID numbers, phones: never kept
+    expect_fills(b, t.table, consumed)  # a 楼栋 list may give the grid buildings rows lack
+    wait = b.waits.get(t.table, set())
     cards = bool(consumed.cards)  # a valid ID number stands in for an id
     derive = derives(label, known.values())  # no id column: ids derived from names
     missing = [
         p
         for name, p in props.items()
-        if p.required and name not in known.values() and not ((cards or derive) and name == "id")
+        if p.required
+        and name not in known.values()
+        and not ((cards or derive) and name == "id")
+        and name not in wait
     ]
     col_name = {name: t.header[i].strip() or name for i, name in known.items()}
     if cards:
@@ -184,6 +197,7 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
             if not ok:
                 report.count_rejected(t.file)
                 continue
+        raw = cells
         if consumed.positions:
             cells = consumed.blank(cells)
         values, extra, ok = _row_values(
@@ -201,6 +215,7 @@ def _read_table(b: Build, t: RawTable, index: dict[str, str], progress: Progress
         elif label:
             if derive:
                 b.derived[values["id"]] = col_name.get("name", "name")
+            keep_places(b, t, row_no, raw, consumed, values, col_name)
             report.count_loaded(t.file)  # link rows are counted once their ends resolve
     if progress:
         progress(t.table, n % PROGRESS_EVERY)
@@ -287,8 +302,9 @@ def _row_values(
     derived = {**own, **derived}  # the ID-number column's, where both are given
     if derived:
         fill_from_card(report, t.file, row_no, values, dropped, derived, props, col_name, b.today)
+    wait = b.waits.get(t.table, ())  # may be given later (lianjian.loaders.places)
     for name, p in props.items():
-        if p.required and name not in values and ok:
+        if p.required and name not in values and ok and name not in wait:
             if name in col_name:
                 report.add(
                     t.file, row_no, col_name[name], None, f"required value {name} ({p.zh}) is empty"
