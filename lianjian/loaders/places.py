@@ -198,7 +198,10 @@ def _elsewhere(paths: Paths, c: str, g: str, other: Any, community: Any, given: 
     """Why building ``c``, listed by grid ``g``, is left where it is."""
     here = _shown(paths, g)
     if given.get(c) == other:
-        return f"{_shown(paths, c)} is listed by the grid {_shown(paths, other)} too, not given {here}: nothing changed"
+        return (
+            f"{_shown(paths, c)} has the grid {_shown(paths, other)} already, from its 楼栋 "
+            f"list: not given {here}"
+        )
     if paths.nodes[other][1].get("level") == "grid":
         return f"the buildings row of {_shown(paths, c)} names the grid {_shown(paths, other)}, not {here}: nothing changed"
     return (
