@@ -251,8 +251,7 @@ def test_a_parent_given_as_a_path_resolves_in_a_table_without_ids(tmp_path):
 
 
 def test_a_parent_given_as_a_path_resolves_with_ids_whatever_the_row_order(tmp_path):
-    ids = [f"R{i}" for i in range(1, len(PATH_REGIONS))]
-    rows = [["编号", *PATH_REGIONS[0]], *([i, *r] for i, r in zip(ids, PATH_REGIONS[1:]))]
+    rows = [["编号", *PATH_REGIONS[0]], *([f"R{i}", *r] for i, r in enumerate(PATH_REGIONS[1:], 1))]
     data = load(tmp_path, 区划=rows)
     # R1, R2 are the grids of 胜利街道's and 红旗街道's 东方社区 (R9 and R5)
     assert ("R1", "R9") in edges(data, "PART_OF") and ("R2", "R5") in edges(data, "PART_OF")
