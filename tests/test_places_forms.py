@@ -293,3 +293,26 @@ def test_a_derived_id_of_no_entity_is_reported(tmp_path, typed):
             "unknown name: no Region(grid) has this name or ID: no id can be derived: row rejected",
         )
     ]
+
+
+def test_a_grid_twice_or_with_no_id_gives_no_building_a_lost_grid(tmp_path):
+    regions = [
+        ["名称", "层级", "上级编号", "楼栋"],
+        ["沙市区", "区", "", ""],
+        ["胜利街道", "街道", "沙市区", ""],
+        ["东方社区", "社区", "胜利街道", ""],
+        ["第一网格", "网格", "东方社区", "1号楼"],
+        ["第一网格", "网格", "东方社区", "2号楼"],  # the same grid twice: a duplicate
+        ["第二网格", "网格", "西城社区", "3号楼"],  # no such community: no id
+    ]
+    buildings = [["编号", "名称", "类型", "所属网格"]] + [
+        [f"B{i}", f"{i}号楼", "住宅", ""] for i in (1, 2, 3)
+    ]
+    data = load(tmp_path, 区划=regions, 楼栋=buildings)
+    grid = region(f"{SHENGLI}/grid:第一网格")
+    assert edges(data, "IN_GRID") == [("B1", grid), ("B2", grid)]
+    assert "B3" not in data.nodes  # rejected, never loaded without a grid
+    assert ("楼栋.csv", 4, "所属网格", None, "required value grid (所属网格) is empty") in problems(
+        data
+    )
+    assert data.report.balanced

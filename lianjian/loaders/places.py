@@ -122,8 +122,11 @@ def _match_lists(b: Build) -> None:
             refs[r.source][r.prop.name] = r
     given: dict[str, str] = {}  # building → the grid a list gave it
     made: list[Ref] = []
+    kept = _kept(b, paths)
     for cell in b.lists:
-        g = cell.grid
+        g = kept.get(cell.grid, cell.grid)
+        if g is None:  # a row whose id cannot be derived: reported with its row
+            continue
         level = nodes[g][1].get("level")
         if level != "grid":
             why = f"a {level} is not a grid: a 楼栋 list gives a grid's buildings: not read"
@@ -164,8 +167,21 @@ def _match_lists(b: Build) -> None:
         if unmatched:
             report.add(cell.file, cell.row, cell.column, "、".join(unmatched), UNMATCHED, NOTICE)
     if made:  # after the regions' and buildings' own, before what lies in a building
-        at = max(i for i, r in enumerate(b.refs) if nodes[r.source][0] in ("Region", "Building"))
-        b.refs[at + 1 : at + 1] = made
+        places = (i for i, r in enumerate(b.refs) if nodes[r.source][0] in ("Region", "Building"))
+        at = max(places, default=-1) + 1
+        b.refs[at:at] = made
+
+
+def _kept(b: Build, paths: Paths) -> dict[str, str | None]:
+    """Each region row without an id → the row that will hold its derived id: itself, the
+    first row of the same path (the second is the same grid twice), or None (no path)."""
+    first: dict[str, str] = {}
+    out: dict[str, str | None] = {}
+    for n in b.derived:
+        if n in paths.nodes and paths.nodes[n][0] == "Region":
+            path = paths.path(n)
+            out[n] = None if path is None else first.setdefault(path, n)
+    return out
 
 
 def _depth(
