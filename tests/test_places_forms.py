@@ -316,3 +316,13 @@ def test_a_grid_twice_or_with_no_id_gives_no_building_a_lost_grid(tmp_path):
         data
     )
     assert data.report.balanced
+
+
+def test_a_building_whose_own_grid_cell_is_ambiguous_is_left_to_its_row(tmp_path):
+    regions = [*REGIONS, ["G3", "第三网格", "网格", "R3"], ["G4", "第三网格", "网格", "R4"]]
+    grids = [GRIDS[0], ["G1", "网格", "第一网格", "东方社区", "7号楼"]]
+    buildings = [BUILDINGS[0], ["B7", "7号楼", "住宅", "第三网格", ""]]
+    data = load(tmp_path, 区划=regions, 网格台账=grids, 楼栋=buildings)
+    assert edges(data, "IN_GRID") == []  # neither the list's grid nor a guess between two
+    assert [(p[0], p[4].split(":")[0]) for p in problems(data)] == [("楼栋.csv", "ambiguous name")]
+    assert data.report.reference_counts()["regions.buildings"]["exact_name"] == 1

@@ -147,12 +147,14 @@ def _match_lists(b: Build) -> None:
             where = {c: d for c, d in where.items() if d is not None}
             best = max((d[0] for d in where.values()), default=None)
             chosen = [c for c, d in where.items() if d[0] == best]
-            if len(chosen) != 1:
+            if not chosen:  # the building's own grid cell names no one grid: told in its row
+                report.count_reference(LISTS, m.how)
+                continue
+            if len(chosen) > 1:
                 report.count_reference(LISTS, "ambiguous")
-                if chosen:  # none: the buildings' own grid cells are reported in their rows
-                    listed = "; ".join(_shown(paths, c) for c in chosen)
-                    why = f"ambiguous name: {len(chosen)} buildings, {listed}: no grid given"
-                    report.add(cell.file, cell.row, cell.column, name, why, WARNING)
+                listed = "; ".join(_shown(paths, c) for c in chosen)
+                why = f"ambiguous name: {len(chosen)} buildings, {listed}: no grid given"
+                report.add(cell.file, cell.row, cell.column, name, why, WARNING)
                 continue
             c = chosen[0]
             report.count_reference(LISTS, paths.names.how_named(name, c))
@@ -162,7 +164,7 @@ def _match_lists(b: Build) -> None:
                 b.waiting.pop(c, None)
                 made.append(Ref(filled, c, (g,), cell.file, cell.row, cell.column))
             elif depth == 0:
-                why = _elsewhere(paths, c, g, other, community, given)
+                why = _elsewhere(paths, c, g, other, given)
                 report.add(cell.file, cell.row, cell.column, name, why, WARNING)
         if unmatched:
             report.add(cell.file, cell.row, cell.column, "、".join(unmatched), UNMATCHED, NOTICE)
@@ -210,7 +212,7 @@ def _shown(paths: Paths, n: str) -> str:
     return paths.shown(n, full=True)
 
 
-def _elsewhere(paths: Paths, c: str, g: str, other: Any, community: Any, given: dict) -> str:
+def _elsewhere(paths: Paths, c: str, g: str, other: Any, given: dict) -> str:
     """Why building ``c``, listed by grid ``g``, is left where it is."""
     here = _shown(paths, g)
     if given.get(c) == other:
