@@ -79,6 +79,9 @@ class Names:
         self._folded: dict[str, list[str]] = {}
         self._up: dict[str, list[str]] | None = None
         self._choices: dict[tuple, tuple[list[str], list[str]]] = {}
+        self._paths: dict[tuple, Match] = {}  # a path looked up: rows repeat the same one
+        self._chains: dict[str, list[str]] = {}  # node → :meth:`chain`, while it holds
+        self._in_chains: set[str] = set()  # the nodes those chains were made of
 
     # ------------------------------------------------------------ indexes
 
@@ -111,11 +114,17 @@ class Names:
     def forget_scope(self) -> None:
         """Edges were dropped: the scope is rebuilt from the edges on its next use."""
         self._up = None
+        self._forget_chains()
+
+    def _forget_chains(self) -> None:
+        self._chains, self._in_chains, self._paths = {}, set(), {}
 
     def added(self, edge: Edge) -> None:
         """Keep the scope up to date with an edge just made."""
         if self._up is not None and edge.type in self.scope_edges:
             self._up[edge.source].append(edge.target)
+            if edge.source in self._in_chains:  # what lies above a node looked up changed
+                self._forget_chains()
 
     def ancestors(self, node_id: str) -> list[str]:
         """What ``node_id`` lies in, nearest first (a cycle is walked once)."""
@@ -151,11 +160,14 @@ class Names:
 
     def chain(self, node_id: str) -> list[str]:
         """The name keys of what ``node_id`` lies in (by the relationships made), top down."""
-        nodes = self.data.nodes
-        return [
-            nodes[a][1].get("name_key") or name_key(str(nodes[a][1].get("name", "")))
-            for a in reversed(self.ancestors(node_id))
-        ]
+        if node_id not in self._chains:
+            nodes, above = self.data.nodes, self.ancestors(node_id)
+            self._in_chains.update((node_id, *above))
+            self._chains[node_id] = [
+                nodes[a][1].get("name_key") or name_key(str(nodes[a][1].get("name", "")))
+                for a in reversed(above)
+            ]
+        return self._chains[node_id]
 
     def lookup(
         self,
@@ -186,6 +198,14 @@ class Names:
         return Match("unknown", None, self._nearest(text, labels, levels))
 
     def _by_path(
+        self, parts: list[str], labels: tuple[str, ...], levels: tuple[str, ...], chain: Chain
+    ) -> Match:
+        key = (tuple(parts), labels, levels, chain == self.chain)  # one instance, one chain
+        if key not in self._paths:
+            self._paths[key] = self._find_path(parts, labels, levels, chain)
+        return self._paths[key]
+
+    def _find_path(
         self, parts: list[str], labels: tuple[str, ...], levels: tuple[str, ...], chain: Chain
     ) -> Match:
         _, folded = self._index()

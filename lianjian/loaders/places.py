@@ -264,8 +264,12 @@ def homes_from_addresses(b: Build) -> None:
     context = {c: {nodes[r][1].get("name_key", "") for r in rs} - {""} for c, rs in around.items()}
     spec = b.schema.nodes["Member"].properties["home"].edge
     assert spec is not None
+    starts: dict[str, set[int]] = defaultdict(set)  # a name's first two characters → lengths
+    for k in index:
+        starts[k[:2]].add(len(k))
+    by_start = {k: tuple(sorted(v)) for k, v in starts.items() if k}
     for member, address in b.addresses.items():
-        how, home = _home(address, index, context)
+        how, home = _home(address, index, by_start, context)
         b.report.count_reference(ADDRESSES, how)
         if home is not None:
             edges.append(Edge(spec.type, member, home, spec.type, NO_PROPS))
@@ -273,20 +277,22 @@ def homes_from_addresses(b: Build) -> None:
 
 
 def _home(
-    address: str, index: dict[str, list[str]], context: dict[str, set[str]]
+    address: str,
+    index: dict[str, list[str]],
+    by_start: dict[str, tuple[int, ...]],
+    context: dict[str, set[str]],
 ) -> tuple[str, str | None]:
-    """How ``address`` (folded) matched, and the one building it names, if any."""
+    """How ``address`` (folded) matched, and the one building it names, if any
+    (``by_start``: the lengths of the names in ``index`` by their first two characters)."""
     found: set[str] = set()
-    lengths = sorted({len(k) for k in index})
     n = len(address)
     for i in range(n):
-        if i and address[i] in NUMERALS and address[i - 1] in NUMERALS:
-            continue  # inside a longer number: 3号楼 is not in 13号楼
-        for size in lengths:
+        sizes = by_start.get(address[i : i + 2], ()) + by_start.get(address[i], ())
+        if not sizes or (i and address[i] in NUMERALS and address[i - 1] in NUMERALS):
+            continue  # no name starts here, or inside a longer number (3号楼 in 13号楼)
+        for size in sizes:
             j = i + size
-            if j > n:
-                break
-            if j < n and address[j - 1] in NUMERALS and address[j] in NUMERALS:
+            if j > n or (j < n and address[j - 1] in NUMERALS and address[j] in NUMERALS):
                 continue
             if address[i:j] in index:
                 found.add(address[i:j])
