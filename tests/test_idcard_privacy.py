@@ -4,7 +4,8 @@ The ledger is the sample with a valid ID number (check characters computed here,
 independently of the loader), a phone and a home address on every member; the ids of
 the members no other table refers to are blanked, so their number gives their id; a
 few numbers are in the old 15-digit form and a few are invalid, and one is in a title
-row above the header. No output may hold a
+row above the header; every third member has no home building but an address naming one
+(it gives the member's home) or none. No output may hold a
 number, any 15-character run of one (so neither its 17 digits nor its 15-digit form),
 a phone or an address: not ``validate`` (table and JSON, with and without
 ``--with-names``), ``load``, ``gaps``/``coverage``/``pair``/``stats`` in each format,
@@ -28,6 +29,9 @@ from tests.fixtures.bad.make_idcards import number, wrong_check
 
 ADDRESS_MARK = "住址标记路"  # in every address, in no other text of the sample
 AS_OF = "2026-06-30"
+# what every third address names, the member's 居住楼栋 left empty: a building of the
+# sample (matched), or none (not matched)
+NAMED = ("红门小区2栋", "梅台巷8号楼", "北京路1号楼")
 
 
 def _old_form(n: str) -> str:
@@ -53,6 +57,9 @@ def roster(tmp_path_factory) -> tuple[Path, list[str]]:
     for i, row in enumerate(rows[1:]):
         n = number("421002", f"19{50 + i % 45:02d}{1 + i % 12:02d}{1 + i % 28:02d}", f"{i:03d}")
         phone, home = f"139{i:08d}", f"湖北省荆州市沙市区{ADDRESS_MARK}{i}号"
+        if i % 3 == 0:  # no home building: the address names one, or not
+            row[rows[0].index("居住楼栋")] = ""
+            home = f"荆州市沙市区{ADDRESS_MARK}{NAMED[i // 3 % len(NAMED)]}{i}室"
         cell = n
         if i % 10 == 3:
             cell = _old_form(n)  # issued before 1999
@@ -120,6 +127,12 @@ def test_the_graph_holds_no_number_phone_or_address(roster):
     assert leaks(report, secrets) == []
     assert any("check character" in p.reason for p in data.report.problems)
     assert any("15-digit" in p.reason for p in data.report.problems)
+    # the addresses that name one building gave homes, and no text of theirs is kept
+    counts = data.report.reference_counts()["members.address"]
+    # 42 addresses name a building or none; 19 members of no home are at 住址标记路 only
+    assert (counts["folded_name"], counts["ambiguous"], counts["unknown"]) == (28, 0, 14 + 19)
+    homes = {e.source: e.target for e in data.edges if e.type == "LIVES_IN"}
+    assert sum(homes.get(k) == "B0203" for k in members) >= 14
 
 
 def test_derived_ids_are_stable_and_keyed(roster, monkeypatch):

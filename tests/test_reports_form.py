@@ -308,3 +308,40 @@ def test_the_form_values_reach_neo4j_without_names(data, neo4j_driver, neo4j_set
     [record] = records
     assert (record["p"]["skills"], record["p"]["posts"]) == (["医疗", "急救"], ["健康义诊"])
     assert record["community"] == "R3" and "name" not in record["p"]
+
+
+def test_a_home_from_the_form_is_the_one_home_an_address_does_not_add_another(tmp_path):
+    """The roster gives an address naming one building, the 双报到 form another building as
+    the member's home: the member lives in one building, the form's (the address gives a
+    home only where none is given)."""
+    ledger = tmp_path / "ledger"
+    write_ledger(
+        ledger,
+        {
+            "区划": [
+                ["名称", "层级", "上级"],
+                ["沙市区", "区", ""],
+                ["胜利街道", "街道", "沙市区"],
+                ["东方社区", "社区", "胜利街道"],
+                ["东方社区第一网格", "网格", "东方社区"],
+            ],
+            "楼栋": [
+                ["名称", "类型", "所属网格"],
+                ["阳光小区1栋", "住宅", "东方社区第一网格"],
+                ["阳光小区2栋", "住宅", "东方社区第一网格"],
+            ],
+            "党组织": [["名称", "类型", "覆盖范围"], ["东方社区党委", "党委", "东方社区"]],
+            "党员花名册": [
+                ["姓名", "公民身份号码", "所在党支部", "家庭住址"],
+                ["张三", ZHANG, "东方社区党委", "胜利街道东方社区阳光小区1栋2单元301"],
+            ],
+            "在职党员到社区报到登记表": [
+                ["姓名", "公民身份号码", "居住小区/楼栋"],
+                ["张三", ZHANG, "阳光小区2栋"],
+            ],
+        },
+    )
+    data = load_ledger(ledger, today=TODAY)
+    homes = [e for e in data.edges if e.type == "LIVES_IN"]
+    assert len(homes) == 1
+    assert data.nodes[homes[0].target][1]["name"] == "阳光小区2栋"

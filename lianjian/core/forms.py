@@ -28,6 +28,7 @@ class FormUnits:
     kind_column: str  # the organisation's column whose value gives a kind by kind_of
     kind_of: dict[str, str]
     joint: tuple[str, str, str]  # (column, value) that makes a row joint; the covers column
+    broader: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # kind → wider
 
     @property
     def kind_headers(self) -> tuple[str, ...]:
@@ -59,6 +60,7 @@ def load_forms(raw: dict[str, Any]) -> dict[str, Form]:
                 kind_column=u["kind_of"]["column"],
                 kind_of={str(k): str(v) for k, v in u["kind_of"]["values"].items()},
                 joint=(j["column"], str(j["value"]), j["covers"]),
+                broader={str(k): tuple(v) for k, v in u.get("broader", {}).items()},
             )
         defaults = {k: str(v) for k, v in f.get("defaults", {}).items()}
         out[name] = Form(name, f["zh"], f["en"], f["table"], tuple(f["names"]), defaults, units)

@@ -173,8 +173,9 @@ def _consumed_rows(schema: Schema, table: str) -> list[str]:
     for name, c in schema.consumed_columns.get(table, {}).items():
         seen = {fold(name), fold(c["zh"])}
         also = [s for s in (c["en"], *c.get("aliases", ())) if fold(s) not in seen]
-        note = schema.doc_notes.get(table, {}).get(name, {}).get("note")
-        values = "; ".join(("never stored: see below", *([note] if note else [])))
+        notes = schema.doc_notes.get(table, {}).get(name, {})
+        lead, note = notes.get("values", "never stored: see below"), notes.get("note")
+        values = "; ".join((lead, *([note] if note else [])))
         rows.append(f"| {name} | {c['zh']} | {', '.join(also)} | optional | {values} |")
     return rows
 

@@ -4,12 +4,16 @@ addresses (the schema's ``consumed_columns``).
 Each is found by its header, taken out of the row before any value is read (so it
 never becomes an extra column), and consumed: a citizen ID number is checked and gives
 the member's id when the row has none (:func:`lianjian.core.idcard.card_id`), and a
-birth year and gender where those cells are empty; a phone or an address is dropped,
-with one notice per table. A number is never shown: a report holds only its mask.
+birth year and gender where those cells are empty; a phone is dropped, with one notice
+per table; an address is matched to a building and a grid's 楼栋 list to its buildings
+(:mod:`lianjian.loaders.places`), and neither is kept. A number is never shown: a report
+holds only its mask.
 
 >>> from lianjian.core.schema import SCHEMA
 >>> sorted(set(consumed_headers(SCHEMA)["members"].values()))
 ['address', 'id_card', 'phone']
+>>> sorted(set(consumed_headers(SCHEMA)["regions"].values()))
+['buildings']
 """
 
 from __future__ import annotations
@@ -62,10 +66,20 @@ class Consumed:
     header: str = ""  # the first ID-number column's header, for the report
     key: bytes | None = None  # the pseudonym key, read once a number is to be hashed
     seen: dict[str, int] = field(default_factory=dict)  # id from a number → its first row
+    uses: dict[int, str] = field(default_factory=dict)  # position → the column's use, when kept
+    headers: dict[str, str] = field(default_factory=dict)  # use → the column's header
 
     def blank(self, cells: list[str]) -> list[str]:
         """The row without its consumed cells."""
         return [("" if i in self.positions else c) for i, c in enumerate(cells)]
+
+    def text(self, cells: list[str], use: str) -> str:
+        """The row's first non-empty cell of the columns of ``use`` (``address``, ``buildings``)."""
+        for i, u in self.uses.items():
+            text = str(cells[i] or "").strip() if u == use and i < len(cells) else ""
+            if text:
+                return text
+        return ""
 
 
 def take_consumed(t: RawTable, schema: Schema, unknown: dict[int, str], report: Report) -> Consumed:
@@ -84,6 +98,14 @@ def take_consumed(t: RawTable, schema: Schema, unknown: dict[int, str], report: 
         if c["use"] == "id_card":
             out.cards.append(i)
             out.header = out.header or t.header[i].strip()
+        elif c["use"] in ("address", "buildings"):  # matched to buildings, then dropped
+            out.uses[i] = c["use"]
+            out.headers.setdefault(c["use"], t.header[i].strip())
+            if c["use"] == "address":
+                why = "never stored; matched to a building where the row gives no home"
+                report.add(
+                    t.file, None, t.header[i].strip(), None, f"{c['zh']} ({c['en']}): {why}", NOTICE
+                )
         else:
             what = f"{c['zh']} ({c['en']})"
             report.add(t.file, None, t.header[i].strip(), None, f"{what}: not loaded", NOTICE)

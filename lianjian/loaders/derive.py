@@ -18,7 +18,8 @@ id or by name, and may itself have a derived id: the paths are worked out top do
 An id-keyed entity has a path too (by its names), so a derived id does not change when
 the ledger above it gains or loses its ids. A place that is unknown, ambiguous, of the
 wrong kind or in a cycle gives no id: the row is reported and rejected, never guessed.
-Two rows of the same path are one entity twice: the second is a duplicate ID.
+Two rows of the same path are one entity twice: the second is a duplicate ID. A place
+may be typed as a derived id itself (``R-…``): it is the entity whose path gives that id.
 
 >>> derived_id("Region", "district:沙市区")
 'R-ba4d6b3257cc'
@@ -27,6 +28,7 @@ Two rows of the same path are one entity twice: the second is a duplicate ID.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from lianjian.core.report import ERROR
@@ -34,7 +36,7 @@ from lianjian.core.text import name_key
 from lianjian.loaders.names import Names
 from lianjian.loaders.resolve import Build, Ref, check_target
 
-__all__ = ["PREFIX", "PLACED_BY", "derives", "temp_id", "derived_id", "derive_ids"]
+__all__ = ["PREFIX", "PLACED_BY", "Paths", "derives", "temp_id", "derived_id", "derive_ids"]
 
 PREFIX = {"Region": "R-", "Building": "B-", "Unit": "U-", "PartyOrg": "O-"}
 # the reference columns that place an entity, the first given one counts
@@ -48,6 +50,11 @@ KIND = {"Building": "building", "Unit": "unit", "PartyOrg": "org"}  # a region's
 HEX = 12
 MAX_DEPTH = 200  # a deeper chain of places is no ledger's: reported, not followed
 TEMP = "\x00derive:"  # the id of a row whose id is not derived yet: no cell holds a NUL
+_DERIVED = re.compile(rf"([A-Z]-)[0-9a-f]{{{HEX}}}")  # the shape of a derived id
+
+
+class _Later(Exception):
+    """A place typed as a derived id whose entity's path is not known yet."""
 
 
 def derives(label: str | None, columns: Any) -> bool:
@@ -70,7 +77,13 @@ def segment(label: str, props: dict[str, Any]) -> str:
     return f"{kind}:{name_key(str(props.get('name', '')))}"
 
 
-class _Paths:
+def _typed(text: str, labels: tuple[str, ...]) -> bool:
+    """Whether ``text`` has the shape of an id derived for one of ``labels``."""
+    m = _DERIVED.fullmatch(text)
+    return m is not None and any(PREFIX.get(label) == m.group(1) for label in labels)
+
+
+class Paths:
     """Every entity's path, worked out on demand (top down, each once)."""
 
     def __init__(self, b: Build) -> None:
@@ -84,6 +97,39 @@ class _Paths:
         self.why: dict[str, tuple[Ref | None, str]] = {}  # why a pending row has no path
         self.stack: list[str] = []
         self.up: dict[str, str] = {}  # what each entity lies in, once told
+        self.typed: dict[str, str] = {}  # a derived id → the pending row it is the id of
+        self.deferring = False  # a place typed as a derived id not known yet: _Later
+
+    def settle(self, labels: tuple[str, ...] | None = None) -> None:
+        """Learn the derived ids of the pending rows (of ``labels``, or all), so a place typed
+        as one is found: rounds until no more are learnt (a place typed as the derived id of
+        a row whose own place is typed so is learnt in a later round)."""
+        todo = [
+            n
+            for n in self.b.derived
+            if n in self.nodes and (not labels or self.nodes[n][0] in labels)
+        ]
+        self.deferring = True
+        while todo:
+            later = []
+            for n in todo:
+                try:
+                    p = self.path(n)
+                except _Later:
+                    self.stack.clear()
+                    later.append(n)
+                    continue
+                if p is not None:
+                    self.typed.setdefault(derived_id(self.nodes[n][0], p), n)
+            if len(later) == len(todo):
+                break
+            todo = later
+        self.deferring = False
+
+    def chain(self, node_id: str) -> list[str]:
+        """The name keys of what ``node_id`` lies in, top down (by its path)."""
+        path = self.path(node_id)
+        return [s.partition(":")[2] for s in path.split("/")[:-1]] if path else []
 
     def shown(self, node_id: str, full: bool = False) -> str:
         """An entity as a report names it: its id, or its name and row while pending;
@@ -117,7 +163,7 @@ class _Paths:
         self.stack.append(n)
         label, props = self.nodes[n]
         own = segment(label, props)
-        place, why = self.place(n, label)
+        place, why = self.place(n, label)  # a _Later leaves the stack to settle()
         result: str | None = own
         if why:
             self.why.setdefault(n, why)
@@ -166,8 +212,12 @@ class _Paths:
         assert spec is not None
         if text in self.nodes:
             found: str | None = text
+        elif text in self.typed:
+            found = self.typed[text]
+        elif self.deferring and _typed(text, spec.targets):
+            raise _Later(text)
         else:
-            m = self.names.lookup(text, spec.targets, spec.levels)
+            m = self.names.lookup(text, spec.targets, spec.levels, self.chain)
             found = m.node
             others = tuple(c for c in m.candidates if c != n) if m.how == "ambiguous" else ()
             if len(others) == 1:
@@ -201,7 +251,8 @@ def derive_ids(b: Build) -> None:
     pending = [n for n in b.derived if n in b.data.nodes]
     if not pending:
         return
-    paths = _Paths(b)
+    paths = Paths(b)
+    paths.settle()
     renamed: dict[str, str] = {}
     first: dict[str, str] = {}
     for n in pending:
@@ -236,6 +287,10 @@ def derive_ids(b: Build) -> None:
             if ref.source not in renamed:
                 continue
             ref.source = renamed[ref.source]
+        if id(ref.prop) in b.uncounted:  # a grid given by a 楼栋 list: the grid's own id
+            if ref.targets[0] in gone:
+                continue
+            ref.targets = [renamed.get(ref.targets[0], ref.targets[0])]
         refs.append(ref)
     b.refs = refs
     b.derived = {}

@@ -63,6 +63,7 @@ class _Named:
     category: str | None  # the organisation's category
     by_category: str | None  # the kind the category gives
     why: str | None = None  # why the row alone makes no unit (several names, no joint branch)
+    broader: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the form's broader kinds
 
 
 @dataclass
@@ -178,6 +179,8 @@ class FormRows:
         label, props = b.data.nodes[unit]
         if label != UNIT or n.kind is None or props.get("kind") in (None, n.kind):
             return
+        if n.kind in n.broader.get(props["kind"], ()):  # a hospital is an institution
+            return
         enum = self.schema.nodes[UNIT].properties["kind"].enum
         assert enum is not None
         has, says = (f"{k} ({self.schema.enum_label(enum, k)})" for k in (props["kind"], n.kind))
@@ -234,7 +237,7 @@ class _Table:
         by_category = u.kind_of.get(category) if category else None
         cell, column = self.kind_cell, self.kind_column
         for name in listed:
-            n = _Named(name, ref, kind, cell, column, category, by_category, why)
+            n = _Named(name, ref, kind, cell, column, category, by_category, why, u.broader)
             self.rows.named.append(n)
 
     def _kind(self, row_no: int) -> str | None:

@@ -36,6 +36,12 @@ from lianjian.loaders.columns import columns_of, header_index
 from lianjian.loaders.derive import derive_ids, derives, temp_id
 from lianjian.loaders.files import read_ledger
 from lianjian.loaders.forms import FormRows, form_defaults, form_headers
+from lianjian.loaders.places import (
+    expect_fills,
+    grids_from_lists,
+    homes_from_addresses,
+    keep_places,
+)
 from lianjian.loaders.read import RawTable
 from lianjian.loaders.reports import join_reports
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
@@ -84,10 +90,12 @@ def load_ledger(
             _read_table(b, t, headers[table], progress, forms)
     check_numeric_ids(raw, b.data.nodes, schema, report)
     forms.create_units(b)  # the units the org form names and no table has
+    grids_from_lists(b)  # the grid ledger's 楼栋: a building's missing grid
     derive_ids(b)  # rows of tables without ids: each id from its name and place
     forms.keep_units_of_loaded_rows(b)
     join_reports(b)  # the 双报到 form's rows: each joined to its member, or rejected
     resolve(b)
+    homes_from_addresses(b)  # a roster's 家庭住址: a home where the row gives none
     return b.data
 
 
@@ -109,6 +117,8 @@ def _read_table(
     consumed = take_consumed(t, schema, unknown, report)  # ID numbers, phones: never kept
     form = forms.table(t, known, unknown)  # the org form's units (its 单位类别 column)
     defaults = form_defaults(schema, t)  # a column the form gives is not missing
+    expect_fills(b, t.table, consumed)  # a 楼栋 list may give the grid buildings rows lack
+    wait = b.waits.get(t.table, set())
     cards = bool(consumed.cards)  # a valid ID number stands in for an id
     derive = derives(label, known.values())  # no id column: ids derived from names
     missing = [
@@ -118,6 +128,7 @@ def _read_table(
         and name not in known.values()
         and name not in defaults
         and not ((cards or derive) and name == "id")
+        and name not in wait
     ]
     col_name = {name: t.header[i].strip() or name for i, name in known.items()}
     if cards:
@@ -155,6 +166,7 @@ def _read_table(
             if not ok:
                 report.count_rejected(t.file)
                 continue
+        raw = cells
         if consumed.positions:
             cells = consumed.blank(cells)
         if form:
@@ -177,6 +189,7 @@ def _read_table(
                 form.named(b, row_no, values["id"], values)
             if derive:
                 b.derived[values["id"]] = col_name.get("name", "name")
+            keep_places(b, t, row_no, raw, consumed, values, col_name)
             report.count_loaded(t.file)  # link rows are counted once their ends resolve
     if progress:
         progress(t.table, n % PROGRESS_EVERY)
@@ -264,11 +277,12 @@ def _row_values(
     if derived:
         fill_from_card(report, t.file, row_no, values, dropped, derived, props, col_name, b.today)
     defaults = form_defaults(b.schema, t)  # a grid-ledger row is a grid
+    wait = b.waits.get(t.table, ())  # may be given later (lianjian.loaders.places)
     for name, p in props.items():
         default = defaults.get(name, p.default)
         if default is not None and name not in values and name not in dropped:
             values[name] = default  # an empty cell; a refused one stays absent
-        if p.required and name not in values and ok:
+        if p.required and name not in values and ok and name not in wait:
             if name in col_name:
                 report.add(
                     t.file, row_no, col_name[name], None, f"required value {name} ({p.zh}) is empty"

@@ -8,6 +8,8 @@ deepest inside what the row's other references name (``scope_edges`` in naming.y
 a grid inside the community the row names, a building inside its grid or compound);
 if several remain it is ambiguous, and the candidates are reported, never guessed
 between. A name of none is reported with the nearest names (rapidfuzz) as "did you mean".
+A name that is none and holds ``/`` or ``>`` is a path (``胜利街道/东方社区``): its last
+part is the name, and the parts before it name what the entity lies in, top down.
 
 The indexes are built on the first reference that is no id, so a ledger keyed by ids
 pays nothing for them.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +28,32 @@ from rapidfuzz import fuzz, process
 from lianjian.core.model import Edge, GraphData
 from lianjian.core.text import name_key, naming
 
-__all__ = ["Match", "Names"]
+__all__ = ["Match", "Names", "path_parts"]
+
+Chain = Callable[[str], list[str]]  # a node → the name keys of what it lies in, top down
+
+
+def path_parts(text: str) -> list[str]:
+    """The parts of a reference written as a path, ``胜利街道/东方社区`` or ``胜利街道>东方社区``
+    (full-width ``／`` and ``＞`` too); no parts when it is a plain name.
+
+    >>> path_parts("胜利街道 ／ 东方社区")
+    ['胜利街道', '东方社区']
+    >>> path_parts("东方社区")
+    []
+    """
+    wide = unicodedata.normalize("NFKC", text)
+    if "/" not in wide and ">" not in wide:
+        return []
+    parts = [p.strip() for p in wide.replace(">", "/").split("/")]
+    parts = [p for p in parts if p]
+    return parts if len(parts) > 1 else []
+
+
+def _within(keys: list[str], chain: list[str]) -> bool:
+    """Whether the name keys ``keys`` are among ``chain``'s, in that order (top down)."""
+    it = iter(chain)
+    return all(any(k == c for c in it) for k in keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +79,9 @@ class Names:
         self._folded: dict[str, list[str]] = {}
         self._up: dict[str, list[str]] | None = None
         self._choices: dict[tuple, tuple[list[str], list[str]]] = {}
+        self._paths: dict[tuple, Match] = {}  # a path looked up: rows repeat the same one
+        self._chains: dict[str, list[str]] = {}  # node → :meth:`chain`, while it holds
+        self._in_chains: set[str] = set()  # the nodes those chains were made of
 
     # ------------------------------------------------------------ indexes
 
@@ -84,11 +114,17 @@ class Names:
     def forget_scope(self) -> None:
         """Edges were dropped: the scope is rebuilt from the edges on its next use."""
         self._up = None
+        self._forget_chains()
+
+    def _forget_chains(self) -> None:
+        self._chains, self._in_chains, self._paths = {}, set(), {}
 
     def added(self, edge: Edge) -> None:
         """Keep the scope up to date with an edge just made."""
         if self._up is not None and edge.type in self.scope_edges:
             self._up[edge.source].append(edge.target)
+            if edge.source in self._in_chains:  # what lies above a node looked up changed
+                self._forget_chains()
 
     def ancestors(self, node_id: str) -> list[str]:
         """What ``node_id`` lies in, nearest first (a cycle is walked once)."""
@@ -122,8 +158,27 @@ class Names:
         label, props = self.data.nodes[node_id]
         return label in labels and (not levels or props.get("level") in levels)
 
-    def lookup(self, text: str, labels: tuple[str, ...], levels: tuple[str, ...]) -> Match:
-        """The entity of the kind wanted named ``text``, unscoped (see :meth:`narrow`)."""
+    def chain(self, node_id: str) -> list[str]:
+        """The name keys of what ``node_id`` lies in (by the relationships made), top down."""
+        if node_id not in self._chains:
+            nodes, above = self.data.nodes, self.ancestors(node_id)
+            self._in_chains.update((node_id, *above))
+            self._chains[node_id] = [
+                nodes[a][1].get("name_key") or name_key(str(nodes[a][1].get("name", "")))
+                for a in reversed(above)
+            ]
+        return self._chains[node_id]
+
+    def lookup(
+        self,
+        text: str,
+        labels: tuple[str, ...],
+        levels: tuple[str, ...],
+        chain: Chain | None = None,
+    ) -> Match:
+        """The entity of the kind wanted named ``text``, unscoped (see :meth:`narrow`); a
+        path (:func:`path_parts`) is looked up by its last part among the entities that lie
+        in what its other parts name (``chain``: what a node lies in; :meth:`chain` if None)."""
         wide = unicodedata.normalize("NFKC", text).strip()  # an id typed full-width: ＯＲ１
         if wide != text and wide in self.data.nodes and self._fits(wide, labels, levels):
             return Match("id", wide)
@@ -137,7 +192,34 @@ class Names:
                 return Match(how, found[0])
             if found:
                 return Match("ambiguous", None, found)
+        parts = path_parts(text)
+        if parts:
+            return self._by_path(parts, labels, levels, chain or self.chain)
         return Match("unknown", None, self._nearest(text, labels, levels))
+
+    def _by_path(
+        self, parts: list[str], labels: tuple[str, ...], levels: tuple[str, ...], chain: Chain
+    ) -> Match:
+        key = (tuple(parts), labels, levels, chain == self.chain)  # one instance, one chain
+        if key not in self._paths:
+            self._paths[key] = self._find_path(parts, labels, levels, chain)
+        return self._paths[key]
+
+    def _find_path(
+        self, parts: list[str], labels: tuple[str, ...], levels: tuple[str, ...], chain: Chain
+    ) -> Match:
+        _, folded = self._index()
+        name, above = parts[-1], [name_key(p) for p in parts[:-1]]
+        found = tuple(
+            n
+            for n in folded.get(name_key(name), ())
+            if self._fits(n, labels, levels) and _within(above, chain(n))
+        )
+        if len(found) == 1:
+            return Match(self.how_named(name, found[0]), found[0])
+        if found:
+            return Match("ambiguous", None, found)
+        return Match("unknown", None, self._nearest(name, labels, levels))
 
     def anchors(self, nodes: Any) -> set[str]:
         """The nodes a row's resolved references name, and all they lie in."""

@@ -53,6 +53,12 @@ class Build:
     joined: list[LinkRow] = field(default_factory=list)  # the 双报到 form's rows, to be joined
     today: dt.date = field(default_factory=dt.date.today)  # for bounds such as ``today-18``
     derived: dict[str, str] = field(default_factory=dict)  # row without id → its name column
+    # table → its required columns that another table may fill (a grid from a 楼栋 list)
+    waits: dict[str, set[str]] = field(default_factory=dict)
+    waiting: dict[str, tuple[str, int, str, str]] = field(default_factory=dict)  # → report line
+    lists: list[Any] = field(default_factory=list)  # regions' 楼栋 cells (lianjian.loaders.places)
+    addresses: dict[str, str] = field(default_factory=dict)  # member → folded address: never kept
+    uncounted: set[int] = field(default_factory=set)  # id() of props of refs no cell gave
 
 
 def resolve(b: Build) -> None:
@@ -162,6 +168,15 @@ def _people_last(b: Build, refs: list[Ref], by_name: set[str]) -> list[Ref]:
     return [r for r in refs if not later(r)] + [r for r in refs if later(r)]
 
 
+def _top_down(b: Build, refs: list[Ref]) -> list[Ref]:
+    """The regions' parents first, top level first, so that what a region lies in is known
+    when a name below it is looked up by its path (``胜利街道/东方社区``)."""
+    nodes, rank = b.data.nodes, {lvl: i for i, lvl in enumerate(b.schema.region_levels)}
+    regions = [r for r in refs if nodes[r.source][0] == "Region"]
+    regions.sort(key=lambda r: rank.get(nodes[r.source][1].get("level"), 0))
+    return regions + [r for r in refs if nodes[r.source][0] != "Region"]
+
+
 def _resolve_refs(b: Build, names: Names) -> None:
     data, report, nesting = b.data, b.report, b.schema.region_nesting
     nodes = data.nodes
@@ -175,7 +190,7 @@ def _resolve_refs(b: Build, names: Names) -> None:
                 by_name.add(ref.source)
     refs, b.refs = b.refs, []
     if by_name:
-        refs = _people_last(b, refs, by_name)
+        refs = _top_down(b, _people_last(b, refs, by_name))
     by_id: dict[int, list] = {}  # id(prop) → [label, prop, references matched by id]
     row: str | None = None  # the row by name being resolved, and its matches
     matches: dict[tuple[int, str], Match] = {}
@@ -242,7 +257,7 @@ def _resolve_refs(b: Build, names: Names) -> None:
             if names.scoped:
                 names.added(edge)
     for label, prop, count in by_id.values():
-        if count:
+        if count and id(prop) not in b.uncounted:
             report.count_reference(_column(b, label, prop), "id", count)
     _report_orphans(b, declared)
 
