@@ -52,9 +52,10 @@ from lianjian.cli.queries import register as register_queries
 from lianjian.cli.rdf import register_rdf_commands
 from lianjian.core.report import ERROR, WARNING
 from lianjian.generator.generate import generate as run_generate
-from lianjian.graph.backends import load_into_neo4j, open_neo4j
+from lianjian.graph.backends import bulk_into_neo4j, load_into_neo4j, open_neo4j
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j import server as srv
+from lianjian.graph.neo4j.bulk import project_server
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.checks import report_blocks, stats_table
 from lianjian.present.escape import terminal_text
@@ -148,6 +149,15 @@ def load(
             "members are stored by pseudonym, without them).",
         ),
     ] = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Neo4j: a first load through neo4j-admin's offline importer, into the "
+            "project's own server (stopped and started again); refused on a database "
+            "holding a graph unless --replace, and on any other server.",
+        ),
+    ] = False,
 ) -> None:
     """Load a ledger into the embedded store (and its cache) or into Neo4j (加载台账).
 
@@ -159,18 +169,36 @@ def load(
     to_neo4j = backend_of(backend, neo4j) == Backend.neo4j
     t0 = time.perf_counter()
     with clean_errors(), progress_bar() as (read, write):
+        if bulk and not to_neo4j:
+            raise typer.BadParameter("--bulk loads into Neo4j: add --backend neo4j")
         if to_neo4j:
-            store = open_neo4j(settings(uri, database))
+            where = settings(uri, database)
+            if bulk:  # before connecting: only the project's own server can take it
+                project_server(where.uri)
+            store = open_neo4j(where)
             try:
-                report = load_into_neo4j(
-                    store,
-                    ledger,
-                    replace=replace,
-                    progress=write,
-                    read_progress=read,
-                    check=lambda balance: check_ledger(balance, ledger, strict),
-                    with_names=with_names,
-                )
+                check = lambda balance: check_ledger(balance, ledger, strict)  # noqa: E731
+                if bulk:
+                    report, store = bulk_into_neo4j(
+                        store,
+                        ledger,
+                        where,
+                        replace=replace,
+                        progress=write,
+                        read_progress=read,
+                        check=check,
+                        with_names=with_names,
+                    )
+                else:
+                    report = load_into_neo4j(
+                        store,
+                        ledger,
+                        replace=replace,
+                        progress=write,
+                        read_progress=read,
+                        check=check,
+                        with_names=with_names,
+                    )
                 stats = store.stats()
             finally:
                 store.close()
