@@ -12,18 +12,16 @@ pairing (:func:`lianjian.queries.pairing.plan.greedy_plan`) are the other two.
 
 from __future__ import annotations
 
-import csv
 import shutil
-import subprocess
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from lianjian.bench import stores
 from lianjian.core.model import GraphData
 from lianjian.graph.neo4j import server as srv
+from lianjian.graph.neo4j.bulk import BulkError, run_import, write_admin_csv
 from lianjian.graph.neo4j.store import Neo4jStore
 
 __all__ = ["naive_load", "admin_import", "write_admin_csv"]
@@ -67,64 +65,6 @@ def naive_load(store: Neo4jStore, data: GraphData, rows: int = 2000) -> dict[str
     }
 
 
-def _kind(values: list[Any]) -> str:
-    v = next((x for x in values if x is not None), "")
-    if isinstance(v, bool):
-        return ":boolean"
-    if isinstance(v, int):
-        return ":long"
-    if isinstance(v, float):
-        return ":double"
-    if isinstance(v, list):
-        return ":string[]"
-    return ""
-
-
-def _cell(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, list):
-        return ";".join(str(x) for x in v)
-    return v
-
-
-def _write(path: Path, head: list[str], rows: list[list[Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(head)
-        w.writerows(rows)
-
-
-def write_admin_csv(data: GraphData, folder: Path) -> tuple[list[str], list[str]]:
-    """One CSV per label and per relationship type in the importer's header format;
-    returns the ``--nodes`` and ``--relationships`` arguments."""
-    by_label: dict[str, list[tuple[str, dict]]] = defaultdict(list)
-    for node_id, (label, props) in data.nodes.items():
-        by_label[label].append((node_id, props))
-    nodes_args = []
-    for label, items in by_label.items():
-        keys = sorted({k for _, p in items for k in p} - {"id"})
-        head = ["id:ID"] + [k + _kind([p.get(k) for _, p in items[:200]]) for k in keys]
-        rows = [[i] + [_cell(p.get(k)) for k in keys] for i, p in items]
-        f = folder / f"nodes_{label}.csv"
-        _write(f, [*head, ":LABEL"], [[*r, label] for r in rows])
-        nodes_args.append(f"--nodes={f}")
-    by_type: dict[str, list] = defaultdict(list)
-    for e in data.edges:
-        by_type[e.type].append(e)
-    rel_args = []
-    for rel, edges in by_type.items():
-        keys = sorted({k for e in edges for k in e.props} - {"key"})
-        head = [":START_ID", ":END_ID", "key"] + [
-            k + _kind([e.props.get(k) for e in edges[:200]]) for k in keys
-        ]
-        rows = [[e.source, e.target, e.key] + [_cell(e.props.get(k)) for k in keys] for e in edges]
-        f = folder / f"rels_{rel}.csv"
-        _write(f, [*head, ":TYPE"], [[*r, rel] for r in rows])
-        rel_args.append(f"--relationships={f}")
-    return nodes_args, rel_args
-
-
 def admin_import(data: GraphData, jars: Path, timeout: float = 1800) -> dict[str, Any]:
     """Time ``neo4j-admin database import full`` of ``data`` into a fresh store (the CSV
     writing is not timed); ``{"seconds", "nodes", "relationships"}`` or ``{"error"}``."""
@@ -135,26 +75,12 @@ def admin_import(data: GraphData, jars: Path, timeout: float = 1800) -> dict[str
         srv.write_conf(home, srv.free_port())
         folder = Path(tmp) / "csv"
         folder.mkdir()
-        nodes_args, rel_args = write_admin_csv(data, folder)
-        cmd = [
-            "java",
-            "-cp",
-            str(home / "lib" / "*"),
-            srv.ADMIN_TOOL,
-            "database",
-            "import",
-            "full",
-            "neo4j",  # before the file lists, which take several values each
-            "--array-delimiter=;",
-            "--overwrite-destination=true",
-            f"--report-file={Path(tmp) / 'import.report'}",  # not into the working folder
-            *nodes_args,
-            *rel_args,
-        ]
+        try:
+            nodes_args, rel_args = write_admin_csv(data, folder)
+        except BulkError as e:
+            return {"error": str(e)}
         t0 = time.perf_counter()
-        done = subprocess.run(
-            cmd, env=srv.java_env(home), capture_output=True, text=True, timeout=timeout
-        )
+        done = run_import(home, nodes_args, rel_args, Path(tmp) / "import.report", timeout=timeout)
         seconds = time.perf_counter() - t0
         if done.returncode != 0:
             tail = (done.stderr or done.stdout).strip().splitlines()[-3:]

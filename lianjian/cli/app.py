@@ -56,9 +56,10 @@ from lianjian.cli.record import BackfillOpt, SourceOpt, load_source
 from lianjian.cli.record import register as register_record
 from lianjian.core.report import ERROR, WARNING
 from lianjian.generator.generate import generate as run_generate
-from lianjian.graph.backends import load_into_neo4j, open_neo4j
+from lianjian.graph.backends import bulk_into_neo4j, load_into_neo4j, open_neo4j
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j import server as srv
+from lianjian.graph.neo4j.bulk import project_server
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.checks import report_blocks, stats_table
 from lianjian.present.escape import terminal_text
@@ -164,6 +165,15 @@ def load(
     ] = None,
     store: StoreOpt = None,
     backfill: BackfillOpt = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Neo4j: a first load through neo4j-admin's offline importer, into the "
+            "project's own server (stopped and started again); refused on a database "
+            "holding a graph unless --replace, and on any other server.",
+        ),
+    ] = False,
 ) -> None:
     """Load a ledger into the embedded store (and its cache) or into Neo4j (加载台账).
 
@@ -184,32 +194,50 @@ def load(
     to_neo4j = backend_of(backend, neo4j) == Backend.neo4j
     t0 = time.perf_counter()
     with clean_errors(), progress_bar() as (read, write):
+        if bulk and not to_neo4j:
+            raise typer.BadParameter("--bulk loads into Neo4j: add --backend neo4j")
         if to_neo4j:
-            store = open_neo4j(settings(uri, database))
+            where = settings(uri, database)
+            if bulk:  # before connecting: only the project's own server can take it
+                project_server(where.uri)
+            held = open_neo4j(where)
             try:
-                report = load_into_neo4j(
-                    store,
-                    ledger,
-                    replace=replace,
-                    progress=write,
-                    read_progress=read,
-                    check=lambda balance: check_ledger(balance, ledger, strict),
-                    with_names=with_names,
-                )
-                stats = store.stats()
+                check = lambda balance: check_ledger(balance, ledger, strict)  # noqa: E731
+                if bulk:
+                    report, held = bulk_into_neo4j(
+                        held,
+                        ledger,
+                        where,
+                        replace=replace,
+                        progress=write,
+                        read_progress=read,
+                        check=check,
+                        with_names=with_names,
+                    )
+                else:
+                    report = load_into_neo4j(
+                        held,
+                        ledger,
+                        replace=replace,
+                        progress=write,
+                        read_progress=read,
+                        check=check,
+                        with_names=with_names,
+                    )
+                stats = held.stats()
             finally:
-                store.close()
+                held.close()
         else:
-            store = EmbeddedStore.from_ledger(
+            held = EmbeddedStore.from_ledger(
                 ledger, use_cache=not no_cache, progress=write, read_progress=read
             )
-            report, stats = store.report, store.stats()
+            report, stats = held.report, held.stats()
             check_ledger(report, ledger, strict)
     rows_in, loaded, rejected = report.totals
     where = (
         ("Neo4j, WITH member names" if with_names else "Neo4j, members by pseudonym")
         if to_neo4j
-        else "embedded store" + (" (from cache)" if getattr(store, "from_cache", False) else "")
+        else "embedded store" + (" (from cache)" if getattr(held, "from_cache", False) else "")
     )
     out.print(
         f"loaded into {where}: {sum(stats.nodes.values())} nodes, {sum(stats.relationships.values())} relationships "

@@ -29,6 +29,7 @@ from lianjian.core.balance import Balance, RefusedLedger
 from lianjian.core.privacy import PseudonymKeyError
 from lianjian.core.report import Report
 from lianjian.graph.backends import LedgerMismatch, open_ledger, open_record
+from lianjian.graph.neo4j.bulk import BulkError
 from lianjian.graph.neo4j.server import Neo4jServerError
 from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
 from lianjian.graph.store import GraphStore
@@ -178,6 +179,7 @@ def clean_errors() -> Iterator[None]:
         LedgerMismatch,
         RefusedLedger,
         Neo4jServerError,
+        BulkError,
         PseudonymKeyError,
         ValueError,
     ) as e:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from lianjian.core.balance import Balance
+from lianjian.graph.neo4j.bulk import bulk_load
 from lianjian.graph.neo4j.settings import Neo4jSettings
 from lianjian.graph.store import GraphStore, Progress
 from lianjian.loaders.fingerprint import ledger_fingerprint
@@ -32,6 +33,7 @@ __all__ = [
     "open_neo4j",
     "open_record",
     "load_into_neo4j",
+    "bulk_into_neo4j",
     "LedgerMismatch",
 ]
 
@@ -98,6 +100,30 @@ def load_into_neo4j(
     )
     store.set_ledger_balance(balance.to_dict())
     return data.report
+
+
+def bulk_into_neo4j(
+    store,
+    ledger: Path,
+    settings: Neo4jSettings,
+    *,
+    replace: bool = False,
+    progress: Progress | None = None,
+    read_progress=None,
+    check: Check | None = None,
+    with_names: bool = False,
+):
+    """:func:`load_into_neo4j` through Neo4j's offline importer, into the project's own
+    server (:mod:`lianjian.graph.neo4j.bulk`); returns the report and a store open on the
+    loaded database (``store`` is closed)."""
+    data = load_ledger(ledger, progress=read_progress)
+    balance = Balance.from_report(data.report)
+    if check is not None:
+        check(balance)
+    fingerprint = ledger_fingerprint(ledger)
+    fresh = bulk_load(store, data, settings, replace, with_names, fingerprint, progress)
+    fresh.set_ledger_balance(balance.to_dict())
+    return data.report, fresh
 
 
 def open_ledger(
