@@ -22,7 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lianjian.generator.forms import Person, card_number, keyed, write_forms  # noqa: E402
+from lianjian.generator.forms import (  # noqa: E402
+    Person,
+    card_number,
+    home_address,
+    keyed,
+    write_forms,
+)
 
 SAMPLE, OUT = ROOT / "data" / "sample", ROOT / "data" / "sample-forms"
 ENCODING = {"units": "gb18030", "orgs": "utf-8-sig"}  # as data/sample is written
@@ -77,15 +83,11 @@ def read(table: str) -> list[dict[str, str]]:
 
 
 def address(t: dict[str, list[dict[str, str]]], m: dict[str, str], i: int) -> str:
-    """The member's home address: community, compound and building where the member has a
-    home, else a street address of no building of the sample."""
+    """The member's home address: district to building where the member has a home,
+    else a street address of no building of the sample."""
     if not m["home"] or m["id"] in NO_BUILDING:
         return f"湖北省荆州市沙市区北京中路{100 + i}号"
-    by_id = {r["id"]: r for tab in ("regions", "buildings") for r in t[tab]}
-    b = by_id[m["home"]]
-    grid = by_id[b["grid"]]
-    community = by_id[grid["parent"]]["name"]
-    text = f"湖北省荆州市沙市区胜利街道{community}{b['name']}{1 + i % 3}单元{(2 + i % 5)}0{1 + i % 2}室"
+    text = "湖北省" + home_address(t)(m["home"], i)
     return text.translate(TRADITIONAL) if m["id"] in TRADITIONAL_ADDRESS else text
 
 

@@ -22,6 +22,7 @@ weak organisation gets which leader of a tie depends on how the organisations ar
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from lianjian.core.model import GraphData
@@ -86,14 +87,29 @@ def named(value: Any, paths: dict[str, str]) -> Any:
     return value
 
 
-def named_results(data: GraphData, as_of: str) -> dict[str, Any]:
+def named_results(data: GraphData, as_of: str, fixes: bool = True) -> dict[str, Any]:
     """Gaps, coverage (per district, street and community) and the pairing plan and
-    audit of ``data`` on the embedded store, as of ``as_of``, ids written as paths."""
+    audit of ``data`` on the embedded store, as of ``as_of``, ids written as paths.
+
+    ``fixes=False`` leaves out what the rules choose by id among equals, which a ledger
+    keyed otherwise may choose otherwise: of each fix only its template and how many
+    members it names are kept (a fix extends the branch of the neighbouring grid whose id
+    comes first), and an organisation placed by the entity it covers with the smallest
+    id (it has no unit and covers several) gets no street."""
     store = EmbeddedStore()
     store.write(data)
     paths = name_paths(data)
     try:
-        gaps = find_gaps(store, as_of=as_of).to_dict(lambda m: MEMBER)
+        found = find_gaps(store, as_of=as_of)
+        gaps = found.to_dict(lambda m: MEMBER)
+        if not fixes:
+            covers = Counter(e.source for e in data.edges if e.type == "COVERS")
+            in_unit = {e.source for e in data.edges if e.type == "ORG_OF_UNIT"}
+            for rid, items in found.rules.items():
+                for item, out in zip(items, gaps["rules"][rid]["items"], strict=True):
+                    out["fix"] = item.fix and (item.fix.zh, len(item.fix.members))
+                    if covers[item.id] > 1 and item.id not in in_unit:
+                        out["street"] = out["street_name"] = None
         rates = {level: coverage(store, level, as_of=as_of) for level in LEVELS}
         pairing = plan(propose(store, as_of=as_of).to_dict())
     finally:

@@ -48,6 +48,7 @@ __all__ = [
     "write_forms",
     "keyed",
     "card_number",
+    "home_address",
     "FORM_FILES",
     "WORKBOOK",
 ]
@@ -95,13 +96,31 @@ class Person:
     report_card: bool = True  # False: the 双报到 row leaves 公民身份号码 empty
 
 
-def card_number(index: int, born: int, male: bool, region: str = "421002") -> str:
-    """An invented, valid citizen ID number, different for every ``index`` below 182,500
-    (day of the year × sequence), its sequence odd for a man; born in ``born``."""
+def card_number(index: int, born: int, male: bool) -> str:
+    """An invented, valid citizen ID number, different for every ``index`` (day of the
+    year × sequence × region code), born in ``born``, its sequence odd for a man."""
     day = dt.date(born, 1, 1) + dt.timedelta(days=index % 365)
     seq = (index // 365) % 500 * 2 + (1 if male else 0)
+    region = 421002 + index // (365 * 500)
     first17 = f"{region}{day:%Y%m%d}{seq:03d}"
     return first17 + check_char(first17)
+
+
+def home_address(t: Tables) -> Callable[[str, int], str]:
+    """A function of a building id and a number: a home address in that building, naming
+    the district, street, community, compound and building (``…红门路社区红门小区1栋2单元301室``)."""
+    by_id = {r["id"]: r for tab in ("regions", "buildings") for r in t[tab]}
+
+    def address(building: str, i: int) -> str:
+        b = by_id[building]
+        names, up = [], b["grid"]
+        while up:
+            names.insert(0, by_id[up]["name"])
+            up = by_id[up].get("parent", "")
+        places = "".join(n for n in names[:-1])  # the grid is no part of an address
+        return f"{places}{b['name']}{1 + i % 3}单元{2 + i % 5}0{1 + i % 2}室"
+
+    return address
 
 
 def keyed(table: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[dict[str, str]]:
