@@ -122,7 +122,8 @@ def person_name(rng: random.Random, female: bool) -> str:
 
 
 class Namer:
-    """Names that stay unique within a ledger where a person would expect them to."""
+    """Names that stay unique within a ledger (a scope, when one is given), so that a
+    reference by name finds one entity."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
