@@ -129,7 +129,9 @@ def generate(
     if enc is None:
         raise ValueError(f"unknown encoding {encoding!r}: use utf-8-sig or gb18030")
     if forms and xlsx:
-        raise ValueError("the forms are a workbook and CSV files already: leave out xlsx")
+        raise ValueError(
+            "the forms are a workbook and CSV files already: choose the forms or xlsx, not both"
+        )
     out = Path(out)
     _check_out(out, xlsx, forms)
     w = plan(profile, scale, seed)
