@@ -306,6 +306,15 @@ def generate(
     encoding: Annotated[
         str, typer.Option(help="CSV encoding: utf-8-sig or gb18030.")
     ] = "utf-8-sig",
+    forms: Annotated[
+        bool,
+        typer.Option(
+            "--forms",
+            help="Write the ledger as the standard forms (标准表单): a workbook with 党员花名册 "
+            "and 党组织信息采集表, and CSV files (区划, 网格台账, 楼栋, 单位, 关系, 双报到), "
+            "names instead of ids, members keyed by invented citizen ID numbers.",
+        ),
+    ] = False,
 ) -> None:
     """Generate a realistic ledger with gaps, weak organisations and pairings (生成模拟台账).
 
@@ -315,7 +324,13 @@ def generate(
     with clean_errors():
         check_out_folder(out_dir)
         counts = run_generate(
-            out_dir, profile=profile.value, scale=scale, seed=seed, xlsx=xlsx, encoding=encoding
+            out_dir,
+            profile=profile.value,
+            scale=scale,
+            seed=seed,
+            xlsx=xlsx,
+            encoding=encoding,
+            forms=forms,
         )
     summary = ", ".join(f"{k} {v}" for k, v in counts.items())
     out.print(f"wrote {terminal_text(out_dir)} in {time.perf_counter() - t0:.1f} s: {summary}")

@@ -38,9 +38,17 @@ import math
 import random
 from pathlib import Path
 
+from lianjian.generator.forms import (
+    FORM_FILES,
+    Person,
+    card_number,
+    home_address,
+    keyed,
+    write_forms,
+)
 from lianjian.generator.links import build_links
 from lianjian.generator.model import Gaps, World
-from lianjian.generator.names import Namer
+from lianjian.generator.names import Namer, person_name
 from lianjian.generator.orgs import (
     build_area_orgs,
     build_other_orgs,
@@ -80,9 +88,9 @@ def plan(profile: str = "jingzhou", scale: float = 1.0, seed: int = 0) -> World:
     return w
 
 
-def _check_out(out: Path, xlsx: bool) -> None:
+def _check_out(out: Path, xlsx: bool, forms: bool = False) -> None:
     """The folder may hold only the files this call writes: a stale ledger would load too."""
-    ours = {WORKBOOK} if xlsx else {f"{t}.csv" for t in TABLES}
+    ours = set(FORM_FILES) if forms else {WORKBOOK} if xlsx else {f"{t}.csv" for t in TABLES}
     if out.exists() and not out.is_dir():
         raise ValueError(f"{out} is a file, not a folder")
     if out.is_dir():
@@ -105,23 +113,33 @@ def generate(
     seed: int = 0,
     xlsx: bool = False,
     encoding: str = "utf-8-sig",
+    forms: bool = False,
 ) -> dict[str, int]:
     """Write a generated ledger into the folder ``out``; return the rows per table.
 
     ``profile``: nanqiao, shuangtaizi or jingzhou (the published figures of those three places);
     ``scale`` multiplies its counts; the same (profile, scale, seed) gives the
     same bytes. CSV files are written in ``encoding`` (utf-8-sig or gb18030);
-    ``xlsx`` writes one workbook ``ledger.xlsx`` instead.
+    ``xlsx`` writes one workbook ``ledger.xlsx`` instead. ``forms`` writes the same
+    ledger as the standard forms (:mod:`~lianjian.generator.forms`: a workbook and CSV
+    files, names instead of ids, members keyed by invented citizen ID numbers) and
+    returns the rows per file.
     """
     enc = ENCODINGS.get(str(encoding).strip().lower())
     if enc is None:
         raise ValueError(f"unknown encoding {encoding!r}: use utf-8-sig or gb18030")
+    if forms and xlsx:
+        raise ValueError(
+            "the forms are a workbook and CSV files already: choose the forms or xlsx, not both"
+        )
     out = Path(out)
-    _check_out(out, xlsx)
+    _check_out(out, xlsx, forms)
     w = plan(profile, scale, seed)
+    dates = Dates(seed)
+    if forms:
+        return _write_forms(out, w, dates, enc, seed)
     out.mkdir(parents=True, exist_ok=True)
     sink: Sink = XlsxSink(out / WORKBOOK) if xlsx else CsvSink(out, enc)
-    dates = Dates(seed)
     counts: dict[str, int] = {}
     try:
         for table in TABLES:
@@ -129,3 +147,34 @@ def generate(
     finally:
         sink.close()
     return counts
+
+
+SKILLS = ("法律咨询", "财务会计", "医疗护理", "政策宣讲", "文艺演出", "电脑维修", "心理疏导", "")
+POSTS = ("政策宣传", "环境整治", "矛盾调解", "关爱老人", "文明劝导", "志愿服务", "")
+
+
+def _write_forms(out: Path, w: World, dates: Dates, encoding: str, seed: int) -> dict[str, int]:
+    """The plan ``w`` written as the standard forms, the members with invented ID numbers,
+    addresses in their buildings and phones; the grids' codes are their communities'."""
+    t = {table: keyed(table, HEADERS[table], table_rows(w, table, dates)) for table in TABLES}
+    address = home_address(t)
+    people = {}
+    for i, m in enumerate(t["members"], start=1):
+        born = int(m["birth_year"])
+        card = card_number(i, born, m["gender"] == "男")
+        joined = min(born + 20 + i % 15, 2024)
+        full = m["status"] == "正式党员"
+        people[m["id"]] = Person(
+            card=card,
+            address=address(m["home"], i) if m["home"] else "",
+            phone=f"13{i % 10}{i % 10**8:08d}",
+            joined=f"{joined}-07-01" if full else f"2025-{7 + i % 5:02d}-01",
+            full_since=f"{joined + 1}-07-01" if full else "",
+            skills=SKILLS[i % len(SKILLS)],
+            posts=POSTS[i % len(POSTS)],
+        )
+    grids = [r for r in t["regions"] if r["id"] in {g for c in w.communities for g in c.grids}]
+    codes = {r["id"]: r["parent"] for r in grids}
+    rng = random.Random(seed)
+    workers = {r["id"]: person_name(rng, rng.random() < 0.6) for r in grids}
+    return write_forms(out, t, people, codes, workers, default_encoding=encoding)

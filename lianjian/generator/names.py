@@ -122,7 +122,8 @@ def person_name(rng: random.Random, female: bool) -> str:
 
 
 class Namer:
-    """Names that stay unique within a ledger where a person would expect them to."""
+    """Names that stay unique within a ledger (a scope, when one is given), so that a
+    reference by name finds one entity."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -147,30 +148,38 @@ class Namer:
     def district(self) -> str:
         return self.unique(lambda: self.word() + self.rng.choice(("区", "县", "市")), "新区")
 
-    def street(self, town: bool, scope: str) -> str:
-        if town:
-            return self.unique(lambda: self.word() + "镇", "新区镇", scope)
-        return self.unique(lambda: self.word() + "街道", "新区街道", scope)
+    # Streets, communities, compounds and buildings have names unique in the whole
+    # ledger, not only in their district: a form names a community by its name alone
+    # (网格台账's 所属社区, 双报到's 报到社区), so two of one name could not be told apart.
 
-    def community(self, village: bool, scope: str) -> str:
+    def street(self, town: bool) -> str:
+        if town:
+            return self.unique(lambda: self.word() + "镇", "新区镇")
+        return self.unique(lambda: self.word() + "街道", "新区街道")
+
+    def community(self, village: bool) -> str:
         rng = self.rng
         if village:
-            return self.unique(lambda: self.word() + "村", "新农村", scope)
-        return self.unique(
-            lambda: self.word() + rng.choice(COMMUNITY_SUFFIX) + "社区", "新区社区", scope
-        )
+            return self.unique(lambda: self.word() + "村", "新农村")
+        return self.unique(lambda: self.word() + rng.choice(COMMUNITY_SUFFIX) + "社区", "新区社区")
 
-    def compound(self, scope: str) -> str:
-        return self.unique(
-            lambda: self.word() + self.rng.choice(COMPOUND_SUFFIX), "新建小区", scope
-        )
+    def compound(self) -> str:
+        return self.unique(lambda: self.word() + self.rng.choice(COMPOUND_SUFFIX), "新建小区")
 
     def road(self) -> str:
         return self.word() + self.rng.choice(STREET_SUFFIX[:-1])
 
-    def new_domain(self, kind: str, scope: str) -> str:
+    def numbered(self, prefix: str, number: int, suffix: str = "号楼") -> str:
+        """``prefix``, the first number from ``number`` that gives a building name not yet
+        used, and ``suffix`` (富民路24号楼): no draw from the random generator."""
+        while ("building", f"{prefix}{number}{suffix}") in self.used:
+            number += 1
+        self.used.add(("building", f"{prefix}{number}{suffix}"))
+        return f"{prefix}{number}{suffix}"
+
+    def new_domain(self, kind: str) -> str:
         pool = {"commercial": COMMERCIAL, "market": MARKET, "park": PARK}[kind]
-        return self.unique(lambda: self.word() + self.rng.choice(pool), "新兴楼宇", scope)
+        return self.unique(lambda: self.word() + self.rng.choice(pool), "新兴楼宇")
 
     def unit(self, kind: str, district: str, city: str) -> str:
         """A unit name in the style its kind uses (机关, 事业单位, 企业, 社会组织...)."""

@@ -100,7 +100,9 @@ def member_rows(w: World) -> Iterator[list[str]]:
     open_grids = [[g for g in c.grids if g not in w.neglected] for c in comms]
     led = bytearray(len(buildings))
     roles_plan = w.roles
+    named: dict[str, set[str]] = {}  # org → its members' names: a name is unique in its org
     for s in w.slots:
+        names = named.setdefault(s.org, set())
         mix, mix_total = MIX_CUM[s.kind]
         unit = w.units[s.unit] if s.unit >= 0 else None
         contacts = [g for g in unit.contacts if g not in w.neglected] if unit else []
@@ -145,9 +147,13 @@ def member_rows(w: World) -> Iterator[list[str]]:
                     roles.append("owners_committee")
             if s.kind in ("area", "village") and rand() < P_GRID_WORKER:
                 roles.append("grid_worker")
+            name = person_name(rng, female)
+            while name in names:  # a secretary is named by name, looked up in their org
+                name = person_name(rng, female)
+            names.add(name)
             yield [
                 member_id(index),
-                person_name(rng, female),
+                name,
                 GENDER_ZH["female" if female else "male"],
                 str(born),
                 edu,

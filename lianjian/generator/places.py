@@ -65,11 +65,11 @@ def build_places(w: World) -> None:
         for j in range(1, k + 1):
             if real:
                 name = real.pop(0)
-                w.names.used.add((code, name))
+                w.names.used.add(("", name))
                 town = name.endswith("镇")
             else:
                 town = rng.random() < town_share
-                name = w.names.street(town, code)
+                name = w.names.street(town)
             sid = f"{code}{(100 if town else 0) + j:03d}"
             lat, lon = _jitter(w, *centres[d], 0.04)
             w.streets.append(Street(sid, name, d, town, lat, lon))
@@ -89,9 +89,8 @@ def build_places(w: World) -> None:
 def _community(w: World, street: Street, s: int, village: bool, numbers: list[int]) -> None:
     p, rng = w.p, w.rng
     numbers[s] += 1
-    district_code = w.districts[street.district][0]
     cid = f"{street.id}{(200 if village else 0) + numbers[s]:03d}"
-    name = w.names.community(village, district_code)
+    name = w.names.community(village)
     lat, lon = _jitter(w, street.lat, street.lon, 0.012)
     c = Community(cid, name, s, street.district, village, lat, lon)
     ci = len(w.communities)
@@ -117,7 +116,7 @@ def _community(w: World, street: Street, s: int, village: bool, numbers: list[in
         span_n = min(n_grids, rng.choices((1, 2, 3), (0.55, 0.33, 0.12))[0])
         span = [c.grids[(ptr + j) % n_grids] for j in range(span_n)]
         ptr += span_n
-        cp_name = w.names.compound(district_code)
+        cp_name = w.names.compound()
         c.compounds.append(xid)
         c.compound_grids[xid] = span
         c.by_compound[xid] = []
@@ -137,24 +136,15 @@ def _community(w: World, street: Street, s: int, village: bool, numbers: list[in
         if village:
             group = GROUP_NUMS[k % len(GROUP_NUMS)]
             for j in range(1, n_b + 1):
-                _building(
-                    w,
-                    c,
-                    ci,
-                    f"{name}{group}组{j}号楼",
-                    "residential",
-                    grid,
-                    "",
-                    rng.randrange(4, 31),
-                )
+                b_name = w.names.numbered(f"{name}{group}组", j)
+                _building(w, c, ci, b_name, "residential", grid, "", rng.randrange(4, 31))
         else:
             road = w.names.road()
             no = rng.randrange(1, 30)
             for _ in range(n_b):
-                _building(
-                    w, c, ci, f"{road}{no}号楼", "residential", grid, "", rng.randrange(6, 61)
-                )
-                no += rng.randrange(1, 5)
+                b_name = w.names.numbered(road, no)
+                _building(w, c, ci, b_name, "residential", grid, "", rng.randrange(6, 61))
+                no = int(b_name.removeprefix(road).removesuffix("号楼")) + rng.randrange(1, 5)
     if not c.residential:
         _building(w, c, ci, f"{name}1号楼", "residential", c.grids[0], "", rng.randrange(6, 61))
 
@@ -163,7 +153,7 @@ def _community(w: World, street: Street, s: int, village: bool, numbers: list[in
     for _ in range(n_new):
         kind = "park" if village else rng.choices(("commercial", "market", "park"), (5, 3, 2))[0]
         grid = rng.choice(c.grids)
-        _building(w, c, ci, w.names.new_domain(kind, district_code), kind, grid, "", None)
+        _building(w, c, ci, w.names.new_domain(kind), kind, grid, "", None)
 
 
 def _building(

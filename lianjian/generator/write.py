@@ -155,10 +155,19 @@ class XlsxSink(Sink):
         self.wb.properties.created = fixed
         self.wb.properties.creator = "lianjian generate"
 
-    def table(self, name: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    def table(
+        self,
+        name: str,
+        header: Sequence[str],
+        rows: Iterable[Sequence[str]],
+        kinds: Sequence[str] | None = None,
+    ) -> int:
+        """A sheet ``name``; ``kinds``: each column's cell type (int, float, date or
+        string), by default the type of the schema's column of the table ``name``."""
         ws = self.wb.create_sheet(name)
         ws.append(list(header))
-        kinds = [COLUMN_TYPES[name].get(h, "string") for h in header]
+        if kinds is None:
+            kinds = [COLUMN_TYPES[name].get(h, "string") for h in header]
         n = 0
         for row in rows:
             ws.append([_typed(v, k) for v, k in zip(row, kinds, strict=True)])
