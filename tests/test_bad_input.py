@@ -150,6 +150,8 @@ def test_cli_validate_reports_it_with_a_clean_exit_code(case):
     assert len(doc["problems"]) == len(expected["problems"])
     if "references" in expected:  # how each reference column matched (by id, by name…)
         assert doc["references"] == expected["references"]
+    if "addresses" in expected:  # home addresses matched to buildings
+        assert doc["addresses"] == expected["addresses"]
     if "created" in expected:  # entities made from a form: no rows of the ledger
         assert doc["created"] == expected["created"]
 

@@ -128,9 +128,9 @@ def test_the_graph_holds_no_number_phone_or_address(roster):
     assert any("check character" in p.reason for p in data.report.problems)
     assert any("15-digit" in p.reason for p in data.report.problems)
     # the addresses that name one building gave homes, and no text of theirs is kept
-    counts = data.report.reference_counts()["members.address"]
+    counts = data.report.addresses
     # 42 addresses name a building or none; 19 members of no home are at 住址标记路 only
-    assert (counts["folded_name"], counts["ambiguous"], counts["unknown"]) == (28, 0, 14 + 19)
+    assert (counts["matched"], counts["ambiguous"], counts["unmatched"]) == (28, 0, 14 + 19)
     homes = {e.source: e.target for e in data.edges if e.type == "LIVES_IN"}
     assert sum(homes.get(k) == "B0203" for k in members) >= 14
 

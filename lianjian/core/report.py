@@ -31,6 +31,7 @@ HIDDEN = "(personal data hidden)"
 # how a reference cell was matched: its id, its name as written, its folded name
 # (docs/ledger.md), or not at all (a name of several entities, or of none)
 HOW_RESOLVED = ("id", "exact_name", "folded_name", "ambiguous", "unknown")
+ADDRESS_OUTCOMES = ("matched", "unmatched", "ambiguous")  # a home address and the buildings
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ class Report:
     references: dict[str, Counter] = field(default_factory=dict)  # "table.column" → how
     unread: set[str] = field(default_factory=set)  # files and sheets not read (see not_read)
     created: Counter = field(default_factory=Counter)  # table → entities made from a form
+    addresses: Counter = field(
+        default_factory=Counter
+    )  # home addresses: matched, unmatched, ambiguous
 
     def add(
         self,
@@ -110,6 +114,10 @@ class Report:
 
     def count_rejected(self, file: str, n: int = 1) -> None:
         self.rejected[file] += n
+
+    def count_address(self, how: str) -> None:
+        """One home address matched to a building, or not (:data:`ADDRESS_OUTCOMES`)."""
+        self.addresses[how] += 1
 
     def count_created(self, table: str, n: int = 1) -> None:
         """``n`` entities of ``table`` created from a form (a unit the org form names): no
@@ -163,6 +171,9 @@ class Report:
             "problems": [p.as_dict(with_names) for p in self.sorted_problems()],
             "references": self.reference_counts(),
             "created": dict(sorted(self.created.items())),
+            "addresses": {how: self.addresses[how] for how in ADDRESS_OUTCOMES}
+            if self.addresses
+            else {},
         }
 
 

@@ -13,7 +13,7 @@ grid's buildings (the grid ledger's 楼栋) and a member's home address (the ros
   those with most of their compound, grid and community names in the address: exactly one
   is the member's home (LIVES_IN); otherwise nothing is linked. The address is kept in
   memory only until it is matched, never stored, shown or counted by its text: validate
-  counts how many matched (``members.address``: by folded name, ambiguous, unknown).
+  counts how many matched (``Report.addresses``: matched, unmatched, ambiguous).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from lianjian.loaders.values import split_list
 __all__ = ["expect_fills", "keep_places", "grids_from_lists", "homes_from_addresses"]
 
 LISTS = "regions.buildings"  # how validate names the 楼栋 column's counts
-ADDRESSES = "members.address"
+ADDRESS_OUTCOME = {"folded_name": "matched", "unknown": "unmatched", "ambiguous": "ambiguous"}
 NUMERALS = frozenset("0123456789零〇一二两三四五六七八九十百千")
 UNMATCHED = (
     "no building of the ledger has this name: not matched (a 楼栋 list gives a building "
@@ -273,7 +273,7 @@ def homes_from_addresses(b: Build) -> None:
         if member in housed:
             continue
         how, home = _home(address, index, by_start, context)
-        b.report.count_reference(ADDRESSES, how)
+        b.report.count_address(ADDRESS_OUTCOME[how])
         if home is not None:
             edges.append(Edge(spec.type, member, home, spec.type, NO_PROPS))
     b.addresses.clear()

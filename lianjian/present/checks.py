@@ -69,6 +69,12 @@ def report_blocks(report: Report, with_names: bool = False) -> list[Block]:
         f"rows in {rows_in} {balance} loaded {loaded} + rejected {rejected}; "
         f"{sev.get('error', 0)} errors, {sev.get('warning', 0)} warnings, {sev.get('notice', 0)} notices"
     )
+    if report.addresses:  # home addresses (家庭住址) matched to buildings: counts, never text
+        a = report.addresses
+        blocks.append(
+            f"家庭住址 home addresses: matched to a building {a['matched']}, "
+            f"to none {a['unmatched']}, to several (ambiguous) {a['ambiguous']}"
+        )
     if report.created:  # entities the forms name and the ledger had not: no rows of it
         made = ", ".join(f"{table} {n}" for table, n in sorted(report.created.items()))
         blocks.append(f"created from the forms (not rows of the ledger): {made}")
