@@ -113,11 +113,13 @@ def test_a_unit_no_table_has_is_created_of_the_kind_the_form_gives(tmp_path, xls
 
 
 def test_a_plain_orgs_table_creates_no_unit(tmp_path):
-    row = ["O2", "党支部", "荆州银行党支部", "国有企业", "O1", "法人单位", "荆州银行", "国有企业"]
-    data = load(tmp_path, [row], name="党组织")
+    """Without the form's own headers (单位类别, 所在单位情况) an orgs table is no org form."""
+    head = [h for h in HEAD if h not in ("所在单位情况", "单位类别")]
+    row = ["O2", "党支部", "荆州银行党支部", "国有企业", "O1", "荆州银行"]
+    tables = {"区划": REGIONS, "单位": UNITS, "党组织": [head, TOP[:5] + [""], row]}
+    data = load_ledger(write_ledger(tmp_path, tables), today=TODAY)
     assert [n for n, (label, _) in data.nodes.items() if label == "Unit"] == ["U1"]
     assert edges(data, "ORG_OF_UNIT") == []
-    assert data.nodes["O2"][1]["单位类别"] == "国有企业"  # no form: an extra column
     assert problems(data) == [
         (
             "党组织.csv",
@@ -128,6 +130,36 @@ def test_a_plain_orgs_table_creates_no_unit(tmp_path):
         )
     ]
     assert data.report.created == {}
+
+
+@pytest.mark.parametrize("xlsx", [False, True])
+def test_a_table_with_the_forms_headers_is_the_form_whatever_its_name(tmp_path, xlsx):
+    """An orgs table named 党组织 (or a workbook's Sheet1) whose header has 单位类别 and
+    所在单位情况 is the org form: its units are created, with a notice saying why."""
+    row = ["O2", "党支部", "荆州银行党支部", "国有企业", "O1", "法人单位", "荆州银行", "国有企业"]
+    name = "Sheet1" if xlsx else "党组织"
+    data = load(tmp_path, [row], xlsx=xlsx, name=name)
+    assert edges(data, "ORG_OF_UNIT") == [("O2", BANK)]
+    assert data.nodes[BANK][1]["kind"] == "soe"
+    assert "单位类别" not in data.nodes["O2"][1]
+    file = "ledger.xlsx[Sheet1]" if xlsx else "党组织.csv"
+    notice = "read as the 党组织信息采集表 (party organisation form): its header has 单位类别、所在单位情况"
+    assert (file, None, None, None, notice) in problems(data)
+    assert data.report.created == {"units": 1}
+
+
+def test_a_regions_table_with_the_grid_ledgers_headers_holds_grids(tmp_path):
+    """A regions table of any name with 网格名称 and 网格员 is the grid ledger: a row
+    without a 层级 is a grid."""
+    grids = [
+        ["网格名称", "所属社区", "网格员"],
+        ["东方社区第一网格", "东方社区", "赵网格"],
+    ]
+    tables = {"区划": REGIONS, "区划2": grids}
+    data = load_ledger(write_ledger(tmp_path, tables), today=TODAY)
+    grid = next(n for n, (label, p) in data.nodes.items() if p.get("name") == "东方社区第一网格")
+    assert data.nodes[grid][1]["level"] == "grid"
+    assert edges(data, "PART_OF").count((grid, "R3")) == 1
 
 
 def test_one_unit_named_in_several_rows_is_created_once(tmp_path):

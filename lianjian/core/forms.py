@@ -44,6 +44,7 @@ class Form:
     names: tuple[str, ...]
     defaults: dict[str, str] = field(default_factory=dict, hash=False)
     units: FormUnits | None = None
+    headers: tuple[str, ...] = ()  # a header only this form has: a table with it is the form
 
 
 def load_forms(raw: dict[str, Any]) -> dict[str, Form]:
@@ -63,7 +64,16 @@ def load_forms(raw: dict[str, Any]) -> dict[str, Form]:
                 broader={str(k): tuple(v) for k, v in u.get("broader", {}).items()},
             )
         defaults = {k: str(v) for k, v in f.get("defaults", {}).items()}
-        out[name] = Form(name, f["zh"], f["en"], f["table"], tuple(f["names"]), defaults, units)
+        out[name] = Form(
+            name,
+            f["zh"],
+            f["en"],
+            f["table"],
+            tuple(f["names"]),
+            defaults,
+            units,
+            tuple(f.get("headers", ())),
+        )
     return out
 
 

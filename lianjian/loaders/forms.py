@@ -36,6 +36,19 @@ UNIT = "Unit"
 _LABELS = (UNIT,)
 
 
+def form_by_headers(schema: Schema, t: RawTable) -> tuple[str, list[str]] | None:
+    """The form a table not named as one is, by a header only that form has (the schema's
+    ``headers``), and those headers; None if no form's, or several forms', are there."""
+    cells = {fold(c): c.strip() for c in t.header if c.strip()}
+    hits = {
+        f.name: [cells[fold(h)] for h in f.headers if fold(h) in cells]
+        for f in schema.forms.values()
+        if f.table == t.table
+    }
+    hits = {name: found for name, found in hits.items() if found}
+    return next(iter(hits.items())) if len(hits) == 1 else None
+
+
 def form_defaults(schema: Schema, t: RawTable) -> dict[str, str]:
     """The values the form ``t`` was recognised as gives its rows' empty columns."""
     form = schema.forms.get(t.form) if t.form else None

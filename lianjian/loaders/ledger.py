@@ -35,7 +35,7 @@ from lianjian.loaders.cards import (
 from lianjian.loaders.columns import columns_of, header_index
 from lianjian.loaders.derive import derive_ids, derives, temp_id
 from lianjian.loaders.files import read_ledger
-from lianjian.loaders.forms import FormRows, form_defaults, form_headers
+from lianjian.loaders.forms import FormRows, form_by_headers, form_defaults, form_headers
 from lianjian.loaders.places import (
     expect_fills,
     grids_from_lists,
@@ -113,6 +113,11 @@ def _read_table(
     for row_no, cells, _ in t.above:
         text = " ".join(c for c in cells if c)
         report.add(t.file, row_no, None, text, "above the header: skipped", NOTICE, personal)
+    if t.form is None and (by := form_by_headers(schema, t)):  # a form under another name
+        t.form = by[0]
+        form = schema.forms[by[0]]
+        why = f"read as the {form.zh} ({form.en}): its header has {'、'.join(by[1])}"
+        report.add(t.file, None, None, None, why, NOTICE)
     known, unknown = columns_of(t, index, report, personal)
     consumed = take_consumed(t, schema, unknown, report)  # ID numbers, phones: never kept
     form = forms.table(t, known, unknown)  # the org form's units (its 单位类别 column)
