@@ -39,6 +39,7 @@ class Mapping:
     namespaces: dict[str, str]
     node_segment: dict[str, str]
     node_classes: dict[str, list[str]]
+    part_of: dict[str, tuple[str, str]]  # label → (relationship, class it gives the source)
     node_props: dict[str, dict[str, str]]  # label → property → predicate IRI
     post_props: dict[str, dict[str, str]]  # label → list-of-roles property → predicate
     rel_predicate: dict[str, dict[str, str]]  # type → target label (or "*") → predicate
@@ -72,6 +73,7 @@ class Mapping:
         """Every ``lj:`` class and property the mapping uses (to be declared in lianjian.ttl)."""
         lj = self.namespaces["lj"]
         terms = {c for cs in self.node_classes.values() for c in cs}
+        terms |= {c for _, c in self.part_of.values()}
         terms |= {p for ps in self.node_props.values() for p in ps.values()}
         terms |= {p for ps in self.post_props.values() for p in ps.values()}
         terms |= {p for ps in self.rel_predicate.values() for p in ps.values()}
@@ -135,6 +137,11 @@ def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
         namespaces=ns,
         node_segment={label: r["segment"] for label, r in node_rdf.items()},
         node_classes={label: [x(c) for c in r["classes"]] for label, r in node_rdf.items()},
+        part_of={
+            label: (r["part_of"]["edge"], x(r["part_of"]["class"]))
+            for label, r in node_rdf.items()
+            if "part_of" in r
+        },
         node_props=node_props,
         post_props=post_props,
         rel_predicate=rel_predicate,

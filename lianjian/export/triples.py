@@ -94,6 +94,9 @@ class Triples:
             label: [(terms.type, self.C[c]) for c in cs]
             for label, cs in mapping.node_classes.items()
         }
+        self._part_of = {
+            label: (rel, (terms.type, self.C[c])) for label, (rel, c) in mapping.part_of.items()
+        }
         self._targets: dict[str, tuple[str, str, Any]] = {}
         self._same = terms.subject == terms.name  # a subject is written as an object is
         self._row = self.P["lj:rowNumber"]
@@ -144,6 +147,9 @@ class Triples:
         s_obj = T.name(prefix, key)
         s = s_obj if self._same else T.subject(prefix, key)
         po = list(self._types[label])
+        part = self._part_of.get(label)
+        if part is not None and any(e.type == part[0] for e in self.out.get(node_id, ())):
+            po.append(part[1])  # a party organisation with a parent is an org:OrganizationalUnit
         blocks: list = [(s, po)]
         identifier, rdfs_label = self._id_name[label]
         member = label == "Member"
