@@ -10,7 +10,7 @@ size of the graph.
 >>> data = GraphData(nodes={"R1": ("Region", {"id": "R1", "name": "胜利街道", "level": "street"})})
 >>> buf = io.StringIO()
 >>> n = export_rdf(data, buf, "nt", base="http://example.org/x/")
->>> '<http://example.org/x/region/R1> <http://www.w3.org/2000/01/rdf-schema#label> "胜利街道" .' in buf.getvalue()
+>>> '<http://example.org/x/region/R1> <http://www.w3.org/2000/01/rdf-schema#label> "胜利街道"@zh .' in buf.getvalue()
 True
 """
 

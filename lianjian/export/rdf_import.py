@@ -159,6 +159,7 @@ class _Inverse:
                 "rdfs:label",
                 "prov:wasDerivedFrom",
                 "lj:rowNumber",
+                "lj:fileName",
                 "lj:LedgerColumn",
                 "lj:Link",
                 "lj:source",
@@ -208,7 +209,7 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
     def provenance(props: dict[str, Any], row_iri: Any) -> None:
         row = first(row_iri, t["lj:rowNumber"]) if type(row_iri) is str else None
         file_iri = first(row_iri, t["prov:wasDerivedFrom"]) if row is not None else row_iri
-        file = first(file_iri, t["rdfs:label"]) if type(file_iri) is str else None
+        file = first(file_iri, t["lj:fileName"]) if type(file_iri) is str else None
         if file is not None:
             props["ledger_file"] = _value(file)
             if row is not None:

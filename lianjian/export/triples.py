@@ -22,16 +22,27 @@ from typing import Any
 
 from lianjian.core.model import Edge, GraphData
 from lianjian.core.privacy import token_pseudonym
+from lianjian.core.text import to_simplified
 from lianjian.export.concepts import concept_blocks
 from lianjian.export.gaps import gap_blocks
 from lianjian.export.iris import data_namespaces, member_token, pseudonym_key
 from lianjian.export.mapping import MAPPING, Mapping, enc
 
-__all__ = ["Triples"]
+__all__ = ["Triples", "name_language"]
 _PROV_KEYS = ("ledger_file", "ledger_row")
 _SKIP = frozenset(("name_key", "pseudonym", "id", "name", *_PROV_KEYS))
 # handler codes for node properties
 _VALUE, _DATE, _ENUM, _POSTS, _PERSONAL = range(5)
+
+
+def name_language(name: str) -> str:
+    """The language tag of a name: ``zh-Hant`` when it is written in Traditional script
+    (OpenCC's character table would change it), else ``zh``.
+
+    >>> name_language("胜利街道"), name_language("勝利街道"), name_language("G 4")
+    ('zh', 'zh-Hant', 'zh')
+    """
+    return "zh-Hant" if to_simplified(name) != name else "zh"
 
 
 class _Terms(dict):
@@ -124,6 +135,10 @@ class Triples:
             r = self._concepts[k] = self.T.name("ljc", f"{enum}-{enc(str(value))}")
         return r
 
+    def name(self, text: str) -> Any:
+        """A name as a literal tagged ``zh`` or ``zh-Hant`` (:func:`name_language`)."""
+        return self.T.lang(text, name_language(text))
+
     def key(self, node_id: str, label: str, props: dict[str, Any]) -> str:
         """The IRI key of a node: its encoded id, or for a member the pseudonym's hash."""
         if label != "Member" or self.with_names or "pseudonym" in props:
@@ -155,13 +170,13 @@ class Triples:
         member = label == "Member"
         private = member and not self.with_names
         if private and "name" in props:
-            po.append((rdfs_label, T.string(token_pseudonym(key))))
+            po.append((rdfs_label, T.lang(token_pseudonym(key), "zh")))
         elif member and "name" not in props:
-            po.append((rdfs_label, T.string(props.get("pseudonym") or token_pseudonym(key))))
+            po.append((rdfs_label, self.name(props.get("pseudonym") or token_pseudonym(key))))
         else:
             po.append((identifier, T.string(node_id)))
             if "name" in props:
-                po.append((rdfs_label, T.string(str(props["name"]))))
+                po.append((rdfs_label, self.name(str(props["name"]))))
         handlers = self._handlers[label]
         for name, value in props.items():
             h = handlers.get(name)
@@ -324,7 +339,7 @@ class Triples:
                     [
                         (T.type, self.C["prov:Entity"]),
                         (T.type, self.C["lj:LedgerFile"]),
-                        (self.P["rdfs:label"], T.string(file)),
+                        (self.P["lj:fileName"], T.string(file)),
                     ],
                 )
             )
@@ -355,7 +370,7 @@ class Triples:
                     [
                         (self.T.type, self.C["rdf:Property"]),
                         (self.T.type, self.C["lj:LedgerColumn"]),
-                        (self.P["rdfs:label"], self.T.string(name)),
+                        (self.P["rdfs:label"], self.name(name)),
                     ],
                 )
             )
