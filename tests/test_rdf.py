@@ -203,7 +203,7 @@ def test_members_are_pseudonymised_by_default(data, fmt):
         assert name not in text
         assert name.replace('"', '\\"').replace("\\", "\\\\") not in text
     assert "1380000000" not in text  # an extra column on members (档案号) is personal too
-    assert "birthYear" not in text and "basedAt" not in text
+    assert "birthYear" not in text and "homeLocation" not in text
     g = parse(text, fmt)
     labels = {
         str(o)

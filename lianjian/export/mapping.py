@@ -1,8 +1,8 @@
 """The RDF mapping read once: the ``rdf:`` terms of the schema, with compact IRIs
 expanded over the namespaces of ``rdf_mapping.yaml``, and its concept schemes.
 
->>> MAPPING.node_classes["PartyOrg"][0]
-'http://www.w3.org/ns/org#OrganizationalUnit'
+>>> MAPPING.node_classes["Unit"][0]
+'http://www.w3.org/ns/org#FormalOrganization'
 >>> MAPPING.concept("org_kind", "branch")
 'https://w3id.org/lianjian/concept/org_kind-branch'
 """
@@ -42,6 +42,7 @@ class Mapping:
     part_of: dict[str, tuple[str, str]]  # label → (relationship, class it gives the source)
     node_props: dict[str, dict[str, str]]  # label → property → predicate IRI
     post_props: dict[str, dict[str, str]]  # label → list-of-roles property → predicate
+    post_fallback: dict[str, dict[str, str]]  # … → predicate of a role held in no organisation
     rel_predicate: dict[str, dict[str, str]]  # type → target label (or "*") → predicate
     rel_post_role: dict[str, str]  # type → role concept of the post
     rel_membership: set[str]
@@ -76,6 +77,7 @@ class Mapping:
         terms |= {c for _, c in self.part_of.values()}
         terms |= {p for ps in self.node_props.values() for p in ps.values()}
         terms |= {p for ps in self.post_props.values() for p in ps.values()}
+        terms |= {p for ps in self.post_fallback.values() for p in ps.values()}
         terms |= {p for ps in self.rel_predicate.values() for p in ps.values()}
         terms |= set(self.link_predicate.values()) | set(self.link_props.values())
         return {t for t in terms if t.startswith(lj)}
@@ -104,14 +106,16 @@ def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
 
     node_props: dict[str, dict[str, str]] = {}
     post_props: dict[str, dict[str, str]] = {}
+    post_fallback: dict[str, dict[str, str]] = {}
     for label, t in schema.nodes.items():
-        node_props[label], post_props[label] = {}, {}
+        node_props[label], post_props[label], post_fallback[label] = {}, {}, {}
         for prop, p in t.properties.items():
             if p.is_ref:  # a reference is an edge: its relationship type's predicate
                 continue
             pred = term(f"property {label}.{prop}", p.rdf)
             if isinstance(pred, dict):
                 post_props[label][prop] = x(pred["post"])
+                post_fallback[label][prop] = x(pred.get("without_org", "lj:memberRole"))
             else:
                 node_props[label][prop] = x(pred)
     rel_predicate: dict[str, dict[str, str]] = {}
@@ -144,6 +148,7 @@ def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
         },
         node_props=node_props,
         post_props=post_props,
+        post_fallback=post_fallback,
         rel_predicate=rel_predicate,
         rel_post_role=rel_post_role,
         rel_membership={r for r, s in rels.items() if s.get("membership")},

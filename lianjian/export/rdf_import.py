@@ -2,7 +2,7 @@
 
 :func:`read_rdf` parses the file with pyoxigraph and inverts the mapping
 (:mod:`lianjian.export.mapping`, from the schema's ``rdf:`` terms): typed entities
-become nodes (id from ``dcterms:identifier``, or, for a pseudonymised member, the
+become nodes (id from ``org:identifier`` or ``dcterms:identifier``, or, for a pseudonymised member, the
 hash in its IRI, kept with its pseudonym), direct triples become edges, ``lj:Link`` resources become links rows with their
 dates, notes and extra columns, ``prov:wasDerivedFrom`` gives ``ledger_file`` and
 ``ledger_row`` back. Concept schemes, memberships, posts and gap findings are
@@ -109,6 +109,13 @@ class _Inverse:
         s, x = m.schema, m.expand
         self.m = m
         self.label_of_class = {cs[-1]: label for label, cs in m.node_classes.items()}
+        self.id_of = {label: ps["id"] for label, ps in m.node_props.items()}
+        # the predicate of a role held in no organisation → (property, enumeration)
+        self.fallback = {
+            pred: (name, s.nodes[label].properties[name].enum)
+            for label, ps in m.post_fallback.items()
+            for name, pred in ps.items()
+        }
         self.props = {
             label: {pred: name for name, pred in ps.items() if name not in ("id", "name")}
             for label, ps in m.node_props.items()
@@ -155,7 +162,7 @@ class _Inverse:
         self.t = {
             k: x(k)
             for k in (
-                "dcterms:identifier",
+                "org:headOf",
                 "rdfs:label",
                 "prov:wasDerivedFrom",
                 "lj:rowNumber",
@@ -200,7 +207,7 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
         label = next((inv.label_of_class[c] for c in cs if c in inv.label_of_class), None)
         if label is None:
             continue
-        ident = first(s, t["dcterms:identifier"])
+        ident = first(s, inv.id_of[label])
         node_id = _value(ident) if ident is not None else unquote(s.rstrip("/").rsplit("/", 1)[-1])
         iri_to_id[s] = (node_id, label)
 
@@ -220,8 +227,9 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
         props: dict[str, Any] = {}
         has_id = False
         roles: list[str] = []
+        id_pred = inv.id_of[label]
         for p, o in by_subject.get(s, ()):
-            if p == t["dcterms:identifier"]:
+            if p == id_pred:
                 props["id"] = _value(o)
                 has_id = True
             elif p == t["rdfs:label"]:
@@ -245,6 +253,10 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
                     )
                 elif role in inv.concepts:
                     roles.append(inv.concepts[role][1])
+            elif p == t["org:headOf"]:
+                continue  # the secretary's edge comes from the post it holds
+            elif p in inv.fallback and type(o) is str and o in inv.concepts:
+                roles.append(inv.concepts[o][1])
             elif p in inv.link_kind_of and o in iri_to_id:
                 direct_links.append((node_id, iri_to_id[o][0], inv.link_kind_of[p]))
             elif (p, label) in inv.edges and o in iri_to_id:

@@ -195,11 +195,15 @@ class Triples:
                 po.append(
                     (pred, T.typed(value, "date") if type(value) is str else T.literal(value))
                 )
-            elif code == _POSTS:
+            elif code == _POSTS:  # posts in the member's organisation, if it has one
+                org = self._organisation(node_id)
                 for role in value:
+                    if org is None:
+                        po.append((enum, self.concept(arg, role)))
+                        continue
                     pkey = f"{key}:{enc(str(role))}"
                     po.append((pred, T.name("post", pkey)))
-                    blocks.append(self._post(pkey, None, self.concept(arg, role)))
+                    blocks.append(self._post(pkey, org, self.concept(arg, role)))
             elif code == _PERSONAL and self.with_names:
                 po.append((pred, T.literal(value)))
         if "ledger_file" in props:
@@ -234,6 +238,13 @@ class Triples:
                 self._targets[node_id] = t
         return t
 
+    def _organisation(self, node_id: str) -> Any:
+        """The rendered IRI of the organisation a node is a member of, or None."""
+        for e in self.out.get(node_id, ()):
+            if e.type in self.m.rel_membership:
+                return self._target(e.target)[2]
+        return None
+
     def _predicate(self, rel: str, tl: str) -> Any:
         k = (rel, tl)
         if k not in self._preds:
@@ -250,8 +261,9 @@ class Triples:
         T = self.T
         tl, tkey, t_obj = self._target(e.target)
         role = self.m.rel_post_role.get(e.type)
-        if role is not None:  # the secretary: a post in the organisation
+        if role is not None:  # the secretary: heads the organisation, holds a post in it
             pkey = f"{tkey}:{role.rsplit('-', 1)[-1]}"
+            po.append((self.P["org:headOf"], t_obj))
             po.append((self.P["org:holds"], T.name("post", pkey)))
             blocks.append(self._post(pkey, t_obj, self.O[role]))
             return False
@@ -271,16 +283,12 @@ class Triples:
                 (self.P["org:member"], s_obj),
                 (self.P["org:organization"], t_obj),
             ]
-            if props.get("status"):
-                mpo.append((self.P["org:role"], self.concept("member_status", props["status"])))
             blocks.append((T.subject("membership", mkey), mpo))
         return False
 
     def _post(self, pkey: str, org: Any, role: Any) -> tuple:
         T = self.T
-        po = [(T.type, self.C["org:Post"]), (self.P["org:role"], role)]
-        if org is not None:
-            po.append((self.P["org:postIn"], org))
+        po = [(T.type, self.C["org:Post"]), (self.P["org:role"], role), (self.P["org:postIn"], org)]
         return T.subject("post", pkey), po
 
     def _link(self, e: Edge, kind: str, skey: str, tkey: str, s_obj, t_obj) -> list:
@@ -392,5 +400,6 @@ class Triples:
             else:
                 out[name] = (self.P[pred], _VALUE, None, None)
         for name, pred in self.m.post_props[label].items():
-            out[name] = (self.P[pred], _POSTS, schema_props[name].enum, None)
+            fallback = self.P[self.m.post_fallback[label][name]]
+            out[name] = (self.P[pred], _POSTS, schema_props[name].enum, fallback)
         return out
