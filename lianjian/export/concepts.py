@@ -2,8 +2,9 @@
 for the roles of posts and collaborations, and one for the gap rules in use.
 
 Concept ``ljc:{scheme}-{value}`` is ``skos:inScheme`` and ``skos:topConceptOf``
-``ljc:{scheme}``, with ``skos:notation`` the value and ``skos:prefLabel`` in
-Chinese and English; role concepts are also ``org:Role``.
+``ljc:{scheme}``, with ``skos:notation`` the value and ``skos:prefLabel`` in Chinese
+and English; role concepts are also ``org:Role``. An enumeration the mapping writes
+as a published vocabulary's terms (gender: ``schema:Male``) has no scheme.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ def concept_blocks(tr: Any) -> Iterator:
     """Blocks (see :class:`~lianjian.export.triples.Triples`) of every schema scheme and the roles."""
     for enum, values in tr.schema.enums.items():
         meta = tr.m.enums[enum]
+        if "values" in meta:  # written as a published vocabulary's terms
+            continue
         vals = [(v.value, v.zh, v.en) for v in values.values()]
         yield from scheme_blocks(tr, enum, meta["zh"], meta["en"], vals, bool(meta.get("role")))
     roles = tr.m.roles
@@ -43,7 +46,6 @@ def scheme_blocks(
             *[(P["skos:hasTopConcept"], tr.concept(scheme, v)) for v, _, _ in values],
         ],
     )
-    matches = tr.m.enums.get(scheme, {}).get("match", {})
     for value, vzh, ven in values:
         po = [(T.type, C["skos:Concept"])]
         if role:
@@ -55,6 +57,4 @@ def scheme_blocks(
             (label, T.lang(vzh, "zh")),
             (label, T.lang(ven, "en")),
         ]
-        if value in matches:
-            po.append((P["skos:exactMatch"], tr.O[matches[value]]))
         yield T.subject("ljc", f"{scheme}-{enc(value)}"), po

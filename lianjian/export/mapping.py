@@ -51,6 +51,7 @@ class Mapping:
     link_roles: dict[str, tuple[str, str]]  # link kind → (source role, target role)
     link_props: dict[str, str]
     enums: dict[str, dict[str, Any]]
+    enum_terms: dict[str, dict[str, str]]  # enumeration → value → published term written
     roles: dict[str, Any]
     schema: Schema
 
@@ -164,6 +165,11 @@ def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
         },
         link_props=link_props,
         enums=raw["enums"],
+        enum_terms={
+            enum: {str(v): x(term) for v, term in meta["values"].items()}
+            for enum, meta in raw["enums"].items()
+            if "values" in meta
+        },
         roles=raw["roles"],
         schema=schema,
     )

@@ -137,6 +137,9 @@ class _Inverse:
         for enum, values in s.enums.items():
             for v in values:
                 self.concepts[m.concept(enum, v)] = (enum, v)
+        for enum, terms in m.enum_terms.items():
+            for v, term in terms.items():
+                self.concepts[term] = (enum, v)
         for v in m.roles["values"]:
             self.concepts[f"{ljc}role-{v}"] = ("role", v)
         # (predicate, source label) → [(relationship, target labels)]

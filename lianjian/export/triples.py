@@ -393,8 +393,9 @@ class Triples:
             p = schema_props[name]
             if p.personal:
                 out[name] = (self.P[pred], _PERSONAL, None, None)
-            elif p.type == "enum":
-                out[name] = (self.P[pred], _ENUM, {}, p.enum)
+            elif p.type == "enum":  # the cache of concepts, or the published terms
+                terms = {v: self.O[t] for v, t in self.m.enum_terms.get(p.enum, {}).items()}
+                out[name] = (self.P[pred], _ENUM, terms, p.enum)
             elif p.type == "date":
                 out[name] = (self.P[pred], _DATE, None, None)
             else:
