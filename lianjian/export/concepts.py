@@ -2,7 +2,8 @@
 for the roles of posts and collaborations, and one for the gap rules in use.
 
 Concept ``ljc:{scheme}-{value}`` is ``skos:inScheme`` and ``skos:topConceptOf``
-``ljc:{scheme}``, with ``skos:notation`` the value and ``skos:prefLabel`` in Chinese
+``ljc:{scheme}``, with ``skos:notation`` the value (an ``xsd:integer`` where the
+schema casts the enumeration to int: the rating) and ``skos:prefLabel`` in Chinese
 and English; role concepts are also ``org:Role``. An enumeration the mapping writes
 as a published vocabulary's terms (gender: ``schema:Male``) has no scheme.
 """
@@ -46,6 +47,7 @@ def scheme_blocks(
             *[(P["skos:hasTopConcept"], tr.concept(scheme, v)) for v, _, _ in values],
         ],
     )
+    integer = scheme in tr.m.integer_enums
     for value, vzh, ven in values:
         po = [(T.type, C["skos:Concept"])]
         if role:
@@ -53,7 +55,7 @@ def scheme_blocks(
         po += [
             (P["skos:inScheme"], scheme_o),
             (P["skos:topConceptOf"], scheme_o),
-            (P["skos:notation"], T.string(value)),
+            (P["skos:notation"], T.literal(int(value)) if integer else T.string(value)),
             (label, T.lang(vzh, "zh")),
             (label, T.lang(ven, "en")),
         ]

@@ -51,6 +51,7 @@ class Mapping:
     link_roles: dict[str, tuple[str, str]]  # link kind → (source role, target role)
     link_props: dict[str, str]
     enums: dict[str, dict[str, Any]]
+    integer_enums: set[str]  # enumerations whose values are integers (skos:notation typed)
     enum_terms: dict[str, dict[str, str]]  # enumeration → value → published term written
     roles: dict[str, Any]
     schema: Schema
@@ -165,6 +166,9 @@ def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
         },
         link_props=link_props,
         enums=raw["enums"],
+        integer_enums={
+            p.enum for t in schema.nodes.values() for p in t.properties.values() if p.cast == "int"
+        },
         enum_terms={
             enum: {str(v): x(term) for v, term in meta["values"].items()}
             for enum, meta in raw["enums"].items()
