@@ -21,9 +21,9 @@ from lianjian.core.schema import SCHEMA, Schema
 __all__ = ["MAPPING", "Mapping", "load_mapping", "DATA_SEGMENTS", "enc"]
 
 # Namespaces under the export's base IRI, besides one per node label: the
-# resources minted for memberships, posts, links rows, ledger rows and files,
-# extra ledger columns and gap findings.
-DATA_SEGMENTS = ("membership", "post", "link", "ledger", "column", "gap")
+# resources minted for memberships, posts, links rows, the ledger with its files
+# and rows, extra ledger columns, gap findings, export activities and the agent.
+DATA_SEGMENTS = ("membership", "post", "link", "ledger", "column", "gap", "export", "agent")
 
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.\-~]+")

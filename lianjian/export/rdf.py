@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 from collections.abc import Iterable
@@ -59,18 +60,22 @@ def export_rdf(
     base: str = DEFAULT_BASE,
     with_names: bool = False,
     gaps: dict[str, Any] | None = None,
+    time: dt.datetime | None = None,
 ) -> int:
     """Write ``data`` as RDF (``fmt``: ``nt``, ``ttl`` or ``jsonld``) to a path or text stream.
 
     Returns the number of triples written. Time O(nodes + edges), memory of one
     entity's triples plus an index of edges by source; the file is UTF-8.
     ``gaps`` is the ``to_dict()`` of a gap run, written as ``lj:GapFinding``s.
+    ``time`` is the export activity's (default: now); the ledger fingerprint in the
+    row IRIs is ``data.fingerprint``, or the model's checksum when it has none
+    (:mod:`lianjian.export.provenance`).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown RDF format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     ns = namespaces(check_base(base))
     terms = FORMATS[fmt](ns)
-    blocks = Triples(data, terms, base=base, with_names=with_names, gaps=gaps)
+    blocks = Triples(data, terms, base=base, with_names=with_names, gaps=gaps, time=time)
     writer = {"nt": write_ntriples, "ttl": write_turtle, "jsonld": write_jsonld}[fmt]
     with _open(out) as fh, paused_gc():
         return writer(blocks, fh, ns)

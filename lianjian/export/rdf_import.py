@@ -4,8 +4,9 @@
 (:mod:`lianjian.export.mapping`, from the schema's ``rdf:`` terms): typed entities
 become nodes (id from ``org:identifier`` or ``dcterms:identifier``, or, for a pseudonymised member, the
 hash in its IRI, kept with its pseudonym), direct triples become edges, ``lj:Link`` resources become links rows with their
-dates, notes and extra columns, ``prov:wasDerivedFrom`` gives ``ledger_file`` and
-``ledger_row`` back. Concept schemes, memberships, posts and gap findings are
+dates, notes and extra columns, the ledger row that ``lj:describes`` an entity gives
+its ``ledger_file`` and ``ledger_row`` back, and the ledger's ``lj:ledgerFingerprint``
+the model's ``fingerprint``. Concept schemes, memberships, posts and gap findings are
 derived data and are read only where they carry an edge (the secretary, roles).
 Predicates it does not know are counted in the report as notices.
 
@@ -167,10 +168,12 @@ class _Inverse:
             for k in (
                 "org:headOf",
                 "rdfs:label",
-                "prov:wasDerivedFrom",
                 "lj:rowNumber",
                 "lj:fileName",
                 "lj:LedgerColumn",
+                "lj:describes",
+                "lj:ledgerFingerprint",
+                "dcterms:isPartOf",
                 "lj:Link",
                 "lj:source",
                 "lj:target",
@@ -216,9 +219,21 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
 
     ignored: Counter = Counter()
 
-    def provenance(props: dict[str, Any], row_iri: Any) -> None:
-        row = first(row_iri, t["lj:rowNumber"]) if type(row_iri) is str else None
-        file_iri = first(row_iri, t["prov:wasDerivedFrom"]) if row is not None else row_iri
+    # the ledger row (or file) each entity comes from: the subject of lj:describes
+    record_of: dict[str, str] = {}
+    for s, pos in by_subject.items():
+        for p, o in pos:
+            if p == t["lj:describes"] and type(o) is str:
+                record_of[o] = s
+            elif p == t["lj:ledgerFingerprint"] and not data.fingerprint:
+                data.fingerprint = str(_value(o))
+
+    def provenance(props: dict[str, Any], about: str) -> None:
+        row_iri = record_of.get(about)
+        if row_iri is None:
+            return
+        row = first(row_iri, t["lj:rowNumber"])
+        file_iri = first(row_iri, t["dcterms:isPartOf"]) if row is not None else row_iri
         file = first(file_iri, t["lj:fileName"]) if type(file_iri) is str else None
         if file is not None:
             props["ledger_file"] = _value(file)
@@ -237,8 +252,6 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
                 has_id = True
             elif p == t["rdfs:label"]:
                 props["_label"] = _value(o)
-            elif p == t["prov:wasDerivedFrom"]:
-                provenance(props, o)
             elif p in columns:
                 props[columns[p]] = _value(o)
             elif p in inv.props[label]:
@@ -272,6 +285,7 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
                     ignored[p] += 1
             else:
                 ignored[p] += 1
+        provenance(props, s)
         name = props.pop("_label", None)
         if label == "Member" and not has_id:
             props["pseudonym"] = name
@@ -309,8 +323,6 @@ def _links(data, inv, by_subject, types, iri_to_id, columns, provenance, direct_
                 src = iri_to_id.get(o, (None,))[0]
             elif p == t["lj:target"]:
                 dst = iri_to_id.get(o, (None,))[0]
-            elif p == t["prov:wasDerivedFrom"]:
-                provenance(props, o)
             elif p in inv.link_props:
                 name = inv.link_props[p]
                 props[name] = (
@@ -318,6 +330,7 @@ def _links(data, inv, by_subject, types, iri_to_id, columns, provenance, direct_
                 )
             elif p in columns:
                 props[columns[p]] = _value(o)
+        provenance(props, s)
         kind = props.get("kind")
         if src is None or dst is None or kind not in schema.link_kinds:
             continue

@@ -16,6 +16,7 @@ triples of one entity at a time.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -27,6 +28,7 @@ from lianjian.export.concepts import concept_blocks
 from lianjian.export.gaps import gap_blocks
 from lianjian.export.iris import data_namespaces, member_token, pseudonym_key
 from lianjian.export.mapping import MAPPING, Mapping, enc
+from lianjian.export.provenance import Provenance
 
 __all__ = ["Triples", "name_language"]
 _PROV_KEYS = ("ledger_file", "ledger_row")
@@ -71,6 +73,7 @@ class Triples:
         with_names: bool = False,
         gaps: dict[str, Any] | None = None,
         mapping: Mapping = MAPPING,
+        time: dt.datetime | None = None,
     ) -> None:
         self.data, self.T, self.m = data, terms, mapping
         self.with_names, self.gaps = with_names, gaps
@@ -94,7 +97,6 @@ class Triples:
         self._hash = None if with_names else pseudonym_key()
         self._concepts: dict[tuple[str, Any], Any] = {}
         self._columns: dict[str, Any] = {}
-        self._files: dict[str, Any] = {}
         self._handlers = {label: self._prop_handlers(label) for label in mapping.node_segment}
         # the predicates of a node's id and name (the name's also labels a pseudonym)
         self._id_name = {
@@ -110,7 +112,6 @@ class Triples:
         }
         self._targets: dict[str, tuple[str, str, Any]] = {}
         self._same = terms.subject == terms.name  # a subject is written as an object is
-        self._row = self.P["lj:rowNumber"]
         self._preds: dict[tuple[str, str], Any] = {}
         # relationships whose predicate does not depend on the target's label
         self._plain = {
@@ -125,6 +126,8 @@ class Triples:
         self.out: dict[str, list[Edge]] = defaultdict(list)
         for e in data.edges:
             self.out[e.source].append(e)
+        when = time or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        self.prov = Provenance(self, data.fingerprint or data.checksum(), when)
 
     # ------------------------------------------------------------ terms
 
@@ -149,6 +152,7 @@ class Triples:
 
     def __iter__(self) -> Iterator[tuple[Any, list[tuple[Any, Any]]]]:
         yield from concept_blocks(self)
+        yield from self.prov.blocks()
         node = self._node
         for node_id, (label, props) in self.data.nodes.items():
             yield from node(node_id, label, props)
@@ -207,7 +211,7 @@ class Triples:
             elif code == _PERSONAL and self.with_names:
                 po.append((pred, T.literal(value)))
         if "ledger_file" in props:
-            self._provenance(po, props, blocks)
+            self.prov.record(s_obj, props, blocks)
         links = False
         targets, plain, special = self._targets, self._plain, self._special
         for e in self.out.get(node_id, ()):
@@ -313,10 +317,10 @@ class Triples:
                 po.append((self.P[pred], T.literal(value)))
             elif name not in _PROV_KEYS and value is not None:
                 po.append((self._column(name, blocks), T.string(str(value))))
+        l_obj = T.name("link", lkey)
         if "ledger_file" in e.props:
-            self._provenance(po, e.props, blocks)
+            self.prov.record(l_obj, e.props, blocks)
         if collab and kind in m.link_roles:
-            l_obj = T.name("link", lkey)
             for end, obj, role in zip(
                 ("source", "target"), (s_obj, t_obj), m.link_roles[kind], strict=True
             ):
@@ -332,39 +336,6 @@ class Triples:
                     )
                 )
         return [(T.subject("link", lkey), po), *blocks]
-
-    def _provenance(self, po: list, props: dict[str, Any], blocks: list) -> None:
-        """prov:wasDerivedFrom the ledger row; the row derives from the ledger file."""
-        T = self.T
-        file, row = str(props["ledger_file"]), props.get("ledger_row")
-        f = self._files.get(file)
-        if f is None:
-            fkey = enc(file)
-            f = self._files[file] = (fkey, T.name("ledger", fkey))
-            blocks.append(
-                (
-                    T.subject("ledger", fkey),
-                    [
-                        (T.type, self.C["prov:Entity"]),
-                        (T.type, self.C["lj:LedgerFile"]),
-                        (self.P["lj:fileName"], T.string(file)),
-                    ],
-                )
-            )
-        fkey, f_obj = f
-        if row is None:
-            po.append((self.P["prov:wasDerivedFrom"], f_obj))
-            return
-        rkey = f"{fkey}:{row}"
-        r_obj = T.name("ledger", rkey)
-        derived = self.P["prov:wasDerivedFrom"]
-        po.append((derived, r_obj))
-        blocks.append(
-            (
-                r_obj if self._same else T.subject("ledger", rkey),
-                [(T.type, self.C["prov:Entity"]), (derived, f_obj), (self._row, T.literal(row))],
-            )
-        )
 
     def _column(self, name: str, blocks: list) -> Any:
         """The predicate of an extra ledger column, declared the first time it is used."""
