@@ -27,7 +27,7 @@ LJ, LJC = MAPPING.namespaces["lj"], MAPPING.namespaces["ljc"]
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 # The time of every test export: an export records its time, so two exports compared
 # triple by triple share one.
-TIME = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.timezone.utc)
+TIME = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
 
 
 # A small ledger with the hard cases: quotes, backslashes, <>, a non-BMP character

@@ -32,7 +32,7 @@ FINGERPRINT_DIGITS = 16  # of the fingerprint, in row, file and ledger IRIs
 
 def export_key(fingerprint: str, time: dt.datetime) -> str:
     """The local name of an export activity: short fingerprint and UTC time."""
-    stamp = time.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = time.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{fingerprint[:FINGERPRINT_DIGITS]}-{stamp}"
 
 
@@ -82,7 +82,7 @@ class Provenance:
         )
 
     def _stamp(self) -> str:
-        return self.time.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self.time.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def record(self, about: Any, props: dict[str, Any], blocks: list) -> None:
         """Add to ``blocks`` the row ``about`` comes from (and its file, the first time)."""

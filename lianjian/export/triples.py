@@ -126,7 +126,7 @@ class Triples:
         self.out: dict[str, list[Edge]] = defaultdict(list)
         for e in data.edges:
             self.out[e.source].append(e)
-        when = time or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        when = time or dt.datetime.now(dt.UTC).replace(microsecond=0)
         self.prov = Provenance(self, data.fingerprint or data.checksum(), when)
 
     # ------------------------------------------------------------ terms
