@@ -28,9 +28,10 @@ from lianjian.core.bulk import paused_gc
 from lianjian.core.model import Edge, GraphData
 from lianjian.core.report import NOTICE
 from lianjian.core.text import name_key
+from lianjian.export.gaps_import import gaps_from_subjects
 from lianjian.export.mapping import MAPPING, Mapping
 
-__all__ = ["read_rdf", "parse_triples", "graph_from_triples"]
+__all__ = ["read_rdf", "read_export", "parse_triples", "graph_from_triples"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -83,6 +84,17 @@ def read_rdf(path: str | os.PathLike, fmt: str | None = None) -> GraphData:
         raise ValueError(f"no such RDF file: {path}")
     with paused_gc():
         return graph_from_triples(parse_triples(path, fmt), source=str(path))
+
+
+def read_export(
+    path: str | os.PathLike, fmt: str | None = None
+) -> tuple[GraphData, dict[str, Any] | None]:
+    """:func:`read_rdf`, and the gap findings the export holds (the ``to_dict()`` of
+    a gap run, as ``export_rdf(gaps=…)`` takes it), or None when it holds none."""
+    if not Path(path).is_file():
+        raise ValueError(f"no such RDF file: {path}")
+    with paused_gc():
+        return _read(parse_triples(path, fmt), str(path), MAPPING)
 
 
 def _value(obj: Any) -> Any:
@@ -186,6 +198,11 @@ class _Inverse:
 
 def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING) -> GraphData:
     """Build a :class:`GraphData` from ``(s, p, o)`` triples as :func:`parse_triples` yields them."""
+    return _read(triples, source, mapping)[0]
+
+
+def _read(triples, source: str, mapping: Mapping) -> tuple[GraphData, dict[str, Any] | None]:
+    """The graph model and the gap findings of ``triples``."""
     inv = _Inverse(mapping)
     t = inv.t
     by_subject: dict[str, list[tuple[str, Any]]] = defaultdict(list)
@@ -306,7 +323,7 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
         data.report.add(
             source, None, None, p, f"predicate not part of the mapping: {n} triples ignored", NOTICE
         )
-    return data
+    return data, gaps_from_subjects(by_subject, types, iri_to_id, mapping)
 
 
 def _links(data, inv, by_subject, types, iri_to_id, columns, provenance, direct_links) -> None:
