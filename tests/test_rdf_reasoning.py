@@ -280,3 +280,26 @@ def test_round_trip_keeps_the_gap_findings(sample_data, tmp_path, fmt, with_name
     again, _ = export_text(back, fmt, gaps=back_gaps, with_names=with_names)
     assert isomorphic(parse(text, fmt), parse(again, fmt))
     assert back.report.problems == []
+
+
+def test_vocab_writes_the_project_vocabulary_beside_the_export(tmp_path):
+    out = tmp_path / "sample.ttl"
+    args = ["export", "rdf", str(SAMPLE), "--out", str(out), "--vocab", "--with-gaps"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    vocab_file = tmp_path / "sample.vocab.ttl"
+    assert "sample.vocab.ttl" in result.output
+    vocab = rdflib.Graph().parse(vocab_file, format="turtle")
+    g = rdflib.Graph().parse(out, format="turtle")
+    used = {t for triple in g for t in triple if isinstance(t, URIRef) and str(t).startswith(LJ)}
+    assert used and all((t, RDF.type, None) in vocab for t in used)
+    plain = CliRunner().invoke(
+        app, ["export", "rdf", str(SAMPLE), "--out", str(tmp_path / "b.ttl")]
+    )
+    assert plain.exit_code == 0 and not (tmp_path / "b.vocab.ttl").exists()
+    folder = tmp_path / "c.vocab.ttl"
+    folder.mkdir()  # the vocabulary's path is checked before any work, as --out is
+    refused = CliRunner().invoke(
+        app, ["export", "rdf", str(SAMPLE), "--out", str(tmp_path / "c.ttl"), "--vocab"]
+    )
+    assert refused.exit_code == 2 and not (tmp_path / "c.ttl").exists()

@@ -21,6 +21,8 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
 from typing import IO, Any
 
 from lianjian.core.bulk import paused_gc
@@ -37,6 +39,8 @@ __all__ = [
     "write_turtle",
     "write_jsonld",
     "namespaces",
+    "vocabulary_path",
+    "vocabulary_text",
     "paused_gc",
     "DEFAULT_BASE",
 ]
@@ -50,6 +54,22 @@ Block = tuple[Any, list[tuple[Any, Any]]]
 def namespaces(base: str, mapping: Mapping = MAPPING) -> dict[str, str]:
     """Every prefix of an export: the vocabularies', then the data's under ``base``."""
     return {**mapping.namespaces, **data_namespaces(base, mapping)}
+
+
+def vocabulary_text() -> str:
+    """The project vocabulary ``lianjian.ttl`` (Turtle): the ``lj:`` classes and properties
+    an export uses, with their labels, comments, domains, ranges and super-properties."""
+    return resources.files("lianjian.export").joinpath("lianjian.ttl").read_text("utf-8")
+
+
+def vocabulary_path(out: str | os.PathLike) -> Path:
+    """Where ``--vocab`` writes the vocabulary beside the export ``out``.
+
+    >>> vocabulary_path("exports/sample.ttl").as_posix()
+    'exports/sample.vocab.ttl'
+    """
+    p = Path(out)
+    return p.with_name(f"{p.stem}.vocab.ttl")
 
 
 def export_rdf(
