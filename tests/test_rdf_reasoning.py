@@ -303,3 +303,13 @@ def test_vocab_writes_the_project_vocabulary_beside_the_export(tmp_path):
         app, ["export", "rdf", str(SAMPLE), "--out", str(tmp_path / "c.ttl"), "--vocab"]
     )
     assert refused.exit_code == 2 and not (tmp_path / "c.ttl").exists()
+
+
+def test_the_export_time_is_now_unless_source_date_epoch_says(monkeypatch):
+    from lianjian.export.provenance import export_time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767254400")
+    assert export_time() == TIME
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    assert before <= export_time() <= dt.datetime.now(dt.UTC)

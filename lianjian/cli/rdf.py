@@ -8,7 +8,6 @@ and turns errors into a one-line message: exit 0 done, 1 the data has problems
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -160,7 +159,6 @@ def export_rdf_cmd(
                 base=base_iri or DEFAULT_BASE,
                 with_names=with_names,
                 gaps=gaps,
-                time=_export_time(),
             )
         if vocab_file is not None:
             with file_writer(vocab_file, private=False) as fh:
@@ -170,15 +168,6 @@ def export_rdf_cmd(
         + ("; members pseudonymised" if not with_names else "; WITH member names")
         + (f"; the vocabulary to {vocab_file}" if vocab_file is not None else "")
     )
-
-
-def _export_time() -> dt.datetime:
-    """Now, or the time ``SOURCE_DATE_EPOCH`` gives (seconds since 1970, UTC), the
-    reproducible-builds convention for a file that must not change between runs."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 @import_app.command("rdf")

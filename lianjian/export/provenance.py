@@ -19,15 +19,26 @@ and carries the full fingerprint.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from typing import Any
 
 from lianjian import __version__
 from lianjian.export.mapping import enc
 
-__all__ = ["Provenance", "export_key", "FINGERPRINT_DIGITS"]
+__all__ = ["Provenance", "export_key", "export_time", "FINGERPRINT_DIGITS"]
 
 FINGERPRINT_DIGITS = 16  # of the fingerprint, in row, file and ledger IRIs
+
+
+def export_time() -> dt.datetime:
+    """Now (UTC, whole seconds), or the time ``SOURCE_DATE_EPOCH`` gives (seconds since
+    1970), the reproducible-builds convention for a file that must not change between
+    runs: an export's default time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def export_key(fingerprint: str, time: dt.datetime) -> str:

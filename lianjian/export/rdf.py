@@ -87,7 +87,7 @@ def export_rdf(
     Returns the number of triples written. Time O(nodes + edges), memory of one
     entity's triples plus an index of edges by source; the file is UTF-8.
     ``gaps`` is the ``to_dict()`` of a gap run, written as ``lj:GapFinding``s.
-    ``time`` is the export activity's (default: now); the ledger fingerprint in the
+    ``time`` is the export activity's (default: now, or ``SOURCE_DATE_EPOCH``); the ledger fingerprint in the
     row IRIs is ``data.fingerprint``, or the model's checksum when it has none
     (:mod:`lianjian.export.provenance`).
     """

@@ -28,7 +28,7 @@ from lianjian.export.concepts import concept_blocks
 from lianjian.export.gaps import gap_blocks
 from lianjian.export.iris import data_namespaces, member_token, pseudonym_key
 from lianjian.export.mapping import MAPPING, Mapping, enc
-from lianjian.export.provenance import Provenance
+from lianjian.export.provenance import Provenance, export_time
 
 __all__ = ["Triples", "name_language"]
 _PROV_KEYS = ("ledger_file", "ledger_row")
@@ -126,8 +126,7 @@ class Triples:
         self.out: dict[str, list[Edge]] = defaultdict(list)
         for e in data.edges:
             self.out[e.source].append(e)
-        when = time or dt.datetime.now(dt.UTC).replace(microsecond=0)
-        self.prov = Provenance(self, data.fingerprint or data.checksum(), when)
+        self.prov = Provenance(self, data.fingerprint or data.checksum(), time or export_time())
 
     # ------------------------------------------------------------ terms
 
