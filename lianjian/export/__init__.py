@@ -14,6 +14,8 @@ SHACL shapes ``shapes.ttl``, and read back by the import.
 - :mod:`.validate`: ``validate_rdf(path)`` → readable SHACL violations.
 - :mod:`.closure`: the RDFS closure of an export with the offline copies of the
   published vocabularies in ``vocab/`` (docs/rdf.md: the mapping and its choices).
+- :mod:`.jena`: Apache Jena's ``riot --validate`` and ``shacl validate``, fetched
+  from Maven Central, as a second implementation the tests check exports with.
 
 The benchmark of the writers against rdflib is ``lianjian bench rdf`` (:mod:`lianjian.bench.rdf`).
 """

@@ -19,6 +19,7 @@ and carries the full fingerprint.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -26,9 +27,28 @@ from typing import Any
 from lianjian import __version__
 from lianjian.export.mapping import enc
 
-__all__ = ["Provenance", "export_key", "export_time", "FINGERPRINT_DIGITS"]
+__all__ = ["Provenance", "export_key", "export_time", "model_fingerprint", "FINGERPRINT_DIGITS"]
 
 FINGERPRINT_DIGITS = 16  # of the fingerprint, in row, file and ledger IRIs
+
+
+def model_fingerprint(data: Any) -> str:
+    """A ledger fingerprint for a model that has none (``data.fingerprint`` empty, as
+    when it was not read by the command line): SHA-256 over each node's label, id,
+    name, file and row, in the model's order. Much cheaper than the model's full
+    checksum; two ledgers with other entities, names or files never share it."""
+    h = hashlib.sha256()
+    chunk: list[str] = []
+    for node_id, (label, props) in data.nodes.items():
+        chunk.append(
+            f"{label}\0{node_id}\0{props.get('name', '')}\0"
+            f"{props.get('ledger_file', '')}\0{props.get('ledger_row', '')}\n"
+        )
+        if len(chunk) >= 4096:
+            h.update("".join(chunk).encode("utf-8", "surrogatepass"))
+            chunk.clear()
+    h.update("".join(chunk).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 def export_time() -> dt.datetime:

@@ -88,7 +88,7 @@ def export_rdf(
     entity's triples plus an index of edges by source; the file is UTF-8.
     ``gaps`` is the ``to_dict()`` of a gap run, written as ``lj:GapFinding``s.
     ``time`` is the export activity's (default: now, or ``SOURCE_DATE_EPOCH``); the ledger fingerprint in the
-    row IRIs is ``data.fingerprint``, or the model's checksum when it has none
+    row IRIs is ``data.fingerprint``, or one of the model's ids and names when it has none
     (:mod:`lianjian.export.provenance`).
     """
     if fmt not in FORMATS:

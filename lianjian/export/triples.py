@@ -28,7 +28,7 @@ from lianjian.export.concepts import concept_blocks
 from lianjian.export.gaps import gap_blocks
 from lianjian.export.iris import data_namespaces, member_token, pseudonym_key
 from lianjian.export.mapping import MAPPING, Mapping, enc
-from lianjian.export.provenance import Provenance, export_time
+from lianjian.export.provenance import Provenance, export_time, model_fingerprint
 
 __all__ = ["Triples", "name_language"]
 _PROV_KEYS = ("ledger_file", "ledger_row")
@@ -126,7 +126,8 @@ class Triples:
         self.out: dict[str, list[Edge]] = defaultdict(list)
         for e in data.edges:
             self.out[e.source].append(e)
-        self.prov = Provenance(self, data.fingerprint or data.checksum(), time or export_time())
+        fingerprint = data.fingerprint or model_fingerprint(data)
+        self.prov = Provenance(self, fingerprint, time or export_time())
 
     # ------------------------------------------------------------ terms
 
