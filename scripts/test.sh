@@ -2,7 +2,8 @@
 # Install everything the tests need on a fresh machine, then run them.
 # Python packages into .venv (versions pinned by constraints.txt); Java, Maven,
 # Chromium and CJK fonts from Debian's packages when missing; Neo4j Community 5.26
-# from Maven Central into .neo4j/ (the tests start and stop it themselves).
+# from Maven Central into .neo4j/ (the tests start and stop it themselves), and
+# Apache Jena into .jena/ (riot and shacl check the RDF export).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +21,5 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -c constraints.txt -e '.[test]'
 .venv/bin/python -m lianjian.graph.neo4j.server fetch
+.venv/bin/python -m lianjian.export.jena fetch
 exec .venv/bin/python -m pytest "$@"

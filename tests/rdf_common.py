@@ -3,6 +3,7 @@ character, every link kind), its fixtures and the export and parse helpers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
 from pathlib import Path
@@ -24,6 +25,9 @@ RDFLIB = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 BASE = "https://data.example.org/jz/"
 LJ, LJC = MAPPING.namespaces["lj"], MAPPING.namespaces["ljc"]
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+# The time of every test export: an export records its time, so two exports compared
+# triple by triple share one.
+TIME = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
 
 
 # A small ledger with the hard cases: quotes, backslashes, <>, a non-BMP character
@@ -95,7 +99,7 @@ def data(ledger) -> GraphData:
 
 def export_text(data: GraphData, fmt: str, **kw) -> tuple[str, int]:
     buf = io.StringIO()
-    n = export_rdf(data, buf, fmt, base=kw.pop("base", BASE), **kw)
+    n = export_rdf(data, buf, fmt, base=kw.pop("base", BASE), time=kw.pop("time", TIME), **kw)
     return buf.getvalue(), n
 
 

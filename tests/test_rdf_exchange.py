@@ -33,7 +33,8 @@ from tests.rdf_common import (
 # ---------------------------------------------------------------- stable IRIs, round trip
 
 
-def test_iris_are_stable_across_runs(ledger, tmp_path):
+def test_iris_are_stable_across_runs(ledger, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767254400")  # the activity's time, fixed
     texts = []
     for i in range(2):
         out = tmp_path / f"run{i}.ttl"
@@ -43,6 +44,7 @@ def test_iris_are_stable_across_runs(ledger, tmp_path):
         assert result.exit_code == 0, result.output
         texts.append(out.read_text("utf-8"))
     assert texts[0] == texts[1]
+    assert '"2026-01-01T08:00:00Z"^^xsd:dateTime' in texts[0]
     assert f"@prefix partyorg: <{BASE}org/>" in texts[0]
     assert "region:G%204" in texts[0]  # an id with a space, percent-encoded
     bad = CliRunner().invoke(

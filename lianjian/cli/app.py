@@ -49,6 +49,7 @@ from lianjian.cli.common import (  # re-exported: the parts every command shares
     write_json,
 )
 from lianjian.cli.dashboard import dashboard
+from lianjian.cli.neo4j import neo4j_app
 from lianjian.cli.pair import register as register_pair
 from lianjian.cli.queries import register as register_queries
 from lianjian.cli.rdf import register_rdf_commands
@@ -58,7 +59,6 @@ from lianjian.core.report import ERROR, WARNING
 from lianjian.generator.generate import generate as run_generate
 from lianjian.graph.backends import bulk_into_neo4j, load_into_neo4j, open_neo4j
 from lianjian.graph.embedded.store import EmbeddedStore
-from lianjian.graph.neo4j import server as srv
 from lianjian.graph.neo4j.bulk import project_server
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.checks import report_blocks, stats_table
@@ -69,9 +69,6 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
-)
-neo4j_app = typer.Typer(
-    help="Run the project's own local Neo4j 5.26 server (本地 Neo4j 服务).", no_args_is_help=True
 )
 app.add_typer(neo4j_app, name="neo4j")
 
@@ -337,45 +334,6 @@ def generate(
 
 
 # ---------------------------------------------------------------- neo4j
-
-
-@neo4j_app.command("fetch")
-def neo4j_fetch() -> None:
-    """Fetch Neo4j Community 5.26 from Maven Central into $LIANJIAN_NEO4J_HOME or .neo4j."""
-    with clean_errors():
-        home = srv.fetch()
-    out.print(f"Neo4j jars in {terminal_text(home)}")
-
-
-@neo4j_app.command("start")
-def neo4j_start() -> None:
-    """Start the local Neo4j on 127.0.0.1 and print the NEO4J_* settings to export."""
-    with clean_errors():
-        info = srv.start()
-    out.print(
-        terminal_text(f"export NEO4J_URI={info.uri} NEO4J_USER={info.user} NEO4J_DATABASE=neo4j")
-    )
-    out.print(
-        "# the password: NEO4J_PASSWORD as set, or the file `password` in the Neo4j home (mode 0600)"
-    )
-
-
-@neo4j_app.command("stop")
-def neo4j_stop() -> None:
-    """Stop the local Neo4j."""
-    with clean_errors():
-        srv.stop()
-    out.print("stopped")
-
-
-@neo4j_app.command("status")
-def neo4j_status() -> None:
-    """Say whether the local Neo4j runs, and where."""
-    info = srv.status()
-    if info is None:
-        out.print("not running")
-        raise typer.Exit(1)
-    out.print(terminal_text(f"running: {info.uri} (pid {info.pid})"))
 
 
 # the commands of the other modules, after this module's own (the order of --help)

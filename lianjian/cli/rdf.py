@@ -40,11 +40,12 @@ from lianjian.cli.common import (
 )
 from lianjian.core.privacy import pseudonym_key
 from lianjian.export.gaps import gap_findings
-from lianjian.export.rdf import DEFAULT_BASE, export_rdf
+from lianjian.export.rdf import DEFAULT_BASE, export_rdf, vocabulary_path, vocabulary_text
 from lianjian.export.rdf_import import read_rdf
 from lianjian.export.validate import validate_rdf as run_validate_rdf
 from lianjian.graph.backends import open_neo4j
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.checks import violation_blocks
 from lianjian.present.escape import terminal_text
@@ -118,23 +119,37 @@ def export_rdf_cmd(
         ),
     ] = None,
     strict: StrictOpt = False,
+    vocab: Annotated[
+        bool,
+        typer.Option(
+            "--vocab",
+            help="Also write the project vocabulary (lj:, Turtle) beside the export, "
+            "as FILE's name with .vocab.ttl.",
+        ),
+    ] = False,
 ) -> None:
     """Export a ledger's graph as RDF on W3C ORG, schema.org, SKOS and PROV-O (导出 RDF).
 
     Members are pseudonymised unless --with-names is given. IRIs are stable:
-    the same ledger and base give the same file.
+    the same ledger and base give the same IRIs; the export's PROV activity records
+    its time (SOURCE_DATE_EPOCH, if set, instead of now), so the same ledger, base
+    and time give the same file.
 
-    Example: lianjian export rdf data/sample --out sample.ttl --with-gaps
+    Example: lianjian export rdf data/sample --out sample.ttl --with-gaps --vocab
     """
     rdf_format = _format_of(out_file, fmt)
     t0 = time.perf_counter()
     with clean_errors(), progress_bar() as (read, _):
         check_out_file(out_file)
+        vocab_file = vocabulary_path(out_file) if vocab else None
+        if vocab_file is not None:
+            check_out_file(vocab_file)
         if with_gaps or not with_names:
             pseudonym_key()  # members or gap fixes are written as pseudonyms
         when = dt.date.fromisoformat(as_of) if as_of else None
         data = load_ledger(ledger, progress=read)
         check_ledger(data.report, ledger, strict)  # before the file is touched
+        data.fingerprint = data.fingerprint or ledger_fingerprint(ledger)
         gaps = gap_findings(data, when) if with_gaps else None
         with file_writer(out_file, private=with_names) as fh:
             n = export_rdf(
@@ -145,9 +160,13 @@ def export_rdf_cmd(
                 with_names=with_names,
                 gaps=gaps,
             )
+        if vocab_file is not None:
+            with file_writer(vocab_file, private=False) as fh:
+                fh.write(vocabulary_text())
     out.print(
         f"wrote {n} triples ({rdf_format}) to {out_file} in {time.perf_counter() - t0:.1f} s"
         + ("; members pseudonymised" if not with_names else "; WITH member names")
+        + (f"; the vocabulary to {vocab_file}" if vocab_file is not None else "")
     )
 
 

@@ -2,8 +2,10 @@
 for the roles of posts and collaborations, and one for the gap rules in use.
 
 Concept ``ljc:{scheme}-{value}`` is ``skos:inScheme`` and ``skos:topConceptOf``
-``ljc:{scheme}``, with ``skos:notation`` the value and ``skos:prefLabel`` in
-Chinese and English; role concepts are also ``org:Role``.
+``ljc:{scheme}``, with ``skos:notation`` the value (an ``xsd:integer`` where the
+schema casts the enumeration to int: the rating) and ``skos:prefLabel`` in Chinese
+and English; role concepts are also ``org:Role``. An enumeration the mapping writes
+as a published vocabulary's terms (gender: ``schema:Male``) has no scheme.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ def concept_blocks(tr: Any) -> Iterator:
     """Blocks (see :class:`~lianjian.export.triples.Triples`) of every schema scheme and the roles."""
     for enum, values in tr.schema.enums.items():
         meta = tr.m.enums[enum]
+        if "values" in meta:  # written as a published vocabulary's terms
+            continue
         vals = [(v.value, v.zh, v.en) for v in values.values()]
         yield from scheme_blocks(tr, enum, meta["zh"], meta["en"], vals, bool(meta.get("role")))
     roles = tr.m.roles
@@ -43,7 +47,7 @@ def scheme_blocks(
             *[(P["skos:hasTopConcept"], tr.concept(scheme, v)) for v, _, _ in values],
         ],
     )
-    matches = tr.m.enums.get(scheme, {}).get("match", {})
+    integer = scheme in tr.m.integer_enums
     for value, vzh, ven in values:
         po = [(T.type, C["skos:Concept"])]
         if role:
@@ -51,10 +55,8 @@ def scheme_blocks(
         po += [
             (P["skos:inScheme"], scheme_o),
             (P["skos:topConceptOf"], scheme_o),
-            (P["skos:notation"], T.string(value)),
+            (P["skos:notation"], T.literal(int(value)) if integer else T.string(value)),
             (label, T.lang(vzh, "zh")),
             (label, T.lang(ven, "en")),
         ]
-        if value in matches:
-            po.append((P["skos:exactMatch"], tr.O[matches[value]]))
         yield T.subject("ljc", f"{scheme}-{enc(value)}"), po

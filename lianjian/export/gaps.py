@@ -19,17 +19,41 @@ from lianjian.export.mapping import enc
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.queries.gaps.find import RULES, find_gaps
 
-__all__ = ["gap_findings", "gap_blocks"]
+__all__ = ["gap_findings", "gap_blocks", "fix_texts"]
 
 
 def gap_findings(data: GraphData, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Run every coverage-gap rule on ``data`` (embedded store); returns ``GapResult.to_dict()``.
+    """Run every coverage-gap rule on ``data`` (embedded store); returns ``GapResult.to_dict()``
+    with each item's fix also in each language alone (``fix_zh``, ``fix_en``).
 
     Cost: one NetworkX copy of the graph plus the rules' own cost.
     """
     store = EmbeddedStore()
     store.write(data)
-    return find_gaps(store, as_of or dt.date.today()).to_dict()
+    result = find_gaps(store, as_of or dt.date.today())
+    out = result.to_dict()
+    for rid, items in result.rules.items():
+        for item, row in zip(items, out["rules"][rid]["items"], strict=True):
+            if item.fix is not None:
+                row["fix_zh"], row["fix_en"] = item.fix.text("zh"), item.fix.text("en")
+    return out
+
+
+def fix_texts(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(text, language)`` of an item's fix: ``fix_zh`` and ``fix_en``, else the joined
+    ``中文 / English`` form split at its first `` / ``, else the whole text as Chinese.
+
+    >>> fix_texts({"fix": "请延伸覆盖 / extend the branch"})
+    [('请延伸覆盖', 'zh'), ('extend the branch', 'en')]
+    """
+    if item.get("fix_zh") or item.get("fix_en"):
+        return [(str(item[f"fix_{k}"]), k) for k in ("zh", "en") if item.get(f"fix_{k}")]
+    fix = item.get("fix")
+    if not fix:
+        return []
+    text = fix if isinstance(fix, str) else json.dumps(fix, ensure_ascii=False)
+    zh, sep, en = text.partition(" / ")
+    return [(zh, "zh"), (en, "en")] if sep and zh and en else [(text, "zh")]
 
 
 def gap_blocks(tr: Any, gaps: dict[str, Any]) -> Iterator:
@@ -56,10 +80,8 @@ def gap_blocks(tr: Any, gaps: dict[str, Any]) -> Iterator:
             for lang in ("zh", "en"):
                 if item.get(f"reason_{lang}"):
                     po.append((tr.P["rdfs:comment"], T.lang(str(item[f"reason_{lang}"]), lang)))
-            fix = item.get("fix")
-            if fix:
-                text = fix if isinstance(fix, str) else json.dumps(fix, ensure_ascii=False)
-                po.append((tr.P["lj:suggestedFix"], T.string(_redact(text, names, longest))))
+            for text, lang in fix_texts(item):
+                po.append((tr.P["lj:suggestedFix"], T.lang(_redact(text, names, longest), lang)))
             if as_of:
                 po.append((tr.P["lj:asOf"], T.typed(str(as_of), "date")))
             yield T.subject("gap", f"{enc(rid)}:{ekey}"), po

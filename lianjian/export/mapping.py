@@ -1,8 +1,8 @@
 """The RDF mapping read once: the ``rdf:`` terms of the schema, with compact IRIs
 expanded over the namespaces of ``rdf_mapping.yaml``, and its concept schemes.
 
->>> MAPPING.node_classes["PartyOrg"][0]
-'http://www.w3.org/ns/org#OrganizationalUnit'
+>>> MAPPING.node_classes["Unit"][0]
+'http://www.w3.org/ns/org#FormalOrganization'
 >>> MAPPING.concept("org_kind", "branch")
 'https://w3id.org/lianjian/concept/org_kind-branch'
 """
@@ -21,9 +21,9 @@ from lianjian.core.schema import SCHEMA, Schema
 __all__ = ["MAPPING", "Mapping", "load_mapping", "DATA_SEGMENTS", "enc"]
 
 # Namespaces under the export's base IRI, besides one per node label: the
-# resources minted for memberships, posts, links rows, ledger rows and files,
-# extra ledger columns and gap findings.
-DATA_SEGMENTS = ("membership", "post", "link", "ledger", "column", "gap")
+# resources minted for memberships, posts, links rows, the ledger with its files
+# and rows, extra ledger columns, gap findings, export activities and the agent.
+DATA_SEGMENTS = ("membership", "post", "link", "ledger", "column", "gap", "export", "agent")
 
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.\-~]+")
@@ -39,8 +39,10 @@ class Mapping:
     namespaces: dict[str, str]
     node_segment: dict[str, str]
     node_classes: dict[str, list[str]]
+    part_of: dict[str, tuple[str, str]]  # label → (relationship, class it gives the source)
     node_props: dict[str, dict[str, str]]  # label → property → predicate IRI
     post_props: dict[str, dict[str, str]]  # label → list-of-roles property → predicate
+    post_fallback: dict[str, dict[str, str]]  # … → predicate of a role held in no organisation
     rel_predicate: dict[str, dict[str, str]]  # type → target label (or "*") → predicate
     rel_post_role: dict[str, str]  # type → role concept of the post
     rel_membership: set[str]
@@ -49,6 +51,8 @@ class Mapping:
     link_roles: dict[str, tuple[str, str]]  # link kind → (source role, target role)
     link_props: dict[str, str]
     enums: dict[str, dict[str, Any]]
+    integer_enums: set[str]  # enumerations whose values are integers (skos:notation typed)
+    enum_terms: dict[str, dict[str, str]]  # enumeration → value → published term written
     roles: dict[str, Any]
     schema: Schema
 
@@ -72,8 +76,10 @@ class Mapping:
         """Every ``lj:`` class and property the mapping uses (to be declared in lianjian.ttl)."""
         lj = self.namespaces["lj"]
         terms = {c for cs in self.node_classes.values() for c in cs}
+        terms |= {c for _, c in self.part_of.values()}
         terms |= {p for ps in self.node_props.values() for p in ps.values()}
         terms |= {p for ps in self.post_props.values() for p in ps.values()}
+        terms |= {p for ps in self.post_fallback.values() for p in ps.values()}
         terms |= {p for ps in self.rel_predicate.values() for p in ps.values()}
         terms |= set(self.link_predicate.values()) | set(self.link_props.values())
         return {t for t in terms if t.startswith(lj)}
@@ -102,14 +108,16 @@ def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
 
     node_props: dict[str, dict[str, str]] = {}
     post_props: dict[str, dict[str, str]] = {}
+    post_fallback: dict[str, dict[str, str]] = {}
     for label, t in schema.nodes.items():
-        node_props[label], post_props[label] = {}, {}
+        node_props[label], post_props[label], post_fallback[label] = {}, {}, {}
         for prop, p in t.properties.items():
             if p.is_ref:  # a reference is an edge: its relationship type's predicate
                 continue
             pred = term(f"property {label}.{prop}", p.rdf)
             if isinstance(pred, dict):
                 post_props[label][prop] = x(pred["post"])
+                post_fallback[label][prop] = x(pred.get("without_org", "lj:memberRole"))
             else:
                 node_props[label][prop] = x(pred)
     rel_predicate: dict[str, dict[str, str]] = {}
@@ -135,8 +143,14 @@ def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
         namespaces=ns,
         node_segment={label: r["segment"] for label, r in node_rdf.items()},
         node_classes={label: [x(c) for c in r["classes"]] for label, r in node_rdf.items()},
+        part_of={
+            label: (r["part_of"]["edge"], x(r["part_of"]["class"]))
+            for label, r in node_rdf.items()
+            if "part_of" in r
+        },
         node_props=node_props,
         post_props=post_props,
+        post_fallback=post_fallback,
         rel_predicate=rel_predicate,
         rel_post_role=rel_post_role,
         rel_membership={r for r, s in rels.items() if s.get("membership")},
@@ -152,6 +166,14 @@ def load_mapping(text: str | None = None, schema: Schema = SCHEMA) -> Mapping:
         },
         link_props=link_props,
         enums=raw["enums"],
+        integer_enums={
+            p.enum for t in schema.nodes.values() for p in t.properties.values() if p.cast == "int"
+        },
+        enum_terms={
+            enum: {str(v): x(term) for v, term in meta["values"].items()}
+            for enum, meta in raw["enums"].items()
+            if "values" in meta
+        },
         roles=raw["roles"],
         schema=schema,
     )

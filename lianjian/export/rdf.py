@@ -10,16 +10,19 @@ size of the graph.
 >>> data = GraphData(nodes={"R1": ("Region", {"id": "R1", "name": "胜利街道", "level": "street"})})
 >>> buf = io.StringIO()
 >>> n = export_rdf(data, buf, "nt", base="http://example.org/x/")
->>> '<http://example.org/x/region/R1> <http://www.w3.org/2000/01/rdf-schema#label> "胜利街道" .' in buf.getvalue()
+>>> '<http://example.org/x/region/R1> <http://www.w3.org/2000/01/rdf-schema#label> "胜利街道"@zh .' in buf.getvalue()
 True
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
 from typing import IO, Any
 
 from lianjian.core.bulk import paused_gc
@@ -36,6 +39,8 @@ __all__ = [
     "write_turtle",
     "write_jsonld",
     "namespaces",
+    "vocabulary_path",
+    "vocabulary_text",
     "paused_gc",
     "DEFAULT_BASE",
 ]
@@ -51,6 +56,22 @@ def namespaces(base: str, mapping: Mapping = MAPPING) -> dict[str, str]:
     return {**mapping.namespaces, **data_namespaces(base, mapping)}
 
 
+def vocabulary_text() -> str:
+    """The project vocabulary ``lianjian.ttl`` (Turtle): the ``lj:`` classes and properties
+    an export uses, with their labels, comments, domains, ranges and super-properties."""
+    return resources.files("lianjian.export").joinpath("lianjian.ttl").read_text("utf-8")
+
+
+def vocabulary_path(out: str | os.PathLike) -> Path:
+    """Where ``--vocab`` writes the vocabulary beside the export ``out``.
+
+    >>> vocabulary_path("exports/sample.ttl").as_posix()
+    'exports/sample.vocab.ttl'
+    """
+    p = Path(out)
+    return p.with_name(f"{p.stem}.vocab.ttl")
+
+
 def export_rdf(
     data: GraphData,
     out: str | os.PathLike | IO[str],
@@ -59,18 +80,22 @@ def export_rdf(
     base: str = DEFAULT_BASE,
     with_names: bool = False,
     gaps: dict[str, Any] | None = None,
+    time: dt.datetime | None = None,
 ) -> int:
     """Write ``data`` as RDF (``fmt``: ``nt``, ``ttl`` or ``jsonld``) to a path or text stream.
 
     Returns the number of triples written. Time O(nodes + edges), memory of one
     entity's triples plus an index of edges by source; the file is UTF-8.
     ``gaps`` is the ``to_dict()`` of a gap run, written as ``lj:GapFinding``s.
+    ``time`` is the export activity's (default: now, or ``SOURCE_DATE_EPOCH``); the ledger fingerprint in the
+    row IRIs is ``data.fingerprint``, or one of the model's ids and names when it has none
+    (:mod:`lianjian.export.provenance`).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown RDF format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     ns = namespaces(check_base(base))
     terms = FORMATS[fmt](ns)
-    blocks = Triples(data, terms, base=base, with_names=with_names, gaps=gaps)
+    blocks = Triples(data, terms, base=base, with_names=with_names, gaps=gaps, time=time)
     writer = {"nt": write_ntriples, "ttl": write_turtle, "jsonld": write_jsonld}[fmt]
     with _open(out) as fh, paused_gc():
         return writer(blocks, fh, ns)

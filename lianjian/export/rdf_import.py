@@ -2,10 +2,11 @@
 
 :func:`read_rdf` parses the file with pyoxigraph and inverts the mapping
 (:mod:`lianjian.export.mapping`, from the schema's ``rdf:`` terms): typed entities
-become nodes (id from ``dcterms:identifier``, or, for a pseudonymised member, the
+become nodes (id from ``org:identifier`` or ``dcterms:identifier``, or, for a pseudonymised member, the
 hash in its IRI, kept with its pseudonym), direct triples become edges, ``lj:Link`` resources become links rows with their
-dates, notes and extra columns, ``prov:wasDerivedFrom`` gives ``ledger_file`` and
-``ledger_row`` back. Concept schemes, memberships, posts and gap findings are
+dates, notes and extra columns, the ledger row that ``lj:describes`` an entity gives
+its ``ledger_file`` and ``ledger_row`` back, and the ledger's ``lj:ledgerFingerprint``
+the model's ``fingerprint``. Concept schemes, memberships, posts and gap findings are
 derived data and are read only where they carry an edge (the secretary, roles).
 Predicates it does not know are counted in the report as notices.
 
@@ -27,9 +28,10 @@ from lianjian.core.bulk import paused_gc
 from lianjian.core.model import Edge, GraphData
 from lianjian.core.report import NOTICE
 from lianjian.core.text import name_key
+from lianjian.export.gaps_import import gaps_from_subjects
 from lianjian.export.mapping import MAPPING, Mapping
 
-__all__ = ["read_rdf", "parse_triples", "graph_from_triples"]
+__all__ = ["read_rdf", "read_export", "parse_triples", "graph_from_triples"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -84,6 +86,17 @@ def read_rdf(path: str | os.PathLike, fmt: str | None = None) -> GraphData:
         return graph_from_triples(parse_triples(path, fmt), source=str(path))
 
 
+def read_export(
+    path: str | os.PathLike, fmt: str | None = None
+) -> tuple[GraphData, dict[str, Any] | None]:
+    """:func:`read_rdf`, and the gap findings the export holds (the ``to_dict()`` of
+    a gap run, as ``export_rdf(gaps=…)`` takes it), or None when it holds none."""
+    if not Path(path).is_file():
+        raise ValueError(f"no such RDF file: {path}")
+    with paused_gc():
+        return _read(parse_triples(path, fmt), str(path), MAPPING)
+
+
 def _value(obj: Any) -> Any:
     """A literal as the Python value the loaders produce."""
     if type(obj) is not tuple:
@@ -109,6 +122,13 @@ class _Inverse:
         s, x = m.schema, m.expand
         self.m = m
         self.label_of_class = {cs[-1]: label for label, cs in m.node_classes.items()}
+        self.id_of = {label: ps["id"] for label, ps in m.node_props.items()}
+        # the predicate of a role held in no organisation → (property, enumeration)
+        self.fallback = {
+            pred: (name, s.nodes[label].properties[name].enum)
+            for label, ps in m.post_fallback.items()
+            for name, pred in ps.items()
+        }
         self.props = {
             label: {pred: name for name, pred in ps.items() if name not in ("id", "name")}
             for label, ps in m.node_props.items()
@@ -136,6 +156,9 @@ class _Inverse:
         for enum, values in s.enums.items():
             for v in values:
                 self.concepts[m.concept(enum, v)] = (enum, v)
+        for enum, terms in m.enum_terms.items():
+            for v, term in terms.items():
+                self.concepts[term] = (enum, v)
         for v in m.roles["values"]:
             self.concepts[f"{ljc}role-{v}"] = ("role", v)
         # (predicate, source label) → [(relationship, target labels)]
@@ -161,11 +184,14 @@ class _Inverse:
         self.t = {
             k: x(k)
             for k in (
-                "dcterms:identifier",
+                "org:headOf",
                 "rdfs:label",
-                "prov:wasDerivedFrom",
                 "lj:rowNumber",
+                "lj:fileName",
                 "lj:LedgerColumn",
+                "lj:describes",
+                "lj:ledgerFingerprint",
+                "dcterms:isPartOf",
                 "lj:Link",
                 "lj:source",
                 "lj:target",
@@ -178,6 +204,11 @@ class _Inverse:
 
 def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING) -> GraphData:
     """Build a :class:`GraphData` from ``(s, p, o)`` triples as :func:`parse_triples` yields them."""
+    return _read(triples, source, mapping)[0]
+
+
+def _read(triples, source: str, mapping: Mapping) -> tuple[GraphData, dict[str, Any] | None]:
+    """The graph model and the gap findings of ``triples``."""
     inv = _Inverse(mapping)
     t = inv.t
     by_subject: dict[str, list[tuple[str, Any]]] = defaultdict(list)
@@ -205,16 +236,28 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
         label = next((inv.label_of_class[c] for c in cs if c in inv.label_of_class), None)
         if label is None:
             continue
-        ident = first(s, t["dcterms:identifier"])
+        ident = first(s, inv.id_of[label])
         node_id = _value(ident) if ident is not None else unquote(s.rstrip("/").rsplit("/", 1)[-1])
         iri_to_id[s] = (node_id, label)
 
     ignored: Counter = Counter()
 
-    def provenance(props: dict[str, Any], row_iri: Any) -> None:
-        row = first(row_iri, t["lj:rowNumber"]) if type(row_iri) is str else None
-        file_iri = first(row_iri, t["prov:wasDerivedFrom"]) if row is not None else row_iri
-        file = first(file_iri, t["rdfs:label"]) if type(file_iri) is str else None
+    # the ledger row (or file) each entity comes from: the subject of lj:describes
+    record_of: dict[str, str] = {}
+    for s, pos in by_subject.items():
+        for p, o in pos:
+            if p == t["lj:describes"] and type(o) is str:
+                record_of[o] = s
+            elif p == t["lj:ledgerFingerprint"] and not data.fingerprint:
+                data.fingerprint = str(_value(o))
+
+    def provenance(props: dict[str, Any], about: str) -> None:
+        row_iri = record_of.get(about)
+        if row_iri is None:
+            return
+        row = first(row_iri, t["lj:rowNumber"])
+        file_iri = first(row_iri, t["dcterms:isPartOf"]) if row is not None else row_iri
+        file = first(file_iri, t["lj:fileName"]) if type(file_iri) is str else None
         if file is not None:
             props["ledger_file"] = _value(file)
             if row is not None:
@@ -225,14 +268,13 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
         props: dict[str, Any] = {}
         has_id = False
         roles: list[str] = []
+        id_pred = inv.id_of[label]
         for p, o in by_subject.get(s, ()):
-            if p == t["dcterms:identifier"]:
+            if p == id_pred:
                 props["id"] = _value(o)
                 has_id = True
             elif p == t["rdfs:label"]:
                 props["_label"] = _value(o)
-            elif p == t["prov:wasDerivedFrom"]:
-                provenance(props, o)
             elif p in columns:
                 props[columns[p]] = _value(o)
             elif p in inv.props[label]:
@@ -253,6 +295,10 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
                     )
                 elif role in inv.concepts:
                     roles.append(inv.concepts[role][1])
+            elif p == t["org:headOf"]:
+                continue  # the secretary's edge comes from the post it holds
+            elif p in inv.fallback and type(o) is str and o in inv.concepts:
+                roles.append(inv.concepts[o][1])
             elif p in inv.link_kind_of and o in iri_to_id:
                 direct_links.append((node_id, iri_to_id[o][0], inv.link_kind_of[p]))
             elif (p, label) in inv.edges and o in iri_to_id:
@@ -265,6 +311,7 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
                     ignored[p] += 1
             else:
                 ignored[p] += 1
+        provenance(props, s)
         name = props.pop("_label", None)
         if label == "Member" and not has_id:
             props["pseudonym"] = name
@@ -285,7 +332,7 @@ def graph_from_triples(triples, source: str = "rdf", mapping: Mapping = MAPPING)
         data.report.add(
             source, None, None, p, f"predicate not part of the mapping: {n} triples ignored", NOTICE
         )
-    return data
+    return data, gaps_from_subjects(by_subject, types, iri_to_id, mapping)
 
 
 def _links(data, inv, by_subject, types, iri_to_id, columns, provenance, direct_links) -> None:
@@ -302,8 +349,6 @@ def _links(data, inv, by_subject, types, iri_to_id, columns, provenance, direct_
                 src = iri_to_id.get(o, (None,))[0]
             elif p == t["lj:target"]:
                 dst = iri_to_id.get(o, (None,))[0]
-            elif p == t["prov:wasDerivedFrom"]:
-                provenance(props, o)
             elif p in inv.link_props:
                 name = inv.link_props[p]
                 props[name] = (
@@ -311,6 +356,7 @@ def _links(data, inv, by_subject, types, iri_to_id, columns, provenance, direct_
                 )
             elif p in columns:
                 props[columns[p]] = _value(o)
+        provenance(props, s)
         kind = props.get("kind")
         if src is None or dst is None or kind not in schema.link_kinds:
             continue

@@ -16,22 +16,35 @@ triples of one entity at a time.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from lianjian.core.model import Edge, GraphData
 from lianjian.core.privacy import token_pseudonym
+from lianjian.core.text import to_simplified
 from lianjian.export.concepts import concept_blocks
 from lianjian.export.gaps import gap_blocks
 from lianjian.export.iris import data_namespaces, member_token, pseudonym_key
 from lianjian.export.mapping import MAPPING, Mapping, enc
+from lianjian.export.provenance import Provenance, export_time, model_fingerprint
 
-__all__ = ["Triples"]
+__all__ = ["Triples", "name_language"]
 _PROV_KEYS = ("ledger_file", "ledger_row")
 _SKIP = frozenset(("name_key", "pseudonym", "id", "name", *_PROV_KEYS))
 # handler codes for node properties
 _VALUE, _DATE, _ENUM, _POSTS, _PERSONAL, _LIST = range(6)
+
+
+def name_language(name: str) -> str:
+    """The language tag of a name: ``zh-Hant`` when it is written in Traditional script
+    (OpenCC's character table would change it), else ``zh``.
+
+    >>> name_language("胜利街道"), name_language("勝利街道"), name_language("G 4")
+    ('zh', 'zh-Hant', 'zh')
+    """
+    return "zh-Hant" if to_simplified(name) != name else "zh"
 
 
 class _Terms(dict):
@@ -60,6 +73,7 @@ class Triples:
         with_names: bool = False,
         gaps: dict[str, Any] | None = None,
         mapping: Mapping = MAPPING,
+        time: dt.datetime | None = None,
     ) -> None:
         self.data, self.T, self.m = data, terms, mapping
         self.with_names, self.gaps = with_names, gaps
@@ -83,7 +97,6 @@ class Triples:
         self._hash = None if with_names else pseudonym_key()
         self._concepts: dict[tuple[str, Any], Any] = {}
         self._columns: dict[str, Any] = {}
-        self._files: dict[str, Any] = {}
         self._handlers = {label: self._prop_handlers(label) for label in mapping.node_segment}
         # the predicates of a node's id and name (the name's also labels a pseudonym)
         self._id_name = {
@@ -94,9 +107,11 @@ class Triples:
             label: [(terms.type, self.C[c]) for c in cs]
             for label, cs in mapping.node_classes.items()
         }
+        self._part_of = {
+            label: (rel, (terms.type, self.C[c])) for label, (rel, c) in mapping.part_of.items()
+        }
         self._targets: dict[str, tuple[str, str, Any]] = {}
         self._same = terms.subject == terms.name  # a subject is written as an object is
-        self._row = self.P["lj:rowNumber"]
         self._preds: dict[tuple[str, str], Any] = {}
         # relationships whose predicate does not depend on the target's label
         self._plain = {
@@ -111,6 +126,8 @@ class Triples:
         self.out: dict[str, list[Edge]] = defaultdict(list)
         for e in data.edges:
             self.out[e.source].append(e)
+        fingerprint = data.fingerprint or model_fingerprint(data)
+        self.prov = Provenance(self, fingerprint, time or export_time())
 
     # ------------------------------------------------------------ terms
 
@@ -120,6 +137,10 @@ class Triples:
         if r is None:
             r = self._concepts[k] = self.T.name("ljc", f"{enum}-{enc(str(value))}")
         return r
+
+    def name(self, text: str) -> Any:
+        """A name as a literal tagged ``zh`` or ``zh-Hant`` (:func:`name_language`)."""
+        return self.T.lang(text, name_language(text))
 
     def key(self, node_id: str, label: str, props: dict[str, Any]) -> str:
         """The IRI key of a node: its encoded id, or for a member the pseudonym's hash."""
@@ -131,6 +152,7 @@ class Triples:
 
     def __iter__(self) -> Iterator[tuple[Any, list[tuple[Any, Any]]]]:
         yield from concept_blocks(self)
+        yield from self.prov.blocks()
         node = self._node
         for node_id, (label, props) in self.data.nodes.items():
             yield from node(node_id, label, props)
@@ -144,18 +166,21 @@ class Triples:
         s_obj = T.name(prefix, key)
         s = s_obj if self._same else T.subject(prefix, key)
         po = list(self._types[label])
+        part = self._part_of.get(label)
+        if part is not None and any(e.type == part[0] for e in self.out.get(node_id, ())):
+            po.append(part[1])  # a party organisation with a parent is an org:OrganizationalUnit
         blocks: list = [(s, po)]
         identifier, rdfs_label = self._id_name[label]
         member = label == "Member"
         private = member and not self.with_names
         if private and "name" in props:
-            po.append((rdfs_label, T.string(token_pseudonym(key))))
+            po.append((rdfs_label, T.lang(token_pseudonym(key), "zh")))
         elif member and "name" not in props:
-            po.append((rdfs_label, T.string(props.get("pseudonym") or token_pseudonym(key))))
+            po.append((rdfs_label, self.name(props.get("pseudonym") or token_pseudonym(key))))
         else:
             po.append((identifier, T.string(node_id)))
             if "name" in props:
-                po.append((rdfs_label, T.string(str(props["name"]))))
+                po.append((rdfs_label, self.name(str(props["name"]))))
         handlers = self._handlers[label]
         for name, value in props.items():
             h = handlers.get(name)
@@ -176,15 +201,19 @@ class Triples:
                 po.append(
                     (pred, T.typed(value, "date") if type(value) is str else T.literal(value))
                 )
-            elif code == _POSTS:
+            elif code == _POSTS:  # posts in the member's organisation, if it has one
+                org = self._organisation(node_id)
                 for role in value:
+                    if org is None:
+                        po.append((enum, self.concept(arg, role)))
+                        continue
                     pkey = f"{key}:{enc(str(role))}"
                     po.append((pred, T.name("post", pkey)))
-                    blocks.append(self._post(pkey, None, self.concept(arg, role)))
+                    blocks.append(self._post(pkey, org, self.concept(arg, role)))
             elif code == _PERSONAL and self.with_names:
                 po.append((pred, T.literal(value)))
         if "ledger_file" in props:
-            self._provenance(po, props, blocks)
+            self.prov.record(s_obj, props, blocks)
         links = False
         targets, plain, special = self._targets, self._plain, self._special
         for e in self.out.get(node_id, ()):
@@ -215,6 +244,13 @@ class Triples:
                 self._targets[node_id] = t
         return t
 
+    def _organisation(self, node_id: str) -> Any:
+        """The rendered IRI of the organisation a node is a member of, or None."""
+        for e in self.out.get(node_id, ()):
+            if e.type in self.m.rel_membership:
+                return self._target(e.target)[2]
+        return None
+
     def _predicate(self, rel: str, tl: str) -> Any:
         k = (rel, tl)
         if k not in self._preds:
@@ -231,8 +267,9 @@ class Triples:
         T = self.T
         tl, tkey, t_obj = self._target(e.target)
         role = self.m.rel_post_role.get(e.type)
-        if role is not None:  # the secretary: a post in the organisation
+        if role is not None:  # the secretary: heads the organisation, holds a post in it
             pkey = f"{tkey}:{role.rsplit('-', 1)[-1]}"
+            po.append((self.P["org:headOf"], t_obj))
             po.append((self.P["org:holds"], T.name("post", pkey)))
             blocks.append(self._post(pkey, t_obj, self.O[role]))
             return False
@@ -252,16 +289,12 @@ class Triples:
                 (self.P["org:member"], s_obj),
                 (self.P["org:organization"], t_obj),
             ]
-            if props.get("status"):
-                mpo.append((self.P["org:role"], self.concept("member_status", props["status"])))
             blocks.append((T.subject("membership", mkey), mpo))
         return False
 
     def _post(self, pkey: str, org: Any, role: Any) -> tuple:
         T = self.T
-        po = [(T.type, self.C["org:Post"]), (self.P["org:role"], role)]
-        if org is not None:
-            po.append((self.P["org:postIn"], org))
+        po = [(T.type, self.C["org:Post"]), (self.P["org:role"], role), (self.P["org:postIn"], org)]
         return T.subject("post", pkey), po
 
     def _link(self, e: Edge, kind: str, skey: str, tkey: str, s_obj, t_obj) -> list:
@@ -286,10 +319,10 @@ class Triples:
                 po.append((self.P[pred], T.literal(value)))
             elif name not in _PROV_KEYS and value is not None:
                 po.append((self._column(name, blocks), T.string(str(value))))
+        l_obj = T.name("link", lkey)
         if "ledger_file" in e.props:
-            self._provenance(po, e.props, blocks)
+            self.prov.record(l_obj, e.props, blocks)
         if collab and kind in m.link_roles:
-            l_obj = T.name("link", lkey)
             for end, obj, role in zip(
                 ("source", "target"), (s_obj, t_obj), m.link_roles[kind], strict=True
             ):
@@ -306,39 +339,6 @@ class Triples:
                 )
         return [(T.subject("link", lkey), po), *blocks]
 
-    def _provenance(self, po: list, props: dict[str, Any], blocks: list) -> None:
-        """prov:wasDerivedFrom the ledger row; the row derives from the ledger file."""
-        T = self.T
-        file, row = str(props["ledger_file"]), props.get("ledger_row")
-        f = self._files.get(file)
-        if f is None:
-            fkey = enc(file)
-            f = self._files[file] = (fkey, T.name("ledger", fkey))
-            blocks.append(
-                (
-                    T.subject("ledger", fkey),
-                    [
-                        (T.type, self.C["prov:Entity"]),
-                        (T.type, self.C["lj:LedgerFile"]),
-                        (self.P["rdfs:label"], T.string(file)),
-                    ],
-                )
-            )
-        fkey, f_obj = f
-        if row is None:
-            po.append((self.P["prov:wasDerivedFrom"], f_obj))
-            return
-        rkey = f"{fkey}:{row}"
-        r_obj = T.name("ledger", rkey)
-        derived = self.P["prov:wasDerivedFrom"]
-        po.append((derived, r_obj))
-        blocks.append(
-            (
-                r_obj if self._same else T.subject("ledger", rkey),
-                [(T.type, self.C["prov:Entity"]), (derived, f_obj), (self._row, T.literal(row))],
-            )
-        )
-
     def _column(self, name: str, blocks: list) -> Any:
         """The predicate of an extra ledger column, declared the first time it is used."""
         pred = self._columns.get(name)
@@ -351,7 +351,7 @@ class Triples:
                     [
                         (self.T.type, self.C["rdf:Property"]),
                         (self.T.type, self.C["lj:LedgerColumn"]),
-                        (self.P["rdfs:label"], self.T.string(name)),
+                        (self.P["rdfs:label"], self.name(name)),
                     ],
                 )
             )
@@ -366,8 +366,9 @@ class Triples:
             p = schema_props[name]
             if p.personal:
                 out[name] = (self.P[pred], _PERSONAL, None, None)
-            elif p.type == "enum":
-                out[name] = (self.P[pred], _ENUM, {}, p.enum)
+            elif p.type == "enum":  # the cache of concepts, or the published terms
+                terms = {v: self.O[t] for v, t in self.m.enum_terms.get(p.enum, {}).items()}
+                out[name] = (self.P[pred], _ENUM, terms, p.enum)
             elif p.type == "date":
                 out[name] = (self.P[pred], _DATE, None, None)
             elif p.type == "list":
@@ -375,5 +376,6 @@ class Triples:
             else:
                 out[name] = (self.P[pred], _VALUE, None, None)
         for name, pred in self.m.post_props[label].items():
-            out[name] = (self.P[pred], _POSTS, schema_props[name].enum, None)
+            fallback = self.P[self.m.post_fallback[label][name]]
+            out[name] = (self.P[pred], _POSTS, schema_props[name].enum, fallback)
         return out
