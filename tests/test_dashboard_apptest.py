@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lianjian.dashboard.scope import region_tree, scope_ids
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.queries.gaps.find import find_gaps
 
@@ -215,3 +216,25 @@ def test_gaps_page_shows_a_fix_naming_a_member_whose_name_holds_a_slash(
     leaders = [f for f in fixes if "candidate leaders" in f]
     assert leaders and all(("机密 / 姓名" in f) is with_names for f in leaders)
     assert not any("候选组长" in f for f in fixes)  # the English half only
+
+
+def test_a_top_level_region_chosen_in_the_sidebar_scopes_the_page(env, districts_ledger):
+    """Two districts: choosing one (a top-level region) holds the cards to it, and the
+    scope line names it; "全部" again gives the whole graph."""
+    store = EmbeddedStore.from_ledger(districts_ledger)
+    tree = region_tree(store)
+    district = tree.roots()[0]
+    ids = scope_ids(store, tree, district)
+    gaps = find_gaps(store, as_of=dt.date.today())
+    inside = sum(i.id in ids for items in gaps.rules.values() for i in items)
+    everywhere = sum(len(items) for items in gaps.rules.values())
+    env.setenv("LIANJIAN_DASHBOARD_LEDGER", str(districts_ledger))
+    at = start()
+    assert at.caption[0].value.startswith("范围: 全部")
+    assert metrics(at)["覆盖空白"] == f"{everywhere:,}"
+    at.selectbox(key="scope_0").set_value(district).run()
+    assert not at.exception
+    assert at.caption[0].value.startswith(f"范围: {tree.regions[district]['name']}")
+    assert metrics(at)["覆盖空白"] == f"{inside:,}" != f"{everywhere:,}"
+    at.selectbox(key="scope_0").set_value(None).run()
+    assert metrics(at)["覆盖空白"] == f"{everywhere:,}"

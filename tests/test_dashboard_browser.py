@@ -9,21 +9,30 @@ nothing they hold may run. Security of the pages and the server:
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
+from lianjian.dashboard.scope import region_tree
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.embedded.view import View
+from lianjian.queries.coverage.rates import coverage
+from lianjian.queries.gaps.find import find_gaps
+from lianjian.queries.places import places_nx
 from tests.browser_fixtures import (
     ARTEFACTS,
     PAGES,
     XSS,
     XSS_ID,
+    choose,
     graph_frame,
+    metric_value,
     no_script_ran,
     open_page,
+    settle,
     wait_for_drawing_of,
 )
 
@@ -100,3 +109,37 @@ def test_no_cross_origin_access(server):
     )
     with urllib.request.urlopen(request, timeout=60) as r:
         assert r.headers.get("Access-Control-Allow-Origin") in (None, "")
+
+
+def test_choosing_a_district_scopes_the_figures_to_it(districts_server, districts_ledger, page):
+    """On a ledger with two districts, the sidebar's district choice (a top-level region)
+    holds every card to it: the figures are the library's own for that district."""
+    store = EmbeddedStore.from_ledger(districts_ledger)
+    tree = region_tree(store)
+    assert len(tree.roots()) == 2
+    district = tree.roots()[1]
+    name = tree.regions[district]["name"]
+    as_of = dt.date.today()
+    gaps = find_gaps(store, as_of)
+    placed = places_nx(View(store.graph), [i.id for items in gaps.rules.values() for i in items])
+    inside = sum(placed[i.id].district == district for items in gaps.rules.values() for i in items)
+    everywhere = sum(len(items) for items in gaps.rules.values())
+    row = next(r for r in coverage(store, level="district", as_of=as_of) if r["id"] == district)
+    rate = row["metrics"]["grids_with_branch"]
+    communities = sum(1 for r in tree.subtree(district) if tree.regions[r]["level"] == "community")
+    assert 0 < inside < everywhere
+
+    open_page(page, districts_server, "")
+    expect(page.get_by_text("范围: 全部")).to_be_visible()
+    expect(page.locator('[data-testid="stMetricValue"]').first).to_be_visible()
+    expect(metric_value(page, "覆盖空白")).to_have_text(f"{everywhere:,}")
+    choose(page, "范围 · 区县", name)
+    expect(page.get_by_text(f"范围: {name}")).to_be_visible()
+    expect(metric_value(page, "覆盖空白")).to_have_text(f"{inside:,}")
+    expect(metric_value(page, "社区")).to_have_text(f"{communities:,}")
+    expect(metric_value(page, "网格建支部率")).to_have_text(f"{rate['rate']:.1%}")
+    page.screenshot(path=str(ARTEFACTS / "dashboard-district.png"), full_page=True)
+    # the other pages hold to it too (the sidebar's links keep the session)
+    page.get_by_role("link", name=PAGES["gaps"]).click()
+    settle(page, PAGES["gaps"])
+    expect(page.get_by_text(f"范围: {name}")).to_be_visible()

@@ -288,6 +288,7 @@ def _scope_selectors(cfg: Config, tree: RegionTree) -> str | None:
     current = cfg.root if cfg.root in tree.regions else None
     if cfg.root and current is None:
         st.sidebar.warning(f"{cfg.root}?")
+    chosen = current  # None until the launcher or the user names a region
     if current is not None:  # the launcher's scope: the office's own region
         st.sidebar.markdown(f"**{t('scope')}**: {md(tree.regions[current]['name'])}")
     elif len(tree.roots()) == 1:
@@ -308,10 +309,8 @@ def _scope_selectors(cfg: Config, tree: RegionTree) -> str | None:
         )
         if pick is None:
             break
-        current = pick
-    if cfg.root is None and current in tree.roots():
-        return None  # the whole graph, unplaced entities included
-    return current
+        current = chosen = pick
+    return chosen  # None: the whole graph, unplaced entities included
 
 
 def md(text: str) -> str:
