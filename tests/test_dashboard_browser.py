@@ -10,6 +10,7 @@ nothing they hold may run. Security of the pages and the server:
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import urllib.request
 
@@ -19,9 +20,10 @@ from playwright.sync_api import expect
 from lianjian.dashboard.scope import region_tree
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.embedded.view import View
+from lianjian.queries.catalogue import RULES
 from lianjian.queries.coverage.rates import coverage
 from lianjian.queries.gaps.find import find_gaps
-from lianjian.queries.places import places_nx
+from lianjian.queries.places import anchor_nx, places_nx
 from tests.browser_fixtures import (
     ARTEFACTS,
     PAGES,
@@ -126,7 +128,12 @@ def test_choosing_a_district_scopes_the_figures_to_it(districts_server, district
     everywhere = sum(len(items) for items in gaps.rules.values())
     row = next(r for r in coverage(store, level="district", as_of=as_of) if r["id"] == district)
     rate = row["metrics"]["grids_with_branch"]
-    communities = sum(1 for r in tree.subtree(district) if tree.regions[r]["level"] == "community")
+    places = [
+        tree.regions[r]["name"]
+        for r in tree.subtree(district)
+        if tree.regions[r]["level"] == "community"
+    ]
+    villages = sum(n.endswith("村") for n in places)  # counted apart from the 社区
     assert 0 < inside < everywhere
 
     open_page(page, districts_server, "")
@@ -136,10 +143,71 @@ def test_choosing_a_district_scopes_the_figures_to_it(districts_server, district
     choose(page, "范围 · 区县", name)
     expect(page.get_by_text(f"范围: {name}")).to_be_visible()
     expect(metric_value(page, "覆盖空白")).to_have_text(f"{inside:,}")
-    expect(metric_value(page, "社区")).to_have_text(f"{communities:,}")
+    assert 0 < villages < len(places)
+    expect(metric_value(page, "社区 / 村")).to_have_text(
+        f"{len(places) - villages:,} / {villages:,}"
+    )
     expect(metric_value(page, "网格建支部率")).to_have_text(f"{rate['rate']:.1%}")
     page.screenshot(path=str(ARTEFACTS / "dashboard-district.png"), full_page=True)
     # the other pages hold to it too (the sidebar's links keep the session)
     page.get_by_role("link", name=PAGES["gaps"]).click()
     settle(page, PAGES["gaps"])
     expect(page.get_by_text(f"范围: {name}")).to_be_visible()
+
+
+def test_a_gap_row_leads_to_the_explorer_centred_on_it(server, hostile_ledger, page):
+    """Choosing a row of a gap table opens the Explorer on that entity, and the three
+    places that say what is current agree: the region selectors show where it lies (the
+    library's own placing), the drawing is centred on it, the details panel shows it."""
+    store = EmbeddedStore.from_ledger(hostile_ledger)
+    rule = "building_without_group"
+    item = find_gaps(store, dt.date.today()).rules[rule][0]  # the table's first row
+    view = View(store.graph)
+    community = places_nx(view, [item.id])[item.id].community_name
+    grid = view.prop(anchor_nx(view, item.id), "name")
+
+    open_page(page, server, "gaps")
+    table = page.locator('[data-testid="stExpander"]', has_text=RULES[rule].title_zh)
+    table = table.first.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # the first row's selection box
+    settle(page, PAGES["explorer"])
+    expect(page).to_have_url(re.compile(rf"/explorer\?centre={re.escape(item.id)}$"))
+    expect(page.get_by_text(f"中心: {item.name}")).to_be_visible()
+    frame = graph_frame(page, item.id)
+    assert frame.evaluate("document.querySelector('#graph').dataset.centre") == item.id
+    details = page.get_by_role("combobox", name="详细信息", exact=True)
+    expect(details).to_have_value(re.compile(rf"^{re.escape(item.name)} · "))
+    expect(page.get_by_role("combobox", name="社区", exact=True)).to_have_value(community)
+    expect(page.get_by_role("combobox", name="小区 / 网格", exact=True)).to_have_value(grid)
+    page.screenshot(path=str(ARTEFACTS / "dashboard-gap-to-explorer.png"), full_page=True)
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def test_english_leaves_no_chinese_in_choice_boxes_and_cards_whole(server, page):
+    """Switched to English after choices were made in Chinese, every box shows its value
+    in English (not the Chinese it was chosen by), and no card label is cut short."""
+    open_page(page, server, "")
+    expect(page.get_by_role("combobox", name="指标", exact=True)).to_have_value("网格建支部率")
+    page.get_by_text("English", exact=True).click()
+    settle(page, "Overview")
+    expect(page.get_by_role("combobox", name="Metric", exact=True)).to_have_value(
+        "Grids with a branch"
+    )
+    expect(page.get_by_role("combobox", name="Scope · Street", exact=True)).to_have_value("All")
+    expect(page.get_by_role("combobox", name="Street", exact=True)).to_have_value(
+        "pick a region to look inside"
+    )
+    for box in page.get_by_role("combobox").all():
+        assert not CJK.search(box.input_value()), box.input_value()
+    expect(metric_value(page, "Weak orgs without a partner")).to_be_visible()
+    cut = page.evaluate(
+        """[...document.querySelectorAll('[data-testid=stMetricLabel] p')]
+             .filter(p => p.scrollWidth > p.clientWidth + 1 || p.scrollHeight > p.clientHeight + 1)
+             .map(p => p.textContent)"""
+    )
+    assert cut == []
+    page.screenshot(path=str(ARTEFACTS / "dashboard-overview-en.png"), full_page=True)

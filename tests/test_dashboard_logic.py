@@ -4,6 +4,7 @@ the name search, escaping in drawings, scoping, and the read-only Cypher guard."
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import Counter
 
@@ -11,6 +12,7 @@ import pytest
 
 from lianjian.core.model import Edge, GraphData
 from lianjian.core.privacy import pseudonym
+from lianjian.core.schema import SCHEMA
 from lianjian.dashboard.display import count_label, node_name
 from lianjian.dashboard.render import render_html
 from lianjian.dashboard.scope import region_tree, scope_ids
@@ -295,3 +297,17 @@ def test_a_failing_warm_up_is_logged_not_raised(monkeypatch, caplog, sample_ledg
     thread.join(60)
     assert "warming the dashboard's caches failed" in caplog.text
     assert "server went away" in caplog.text
+
+
+def test_a_gap_is_drawn_in_its_own_colour_and_the_legend_beside_the_drawing(crowd):
+    from lianjian.dashboard.render import FLAG_COLOR, GAP_COLOR
+
+    assert GAP_COLOR not in {n.color for n in SCHEMA.nodes.values()}
+    sub = neighbourhood(crowd, ["O2"], 1)
+    page = render_html(sub, flags={"O2": [("规则", "原因")]})
+    nodes = json.loads(re.search(r"var rawNodes = (.*?);\n", page).group(1))
+    flagged = next(n for n in nodes if n["id"] == "O2")
+    assert flagged["color"]["background"] == FLAG_COLOR["background"] == GAP_COLOR
+    assert flagged["color"]["background"] != SCHEMA.nodes["PartyOrg"].color
+    assert page.index('id="legend"') < page.index('id="graph"')  # above it, not over it
+    assert ".legend { position: absolute" not in page

@@ -25,6 +25,7 @@ __all__ = [
     "gap_items",
     "flags",
     "rule_title",
+    "rule_definition",
     "fix_text",
     "pairing",
     "label_counts",
@@ -55,6 +56,16 @@ def gap_items(ctx: Ctx, allowed: Any = SCOPE) -> dict[str, list[dict[str, Any]]]
 def rule_title(rule: str, lang: str) -> str:
     """A rule's title from the rule catalogue, or its id."""
     return RULES[rule].title(lang) if rule in RULES else rule
+
+
+def rule_definition(ctx: Ctx, rule: str) -> str:
+    """A rule's definition from the rule catalogue in the page's language, with the
+    thresholds the findings used filled in (empty for a rule the catalogue lacks)."""
+    if rule not in RULES:
+        return ""
+    if ctx.lang != "zh":
+        return RULES[rule].definition
+    return RULES[rule].definition_zh.format(**gap_result(ctx).params.to_dict())
 
 
 def fix_text(item: dict[str, Any], lang: str) -> str:

@@ -71,12 +71,15 @@ heads = {
     "reason": t("reason"),
 }
 st.subheader(t("proposals"))
+st.caption(f"{t('cost')}: {t('cost_help')}")
 if proposals:
     st.dataframe(
         pd.DataFrame(proposals)[list(heads)].rename(columns=heads),
         hide_index=True,
         width="stretch",
-        column_config={t("cost"): st.column_config.NumberColumn(format="%.2f")},
+        column_config={
+            t("cost"): st.column_config.NumberColumn(format="%.2f", help=t("cost_help"))
+        },
     )
 else:
     st.caption(t("none_flagged"))
