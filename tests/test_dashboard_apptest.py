@@ -367,3 +367,11 @@ def test_depth_three_is_capped_with_a_message(env):
     assert any("关系层数为3时最多显示 80 个节点" in i.value for i in at.info)
     page = at.get("iframe")[0].proto.srcdoc
     assert "显示 80 个节点" in page or int(page.split("显示 ")[1].split(" 个节点")[0]) <= 80
+
+
+@pytest.mark.parametrize("page", ["explorer", "gaps", "pairings", "export"])
+def test_every_csv_download_has_an_excel_one_beside_it(env, page):
+    at = start(page)
+    labels = [b.proto.label for b in at.get("download_button")]
+    csv = [x for x in labels if "CSV" in x]
+    assert csv and len([x for x in labels if "Excel" in x]) == len(csv), labels

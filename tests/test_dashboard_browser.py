@@ -211,3 +211,26 @@ def test_english_leaves_no_chinese_in_choice_boxes_and_cards_whole(server, page)
     )
     assert cut == []
     page.screenshot(path=str(ARTEFACTS / "dashboard-overview-en.png"), full_page=True)
+
+
+def test_gap_downloads_are_excel_and_csv_in_chinese(server, hostile_ledger, page, tmp_path):
+    from openpyxl import load_workbook
+
+    store = EmbeddedStore.from_ledger(hostile_ledger)
+    found = find_gaps(store, dt.date.today()).rules
+    open_page(page, server, "gaps")
+    page.locator('[data-testid="stExpander"]').nth(len(found) - 1).wait_for()  # all drawn
+    with page.expect_download() as got:
+        page.get_by_role("button", name="下载 Excel").first.click()
+    path = tmp_path / got.value.suggested_filename
+    got.value.save_as(path)
+    assert path.name == f"覆盖空白-{dt.date.today().isoformat()}.xlsx"
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("规则", "编号", "名称", "街道")
+    assert len(rows) - 1 == sum(len(v) for v in found.values())
+    assert {r[0] for r in rows[1:]} == {RULES[r].title_zh for r, v in found.items() if v}
+    assert not [r for r in rows[1:] for v in r if v in (True, False) or v in RULES]
+    with page.expect_download() as got:
+        page.get_by_role("button", name="下载 CSV").first.click()
+    text = got.value.path().read_bytes()
+    assert text.decode("utf-8-sig").splitlines()[0].startswith("规则,编号,名称,街道")

@@ -80,8 +80,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "value": ("值", "Value"),
     "relations": ("关系", "Relationships"),
     "download_html": ("下载图（HTML）", "Download drawing (HTML)"),
-    "download_nodes": ("下载节点（CSV）", "Download nodes (CSV)"),
-    "download_edges": ("下载关系（CSV）", "Download relationships (CSV)"),
+    "download_nodes": ("下载节点", "Download nodes"),
+    "download_edges": ("下载关系", "Download relationships"),
     "download_json": ("下载子图（JSON）", "Download subgraph (JSON)"),
     "pick_centre": ("请搜索或选择一个区划作为中心", "search for an entity or pick a region"),
     # gaps
@@ -99,7 +99,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "choose a row to see it in the Explorer",
     ),
     "download_csv": ("下载 CSV", "Download CSV"),
-    "download_all": ("下载全部覆盖空白（CSV）", "Download all gaps (CSV)"),
+    "download_xlsx": ("下载 Excel", "Download Excel"),
+    "sheet": ("数据", "Data"),
+    "depth_col": ("层数", "Depth"),
+    "source": ("起点", "Source"),
+    "target": ("终点", "Target"),
+    "download_all": ("下载全部覆盖空白", "Download all gaps"),
     "none_flagged": ("无", "none"),
     "definition": ("定义", "Definition"),
     # pairings
@@ -147,8 +152,8 @@ WORDS: dict[str, tuple[str, str]] = {
     # export
     "export_csv": ("CSV 导出", "CSV export"),
     "export_csv_help": (
-        "当前范围内的实体与关系，每类一个 CSV 文件（ZIP 打包）；党员以化名显示。",
-        "The entities and relationships in scope, one CSV per type (zipped); members pseudonymised.",
+        "当前范围内的实体与关系：一个 Excel 文件（每类一张表），或每类一个 CSV 文件（ZIP 打包）；表头和取值为中文，党员以化名显示。",
+        "The entities and relationships in scope: one Excel file (a sheet per type) or one CSV per type (zipped), headers and values in the page's language; members pseudonymised.",
     ),
     "export_rdf": ("RDF 导出", "RDF export"),
     "rdf_format": ("格式", "Format"),

@@ -252,19 +252,32 @@ with downloads:
     st.subheader(t("download"))
     stem = f"lianjian-{centre}-d{depth}"
     st.download_button(t("download_html"), page, f"{stem}.html", "text/html", key="dl_html")
-    st.download_button(
-        t("download_nodes"),
-        widgets.csv_bytes(node_rows(sub, ctx.lang, ctx.cfg.with_names, flags)),
-        f"{stem}-nodes.csv",
-        "text/csv",
-        key="dl_nodes",
+    st.caption(t("download_nodes"))
+    widgets.downloads(
+        ctx,
+        node_rows(sub, ctx.lang, ctx.cfg.with_names, flags),
+        {
+            "id": t("id"),
+            "type": t("types"),
+            "kind": t("kind"),
+            "name": t("name"),
+            "depth": t("depth_col"),
+            "gaps": t("gaps"),
+        },
+        f"{stem}-nodes",
+        "dl_nodes",
     )
-    st.download_button(
-        t("download_edges"),
-        widgets.csv_bytes(edge_rows(sub, ctx.lang)),
-        f"{stem}-edges.csv",
-        "text/csv",
-        key="dl_edges",
+    st.caption(t("download_edges"))
+    edges = [
+        {**e, "kind": SCHEMA.enum_label("link_kind", e["kind"], ctx.lang) if e["kind"] else ""}
+        for e in edge_rows(sub, ctx.lang)
+    ]
+    widgets.downloads(
+        ctx,
+        edges,
+        {"source": t("source"), "target": t("target"), "name": t("relations"), "kind": t("kind")},
+        f"{stem}-edges",
+        "dl_edges",
     )
     payload = {
         "centre": centre,

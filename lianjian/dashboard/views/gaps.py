@@ -102,12 +102,14 @@ summary = pd.DataFrame(
 top, dl = st.columns([3, 1])
 top.dataframe(summary, hide_index=True, width="stretch", height=35 * (len(summary) + 1) + 3)
 everything = [row for r, v in shown.items() for row in table(r, v)]
-dl.download_button(
-    t("download_all"),
-    widgets.csv_bytes(everything, ["rule", "rule_title", *columns]),
-    f"gaps-{ctx.as_of.isoformat()}.csv",
-    "text/csv",
-    key="gaps_dl_all",
+dl.caption(t("download_all"))
+widgets.downloads(
+    ctx,
+    everything,
+    {"rule_title": t("rule"), **columns},
+    f"{t('gaps')}-{ctx.as_of.isoformat()}",
+    "gaps_dl_all",
+    where=dl,
 )
 
 for rule, rows in shown.items():
@@ -127,10 +129,10 @@ for rule, rows in shown.items():
             on_select=lambda rule=rule, ids=[i["id"] for i in rows]: chosen(rule, ids),
             selection_mode="single-row",
         )
-        st.download_button(
-            t("download_csv"),
-            widgets.csv_bytes(table(rule, rows), list(columns)),
-            f"gaps-{rule}-{ctx.as_of.isoformat()}.csv",
-            "text/csv",
-            key=f"gaps_dl_{rule}",
+        widgets.downloads(
+            ctx,
+            table(rule, rows),
+            columns,
+            f"{t('gaps')}-{title}-{ctx.as_of.isoformat()}",
+            f"gaps_dl_{rule}",
         )
