@@ -347,6 +347,7 @@ def test_overview_charts_fit_their_axis_and_never_alarm_at_full_coverage(env):
     rates, gaps = (json.loads(c.proto.spec) for c in at.get("vega_lite_chart"))
     x = rates["encoding"]["x"]
     assert x["scale"]["domain"] == [0.7, 1]  # the sample's street is at 80 %: not 0–100 %
+    assert rates["encoding"]["x2"] == {"datum": 0.7}  # bars start at the axis, so they show
     assert rates["encoding"]["color"] == {"value": "#4e79a7"}  # one calm colour, no red
     assert "scheme" not in json.dumps(rates)
     assert gaps["mark"]["color"] == GAP_COLOR != SCHEMA.nodes["PartyOrg"].color

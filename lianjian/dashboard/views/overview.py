@@ -210,6 +210,7 @@ with left:
                         axis=alt.Axis(format="%"),
                         scale=alt.Scale(domain=[low, 1], nice=False, zero=False),
                     ),
+                    x2=alt.datum(low),  # a bar starts where the axis does
                     y=alt.Y(
                         "region:N",
                         title=None,
@@ -224,7 +225,7 @@ with left:
                         alt.Tooltip("total:Q", title=t("total"), format=","),
                     ],
                 )
-                .properties(height=max(160, 50 + 30 * len(frame)))
+                .properties(height=max(180, 70 + 32 * len(frame)))
             )
             st.altair_chart(chart, width="stretch")
             table = pd.DataFrame(
