@@ -205,9 +205,9 @@ def test_english_leaves_no_chinese_in_choice_boxes_and_cards_whole(server, page)
         assert not CJK.search(box.input_value()), box.input_value()
     expect(metric_value(page, "Weak orgs without a partner")).to_be_visible()
     cut = page.evaluate(
-        """[...document.querySelectorAll('[data-testid=stMetricLabel] p')]
-             .filter(p => p.scrollWidth > p.clientWidth + 1 || p.scrollHeight > p.clientHeight + 1)
-             .map(p => p.textContent)"""
+        """[...document.querySelectorAll('[data-testid=stMetricLabel], [data-testid=stMetricLabel] *')]
+             .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
+             .map(e => e.textContent)"""
     )
     assert cut == []
     page.screenshot(path=str(ARTEFACTS / "dashboard-overview-en.png"), full_page=True)

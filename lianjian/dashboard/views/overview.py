@@ -267,7 +267,7 @@ with right:
                 "rule:N",
                 title=None,
                 sort="-x",
-                axis=alt.Axis(labelLimit=220, labelOverlap=False),
+                axis=alt.Axis(labelLimit=340, labelOverlap=False),
             ),
             tooltip=[
                 alt.Tooltip("rule:N", title=t("rule")),
