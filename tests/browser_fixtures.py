@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -231,6 +232,23 @@ def server(hostile_ledger):
         yield base
 
 
+@pytest.fixture(scope="session")
+def districts_ledger(tmp_path_factory) -> Path:
+    """A generated jingzhou ledger with two districts (scale 0.2: 14,000 members)."""
+    from lianjian.generator.generate import generate
+
+    out = tmp_path_factory.mktemp("districts")
+    generate(out, profile="jingzhou", scale=0.2, seed=0)
+    return out
+
+
+@pytest.fixture(scope="session")
+def districts_server(districts_ledger):
+    """The embedded dashboard on the two-district ledger."""
+    with dashboard(districts_ledger, log="dashboard-districts.log") as base:
+        yield base
+
+
 # ---------------------------------------------------------------- the browser
 
 
@@ -282,9 +300,26 @@ def settle(page, title: str) -> None:
     )
 
 
-def open_page(page, base: str, path: str) -> None:
-    page.goto(f"{base}/{path}")
+def open_page(page, base: str, path: str, query: str = "") -> None:
+    page.goto(f"{base}/{path}{query}")
     settle(page, PAGES[path])
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label`` (its whole label)."""
+    page.get_by_role("combobox", name=label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def metric_value(page, label: str):
+    """The value of the card whose label is exactly ``label`` (a locator: ``expect`` it,
+    so that a card an earlier run drew is waited past)."""
+    card = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator(
+            '[data-testid="stMetricLabel"]', has_text=re.compile(f"^\\s*{re.escape(label)}\\s*$")
+        )
+    )
+    return card.first.locator('[data-testid="stMetricValue"]')
 
 
 def graph_frame(page, text: str):

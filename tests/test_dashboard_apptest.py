@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lianjian.core.schema import SCHEMA
+from lianjian.dashboard.render import GAP_COLOR
+from lianjian.dashboard.scope import region_tree, scope_ids
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.queries.gaps.find import find_gaps
 
@@ -76,7 +79,7 @@ def test_overview_shows_the_sample_kpis(env, expected):
     assert shown["党组织"] == str(expected["orgs"])
     assert shown["党员"] == str(expected["members"])
     assert shown["覆盖空白"] == str(expected["gaps"])
-    assert shown["后进组织待结对"] == str(expected["weak"])
+    assert shown["后进党组织待结对"] == str(expected["weak"])
     assert shown["网格建支部率"].endswith("%")
 
 
@@ -215,3 +218,161 @@ def test_gaps_page_shows_a_fix_naming_a_member_whose_name_holds_a_slash(
     leaders = [f for f in fixes if "candidate leaders" in f]
     assert leaders and all(("机密 / 姓名" in f) is with_names for f in leaders)
     assert not any("候选组长" in f for f in fixes)  # the English half only
+
+
+def test_a_top_level_region_chosen_in_the_sidebar_scopes_the_page(env, districts_ledger):
+    """Two districts: choosing one (a top-level region) holds the cards to it, and the
+    scope line names it; "全部" again gives the whole graph."""
+    store = EmbeddedStore.from_ledger(districts_ledger)
+    tree = region_tree(store)
+    district = tree.roots()[0]
+    ids = scope_ids(store, tree, district)
+    gaps = find_gaps(store, as_of=dt.date.today())
+    inside = sum(i.id in ids for items in gaps.rules.values() for i in items)
+    everywhere = sum(len(items) for items in gaps.rules.values())
+    env.setenv("LIANJIAN_DASHBOARD_LEDGER", str(districts_ledger))
+    at = start()
+    assert at.caption[0].value.startswith("范围: 全部")
+    assert metrics(at)["覆盖空白"] == f"{everywhere:,}"
+    at.selectbox(key="scope_0").set_value(district).run()
+    assert not at.exception
+    assert at.caption[0].value.startswith(f"范围: {tree.regions[district]['name']}")
+    assert metrics(at)["覆盖空白"] == f"{inside:,}" != f"{everywhere:,}"
+    at.selectbox(key="scope_0").set_value("").run()
+    assert metrics(at)["覆盖空白"] == f"{everywhere:,}"
+
+
+def test_explorer_has_one_selection(env, expected):
+    """A search result, a region picked, a node picked in the details and ``?centre=``
+    each make the one selection: the selectors, the drawing and the details follow it,
+    and the search box never overrides a later choice."""
+    at = start("explorer")
+    at.text_input(key="explorer_query").set_value("勝利").run()
+    street = expected["street"]["id"]
+    assert at.session_state["explorer_centre"] == street
+    assert at.selectbox(key="explorer_level_0").value == street  # the search shows where
+    community = at.selectbox(key="explorer_level_1").options[1]
+    at.selectbox(key="explorer_level_1").select_index(1).run()
+    chosen = at.selectbox(key="explorer_level_1").value
+    assert community and at.session_state["explorer_centre"] == chosen
+    assert at.text_input(key="explorer_query").value == ""  # the search gave way
+    assert at.selectbox(key="explorer_details").value == chosen
+    assert f'data-centre="{chosen}"' in at.get("iframe")[0].proto.srcdoc
+    other = street  # the community's street is drawn beside it: pick it in the details
+    at.selectbox(key="explorer_details").set_value(other).run()
+    assert at.session_state["explorer_centre"] == other
+    assert f'data-centre="{other}"' in at.get("iframe")[0].proto.srcdoc
+    assert at.selectbox(key="explorer_details").value == other
+    assert at.selectbox(key="explorer_level_0").value == other
+    assert at.selectbox(key="explorer_level_1").value == ""
+
+
+def test_explorer_opens_on_the_centre_the_url_names(env):
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.switch_page("views/explorer.py")
+    at.query_params["centre"] = "B0103"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="explorer_details").value == "B0103"
+    assert 'data-centre="B0103"' in at.get("iframe")[0].proto.srcdoc
+    assert at.selectbox(key="explorer_level_1").value == "SS0101"  # 红门路社区
+
+
+def test_zh_gaps_page_has_no_rule_id_and_defines_rules_in_chinese(env, expected):
+    from lianjian.queries.catalogue import RULES
+
+    at = start("gaps")
+    text = "\n".join(all_text(at) + [e.label for e in at.expander])
+    assert not [r for r in RULES if r in text]  # no raw rule id anywhere
+    definitions = [c.value for c in at.caption if c.value.startswith("定义")]
+    assert len(definitions) == len(expected["rules"])
+    for d in definitions:
+        assert "{" not in d and not any(w in d for w in ("org", "kind", "grid", "unit"))
+    assert "党员超过50名的党支部和联合党支部" in text  # a threshold filled in
+    at.sidebar.radio[0].set_value("en").run()
+    assert any(c.value.startswith("Definition: grids covered by no org") for c in at.caption)
+
+
+def test_no_developer_text_and_one_term_for_weak_organisations(env):
+    at = start("explorer")
+    assert not [c.value for c in at.caption if " ms" in c.value]
+    for page in ("overview", "gaps", "pairings"):
+        if page != "overview":
+            at.switch_page(f"views/{page}.py")
+        at.run()
+        text = "\n".join(all_text(at) + [m.label for m in at.metric])
+        assert "软弱涣散" not in text and "后进组织" not in text, page
+    assert "后进党组织" in text
+    assert any("匹配代价越小越合适" in c.value for c in at.caption)  # 代价 explained
+
+
+def test_towns_and_villages_go_by_their_own_names(env, sample_ledger, tmp_path):
+    """A 镇 is not listed as a 街道 and a 村 is not counted as a 社区."""
+    import shutil
+
+    from tests.browser_fixtures import add_rows
+
+    ledger = tmp_path / "ledger"
+    shutil.copytree(sample_ledger, ledger)
+    district = next(
+        r["id"]
+        for r in EmbeddedStore.from_ledger(sample_ledger).node_summaries(["Region"])
+        if r["level"] == "district"
+    )
+    add_rows(
+        ledger,
+        "regions",
+        [
+            {"id": "ZZ-T", "name": "岑河镇", "level": "镇", "parent": district},
+            {"id": "ZZ-V", "name": "杏林村", "level": "村", "parent": "ZZ-T"},
+            {"id": "ZZ-VG", "name": "杏林村第1网格", "level": "网格", "parent": "ZZ-V"},
+        ],
+    )
+    env.setenv("LIANJIAN_DASHBOARD_LEDGER", str(ledger))
+    at = start()
+    communities = metrics(at)["社区 / 村"]
+    assert communities == "3 / 1"
+    assert at.sidebar.selectbox(key="scope_0").label == "范围 · 街道 / 镇"
+    at.switch_page("views/gaps.py").run()
+    assert at.selectbox(key="gaps_street").label == "街道 / 镇"
+    assert {"街道 / 镇", "社区 / 村", "网格"} <= set(at.dataframe[1].value.columns)
+    at.sidebar.radio[0].set_value("en").run()
+    assert at.selectbox(key="gaps_street").label == "Street / Town"
+
+
+def test_overview_charts_fit_their_axis_and_never_alarm_at_full_coverage(env):
+    import json
+
+    at = start()
+    rates, gaps = (json.loads(c.proto.spec) for c in at.get("vega_lite_chart"))
+    x = rates["encoding"]["x"]
+    assert x["scale"]["domain"] == [0.7, 1]  # the sample's street is at 80 %: not 0–100 %
+    assert rates["encoding"]["x2"] == {"datum": 0.7}  # bars start at the axis, so they show
+    assert rates["encoding"]["color"] == {"value": "#4e79a7"}  # one calm colour, no red
+    assert "scheme" not in json.dumps(rates)
+    assert gaps["mark"]["color"] == GAP_COLOR != SCHEMA.nodes["PartyOrg"].color
+    assert gaps["encoding"]["x"]["axis"]["format"] == ",d"
+
+
+def test_cards_use_thousands_separators(env, districts_ledger):
+    env.setenv("LIANJIAN_DASHBOARD_LEDGER", str(districts_ledger))
+    members = sum(1 for _ in EmbeddedStore.from_ledger(districts_ledger).node_summaries(["Member"]))
+    at = start()
+    assert members >= 1000 and metrics(at)["党员"] == f"{members:,}"
+
+
+def test_depth_three_is_capped_with_a_message(env):
+    at = start("explorer")
+    at.slider(key="explorer_depth").set_value(3).run()
+    assert not at.exception
+    assert any("关系层数为3时最多显示 80 个节点" in i.value for i in at.info)
+    page = at.get("iframe")[0].proto.srcdoc
+    assert "显示 80 个节点" in page or int(page.split("显示 ")[1].split(" 个节点")[0]) <= 80
+
+
+@pytest.mark.parametrize("page", ["explorer", "gaps", "pairings", "export"])
+def test_every_csv_download_has_an_excel_one_beside_it(env, page):
+    at = start(page)
+    labels = [b.proto.label for b in at.get("download_button")]
+    csv = [x for x in labels if "CSV" in x]
+    assert csv and len([x for x in labels if "Excel" in x]) == len(csv), labels

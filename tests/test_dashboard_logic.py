@@ -4,6 +4,7 @@ the name search, escaping in drawings, scoping, and the read-only Cypher guard."
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import Counter
 
@@ -11,6 +12,7 @@ import pytest
 
 from lianjian.core.model import Edge, GraphData
 from lianjian.core.privacy import pseudonym
+from lianjian.core.schema import SCHEMA
 from lianjian.dashboard.display import count_label, node_name
 from lianjian.dashboard.render import render_html
 from lianjian.dashboard.scope import region_tree, scope_ids
@@ -295,3 +297,60 @@ def test_a_failing_warm_up_is_logged_not_raised(monkeypatch, caplog, sample_ledg
     thread.join(60)
     assert "warming the dashboard's caches failed" in caplog.text
     assert "server went away" in caplog.text
+
+
+def test_a_gap_is_drawn_in_its_own_colour_and_the_legend_beside_the_drawing(crowd):
+    from lianjian.dashboard.render import FLAG_COLOR, GAP_COLOR
+
+    assert GAP_COLOR not in {n.color for n in SCHEMA.nodes.values()}
+    sub = neighbourhood(crowd, ["O2"], 1)
+    page = render_html(sub, flags={"O2": [("规则", "原因")]})
+    nodes = json.loads(re.search(r"var rawNodes = (.*?);\n", page).group(1))
+    flagged = next(n for n in nodes if n["id"] == "O2")
+    assert flagged["color"]["background"] == FLAG_COLOR["background"] == GAP_COLOR
+    assert flagged["color"]["background"] != SCHEMA.nodes["PartyOrg"].color
+    assert page.index('id="legend"') < page.index('id="graph"')  # above it, not over it
+    assert ".legend { position: absolute" not in page
+
+
+def test_xlsx_cells_are_inert_text_or_numbers(tmp_path):
+    from openpyxl import load_workbook
+
+    from lianjian.dashboard.tables import xlsx_bytes
+
+    rows = [
+        {"名称": '=HYPERLINK("http://x","点我")', "数量": 3, "说明": "+1\x07", "空": None},
+        {"名称": "@SUM(A1)", "数量": 2.5, "说明": "-2", "空": ""},
+    ]
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(xlsx_bytes(rows, ["名称", "数量", "说明", "空"], "数据"))
+    ws = load_workbook(path)["数据"]
+    cells = [[c for c in row] for row in ws.iter_rows()]
+    assert [c.value for c in cells[0]] == ["名称", "数量", "说明", "空"]
+    assert [c.value for c in cells[1][:3]] == ['\'=HYPERLINK("http://x","点我")', 3, "'+1"]
+    assert [c.value for c in cells[2][:3]] == ["'@SUM(A1)", 2.5, "'-2"]
+    assert all(c.data_type != "f" for row in cells for c in row)
+
+
+def test_export_tables_speak_chinese_and_keep_members_pseudonymous(sample_store, tmp_path):
+    from openpyxl import load_workbook
+
+    from lianjian.dashboard.tables import graph_tables, graph_xlsx
+
+    data = scoped_graph(sample_store, None)
+    tables = graph_tables(data)
+    name, heads, rows = tables["orgs"]
+    assert name == "党组织" and heads[:3] == ["编号", "名称", "类型"]
+    kinds = {r["类型"] for r in rows}
+    assert "党工委" in kinds and "working_committee" not in kinds
+    values = [v for _, _, rs in tables.values() for r in rs for v in r.values()]
+    assert not [v for v in values if isinstance(v, bool)] and "是" in values  # yes/no in words
+    assert tables["relationships"][1][:3] == ["起点", "终点", "关系"]
+    path = tmp_path / "g.xlsx"
+    path.write_bytes(graph_xlsx(data))
+    book = load_workbook(path)
+    assert "党员" in book.sheetnames and "关系" in book.sheetnames
+    members = list(book["党员"].iter_rows(values_only=True))
+    names = {r["name"] for r in sample_store.node_summaries(["Member"])}
+    assert not names & {v for row in members for v in row}
+    assert list(graph_tables(data, lang="en")["orgs"][1][:2]) == ["ID", "Name"]

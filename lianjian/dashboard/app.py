@@ -21,6 +21,8 @@ st.markdown(
     div[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
     div[data-testid="stMetric"] { background: #ffffff; }
     div[data-testid="stMetricValue"] { font-size: 1.9rem; }
+    [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+        white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
     </style>""",
     unsafe_allow_html=True,  # a fixed style sheet, no data in it
 )

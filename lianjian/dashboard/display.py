@@ -27,6 +27,7 @@ __all__ = [
     "node_name",
     "count_label",
     "capital",
+    "region_word",
     "property_rows",
     "public_props",
 ]
@@ -68,6 +69,27 @@ def node_name(node_id: str, label: str, props: dict[str, Any], with_names: bool 
     if node is not None and node.personal:
         return member_label(node_id, props.get("name"), with_names)
     return str(props.get("name") or node_id)
+
+
+# English for the schema's own spellings of a level that name another kind of place
+_WORD_EN = {"镇": "town", "乡": "township", "乡镇": "town", "村": "village", "社区村": "village"}
+
+
+def region_word(name: str, level: str, lang: str = "zh") -> str:
+    """What a region is called, by the schema's spellings of its level that its name ends
+    with: 荆州市 a 市, 岑河镇 a 镇 (not a 街道), 杏林村 a 村 (not a 社区); else the level's name.
+
+    >>> region_word("岑河镇", "street"), region_word("中山街道", "street", "en")
+    ('镇', 'street')
+    """
+    enum = SCHEMA.enums["region_level"].get(level)
+    if enum is None:
+        return level
+    words = sorted({enum.zh, *enum.aliases}, key=len, reverse=True)
+    word = next((w for w in words if name.endswith(w)), enum.zh)
+    if word == enum.zh or level == "district":
+        return enum.zh if lang == "zh" else enum.en
+    return word if lang == "zh" else _WORD_EN.get(word, enum.en)
 
 
 def capital(text: str) -> str:

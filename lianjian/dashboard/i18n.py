@@ -36,12 +36,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "dismiss": ("知道了", "Dismiss"),
     # overview
     "kpi_gaps": ("覆盖空白", "Coverage gaps"),
-    "kpi_weak": ("后进组织待结对", "Weak orgs without partner"),
+    "kpi_weak": ("后进党组织待结对", "Weak orgs without a partner"),
     "kpi_proposals": ("建议结对", "Proposed pairings"),
     "rates_title": ("覆盖率", "Coverage rates"),
     "rates_by": ("{level}覆盖率", "Coverage by {level}"),
     "metric": ("指标", "Metric"),
     "rate": ("覆盖率", "Rate"),
+    "rate_axis": ("覆盖率（横轴自 {low} 起）", "Rate (axis from {low})"),
     "covered": ("已覆盖", "Covered"),
     "total": ("总数", "Total"),
     "region": ("区划", "Region"),
@@ -64,6 +65,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "depth": ("关系层数", "Depth"),
     "types": ("节点类型", "Node types"),
     "cap": ("最多显示节点数", "Node cap"),
+    "deep_cap": (
+        "关系层数为3时最多显示 {n} 个节点，其余归入汇总节点；要看全貌请缩小范围或减少节点类型。",
+        "At depth 3 at most {n} nodes are drawn, the rest folded into summary nodes; "
+        "narrow the scope or the node types to see more.",
+    ),
     "show_proposals": ("显示建议结对", "Show proposed pairings"),
     "drawn": (
         "显示 {n} 个节点、{e} 条关系；另有 {m} 个汇总在 {s} 个汇总节点中",
@@ -74,14 +80,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "value": ("值", "Value"),
     "relations": ("关系", "Relationships"),
     "download_html": ("下载图（HTML）", "Download drawing (HTML)"),
-    "download_nodes": ("下载节点（CSV）", "Download nodes (CSV)"),
-    "download_edges": ("下载关系（CSV）", "Download relationships (CSV)"),
+    "download_nodes": ("下载节点", "Download nodes"),
+    "download_edges": ("下载关系", "Download relationships"),
     "download_json": ("下载子图（JSON）", "Download subgraph (JSON)"),
-    "timing": ("提取 {a} ms，生成 {b} ms", "extracted in {a} ms, rendered in {b} ms"),
     "pick_centre": ("请搜索或选择一个区划作为中心", "search for an entity or pick a region"),
     # gaps
     "street": ("街道", "Street"),
-    "all_streets": ("全部街道", "all streets"),
+    "all_streets": ("全部", "all"),
     "rules": ("规则", "Rules"),
     "all_rules": ("全部规则", "all rules"),
     "filter_text": ("按名称或编号筛选", "filter by name or id"),
@@ -89,14 +94,29 @@ WORDS: dict[str, tuple[str, str]] = {
     "name": ("名称", "Name"),
     "reason": ("原因", "Reason"),
     "fix": ("建议", "Suggested fix"),
+    "pick_row": (
+        "选中一行，即在图谱浏览中以该对象为中心显示",
+        "choose a row to see it in the Explorer",
+    ),
     "download_csv": ("下载 CSV", "Download CSV"),
-    "download_all": ("下载全部覆盖空白（CSV）", "Download all gaps (CSV)"),
+    "download_xlsx": ("下载 Excel", "Download Excel"),
+    "sheet": ("数据", "Data"),
+    "depth_col": ("层数", "Depth"),
+    "source": ("起点", "Source"),
+    "target": ("终点", "Target"),
+    "download_all": ("下载全部覆盖空白", "Download all gaps"),
     "none_flagged": ("无", "none"),
     "definition": ("定义", "Definition"),
     # pairings
-    "weak": ("后进组织", "Weak organisation"),
+    "weak": ("后进党组织", "Weak organisation"),
     "strong": ("结对组织", "Strong partner"),
-    "cost": ("代价", "Cost"),
+    "cost": ("匹配代价", "Cost"),
+    "cost_help": (
+        "匹配代价越小越合适：同一社区最小（每公里加1），同一街道加20，同一区县50，跨区县100；"
+        "再加上两者综合评分之差的折算（带领方越强代价越小，最多20）。",
+        "Lower is better: same community cheapest (plus 1 per km), same street +20, same "
+        "district 50, elsewhere 100; plus up to 20 the smaller the partner's lead in score.",
+    ),
     "proposals": ("结对建议", "Proposals"),
     "unmatched": ("未能配对", "Unmatched"),
     "audit": ("核查", "Audit"),
@@ -132,8 +152,8 @@ WORDS: dict[str, tuple[str, str]] = {
     # export
     "export_csv": ("CSV 导出", "CSV export"),
     "export_csv_help": (
-        "当前范围内的实体与关系，每类一个 CSV 文件（ZIP 打包）；党员以化名显示。",
-        "The entities and relationships in scope, one CSV per type (zipped); members pseudonymised.",
+        "当前范围内的实体与关系：一个 Excel 文件（每类一张表），或每类一个 CSV 文件（ZIP 打包）；表头和取值为中文，党员以化名显示。",
+        "The entities and relationships in scope: one Excel file (a sheet per type) or one CSV per type (zipped), headers and values in the page's language; members pseudonymised.",
     ),
     "export_rdf": ("RDF 导出", "RDF export"),
     "rdf_format": ("格式", "Format"),

@@ -35,10 +35,12 @@ from lianjian.dashboard.display import (
 )
 from lianjian.dashboard.subgraph import PROPOSED, Subgraph
 
-__all__ = ["render_html", "legend_html", "FLAG_COLOR", "FONT"]
+__all__ = ["render_html", "legend_html", "FLAG_COLOR", "GAP_COLOR", "FONT"]
 
 FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
-FLAG_COLOR = {"background": "#ff3b30", "border": "#8e0000"}
+# a gap is amber, apart from every label's colour (a party organisation is red)
+GAP_COLOR = "#e6ab02"
+FLAG_COLOR = {"background": GAP_COLOR, "border": "#5c4400"}
 SUMMARY_COLOR = {"background": "#f5f7fa", "border": "#9aa5b1"}
 PAIR_COLOR = "#d97706"
 PROPOSED_COLOR = "#15803d"
@@ -116,6 +118,7 @@ def render_html(
         options=_options(len(nodes)),
         legend=Markup(legend_html(lang, sub)),
         status=status if sub.nodes else ui["empty"],
+        centre=" ".join(n for n, d in sub.depth.items() if d == 0),
     )
 
 
@@ -187,7 +190,7 @@ def _node(
         opts["color"] = _colours(FLAG_COLOR["background"], FLAG_COLOR["border"])
         opts["borderWidth"] = 4
         if opts["shape"] not in _LABEL_INSIDE:
-            opts["font"]["color"] = "#8e0000"
+            opts["font"]["color"] = FLAG_COLOR["border"]
     return opts
 
 

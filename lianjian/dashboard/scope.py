@@ -22,7 +22,7 @@ from typing import Any
 from lianjian.core.model import is_active
 from lianjian.core.schema import SCHEMA
 
-__all__ = ["RegionTree", "region_tree", "scope_ids", "active", "LEVELS"]
+__all__ = ["RegionTree", "region_tree", "scope_ids", "anchors", "active", "LEVELS"]
 
 LEVELS = SCHEMA.region_levels  # district, street, community, compound, grid
 
@@ -118,6 +118,35 @@ def scope_ids(store, tree: RegionTree, region_id: str | None) -> set[str] | None
     inside = places | orgs
     members = {s for t in _MEMBER_TYPES for s, d in by_type[t] if d in inside}
     return inside | members
+
+
+def anchors(store) -> dict[str, str]:
+    """``id → the region it lies in`` for every placed organisation, unit and building,
+    by the library's steps (:mod:`lianjian.queries.places`): an organisation from its own
+    unit, else what it covers with the smallest id; a unit from its location; a
+    building from its grid, else its compound. O(relationships of those types)."""
+    first: dict[str, dict[str, str]] = defaultdict(dict)
+    for e in store.edges_of_type(("ORG_OF_UNIT", "COVERS", "LOCATED_IN", "IN_GRID", "IN_COMPOUND")):
+        held = first[e.type].get(e.source)
+        if held is None or e.target < held:
+            first[e.type][e.source] = e.target
+    out: dict[str, str] = {}
+
+    def building(b: str) -> str | None:
+        return first["IN_GRID"].get(b) or first["IN_COMPOUND"].get(b)
+
+    def unit(u: str) -> str | None:
+        at = first["LOCATED_IN"].get(u)
+        return (building(at) or at) if at is not None else None
+
+    for b in set(first["IN_GRID"]) | set(first["IN_COMPOUND"]):
+        out[b] = building(b)  # type: ignore[assignment]
+    for u in first["LOCATED_IN"]:
+        out[u] = unit(u)  # type: ignore[assignment]
+    for o in set(first["ORG_OF_UNIT"]) | set(first["COVERS"]):
+        x = first["ORG_OF_UNIT"].get(o) or first["COVERS"][o]
+        out[o] = out.get(x, x)  # type: ignore[assignment]
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def active(props: dict[str, Any], as_of: str | dt.date | None) -> bool:

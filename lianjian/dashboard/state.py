@@ -33,8 +33,9 @@ import streamlit as st
 
 from lianjian.core.balance import Balance
 from lianjian.core.schema import SCHEMA
+from lianjian.dashboard.display import capital, region_word
 from lianjian.dashboard.i18n import tr
-from lianjian.dashboard.scope import RegionTree, region_tree, scope_ids
+from lianjian.dashboard.scope import RegionTree, anchors, region_tree, scope_ids
 from lianjian.dashboard.search import SearchIndex
 from lianjian.graph.backends import Opened, open_ledger
 from lianjian.queries.coverage.rates import coverage, coverage_counts
@@ -60,6 +61,9 @@ ENV_SCOPE = "LIANJIAN_DASHBOARD_SCOPE"
 ENV_STRICT = "LIANJIAN_DASHBOARD_STRICT"
 DISMISSED = "balance_dismissed"  # session state: the user closed the ledger warning
 SCOPE_LEVELS = SCHEMA.levels_down_to("community")  # district, street, community
+# the first option of a region box: "all of it" (a string, not None, so that the box can
+# be given its value again when the language changes, see _relabel)
+ALL = ""
 PAIRING_CAPACITY = 3  # strong orgs lead at most this many weak ones, as the pages ask
 log = logging.getLogger(__name__)
 
@@ -144,6 +148,12 @@ def search_index(key: str, with_names: bool, _store) -> SearchIndex:
 
 
 @st.cache_resource(show_spinner=False)
+def anchors_of(key: str, _store) -> dict[str, str]:
+    """``id → the region it lies in`` (:func:`lianjian.dashboard.scope.anchors`)."""
+    return anchors(_store)
+
+
+@st.cache_resource(show_spinner=False)
 def scope_of(key: str, region: str | None, _store) -> set[str] | None:
     return scope_ids(_store, tree_of(key, _store), region)
 
@@ -205,6 +215,7 @@ def setup() -> Ctx:
         format_func=lambda v: {"zh": "中文", "en": "English"}[v],
         horizontal=True,
         key="lang",
+        on_change=_relabel,
     )
     try:
         with st.spinner(t("ledger") + " …"):
@@ -234,6 +245,18 @@ def setup() -> Ctx:
     )
     st.session_state["_ctx"] = ctx
     return ctx
+
+
+# the choice boxes whose shown label is in the page's language
+RELABELLED = ("scope_", "drill_", "overview_metric", "explorer_", "gaps_street", "gaps_rules")
+
+
+def _relabel() -> None:
+    """The language changed: give every choice box its value again, so that the browser
+    shows it in the new language (a box otherwise keeps the label it was chosen by)."""
+    for key in list(st.session_state):
+        if str(key).startswith(RELABELLED) and not str(key).startswith("explorer_centre"):
+            st.session_state[key] = st.session_state[key]
 
 
 def ledger_warning(balance: Balance, cfg: Config) -> None:
@@ -273,6 +296,13 @@ def default_region(ctx: Ctx) -> str | None:
     return region
 
 
+def region_of(ctx: Ctx, node_id: str | None) -> str | None:
+    """The region an entity lies in: itself for a region, else its anchor (or None)."""
+    if node_id is None or node_id in ctx.tree.regions:
+        return node_id
+    return anchors_of(ctx.cfg.key, ctx.store).get(node_id)
+
+
 def region_name(ctx: Ctx, region: str | None) -> str:
     if region is None:
         return ctx.t("whole")
@@ -283,11 +313,30 @@ def level_name(level: str, lang_: str) -> str:
     return SCHEMA.enum_label("region_level", level, lang_)
 
 
+def level_title(level: str, lang_: str) -> str:
+    """A level's name as a label or heading starts (capitalised in English)."""
+    return capital(level_name(level, lang_))
+
+
+def word_of(tree: RegionTree, region: str, lang_: str) -> str:
+    """What one region is called (街道 or 镇, 社区 or 村: :func:`display.region_word`)."""
+    v = tree.regions[region]
+    return region_word(str(v.get("name") or ""), v["level"], lang_)
+
+
+def words_title(tree: RegionTree, regions, lang_: str) -> str:
+    """The heading over ``regions``: each name they go by, once (街道 / 镇, Community / Village)."""
+    words = dict.fromkeys(word_of(tree, r, lang_) for r in regions)
+    plain = {getattr(v, lang_) for v in SCHEMA.enums["region_level"].values()}
+    return " / ".join(capital(w) for w in sorted(words, key=lambda w: w not in plain))
+
+
 def _scope_selectors(cfg: Config, tree: RegionTree) -> str | None:
     """Cascading district → street → community selectors below the launcher's scope."""
     current = cfg.root if cfg.root in tree.regions else None
     if cfg.root and current is None:
         st.sidebar.warning(f"{cfg.root}?")
+    chosen = current  # None until the launcher or the user names a region
     if current is not None:  # the launcher's scope: the office's own region
         st.sidebar.markdown(f"**{t('scope')}**: {md(tree.regions[current]['name'])}")
     elif len(tree.roots()) == 1:
@@ -296,22 +345,19 @@ def _scope_selectors(cfg: Config, tree: RegionTree) -> str | None:
         kids = [r for r in tree.children_of(current) if tree.regions[r]["level"] in SCOPE_LEVELS]
         if not kids:
             break
-        level = tree.regions[kids[0]]["level"]
         key = f"scope_{depth}"
-        if st.session_state.get(key) not in (None, *kids):
-            st.session_state[key] = None  # the parent changed: its old child no longer applies
+        if st.session_state.get(key) not in (ALL, *kids):
+            st.session_state[key] = ALL  # the parent changed: its old child no longer applies
         pick = st.sidebar.selectbox(
-            f"{t('scope')} · {level_name(level, lang())}",
-            [None, *kids],
-            format_func=lambda r: t("whole") if r is None else tree.regions[r]["name"],
+            f"{t('scope')} · {words_title(tree, kids, lang())}",
+            [ALL, *kids],
+            format_func=lambda r: tree.regions[r]["name"] if r else t("whole"),
             key=key,
         )
-        if pick is None:
+        if not pick:
             break
-        current = pick
-    if cfg.root is None and current in tree.roots():
-        return None  # the whole graph, unplaced entities included
-    return current
+        current = chosen = pick
+    return chosen  # None: the whole graph, unplaced entities included
 
 
 def md(text: str) -> str:

@@ -15,6 +15,7 @@ import streamlit as st
 from lianjian.dashboard import state
 from lianjian.dashboard.display import node_name
 from lianjian.dashboard.state import Ctx
+from lianjian.dashboard.tables import XLSX, cell_value, xlsx_bytes
 from lianjian.present.formats import csv_bytes
 from lianjian.present.gaps import item_rows
 from lianjian.queries.catalogue import RULES
@@ -25,10 +26,12 @@ __all__ = [
     "gap_items",
     "flags",
     "rule_title",
+    "rule_definition",
     "fix_text",
     "pairing",
     "label_counts",
     "csv_bytes",
+    "downloads",
     "display_name",
     "SCOPE",
 ]
@@ -55,6 +58,16 @@ def gap_items(ctx: Ctx, allowed: Any = SCOPE) -> dict[str, list[dict[str, Any]]]
 def rule_title(rule: str, lang: str) -> str:
     """A rule's title from the rule catalogue, or its id."""
     return RULES[rule].title(lang) if rule in RULES else rule
+
+
+def rule_definition(ctx: Ctx, rule: str) -> str:
+    """A rule's definition from the rule catalogue in the page's language, with the
+    thresholds the findings used filled in (empty for a rule the catalogue lacks)."""
+    if rule not in RULES:
+        return ""
+    if ctx.lang != "zh":
+        return RULES[rule].definition
+    return RULES[rule].definition_zh.format(**gap_result(ctx).params.to_dict())
 
 
 def fix_text(item: dict[str, Any], lang: str) -> str:
@@ -101,3 +114,23 @@ def display_name(ctx: Ctx, node_id: str) -> str:
     if row is None:
         return node_id
     return node_name(node_id, row["label"], row, ctx.cfg.with_names)
+
+
+def downloads(
+    ctx: Ctx, rows: list[dict[str, Any]], columns: dict[str, str], stem: str, key: str, where=st
+) -> None:
+    """An Excel and a CSV download of ``rows``: the columns ``columns`` names (key →
+    header in the page's language), values in that language, every cell inert."""
+    headers = list(columns.values())
+    table = [{columns[k]: cell_value(r.get(k), ctx.lang) for k in columns} for r in rows]
+    left, right = where.columns(2)
+    left.download_button(
+        ctx.t("download_xlsx"),
+        xlsx_bytes(table, headers, ctx.t("sheet")),
+        f"{stem}.xlsx",
+        XLSX,
+        key=f"{key}_xlsx",
+    )
+    right.download_button(
+        ctx.t("download_csv"), csv_bytes(table, headers), f"{stem}.csv", "text/csv", key=key
+    )

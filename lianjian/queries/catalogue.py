@@ -66,6 +66,7 @@ class Rule:
     params: tuple[str, ...]
     report: bool = True  # False: only a coverage rate uses it
     population: Population | None = None
+    definition_zh: str = ""  # the definition in Chinese; {name} fields are thresholds
 
     def title(self, lang: str = "zh") -> str:
         return self.title_zh if lang == "zh" else self.title_en
@@ -112,6 +113,7 @@ def _load(raw: dict[str, Any], kinds: dict[str, frozenset[str]]) -> dict[str, Ru
             params=tuple(r.get("params", ())),
             report=r.get("report", True),
             population=_population(r.get("population"), kinds),
+            definition_zh=r.get("definition_zh", ""),
         )
     return out
 

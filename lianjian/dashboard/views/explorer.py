@@ -4,6 +4,7 @@ read its details, download the drawing."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections import Counter
 from dataclasses import asdict
@@ -28,49 +29,116 @@ ctx = state.context()
 t = ctx.t
 store = ctx.store
 HEIGHT = 640
+DEEP_CAP = 80  # nodes drawn at most at depth 3; the rest are summarised
+log = logging.getLogger(__name__)  # timings for the terminal, not the page
 
 st.title(t("explorer"))
 
 # ---------------------------------------------------------------- choosing the centre
+# One selection (the session's SELECTED id) drives the region selectors, the drawing and
+# the details panel; a search result, a region picked, a node picked in the details, or
+# ``?centre=ID`` (a gap row's link) each set it, and the URL always names it.
 
+SELECTED = "explorer_centre"
+LEVEL_KEYS = [f"explorer_level_{i}" for i in range(3)]
 index = state.search_index(ctx.cfg.key, ctx.cfg.with_names, store)
+summaries = state.summaries_of(ctx.cfg.key, store)
+base = ctx.scope or (ctx.tree.roots()[0] if len(ctx.tree.roots()) == 1 else None)
+
+
+def allowed(node_id: str | None) -> bool:
+    return node_id in summaries and (ctx.allowed is None or node_id in ctx.allowed)
+
+
+def select(node_id: str | None, keep_query: bool = False) -> None:
+    """Make ``node_id`` the selection and show where it lies in the region selectors."""
+    st.session_state[SELECTED] = node_id
+    below = ctx.tree.path(state.region_of(ctx, node_id) or "") if node_id else []
+    below = below[below.index(base) + 1 :] if base in below else below
+    for i, key in enumerate(LEVEL_KEYS):
+        st.session_state[key] = below[i] if i < len(below) else state.ALL
+    if not keep_query:
+        st.session_state["explorer_query"] = ""
+        st.session_state.pop("explorer_hit", None)
+
+
+def searched() -> None:
+    hits = index.search(st.session_state["explorer_query"], limit=30, allowed=ctx.allowed)
+    if hits:
+        select(hits[0].id, keep_query=True)
+        st.session_state["explorer_hit"] = hits[0]
+
+
+def hit_picked() -> None:
+    hit = st.session_state.get("explorer_hit")
+    if hit is not None:
+        select(hit.id, keep_query=True)
+
+
+def level_picked(i: int) -> None:
+    pick = st.session_state[LEVEL_KEYS[i]]
+    select(pick or (st.session_state.get(LEVEL_KEYS[i - 1]) if i else None) or None)
+    if st.session_state[SELECTED] is None:
+        select(state.default_region(ctx))
+
+
+asked = st.query_params.get("centre")
+if st.session_state.get("_explorer_base", base) != base:  # the sidebar's scope changed
+    select(state.default_region(ctx))
+elif asked and asked != st.session_state.get("_explorer_url") and allowed(asked):
+    select(asked)  # the URL was changed from outside (a link, a gap row): it wins
+elif not allowed(st.session_state.get(SELECTED)):
+    select(state.default_region(ctx))
+st.session_state["_explorer_base"] = base
+
 left, right = st.columns([1, 1])
-query = left.text_input(t("search"), key="explorer_query", placeholder="胜利 / 勝利 / sljd")
-centre: str | None = None
+query = left.text_input(
+    t("search"), key="explorer_query", placeholder="胜利 / 勝利 / sljd", on_change=searched
+)
 if query.strip():
     hits = index.search(query, limit=30, allowed=ctx.allowed)
     if hits:
-        hit = left.selectbox(
+        if st.session_state.get("explorer_hit") not in hits:
+            st.session_state["explorer_hit"] = hits[0]
+        left.selectbox(
             t("results"),
             hits,
             format_func=lambda h: f"{h.name} · {type_name(h.label, ctx.lang)} · {h.id}",
             key="explorer_hit",
+            on_change=hit_picked,
         )
-        centre = hit.id
     else:
         left.caption(t("no_results"))
 
-picked = False
 with right:
-    region = ctx.scope or (ctx.tree.roots()[0] if len(ctx.tree.roots()) == 1 else None)
+    parent = base
     cols = st.columns(3)
-    for i in range(3):
-        kids = ctx.tree.children_of(region)
+    for i, key in enumerate(LEVEL_KEYS):
+        kids = ctx.tree.children_of(parent) if parent is not None or i == 0 else []
         if not kids:
             break
-        levels = list(dict.fromkeys(ctx.tree.regions[r]["level"] for r in kids))
+        if st.session_state.get(key) not in (state.ALL, *kids):
+            st.session_state[key] = state.ALL
         pick = cols[i].selectbox(
-            " / ".join(state.level_name(lv, ctx.lang) for lv in levels),
-            [None, *kids],
-            format_func=lambda r: "—" if r is None else ctx.tree.regions[r]["name"],
-            key=f"explorer_region_{region}_{i}",
+            state.words_title(ctx.tree, kids, ctx.lang),
+            [state.ALL, *kids],
+            format_func=lambda r: ctx.tree.regions[r]["name"] if r else "—",
+            key=key,
+            on_change=level_picked,
+            args=(i,),
         )
-        if pick is None:
+        if not pick:
             break
-        region = pick
-        picked = True
-if centre is None:
-    centre = region if picked else state.default_region(ctx)
+        parent = pick
+
+centre: str | None = st.session_state.get(SELECTED)
+if centre is not None:
+    st.query_params["centre"] = st.session_state["_explorer_url"] = centre
+    row = summaries[centre]
+    st.markdown(
+        f"**{t('centre')}**: {state.md(widgets.display_name(ctx, centre))} · "
+        f"{kind_name(row['label'], row, ctx.lang)} · {t('id')} {state.md(centre)}"
+    )
 
 labels = list(SCHEMA.nodes)
 c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
@@ -88,6 +156,9 @@ show_pairs = c4.toggle(t("show_proposals"), value=True, key="explorer_pairs")
 if centre is None:
     st.info(t("pick_centre"))
     st.stop()
+if depth >= 3 and cap > DEEP_CAP:  # three steps out reach thousands: keep it readable
+    cap = DEEP_CAP
+    st.info(t("deep_cap", n=DEEP_CAP))
 
 # ---------------------------------------------------------------- the drawing
 
@@ -127,8 +198,12 @@ st.caption(
         m=sum(s.count for s in sub.summaries),
         s=len(sub.summaries),
     )
-    + " · "
-    + t("timing", a=round((t1 - t0) * 1000), b=round((t2 - t1) * 1000))
+)
+log.info(
+    "explorer %s: extracted in %.0f ms, rendered in %.0f ms",
+    centre,
+    (t1 - t0) * 1e3,
+    (t2 - t1) * 1e3,
 )
 
 # ---------------------------------------------------------------- details and downloads
@@ -136,10 +211,12 @@ st.caption(
 details, downloads = st.columns([3, 2])
 with details:
     st.subheader(t("details"))
+    if centre in sub.nodes:
+        st.session_state["explorer_details"] = centre
     chosen = st.selectbox(
         t("details"),
         list(sub.nodes),
-        index=list(sub.nodes).index(centre) if centre in sub.nodes else 0,
+        on_change=lambda: select(st.session_state["explorer_details"]),
         format_func=lambda n: (
             f"{node_name(n, sub.nodes[n][0], sub.nodes[n][1], ctx.cfg.with_names)} · "
             f"{kind_name(sub.nodes[n][0], sub.nodes[n][1], ctx.lang)}"
@@ -175,19 +252,32 @@ with downloads:
     st.subheader(t("download"))
     stem = f"lianjian-{centre}-d{depth}"
     st.download_button(t("download_html"), page, f"{stem}.html", "text/html", key="dl_html")
-    st.download_button(
-        t("download_nodes"),
-        widgets.csv_bytes(node_rows(sub, ctx.lang, ctx.cfg.with_names, flags)),
-        f"{stem}-nodes.csv",
-        "text/csv",
-        key="dl_nodes",
+    st.caption(t("download_nodes"))
+    widgets.downloads(
+        ctx,
+        node_rows(sub, ctx.lang, ctx.cfg.with_names, flags),
+        {
+            "id": t("id"),
+            "type": t("types"),
+            "kind": t("kind"),
+            "name": t("name"),
+            "depth": t("depth_col"),
+            "gaps": t("gaps"),
+        },
+        f"{stem}-nodes",
+        "dl_nodes",
     )
-    st.download_button(
-        t("download_edges"),
-        widgets.csv_bytes(edge_rows(sub, ctx.lang)),
-        f"{stem}-edges.csv",
-        "text/csv",
-        key="dl_edges",
+    st.caption(t("download_edges"))
+    edges = [
+        {**e, "kind": SCHEMA.enum_label("link_kind", e["kind"], ctx.lang) if e["kind"] else ""}
+        for e in edge_rows(sub, ctx.lang)
+    ]
+    widgets.downloads(
+        ctx,
+        edges,
+        {"source": t("source"), "target": t("target"), "name": t("relations"), "kind": t("kind")},
+        f"{stem}-edges",
+        "dl_edges",
     )
     payload = {
         "centre": centre,

@@ -8,7 +8,7 @@ import streamlit as st
 
 from lianjian.dashboard import state, widgets
 from lianjian.dashboard.display import type_name
-from lianjian.dashboard.tables import csv_zip, scoped_graph
+from lianjian.dashboard.tables import XLSX, csv_zip, graph_xlsx, scoped_graph
 from lianjian.export.rdf import export_rdf
 
 ctx = state.context()
@@ -37,24 +37,50 @@ st.write(
         f"{type_name(lb, ctx.lang)} {n}" for lb, n in sorted(counts.items()) if ":" not in lb
     )
 )
-st.download_button(
-    t("download") + " ZIP",
-    csv_zip(data, ctx.cfg.with_names),
+z1, z2 = st.columns(2)
+z1.download_button(
+    t("download_xlsx"),
+    graph_xlsx(data, ctx.cfg.with_names, ctx.lang),
+    f"{stem}.xlsx",
+    XLSX,
+    key="export_xlsx",
+    type="primary",
+)
+z2.download_button(
+    t("download") + " ZIP (CSV)",
+    csv_zip(data, ctx.cfg.with_names, ctx.lang),
     f"{stem}.zip",
     "application/zip",
     key="export_zip",
-    type="primary",
 )
 items = widgets.gap_items(ctx)
-rows = [{"rule": rule, **item} for rule, found in items.items() for item in found]
-st.download_button(
-    t("download_all"),
-    widgets.csv_bytes(
-        rows, ["rule", "id", "name", "street", "street_name", "reason_zh", "reason_en", "fix"]
-    ),
-    f"gaps-{stem}.csv",
-    "text/csv",
-    key="export_gaps",
+reason = "reason_zh" if ctx.lang == "zh" else "reason_en"
+rows = [
+    {
+        "rule": widgets.rule_title(rule, ctx.lang),
+        "id": item["id"],
+        "name": item["name"],
+        "street_name": item.get("street_name") or "",
+        "reason": item[reason],
+        "fix": widgets.fix_text(item, ctx.lang),
+    }
+    for rule, found in items.items()
+    for item in found
+]
+st.caption(t("download_all"))
+widgets.downloads(
+    ctx,
+    rows,
+    {
+        "rule": t("rule"),
+        "id": t("id"),
+        "name": t("name"),
+        "street_name": t("street"),
+        "reason": t("reason"),
+        "fix": t("fix"),
+    },
+    f"gaps-{stem}",
+    "export_gaps",
 )
 
 st.subheader(t("export_rdf"))

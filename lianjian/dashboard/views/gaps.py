@@ -7,10 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from lianjian.dashboard import state, widgets
-from lianjian.queries.catalogue import RULES
 
 ctx = state.context()
 t = ctx.t
+goto = st.session_state.pop("gaps_goto", None)
+if goto is not None:  # a row was chosen: the Explorer, centred on its entity
+    st.switch_page("views/explorer.py", query_params={"centre": goto})
 
 st.title(t("gaps"))
 st.caption(
@@ -22,11 +24,13 @@ streets = sorted(
     {(i["street"], i.get("street_name") or i["street"]) for rows in items.values() for i in rows},
     key=lambda s: (s[0] is None, s[0] or ""),
 )
+street_word = state.words_title(ctx.tree, ctx.tree.of_level("street"), ctx.lang) or t("street")
+community_word = state.words_title(ctx.tree, ctx.tree.of_level("community"), ctx.lang)
 f1, f2, f3 = st.columns([1, 2, 1])
 street = f1.selectbox(
-    t("street"),
-    [None, *[s[0] for s in streets if s[0] is not None]],
-    format_func=lambda s: t("all_streets") if s is None else dict(streets).get(s, s),
+    street_word,
+    [state.ALL, *[s[0] for s in streets if s[0] is not None]],
+    format_func=lambda s: dict(streets).get(s, s) if s else t("all_streets"),
     key="gaps_street",
 )
 rules = f2.multiselect(
@@ -40,7 +44,7 @@ needle = f3.text_input(t("filter_text"), key="gaps_filter").strip().lower()
 
 
 def keep(item: dict) -> bool:
-    if street is not None and item.get("street") != street:
+    if street and item.get("street") != street:
         return False
     return not needle or needle in item["id"].lower() or needle in (item["name"] or "").lower()
 
@@ -50,10 +54,18 @@ reason_key = "reason_zh" if ctx.lang == "zh" else "reason_en"
 columns = {
     "id": t("id"),
     "name": t("name"),
-    "street_name": t("street"),
+    "street_name": street_word,
+    "community_name": community_word or state.level_title("community", ctx.lang),
+    "grid_name": state.level_title("grid", ctx.lang),
     "reason": t("reason"),
     "fix": t("fix"),
 }
+
+
+def place(node_id: str, level: str) -> str:
+    region = state.region_of(ctx, node_id)
+    at = ctx.tree.ancestor(region, level) if region else None
+    return state.region_name(ctx, at) if at else ""
 
 
 def table(rule: str, rows: list[dict]) -> list[dict]:
@@ -64,11 +76,24 @@ def table(rule: str, rows: list[dict]) -> list[dict]:
             "id": i["id"],
             "name": i["name"],
             "street_name": i.get("street_name") or "",
+            "community_name": place(i["id"], "community"),
+            "grid_name": place(i["id"], "grid"),
             "reason": i[reason_key],
             "fix": widgets.fix_text(i, ctx.lang),
         }
         for i in rows
     ]
+
+
+def chosen(rule: str, ids: list[str]) -> None:
+    """A row of ``rule``'s table was chosen: go to its entity (on the next run)."""
+    picked = st.session_state[f"gaps_table_{rule}_{nonce}"].selection.rows
+    if picked:
+        st.session_state["gaps_goto"] = ids[picked[0]]
+        st.session_state["gaps_nonce"] = nonce + 1  # the table comes back unselected
+
+
+nonce = st.session_state.get("gaps_nonce", 0)
 
 
 summary = pd.DataFrame(
@@ -77,30 +102,37 @@ summary = pd.DataFrame(
 top, dl = st.columns([3, 1])
 top.dataframe(summary, hide_index=True, width="stretch", height=35 * (len(summary) + 1) + 3)
 everything = [row for r, v in shown.items() for row in table(r, v)]
-dl.download_button(
-    t("download_all"),
-    widgets.csv_bytes(everything, ["rule", "rule_title", *columns]),
-    f"gaps-{ctx.as_of.isoformat()}.csv",
-    "text/csv",
-    key="gaps_dl_all",
+dl.caption(t("download_all"))
+widgets.downloads(
+    ctx,
+    everything,
+    {"rule_title": t("rule"), **columns},
+    f"{t('gaps')}-{ctx.as_of.isoformat()}",
+    "gaps_dl_all",
+    where=dl,
 )
 
 for rule, rows in shown.items():
     title = widgets.rule_title(rule, ctx.lang)
     with st.expander(f"{title} · {len(rows)}", expanded=bool(rows)):
-        if rule in RULES and ctx.lang == "en":
-            st.caption(f"{t('definition')}: {RULES[rule].definition} (`{rule}`)")
-        else:
-            st.caption(f"`{rule}`")
+        st.caption(f"{t('definition')}: {state.md(widgets.rule_definition(ctx, rule))}")
         if not rows:
             st.caption(t("none_flagged"))
             continue
+        st.caption(t("pick_row"))
         frame = pd.DataFrame(table(rule, rows))[list(columns)].rename(columns=columns)
-        st.dataframe(frame, hide_index=True, width="stretch")
-        st.download_button(
-            t("download_csv"),
-            widgets.csv_bytes(table(rule, rows), list(columns)),
-            f"gaps-{rule}-{ctx.as_of.isoformat()}.csv",
-            "text/csv",
-            key=f"gaps_dl_{rule}",
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            key=f"gaps_table_{rule}_{nonce}",
+            on_select=lambda rule=rule, ids=[i["id"] for i in rows]: chosen(rule, ids),
+            selection_mode="single-row",
+        )
+        widgets.downloads(
+            ctx,
+            table(rule, rows),
+            columns,
+            f"{t('gaps')}-{title}-{ctx.as_of.isoformat()}",
+            f"gaps_dl_{rule}",
         )

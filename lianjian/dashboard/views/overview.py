@@ -3,6 +3,8 @@ per rule, and a drill-down district → street → community."""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from typing import Any
 
 import altair as alt
@@ -11,10 +13,12 @@ import streamlit as st
 
 from lianjian.dashboard import state, widgets
 from lianjian.dashboard.display import capital, type_name
+from lianjian.dashboard.render import GAP_COLOR
 from lianjian.queries.coverage.rates import METRICS
 
 ctx = state.context()
 t = ctx.t
+RATE_COLOR = "#4e79a7"  # a rate is no alarm: one calm colour, whatever its value
 KPI_METRICS = (
     "grids_with_branch",
     "buildings_with_group",
@@ -55,8 +59,20 @@ def rolled_up(region: str | None) -> dict[str, dict[str, Any]]:
     }
 
 
+def metric_name(m: str) -> str:
+    return capital(METRICS[m][ctx.lang])
+
+
 def pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.1%}"
+
+
+def rate_floor(rates) -> float:
+    """Where a rate axis starts: a little below the lowest rate, in steps of 10 %, so that
+    95 % and 98 % differ visibly (0 when some rate is below 30 %)."""
+    known = [r for r in rates if r is not None and r == r]
+    lowest = min(known, default=0.0)
+    return 0.0 if lowest < 0.3 else math.floor(lowest * 10 - 0.5) / 10
 
 
 # ---------------------------------------------------------------- KPI cards
@@ -64,23 +80,34 @@ def pct(rate: float | None) -> str:
 counts = widgets.label_counts(ctx)
 items = widgets.gap_items(ctx)
 cards = st.columns(6)
+by_word = Counter(
+    state.word_of(ctx.tree, r, ctx.lang)
+    for r in ctx.tree.of_level("community")
+    if ctx.allowed is None or r in ctx.allowed
+)  # 社区 and 村 counted apart
+plain = state.level_name("community", ctx.lang)
+words = sorted(by_word, key=lambda w: w != plain) or [plain]
 cards[0].metric(
-    capital(state.level_name("community", ctx.lang)), counts["Region:community"], border=True
+    " / ".join(capital(w) for w in words),
+    " / ".join(f"{by_word[w]:,}" for w in words),
+    border=True,
 )
-cards[1].metric(capital(state.level_name("grid", ctx.lang)), counts["Region:grid"], border=True)
-cards[2].metric(type_name("PartyOrg", ctx.lang), counts["PartyOrg"], border=True)
-cards[3].metric(type_name("Member", ctx.lang), counts["Member"], border=True)
-cards[4].metric(t("kpi_gaps"), sum(len(v) for v in items.values()), border=True)
-cards[5].metric(t("kpi_weak"), len(items.get("weak_without_partner", [])), border=True)
+cards[1].metric(
+    capital(state.level_name("grid", ctx.lang)), f"{counts['Region:grid']:,}", border=True
+)
+cards[2].metric(type_name("PartyOrg", ctx.lang), f"{counts['PartyOrg']:,}", border=True)
+cards[3].metric(type_name("Member", ctx.lang), f"{counts['Member']:,}", border=True)
+cards[4].metric(t("kpi_gaps"), f"{sum(len(v) for v in items.values()):,}", border=True)
+cards[5].metric(t("kpi_weak"), f"{len(items.get('weak_without_partner', [])):,}", border=True)
 
 metrics = rolled_up(ctx.scope)
 rate_cards = st.columns(len(KPI_METRICS))
 for col, m in zip(rate_cards, KPI_METRICS, strict=True):
     v = metrics.get(m, {})
     col.metric(
-        capital(METRICS[m][ctx.lang]),
+        metric_name(m),
         pct(v.get("rate")),
-        delta=f"{v.get('covered', 0)} / {v.get('total', 0)}",
+        delta=f"{v.get('covered', 0):,} / {v.get('total', 0):,}",
         delta_color="off",
         delta_arrow="off",
         border=True,
@@ -99,15 +126,14 @@ for i in range(3):
     ]
     if not kids:
         break
-    level = ctx.tree.regions[kids[0]]["level"]
     key = f"drill_{focus}_{i}"
     pick = picks[i].selectbox(
-        state.level_name(level, ctx.lang),
-        [None, *kids],
-        format_func=lambda r: t("drill_hint") if r is None else ctx.tree.regions[r]["name"],
+        state.words_title(ctx.tree, kids, ctx.lang),
+        [state.ALL, *kids],
+        format_func=lambda r: ctx.tree.regions[r]["name"] if r else t("drill_hint"),
         key=key,
     )
-    if pick is None:
+    if not pick:
         break
     focus = pick
 
@@ -129,7 +155,7 @@ with left:
             pd.DataFrame(
                 [
                     {
-                        t("metric"): METRICS[m][ctx.lang],
+                        t("metric"): metric_name(m),
                         t("rate"): v["rate"],
                         t("covered"): v["covered"],
                         t("total"): v["total"],
@@ -138,7 +164,9 @@ with left:
                 ]
             ),
             hide_index=True,
-            column_config={t("rate"): st.column_config.ProgressColumn(format="percent")},
+            column_config={
+                t("rate"): st.column_config.ProgressColumn(format="percent", color="blue")
+            },
         )
     else:
         rows = [
@@ -146,14 +174,15 @@ with left:
             for r in coverage_rows(child_level)
             if r["id"] is not None and (focus is None or r["parent"] == focus)
         ]
+        words = state.words_title(ctx.tree, [r["id"] for r in rows], ctx.lang)
         st.markdown(
-            f"**{t('rates_by', level=state.level_name(child_level, ctx.lang))} · "
+            f"**{t('rates_by', level=words or state.level_name(child_level, ctx.lang))} · "
             f"{state.md(focus_name)}**"
         )
         metric = st.selectbox(
             t("metric"),
             list(METRICS),
-            format_func=lambda m: METRICS[m][ctx.lang],
+            format_func=lambda m: metric_name(m),
             key="overview_metric",
         )
         frame = pd.DataFrame(
@@ -170,42 +199,40 @@ with left:
         if frame.empty:
             st.caption(t("no_data"))
         else:
+            low = rate_floor(frame["rate"])
             chart = (
                 alt.Chart(frame)
-                .mark_bar(cornerRadiusEnd=3, size=18)
+                .mark_bar(cornerRadiusEnd=3, size=18, clip=True)
                 .encode(
                     x=alt.X(
                         "rate:Q",
-                        title=t("rate"),
+                        title=t("rate_axis", low=pct(low)) if low > 0 else t("rate"),
                         axis=alt.Axis(format="%"),
-                        scale=alt.Scale(domain=[0, 1]),
+                        scale=alt.Scale(domain=[low, 1], nice=False, zero=False),
                     ),
+                    x2=alt.datum(low),  # a bar starts where the axis does
                     y=alt.Y(
                         "region:N",
                         title=None,
                         sort="-x",
                         axis=alt.Axis(labelLimit=200, labelOverlap=False),
                     ),
-                    color=alt.Color(
-                        "rate:Q",
-                        scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]),
-                        legend=None,
-                    ),
+                    color=alt.value(RATE_COLOR),
                     tooltip=[
                         alt.Tooltip("region:N", title=t("region")),
                         alt.Tooltip("rate:Q", title=t("rate"), format=".1%"),
-                        alt.Tooltip("covered:Q", title=t("covered")),
-                        alt.Tooltip("total:Q", title=t("total")),
+                        alt.Tooltip("covered:Q", title=t("covered"), format=","),
+                        alt.Tooltip("total:Q", title=t("total"), format=","),
                     ],
                 )
-                .properties(height=40 + 30 * len(frame))
+                .properties(height=max(180, 70 + 32 * len(frame)))
             )
             st.altair_chart(chart, width="stretch")
             table = pd.DataFrame(
                 [
                     {
                         t("region"): r["name"],
-                        **{METRICS[m][ctx.lang]: r["metrics"][m]["rate"] for m in METRICS},
+                        **{metric_name(m): r["metrics"][m]["rate"] for m in METRICS},
                     }
                     for r in rows
                 ]
@@ -214,8 +241,8 @@ with left:
                 table,
                 hide_index=True,
                 column_config={
-                    METRICS[m][ctx.lang]: st.column_config.ProgressColumn(
-                        format="percent", min_value=0, max_value=1
+                    metric_name(m): st.column_config.ProgressColumn(
+                        format="percent", min_value=0, max_value=1, color="blue"
                     )
                     for m in METRICS
                 },
@@ -233,18 +260,18 @@ with right:
     )
     chart = (
         alt.Chart(frame)
-        .mark_bar(color="#c0392b", cornerRadiusEnd=3)
+        .mark_bar(color=GAP_COLOR, cornerRadiusEnd=3)
         .encode(
-            x=alt.X("count:Q", title=t("count"), axis=alt.Axis(tickMinStep=1)),
+            x=alt.X("count:Q", title=t("count"), axis=alt.Axis(tickMinStep=1, format=",d")),
             y=alt.Y(
                 "rule:N",
                 title=None,
                 sort="-x",
-                axis=alt.Axis(labelLimit=220, labelOverlap=False),
+                axis=alt.Axis(labelLimit=340, labelOverlap=False),
             ),
             tooltip=[
                 alt.Tooltip("rule:N", title=t("rule")),
-                alt.Tooltip("count:Q", title=t("count")),
+                alt.Tooltip("count:Q", title=t("count"), format=","),
             ],
         )
         .properties(height=max(200, 26 * len(frame)))

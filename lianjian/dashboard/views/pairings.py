@@ -71,22 +71,19 @@ heads = {
     "reason": t("reason"),
 }
 st.subheader(t("proposals"))
+st.caption(f"{t('cost')}: {t('cost_help')}")
 if proposals:
     st.dataframe(
         pd.DataFrame(proposals)[list(heads)].rename(columns=heads),
         hide_index=True,
         width="stretch",
-        column_config={t("cost"): st.column_config.NumberColumn(format="%.2f")},
+        column_config={
+            t("cost"): st.column_config.NumberColumn(format="%.2f", help=t("cost_help"))
+        },
     )
 else:
     st.caption(t("none_flagged"))
-st.download_button(
-    t("download_csv"),
-    widgets.csv_bytes(proposals, list(heads)),
-    f"pairings-{ctx.as_of.isoformat()}.csv",
-    "text/csv",
-    key="pairing_dl",
-)
+widgets.downloads(ctx, proposals, heads, f"{t('proposals')}-{ctx.as_of.isoformat()}", "pairing_dl")
 
 left, right = st.columns(2)
 with left:
@@ -118,10 +115,10 @@ with right:
         )
     else:
         st.caption(t("none_flagged"))
-    st.download_button(
-        t("download_csv"),
-        widgets.csv_bytes(audit, ["kind_id", "kind", "ids", "names", "reason"]),
-        f"pairing-audit-{ctx.as_of.isoformat()}.csv",
-        "text/csv",
-        key="pairing_audit_dl",
+    widgets.downloads(
+        ctx,
+        audit,
+        {"kind": t("kind"), "ids": t("ids"), "names": t("name"), "reason": t("reason")},
+        f"{t('audit')}-{ctx.as_of.isoformat()}",
+        "pairing_audit_dl",
     )

@@ -38,7 +38,7 @@ AUDIT_LABELS = {  # kind → (中文, English), as the dashboard and reports nam
     "inverted_pair": ("强弱倒挂", "Inverted pair"),
     "overloaded_leader": ("帮带超额", "Overloaded leader"),
     "expired_link": ("结对已到期", "Expired pairing"),
-    "weak_without_partner": ("软弱涣散无结对", "Weak org without a partner"),
+    "weak_without_partner": ("后进党组织无结对", "Weak org without a partner"),
 }
 
 
