@@ -310,7 +310,8 @@ def tables(tmp_path_factory) -> dict[str, list[list[str]]]:
 
 def test_every_header_written_is_a_schema_header_in_schema_order(tables):
     index = header_index(SCHEMA)
-    assert TABLES == tuple(SCHEMA.tables) == TABLE_ORDER == tuple(HEADERS)
+    assert TABLES == tuple(t for t in TABLE_ORDER if t in WRITTEN) == tuple(HEADERS)
+    assert TABLE_ORDER == tuple(SCHEMA.tables)
     for table in TABLES:
         header = tables[table][0]
         known = [h for h in header if fold(h) in index[table]]

@@ -19,7 +19,6 @@ from lianjian.core.text import fold
 
 __all__ = ["words", "spelling", "headers", "TABLES", "WRITTEN"]
 
-TABLES = tuple(SCHEMA.tables)  # regions, buildings, units, orgs, members, links
 # the columns a generated ledger fills, in the order its rows are written (write.py);
 # the schema's other columns (those the standard forms bring) are not generated
 WRITTEN = {
@@ -36,6 +35,8 @@ WRITTEN = {
     ),
     "links": ("source", "target", "kind", "since", "until", "note"),
 }
+# the tables a generated ledger has, in the schema's order (regions … members, links)
+TABLES = tuple(t for t in SCHEMA.tables if t in WRITTEN)
 
 
 def spelling(enum: str, value: str, text: str) -> str:
