@@ -33,10 +33,14 @@ WRITTEN = {
         *("id", "name", "gender", "birth_year", "education", "status", "category"),
         *("org", "unit", "home", "reported_to", "assigned_grid", "roles"),
     ),
+    # the three lists and the service records (lianjian/generator/lists.py)
+    "needs": ("id", "name", "category", "region", "quantity", "raised", "wanted_by", "status"),
+    "resources": ("id", "name", "category", "provider", "capacity", "area"),
+    "projects": ("id", "name", "need", "resources", "start", "due", "status", "outcome"),
+    "services": ("id", "name", "member", "need", "date", "category", "hours"),
     "links": ("source", "target", "kind", "since", "until", "note"),
 }
-# the tables a generated ledger has, in the schema's order (regions … members, links)
-TABLES = tuple(t for t in SCHEMA.tables if t in WRITTEN)
+TABLES = tuple(SCHEMA.tables)  # regions … members, the lists and services, links
 
 
 def spelling(enum: str, value: str, text: str) -> str:
