@@ -32,6 +32,7 @@ from lianjian.loaders.ledger import load_ledger
 from lianjian.queries.matching.facts import gather
 from lianjian.queries.matching.match import match
 from lianjian.queries.matching.plan import MatchParams
+from lianjian.queries.matching.services import summarise
 
 LISTS = Path(__file__).parent / "fixtures" / "lists"
 AS_OF = "2026-06-30"
@@ -144,3 +145,26 @@ def test_cli_table_and_csv():
     assert sum(1 for x in lines if x.startswith("unmatched,")) == 2
     bad = CliRunner().invoke(app, ["match", str(LISTS), "-p", "nope=1"])
     assert bad.exit_code == 2
+
+
+def test_services_are_summed_per_member_and_unit_within_dates(store):
+    by_member = {t.key: t for t in summarise(store, "member")}
+    assert set(by_member) == {pseudonym("M2"), pseudonym("M1")}
+    m2 = by_member[pseudonym("M2")]
+    assert (m2.services, m2.hours, m2.categories) == (2, 5.0, 1)  # SV1 2 h + SV3 3 h
+    by_unit = {t.key: (t.services, t.hours) for t in summarise(store, "unit")}
+    assert by_unit == {"": (2, 5.0), "U3": (1, 1.5)}  # M2 has no work unit; M1 works at U3
+    may = summarise(store, "member", "2026-05-01", "2026-05-31")
+    assert [(t.key, t.hours) for t in may] == [(pseudonym("M2"), 3.0)]
+    with pytest.raises(ValueError):
+        summarise(store, "street")
+
+
+def test_cli_services_hides_members():
+    out = CliRunner().invoke(app, ["services", str(LISTS), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    got = json.loads(out.stdout)
+    assert [t["services"] for t in got["totals"]] == [2, 1]
+    assert "M2" not in out.stdout and "王强" not in out.stdout
+    table = CliRunner().invoke(app, ["services", str(LISTS), "--by", "unit"])
+    assert "崇文中学 (U3)" in table.stdout and "No work unit" in table.stdout

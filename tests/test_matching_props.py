@@ -24,6 +24,7 @@ from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 from lianjian.queries.matching.facts import gather
 from lianjian.queries.matching.match import match
+from lianjian.queries.matching.services import summarise
 from tests.ledgers import write_ledger
 from tests.random_ledgers import AS_OF, HEADERS, ledgers, maybe
 
@@ -150,6 +151,9 @@ def test_engines_agree_on_the_hand_ledger(neo):
     assert on_neo == match(embedded, AS_OF).to_dict()
     assert on_neo["objective"] == {"optimal": 3080.0, "greedy": 4044.0}
     assert {p["need"] for p in on_neo["proposals"]} == {"N1", "N2", "N3", "N5"}
+    for by in ("member", "unit"):
+        assert summarise(neo, by) == summarise(embedded, by)
+    assert [(t.key, t.hours) for t in summarise(neo, "unit")] == [("", 5.0), ("U3", 1.5)]
 
 
 @pytest.mark.neo4j

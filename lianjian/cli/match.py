@@ -32,10 +32,11 @@ from lianjian.cli.common import (
     write_csv,
     write_json,
 )
-from lianjian.present.matching import match_blocks, match_csv
+from lianjian.present.matching import match_blocks, match_csv, services_blocks, services_csv
 from lianjian.queries.matching.match import match
+from lianjian.queries.matching.services import summarise
 
-__all__ = ["match_command", "register"]
+__all__ = ["match_command", "services_command", "register"]
 
 
 def match_command(
@@ -105,6 +106,55 @@ def match_command(
         write_blocks(match_blocks(result, limit))
 
 
+def services_command(
+    ledger: StoreLedgerArg = None,
+    backend: BackendOpt = Backend.embedded,
+    neo4j: Neo4jFlag = False,
+    by: Annotated[
+        str, typer.Option("--by", help="Sum per member (pseudonymised) or per work unit.")
+    ] = "member",
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="First date counted, YYYY-MM-DD.", show_default=False),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", help="Last date counted, YYYY-MM-DD.", show_default=False),
+    ] = None,
+    fmt: QueryFormatOpt = QueryFormat.table,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Table: rows shown.")] = 20,
+    uri: UriOpt = None,
+    database: DbOpt = None,
+    no_cache: NoCacheOpt = False,
+    strict: StrictOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Service records (服务记录) summed per member or per work unit: how many services,
+    how many hours, how many categories, within --from and --to (服务记录汇总).
+
+    Members are shown by pseudonym. JSON: {"by", "from", "to", "totals": [{"member" |
+    "unit", "services", "hours", "categories"}]}, most hours first.
+
+    Example: lianjian services tests/fixtures/lists --by unit --from 2026-04-01
+    """
+    backend = backend_of(backend, neo4j)
+    with clean_errors(), progress_bar() as (_, progress):
+        graph = open_store(ledger, backend, uri, database, no_cache, progress, strict, store=store)
+        try:
+            totals = summarise(graph, by, start, end)
+            units = [t.key for t in totals if t.key] if by == "unit" else []
+            names = {k: p.get("name", "") for k, (_, p) in graph.nodes(units).items()}
+        finally:
+            graph.close()
+    if fmt == QueryFormat.json:
+        write_json({"by": by, "from": start, "to": end, "totals": [t.to_dict(by) for t in totals]})
+    elif fmt == QueryFormat.csv:
+        write_csv(services_csv(totals, by))
+    else:
+        write_blocks(services_blocks(totals, by, names, limit))
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``match`` to the ``lianjian`` command."""
+    """Add ``match`` and ``services`` to the ``lianjian`` command."""
     app.command("match")(match_command)
+    app.command("services")(services_command)

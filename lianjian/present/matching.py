@@ -7,7 +7,7 @@ from typing import Any
 from lianjian.present.formats import csv_records
 from lianjian.present.table import Block, Column, Table, columns, more
 
-__all__ = ["match_csv", "match_blocks", "CSV_HEAD"]
+__all__ = ["match_csv", "match_blocks", "services_csv", "services_blocks", "CSV_HEAD"]
 
 CSV_HEAD = ["section", "need", "need_name", "resource", "resource_name", "member", "units"]
 CSV_HEAD += ["cost", "kind", "reason_zh", "reason_en"]
@@ -88,3 +88,24 @@ def match_blocks(result: Any, limit: int) -> list[Block]:
             )
         blocks += [u, *more(len(result.unmatched), limit)]
     return blocks
+
+
+def services_csv(totals: list[Any], by: str) -> str:
+    """One row per member (pseudonym) or unit: services, hours, categories."""
+    return csv_records([by, "services", "hours", "categories"], [t.to_dict(by) for t in totals])
+
+
+def services_blocks(totals: list[Any], by: str, names: dict[str, str], limit: int) -> list[Block]:
+    """The totals as a table, the first ``limit`` rows (most hours first)."""
+    head = "党员 Member" if by == "member" else "单位 Unit"
+    t = Table(
+        f"服务记录汇总 Service records per {by}",
+        columns(head, "次数 Services", "时长 Hours", "类别数 Categories"),
+    )
+    for x in totals[:limit]:
+        if by == "member":
+            who = x.key
+        else:
+            who = f"{names.get(x.key, '')} ({x.key})" if x.key else "无工作单位 No work unit"
+        t.add(who, str(x.services), f"{x.hours:g}", str(x.categories))
+    return [t, *more(len(totals), limit)]
