@@ -14,6 +14,7 @@ from lianjian.core.schema import SCHEMA
 from lianjian.export.rdf import export_rdf
 from lianjian.export.validate import validate_rdf
 from lianjian.loaders.ledger import load_ledger
+from tests.rdf_common import export_text, roundtrip
 
 LISTS = Path(__file__).parent / "fixtures" / "lists"
 LJ = rdflib.Namespace("https://w3id.org/lianjian/ns#")
@@ -85,7 +86,9 @@ def test_bad_rows_of_the_lists_are_reported_with_file_row_and_reason(tmp_path):
     with open(ledger / "projects.csv", "a", encoding="utf-8", newline="") as f:
         csv.writer(f).writerow(["P9", "无需求项目", "", "", "", "", "", "计划", ""])
     with open(ledger / "services.csv", "a", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerow(["SV9", "无名党员", "M404", "", "2026-06-01", "法律", "1"])
+        w = csv.writer(f)
+        w.writerow(["SV9", "无名党员", "M404", "", "2026-06-01", "法律", "1"])
+        w.writerow(["SV10", "未来服务", "M1", "", "2099-01-01", "法律", "1"])
     data = load_ledger(ledger)
     problems = {(p.file, p.row, p.column): p.reason for p in data.report.problems}
     found = {k: m for k, m in problems.items() if k[1] is not None}
@@ -94,6 +97,8 @@ def test_bad_rows_of_the_lists_are_reported_with_file_row_and_reason(tmp_path):
     assert ("needs.csv", 9) in by_file and ("needs.csv", 10) in by_file
     assert ("projects.csv", 3) in by_file  # no need: required
     assert ("services.csv", 5) in by_file  # unknown member
+    assert "SV10" not in data.nodes  # dated in the future: its required date is refused
+    assert any("2099-01-01" in (p.value or "") for p in data.report.problems)
     assert "R9" not in data.nodes or "capacity" not in data.nodes["R9"][1]
     assert "P9" not in data.nodes
     assert not any(e.source == "N9" and e.type == "NEEDED_IN" for e in data.edges)
@@ -110,3 +115,15 @@ def test_the_lists_export_conforms_to_the_shapes(tmp_path):
     assert (None, rdflib.RDF.type, LJ.Need) in g
     assert len(set(g.subjects(rdflib.RDF.type, LJ.Service))) == 3
     assert len(list(g.triples((None, LJ.offeredBy, None)))) == 4
+
+
+def test_the_lists_come_back_from_rdf():
+    data = _load()
+    text, _ = export_text(data, "ttl", with_names=True)
+    back = roundtrip(text, "ttl")
+    assert back.report.problems == []
+    assert back.stats().to_dict() == data.stats().to_dict()
+    lists = {"Need", "Resource", "Project", "Service"}
+    assert {k: p for k, (label, p) in back.nodes.items() if label in lists} == {
+        k: p for k, (label, p) in data.nodes.items() if label in lists
+    }
