@@ -26,7 +26,8 @@ from lianjian.queries.gaps.find import find_gaps
 from tests.ledgers import write_ledger
 
 AS_OF = "2026-06-30"
-TABLES = ("regions", "buildings", "units", "orgs", "members", "links")
+TABLES = ("regions", "buildings", "units", "orgs", "members")
+TABLES += ("needs", "resources", "projects", "services", "links")
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -49,6 +49,7 @@ from lianjian.cli.common import (  # re-exported: the parts every command shares
     write_json,
 )
 from lianjian.cli.dashboard import dashboard
+from lianjian.cli.match import register as register_match
 from lianjian.cli.neo4j import neo4j_app
 from lianjian.cli.pair import register as register_pair
 from lianjian.cli.queries import register as register_queries
@@ -341,6 +342,7 @@ register_rdf_commands(app)
 app.command()(dashboard)
 register_queries(app)
 register_pair(app)
+register_match(app)
 register_record(app)
 register_bench(app)
 

@@ -47,6 +47,7 @@ from lianjian.generator.forms import (
     write_forms,
 )
 from lianjian.generator.links import build_links
+from lianjian.generator.lists import LIST_TABLES, list_rows
 from lianjian.generator.model import Gaps, World
 from lianjian.generator.names import Namer, person_name
 from lianjian.generator.orgs import (
@@ -143,7 +144,10 @@ def generate(
     counts: dict[str, int] = {}
     try:
         for table in TABLES:
-            counts[table] = sink.table(table, HEADERS[table], table_rows(w, table, dates))
+            rows = (
+                list_rows(w, table, seed) if table in LIST_TABLES else table_rows(w, table, dates)
+            )
+            counts[table] = sink.table(table, HEADERS[table], rows)
     finally:
         sink.close()
     return counts

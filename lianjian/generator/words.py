@@ -19,7 +19,6 @@ from lianjian.core.text import fold
 
 __all__ = ["words", "spelling", "headers", "TABLES", "WRITTEN"]
 
-TABLES = tuple(SCHEMA.tables)  # regions, buildings, units, orgs, members, links
 # the columns a generated ledger fills, in the order its rows are written (write.py);
 # the schema's other columns (those the standard forms bring) are not generated
 WRITTEN = {
@@ -34,8 +33,14 @@ WRITTEN = {
         *("id", "name", "gender", "birth_year", "education", "status", "category"),
         *("org", "unit", "home", "reported_to", "assigned_grid", "roles"),
     ),
+    # the three lists and the service records (lianjian/generator/lists.py)
+    "needs": ("id", "name", "category", "region", "quantity", "raised", "wanted_by", "status"),
+    "resources": ("id", "name", "category", "provider", "capacity", "area"),
+    "projects": ("id", "name", "need", "resources", "start", "due", "status", "outcome"),
+    "services": ("id", "name", "member", "need", "date", "category", "hours"),
     "links": ("source", "target", "kind", "since", "until", "note"),
 }
+TABLES = tuple(SCHEMA.tables)  # regions … members, the lists and services, links
 
 
 def spelling(enum: str, value: str, text: str) -> str:

@@ -51,7 +51,7 @@ from lianjian.loaders.zeros import check_numeric_ids
 __all__ = ["load_ledger", "TABLE_ORDER"]
 
 Progress = Callable[[str, int], None]
-TABLE_ORDER = ("regions", "buildings", "units", "orgs", "members", "links")
+TABLE_ORDER = tuple(SCHEMA.tables)  # regions … members, the three lists and services, links
 PROGRESS_EVERY = 5000
 
 
