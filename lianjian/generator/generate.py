@@ -160,7 +160,11 @@ POSTS = ("政策宣传", "环境整治", "矛盾调解", "关爱老人", "文明
 def _write_forms(out: Path, w: World, dates: Dates, encoding: str, seed: int) -> dict[str, int]:
     """The plan ``w`` written as the standard forms, the members with invented ID numbers,
     addresses in their buildings and phones; the grids' codes are their communities'."""
-    t = {table: keyed(table, HEADERS[table], table_rows(w, table, dates)) for table in TABLES}
+    t = {  # the six tables; the need, resource and project lists are not written as forms
+        table: keyed(table, HEADERS[table], table_rows(w, table, dates))
+        for table in TABLES
+        if table not in LIST_TABLES
+    }
     address = home_address(t)
     people = {}
     for i, m in enumerate(t["members"], start=1):
