@@ -22,8 +22,8 @@ from pathlib import Path
 
 __all__ = ["Sessions", "Attempts", "session_secret", "SecretError"]
 
-ENV_SECRET = "LIANJIAN_SESSION_SECRET"
-ENV_SECRET_FILE = "LIANJIAN_SESSION_SECRET_FILE"
+ENV_SIGNING = "LIANJIAN_SESSION_SECRET"
+ENV_SIGNING_FILE = "LIANJIAN_SESSION_SECRET_FILE"
 
 
 class SecretError(RuntimeError):
@@ -31,17 +31,17 @@ class SecretError(RuntimeError):
 
 
 def _secret_file() -> Path:
-    env = os.environ.get(ENV_SECRET_FILE)
+    env = os.environ.get(ENV_SIGNING_FILE)
     return Path(env) if env else Path.home() / ".config" / "lianjian" / "session.key"
 
 
 def session_secret() -> bytes:
     """``$LIANJIAN_SESSION_SECRET``, or the 0600 file (created once with 32 random bytes,
     written in full before it is linked into place)."""
-    env = os.environ.get(ENV_SECRET)
+    env = os.environ.get(ENV_SIGNING)
     if env:
         if len(env) < 32:
-            raise SecretError(f"{ENV_SECRET} needs at least 32 characters")
+            raise SecretError(f"{ENV_SIGNING} needs at least 32 characters")
         return env.encode("utf-8")
     path = _secret_file()
     try:
