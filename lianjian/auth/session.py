@@ -108,6 +108,9 @@ class Attempts:
         q = self._failed[key]
         while q and q[0] <= now - self.window:
             q.popleft()
+        if len(self._failed) > 10_000:  # made-up names must not fill the memory
+            for k in [k for k, v in self._failed.items() if not v and k != key]:
+                del self._failed[k]
         return q
 
     def blocked(self, keys: list[str], now: float | None = None) -> bool:

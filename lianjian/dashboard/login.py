@@ -42,8 +42,11 @@ def _attempts() -> Attempts:
     return Attempts(limit=5, window=900)  # one per server process: shared by all sessions
 
 
-def _client() -> str:
-    return str(getattr(st.context, "ip_address", None) or "?")
+def _client() -> str | None:
+    """The client's address; None on loopback (so behind a local reverse proxy), where
+    one counter for every client would let anyone lock everyone out."""
+    ip = getattr(st.context, "ip_address", None)
+    return ip if isinstance(ip, str) and ip else None
 
 
 def _end(message: str | None = None) -> None:
@@ -92,7 +95,8 @@ def _form(users: dict[str, User], sessions: Sessions) -> None:
         submitted = st.form_submit_button("登录 Log in")
     if not submitted:
         return
-    keys, attempts = [f"user:{name}", f"ip:{_client()}"], _attempts()
+    client, attempts = _client(), _attempts()
+    keys = [f"user:{name}"] + ([f"ip:{client}"] if client else [])
     user = users.get(name)
     if attempts.blocked(keys) or not check_password(user, password) or user is None:
         attempts.failed(keys)
@@ -102,5 +106,7 @@ def _form(users: dict[str, User], sessions: Sessions) -> None:
     st.session_state[TOKEN] = sessions.issue(user.name)
     st.session_state[SINCE] = time.time()
     st.session_state[USER] = user
-    audit.append({"user": user.name, "role": user.role.value, "what": "login", "item": _client()})
+    audit.append(
+        {"user": user.name, "role": user.role.value, "what": "login", "item": client or "local"}
+    )
     st.rerun()
