@@ -56,6 +56,7 @@ from lianjian.cli.queries import register as register_queries
 from lianjian.cli.rdf import register_rdf_commands
 from lianjian.cli.record import BackfillOpt, SourceOpt, load_source
 from lianjian.cli.record import register as register_record
+from lianjian.cli.users import register as register_users
 from lianjian.core.report import ERROR, WARNING
 from lianjian.generator.generate import generate as run_generate
 from lianjian.graph.backends import bulk_into_neo4j, load_into_neo4j, open_neo4j
@@ -344,6 +345,7 @@ register_queries(app)
 register_pair(app)
 register_match(app)
 register_record(app)
+register_users(app)
 register_bench(app)
 
 

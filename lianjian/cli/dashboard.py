@@ -3,7 +3,9 @@
 Options reach the app through environment variables (never credentials in argv);
 Streamlit is started headless, bound to 127.0.0.1 unless ``--host`` says
 otherwise, with XSRF protection, no cross-origin access, and no error details in
-the browser.
+the browser. With users configured (``lianjian users add``) the app asks for a login
+and its cookies and sessions are signed with the session secret; ``--host`` other
+than loopback refuses to start without users.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Annotated
 
 import typer
 
+from lianjian.auth.session import SecretError, session_secret
+from lianjian.auth.users import load_users, users_path
 from lianjian.cli.common import (
     Backend,
     BackendOpt,
@@ -28,6 +32,7 @@ from lianjian.cli.common import (
     backend_of,
     clean_errors,
     err,
+    fail,
     open_store,
     out,
 )
@@ -94,14 +99,19 @@ def dashboard_env(
     uri: str | None = None,
     database: str | None = None,
     strict: bool = False,
+    users: Path | None = None,
 ) -> dict[str, str]:
-    """The environment the app reads its options from (see lianjian.dashboard.state)."""
+    """The environment the app reads its options from (see lianjian.dashboard.state;
+    ``users``: the users file, then a login is asked, lianjian.dashboard.login)."""
     env = dict(os.environ)
     env["LIANJIAN_DASHBOARD_LEDGER"] = str(ledger.resolve())
     env["LIANJIAN_DASHBOARD_BACKEND"] = backend
     env.pop("LIANJIAN_DASHBOARD_NAMES", None)
     env.pop("LIANJIAN_DASHBOARD_SCOPE", None)
     env.pop("LIANJIAN_DASHBOARD_STRICT", None)
+    env.pop("LIANJIAN_DASHBOARD_USERS", None)
+    if users is not None:
+        env["LIANJIAN_DASHBOARD_USERS"] = str(users.resolve())
     if strict:
         env["LIANJIAN_DASHBOARD_STRICT"] = "1"
     if with_names:
@@ -155,13 +165,20 @@ def dashboard(
     Example: lianjian dashboard data/sample --port 8501
     """
     backend = backend_of(backend, neo4j)
+    users = _users_for(host)
     with clean_errors():  # what would fail in the browser, said here in one line
         ledger_files(ledger)
         pseudonym_key()
         # the ledger read once here (and cached, or loaded into an empty Neo4j), so a
         # refused one stops before the server starts, and the balance line is printed
         open_store(ledger, backend, uri, database, strict=strict, with_names=with_names).close()
-    env = dashboard_env(ledger, backend.value, with_names, scope, uri, database, strict)
+    env = dashboard_env(ledger, backend.value, with_names, scope, uri, database, strict, users)
+    if users is not None:
+        try:  # signs Streamlit's cookies and the login sessions; in the environment, not argv
+            env["STREAMLIT_SERVER_COOKIE_SECRET"] = session_secret().decode("utf-8")
+        except SecretError as e:
+            fail(str(e))
+        err.print(f"login required: {len(load_users(users))} users", highlight=False)
     shown = f"[{host}]" if ":" in host else host
     out.print(
         terminal_text(f"dashboard: http://{shown}:{port}  (Ctrl+C stops it)"), highlight=False
@@ -174,6 +191,19 @@ def dashboard(
     if with_names:
         err.print("[yellow]member names are shown (personal data)[/]", highlight=False)
     raise typer.Exit(_run(streamlit_command(host, port), env))
+
+
+def _users_for(host: str) -> Path | None:
+    """The users file when it has users; none on loopback keeps the single local user
+    (no login); none on another address refuses to start (exit 2)."""
+    path = users_path()
+    with clean_errors():
+        has_users = bool(load_users(path))
+    if has_users:
+        return path
+    if host not in LOOPBACK:
+        fail(f"--host {host} needs users (none in {path}): add them with `lianjian users add`")
+    return None
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> int:

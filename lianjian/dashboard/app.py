@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lianjian.dashboard import state
+from lianjian.dashboard import access, login, state
 
 st.set_page_config(
     page_title=state.t("app_title"),
@@ -26,6 +26,8 @@ st.markdown(
     </style>""",
     unsafe_allow_html=True,  # a fixed style sheet, no data in it
 )
+
+login.gate()  # users configured: nothing below runs before a login (SECURITY.md, "Users")
 
 PAGES = (
     ("overview.py", "overview", ":material/dashboard:"),
@@ -46,7 +48,8 @@ nav = st.navigation(
             default=(key == "overview"),
         )
         for file, key, icon in PAGES
+        if key != "console" or access.may_use_console()  # users: the console by role
     ]
 )
-state.setup()
+access.record(state.setup(), nav.url_path or "overview")  # users: who saw names, audited
 nav.run()

@@ -159,3 +159,35 @@ def active(props: dict[str, Any], as_of: str | dt.date | None) -> bool:
         return True
     day = as_of.isoformat() if isinstance(as_of, dt.date) else str(as_of)
     return is_active(props.get("until"), day)
+
+
+class OutOfScope(LookupError):
+    """Two regions with nothing in common, or a region the ledger does not have."""
+
+
+def narrower(tree: RegionTree, asked: str | None, limit: str | None) -> str | None:
+    """The intersection of two subtrees (None is the whole graph): the deeper region when
+    one holds the other. A region asked for outside ``limit`` (or missing) is refused,
+    never widened: what a user may see is ``limit``'s subtree at most.
+
+    >>> t = RegionTree({"D": {"name": "D", "level": "district", "parent": None},
+    ...                 "S1": {"name": "S1", "level": "street", "parent": "D"},
+    ...                 "S2": {"name": "S2", "level": "street", "parent": "D"}})
+    >>> t.children["D"] = ["S1", "S2"]
+    >>> narrower(t, "D", "S1"), narrower(t, "S1", "D"), narrower(t, None, "S2")
+    ('S1', 'S1', 'S2')
+    >>> narrower(t, "S2", "S1")
+    Traceback (most recent call last):
+    ...
+    lianjian.dashboard.scope.OutOfScope: S2
+    """
+    for region in (asked, limit):
+        if region is not None and region not in tree.regions:
+            raise OutOfScope(region)
+    if limit is None:
+        return asked
+    if asked is None or asked in tree.subtree(limit):
+        return limit if asked is None else asked
+    if limit in tree.subtree(asked):
+        return limit
+    raise OutOfScope(asked)

@@ -33,6 +33,7 @@ import streamlit as st
 
 from lianjian.core.balance import Balance
 from lianjian.core.schema import SCHEMA
+from lianjian.dashboard import access
 from lianjian.dashboard.display import capital, region_word
 from lianjian.dashboard.i18n import tr
 from lianjian.dashboard.scope import RegionTree, anchors, region_tree, scope_ids
@@ -228,7 +229,8 @@ def setup() -> Ctx:
     ledger_warning(balance, cfg)
     warm_up(cfg.key, dt.date.today().isoformat(), store)
     tree = tree_of(cfg.key, store)
-    scope = _scope_selectors(cfg, tree)
+    cfg = access.restrict(cfg, tree)  # users: held to their region, names by role
+    scope = access.hold(tree, _scope_selectors(cfg, tree), cfg)  # users: never wider
     as_of = st.sidebar.date_input(t("as_of"), value=dt.date.today(), key="as_of")
     st.sidebar.caption(
         f"{t('ledger')}: {md(cfg.ledger.name)} · {t('backend')}: {cfg.backend}  \n"

@@ -1,0 +1,94 @@
+"""Scope intersection, the download audit hook, and the launcher's refusal to open the
+dashboard to the network without users."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lianjian.auth.users import Role, User, hash_password, save_users
+from lianjian.cli.app import app
+from lianjian.cli.dashboard import dashboard_env
+from lianjian.dashboard.access import DOWNLOAD_KEY
+from lianjian.dashboard.scope import OutOfScope, narrower, region_tree
+from lianjian.graph.embedded.store import EmbeddedStore
+
+VIEWS = Path(__file__).resolve().parent.parent / "lianjian" / "dashboard" / "views"
+
+
+@pytest.fixture(scope="module")
+def tree(sample_ledger):
+    return region_tree(EmbeddedStore.from_ledger(sample_ledger))
+
+
+def test_the_scope_is_the_intersection_with_the_users_subtree(tree):
+    assert narrower(tree, None, "SS01") == "SS01"  # nothing asked: the user's region
+    assert narrower(tree, "SS", "SS01") == "SS01"  # wider asked: held to the user's
+    assert narrower(tree, "SS0101", "SS01") == "SS0101"  # narrower asked: granted
+    assert narrower(tree, "SS0101", None) == "SS0101"  # a user of the whole ledger
+    assert narrower(tree, None, None) is None
+    for asked, limit in (("SS0102", "SS0101"), ("nowhere", "SS01"), (None, "nowhere")):
+        with pytest.raises(OutOfScope):
+            narrower(tree, asked, limit)
+
+
+def _download_keys() -> list[str]:
+    keys = []
+    for path in VIEWS.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "download_button":
+                key = next((k.value for k in node.keywords if k.arg == "key"), None)
+                keys.append(ast.unparse(key) if key is not None else f"{path.name}: no key")
+    return keys
+
+
+def test_every_download_button_is_one_the_audit_sees():
+    keys = _download_keys()
+    assert len(keys) >= 8
+    # an f-string key (gaps_dl_{rule}) is checked with a sample value
+    values = [k.strip("'\"").replace("{rule}", "x").lstrip("f").strip("'\"") for k in keys]
+    assert [v for v in values if not DOWNLOAD_KEY.search(v)] == []
+
+
+def test_host_without_users_refuses_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIANJIAN_USERS_FILE", str(tmp_path / "none.toml"))
+    r = CliRunner().invoke(app, ["dashboard", "--host", "0.0.0.0"])
+    assert r.exit_code == 2
+    lines = [x for x in r.output.splitlines() if x.strip()]
+    assert len(lines) == 1 and "needs users" in lines[0] and "lianjian users add" in lines[0]
+
+
+def test_host_with_an_unreadable_users_file_refuses(tmp_path, monkeypatch):
+    path = tmp_path / "users.toml"
+    save_users({"wang": User("wang", Role.officer, "SS", hash_password("a long password"))}, path)
+    path.chmod(0o644)
+    monkeypatch.setenv("LIANJIAN_USERS_FILE", str(path))
+    r = CliRunner().invoke(app, ["dashboard", "--host", "0.0.0.0"])
+    assert r.exit_code == 2 and "chmod 600" in r.output
+
+
+def test_the_real_command_refuses_too(tmp_path):
+    env = {"LIANJIAN_USERS_FILE": str(tmp_path / "none.toml"), "PATH": "/usr/bin:/bin"}
+    env.update({k: v for k, v in os.environ.items() if k in ("PYTHONPATH", "HOME")})
+    r = subprocess.run(
+        [sys.executable, "-m", "lianjian.cli", "dashboard", "--host", "0.0.0.0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_the_app_is_told_of_the_users_file_only_when_there_are_users(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIANJIAN_DASHBOARD_USERS", "/stale/users.toml")
+    env = dashboard_env(tmp_path, "embedded", with_names=False)
+    assert "LIANJIAN_DASHBOARD_USERS" not in env  # loopback with no users: no login, as before
+    env = dashboard_env(tmp_path, "embedded", with_names=False, users=tmp_path / "u.toml")
+    assert env["LIANJIAN_DASHBOARD_USERS"] == str((tmp_path / "u.toml").resolve())
