@@ -369,3 +369,12 @@ def test_words_refuse_a_spelling_or_column_the_schema_does_not_have():
     with pytest.raises(ValueError, match="column of units already"):
         headers("units", "Declared full members")
     assert headers("units", "统一社会信用代码")[-1] == "统一社会信用代码"
+
+
+def test_no_generated_link_ends_before_it_starts():
+    """A link's dates are drawn apart; the generator orders them, so no link it writes
+    ends before it starts (the loader would reject such a row)."""
+    w = plan("jingzhou", 0.2, 3)
+    dated = [(since, until) for _, _, _, since, until, _ in w.links if since and until]
+    assert len(dated) > 50  # expired seats, pairings and guidance: many links carry both
+    assert [(s, u) for s, u in dated if u < s] == []
