@@ -286,3 +286,69 @@ def test_rdf_benchmark_command_prints_the_table(sample_ledger):
     assert [row.split(" | ")[4] for row in rows] == ["ours", "rdflib", "full"]
     assert "ours / rdflib throughput = " in done.output
     assert run_cli("bench", "rdf", str(sample_ledger), "--formats", "xml").exit_code == 2
+
+
+# ---------------------------------------------------------------- the bulk load as a stage
+
+
+def test_bulk_and_batched_loads_are_compared_with_admin_import_in_the_table():
+    def stage(seconds: float) -> dict:
+        return {"median_s": seconds, "spread_s": 0.1, "runs": 3, "peak_mib": 210.0, "value": 9}
+
+    result = {
+        "started": "2026-12-01T00:00:00+00:00",
+        "machine": {"cores": 2, "memory_gib": 24, "cpu": "x", "python": "3.12"},
+        "profile": "jingzhou",
+        "seed": 0,
+        "repeat": 3,
+        "scales": {
+            "1": {
+                "size": {"nodes": 10, "relationships": 20, "members": 5},
+                "stages": {
+                    "neo4j_load": {"neo4j": stage(12.0)},
+                    "neo4j_bulk": {"neo4j": stage(9.0)},
+                },
+                "admin_import": {"seconds": 6.0, "runs": 3, "spread_s": 0.5},
+            }
+        },
+    }
+    assert report.ratios(result["scales"]["1"]) == {
+        "batched_vs_admin_import": 2.0,
+        "bulk_vs_admin_import": 1.5,
+    }
+    table = report.markdown(result)
+    assert "| Neo4j bulk load (--bulk) 离线导入 | neo4j | 9 s ±0.1 · 210 MiB |" in table
+    assert "| bulk_vs_admin_import | 1.5 |" in table
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_the_bulk_stage_imports_into_the_runs_own_server(sample_ledger, tmp_path):
+    """The stage replaces what the database held (here a batched load) by the import, and
+    the server answers again on its port afterwards, holding the same content."""
+    from lianjian.bench import stages
+    from lianjian.graph.neo4j import server as srv
+    from lianjian.graph.neo4j.store import Neo4jSettings, stored_model
+    from tests.neo4j_fixture import start_server
+
+    home = tmp_path / "neo4j"
+    home.mkdir()
+    info = start_server(home)
+    try:
+        data = load_ledger(sample_ledger)
+        settings = Neo4jSettings(info.uri, "neo4j", info.password, "neo4j")
+        store = Neo4jStore.from_settings(settings)
+        store.write(data, fingerprint="x")
+        store.close()
+        ctx = stages.Ctx(sample_ledger, data, None, None, settings)
+        assert forked(stages.neo4j_bulk(ctx, home))["value"] == len(data.nodes)
+        again = srv.status(home)
+        assert again is not None and again.pid != info.pid and again.uri == info.uri
+        store = Neo4jStore.from_settings(settings)
+        try:
+            assert store.checksum() == stored_model(data).checksum()
+            assert store.marker() == "bench"
+        finally:
+            store.close()
+    finally:
+        srv.stop(home)

@@ -7,7 +7,9 @@ stage on each backend, with the baselines measured in the same run.
 Per scale: ledger parse and validation; embedded build from CSV and from the cache;
 all gap rules, coverage rates, pairing, the Explorer's subgraph (depth 2 around the
 busiest community) and RDF export (N-Triples, Turtle) on the embedded store; the Neo4j
-load and the same queries on Neo4j (the first, cold run apart). Each run is a forked
+load (``CREATE`` into the emptied database) and the same queries on Neo4j (the first,
+cold run apart), then the bulk load (``load --bulk``: CSV files, the server stopped,
+``neo4j-admin`` import, started again; not with ``--external``). Each run is a forked
 child (:mod:`lianjian.bench.measure`): the median and spread of seconds and the peak
 memory above the parent's. Baselines: one auto-commit ``MERGE`` per row; Neo4j's own
 ``neo4j-admin database import full``; rdflib's ``serialize`` (on at most
@@ -35,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from lianjian.bench import baselines, stages, stores
-from lianjian.bench.measure import proc_status_mib, repeat
+from lianjian.bench.measure import median_run, proc_status_mib, repeat
 from lianjian.bench.rdf import RDFLIB_MAX_TRIPLES
 from lianjian.bench.report import markdown, update_readme
 from lianjian.generator.generate import generate
@@ -91,6 +93,11 @@ class _Server:
         info = srv.start(self.home)
         self.pid = info.pid
         self.settings = Neo4jSettings(info.uri, info.user, info.password, "neo4j")
+
+    def restarted(self) -> None:
+        """Note the server's new process after a stage restarted it (the bulk load)."""
+        info = srv.status(self.home) if self.home else None
+        self.pid = info.pid if info else self.pid
 
     def rss_mib(self) -> float | None:
         return round(proc_status_mib("VmRSS", self.pid), 1) if self.pid else None
@@ -213,13 +220,18 @@ def _one_scale(
     for name, fn in stages.neo4j_stages(ctx).items():
         timed(name, "neo4j_cold", fn, 1)
         timed(name, "neo4j", fn)
+    if server.home:  # the bulk path needs the server's folder: not on --external
+        timed("neo4j_bulk", "neo4j", stages.neo4j_bulk(ctx, server.home))
+        server.restarted()
     if naive_rows:
         say(f"[{scale:g}] naive per-row loader on {naive_rows} nodes …")
         with stores.neo4j(server.settings) as s:
             out["naive_load"] = baselines.naive_load(s, data, naive_rows)
     if admin:
         say(f"[{scale:g}] neo4j-admin database import full …")
-        out["admin_import"] = baselines.admin_import(data, server.jars)
+        out["admin_import"] = median_run(
+            [baselines.admin_import(data, server.jars) for _ in range(n)]
+        )
 
 
 def run(

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from lianjian.core.model import GraphData
 from lianjian.dashboard.subgraph import neighbourhood
 from lianjian.export.rdf import export_rdf
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j.bulk import bulk_load
 from lianjian.loaders.ledger import load_ledger
 from lianjian.queries.coverage.rates import coverage as rates
 from lianjian.queries.gaps.find import find_gaps
@@ -30,7 +32,15 @@ from lianjian.queries.pairing.params import resolve_pairing_params
 from lianjian.queries.pairing.plan import greedy_plan, optimal_plan
 from lianjian.queries.pairing.propose import propose
 
-__all__ = ["Ctx", "embedded_stages", "neo4j_stages", "parse", "embedded_build", "busiest_community"]
+__all__ = [
+    "Ctx",
+    "embedded_stages",
+    "neo4j_bulk",
+    "neo4j_stages",
+    "parse",
+    "embedded_build",
+    "busiest_community",
+]
 
 AS_OF = "2026-06-30"
 Stage = Callable[[], Any]
@@ -122,12 +132,27 @@ def rdf_export(
 
 
 def neo4j_load(ctx: Ctx) -> Stage:
-    """Empty the database, then write the whole graph (batched ``UNWIND … MERGE``)."""
+    """Empty the database, then write the whole graph (batched ``UNWIND … CREATE``: the
+    database holds no graph)."""
 
     def run():
         with stores.neo4j(ctx.settings) as s:
             stores.replace(s, ctx.data)
             return sum(s.stats().nodes.values())
+
+    return run
+
+
+def neo4j_bulk(ctx: Ctx, home: Path) -> Stage:
+    """``load --bulk --replace`` on the run's own server in ``home``: the ledger written as
+    the importer's CSV files, the server stopped, ``neo4j-admin database import full``,
+    the server started again, constraints and marker set (all of it timed)."""
+
+    def run():
+        with stores.neo4j(ctx.settings) as s:
+            fresh = bulk_load(s, ctx.data, ctx.settings, True, False, "bench", home=home)
+        with closing(fresh):
+            return sum(fresh.stats().nodes.values())
 
     return run
 

@@ -169,9 +169,10 @@ def run_import(
     )
 
 
-def project_server(uri: str) -> srv.ServerInfo:
-    """The project's own running server that ``uri`` names, or :class:`BulkError`."""
-    info = srv.status()
+def project_server(uri: str, home: Path | None = None) -> srv.ServerInfo:
+    """The project's own running server (in ``home``, default its usual folder) that
+    ``uri`` names, or :class:`BulkError`."""
+    info = srv.status(home)
     where = urlsplit(uri)
     if info is None:
         raise BulkError(
@@ -194,17 +195,19 @@ def bulk_load(
     with_names: bool,
     fingerprint: str,
     progress: Progress | None = None,
+    home: Path | None = None,
 ):
     """Import ``data`` into the project server's database that ``store`` is open on, as
     a batched load would write it (the server is stopped and started again meanwhile;
     ``store`` is closed); returns a store open on the loaded database, its constraints and
-    marker set. ``progress(stage, done, 5)`` as each of the five steps begins, and at the end."""
+    marker set. ``progress(stage, done, 5)`` as each of the five steps begins, and at the end.
+    ``home``: the server's folder (default the project server's usual one)."""
 
     def step(done: int) -> None:
         if progress:
             progress(STEPS[min(done, len(STEPS) - 1)], done, len(STEPS))
 
-    info = project_server(settings.uri)
+    info = project_server(settings.uri, home)
     if not replace and not store.is_empty():
         raise BulkError(
             "--bulk is for a new database and this one holds a graph: "

@@ -1,8 +1,11 @@
 """The Neo4j backend: the same graph model in a Neo4j 5 database, via the official driver.
 
-Writes are ``UNWIND $rows … MERGE`` batches in managed transactions
-(``execute_write`` retries transient errors), so loading the same ledger twice
-leaves the same graph.
+Writes are ``UNWIND $rows …`` batches in managed transactions (``execute_write``
+retries transient errors), one writer: the key constraints first, then the nodes,
+then the relationships. Into a database holding no graph the batches ``CREATE`` (no
+lookup before each write); into one holding a graph (an update, or a load stopped
+half-way and run again) they ``MERGE`` on the keys, so loading the same ledger twice
+leaves the same graph, and either way the database holds the same content.
 
 Personal data stays out of the database unless the ledger is loaded with names
 (:func:`stored_props`): a member is written with its pseudonym and without its name or
@@ -15,11 +18,12 @@ The driver is passed in; :func:`driver_from_env` builds one from ``NEO4J_*``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from neo4j import GraphDatabase
-from neo4j.exceptions import ClientError
+from neo4j.exceptions import ClientError, DriverError, Neo4jError
 
 from lianjian.core.model import Edge, GraphData, Stats, content_hash
 from lianjian.core.privacy import pseudonym_key
@@ -28,12 +32,22 @@ from lianjian.graph.neo4j.console import run_read
 from lianjian.graph.neo4j.marker import META_LABEL, LedgerMarker
 from lianjian.graph.neo4j.personal import stored_model, stored_props
 from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
+from lianjian.graph.neo4j.writes import (
+    ALREADY_THERE,
+    CLEAR,
+    Neo4jLoadError,
+    constraint_statements,
+    edge_cypher,
+    edge_groups,
+    node_cypher,
+)
 from lianjian.graph.store import ConsoleResult, Progress, Query, RefusedQuery, Rows
 
 __all__ = [
     "Neo4jStore",
     "Neo4jSettings",
     "Neo4jConfigError",
+    "Neo4jLoadError",
     "driver_from_env",
     "BATCH_SIZE",
     "META_LABEL",
@@ -42,7 +56,6 @@ __all__ = [
 ]
 
 BATCH_SIZE = 10000
-CLEAR_BATCH = 10000  # relationships, then nodes, deleted per transaction by clear()
 
 
 def driver_from_env(settings: Neo4jSettings | None = None):
@@ -59,55 +72,6 @@ def driver_from_env(settings: Neo4jSettings | None = None):
         driver.close()
         raise
     return driver
-
-
-_ALREADY_THERE = (
-    "EquivalentSchemaRuleAlreadyExists",
-    "ConstraintAlreadyExists",
-    "IndexAlreadyExists",
-    "ConstraintWithNameAlreadyExists",
-    "IndexWithNameAlreadyExists",
-)
-
-
-CLEAR = (
-    f"MATCH ()-[r]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
-    f"MATCH (n) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
-)
-
-
-def _constraint_statements(schema: Schema) -> list[str]:
-    out = []
-    for label in schema.nodes:
-        out.append(
-            f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-        )
-        if not schema.nodes[label].personal:
-            out.append(
-                f"CREATE INDEX {label.lower()}_name_key IF NOT EXISTS FOR (n:{label}) ON (n.name_key)"
-            )
-        for prop in ("kind", "level"):
-            if prop in schema.nodes[label].properties:
-                out.append(
-                    f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
-                )
-    out.append(
-        f"CREATE CONSTRAINT lianjian_ledger_key IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.key IS UNIQUE"
-    )
-    return out
-
-
-def node_cypher(label: str) -> str:
-    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row.props"
-
-
-def edge_cypher(rel: str, source_label: str, target_label: str, with_props: bool = True) -> str:
-    """MERGE on the edge's key; edges from a reference column have no other properties."""
-    return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{source_label} {{id: row.s}}) MATCH (b:{target_label} {{id: row.t}}) "
-        f"MERGE (a)-[r:{rel} {{key: row.k}}]->(b)" + (" SET r = row.props" if with_props else "")
-    )
 
 
 class Neo4jStore(LedgerMarker):
@@ -136,11 +100,11 @@ class Neo4jStore(LedgerMarker):
 
         Two loads starting at once may both create a rule: ``IF NOT EXISTS`` does not
         cover that race, and the loser's "already exists" error is the rule holding."""
-        for stmt in _constraint_statements(self.schema):
+        for stmt in constraint_statements(self.schema):
             try:
                 self.driver.execute_query(stmt, database_=self.database)
             except ClientError as e:
-                if not (e.code or "").endswith(_ALREADY_THERE):
+                if not (e.code or "").endswith(ALREADY_THERE):
                     raise
 
     def _run_batches(
@@ -177,9 +141,19 @@ class Neo4jStore(LedgerMarker):
         if not with_names and any(self.schema.nodes[lb].personal for lb, _ in data.nodes.values()):
             pseudonym_key()  # members are written by pseudonym: fail before writing anything
         self.ensure_schema()
-        names = with_names or self.holds_names()  # names leave only with the database
-        if with_names:
-            self._mark_names()
+        with self._load_lock():
+            create = self.is_empty()  # no graph: CREATE, no lookup before each write
+            names = with_names or self.holds_names()  # names leave only with the database
+            if with_names:
+                self._mark_names()
+            self._write_graph(data, create, with_names, progress)
+            if fingerprint:
+                self.set_marker(fingerprint, names)
+
+    def _write_graph(
+        self, data: GraphData, create: bool, with_names: bool, progress: Progress | None
+    ) -> None:
+        """The nodes, then the relationships; a CREATE load is counted afterwards."""
         total = len(data.nodes) + len(data.edges)
         done = [0]
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -188,12 +162,37 @@ class Neo4jStore(LedgerMarker):
                 {"id": node_id, "props": stored_props(node_id, label, props, with_names)}
             )
         for label, rows in by_label.items():
-            self._run_batches(node_cypher(label), rows, label, done, total, progress)
-        for (rel, sl, tl, with_props), rows in _edge_groups(data).items():
-            cypher = edge_cypher(rel, sl, tl, with_props)
+            self._run_batches(node_cypher(label, create), rows, label, done, total, progress)
+        nodes = {label: len(rows) for label, rows in by_label.items()}
+        del by_label
+        rels: dict[str, int] = defaultdict(int)
+        for (rel, sl, tl, with_props), rows in edge_groups(data).items():
+            cypher = edge_cypher(rel, sl, tl, with_props, create)
             self._run_batches(cypher, rows, rel, done, total, progress)
-        if fingerprint:
-            self.set_marker(fingerprint, names)
+            rels[rel] += len(rows)
+        if create and self.stats() != Stats(
+            dict(sorted(nodes.items())), dict(sorted(rels.items()))
+        ):
+            # CREATE is not idempotent: a batch retried after its commit went unacknowledged
+            raise Neo4jLoadError(
+                "Neo4j: the database after the load does not hold the ledger's counts "
+                "(a write committed twice?): load it again with --replace"
+            )
+
+    @contextmanager
+    def _load_lock(self) -> Iterator[None]:
+        """One load at a time on a database: an open transaction holding the write lock
+        of a marker node (key ``load``) for as long as the load runs, never committed. A
+        second load waits on that lock, then finds the graph and merges; the server frees
+        the lock when the transaction ends, however the load ends (a crash included)."""
+        with self.driver.session(database=self.database) as session:
+            tx = session.begin_transaction(timeout=0)  # 0: no time limit
+            try:
+                tx.run(f"MERGE (l:{META_LABEL} {{key: 'load'}}) SET l.held = true").consume()
+                yield
+            finally:
+                with suppress(Neo4jError, DriverError):  # a server gone has freed the lock
+                    tx.rollback()
 
     def clear(self) -> None:
         """Delete every node and relationship, in bounded batches: the relationships first,
@@ -345,18 +344,6 @@ class Neo4jStore(LedgerMarker):
             )
             out.extend(_record_edge(r) for r in records)
         return out
-
-
-def _edge_groups(data: GraphData) -> dict[tuple[str, str, str, bool], list[dict[str, Any]]]:
-    """Edges grouped by (type, source label, target label, has properties): one statement each."""
-    groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
-    for e in data.edges:
-        sl, tl = data.nodes[e.source][0], data.nodes[e.target][0]
-        row: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
-        if e.props:
-            row["props"] = {"key": e.key, **e.props}
-        groups[(e.type, sl, tl, bool(e.props))].append(row)
-    return groups
 
 
 def _record_edge(record) -> Edge:
