@@ -95,14 +95,33 @@ class Content:
     props: dict[str, dict[str, Any]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
 
+    def props_of(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The properties of ``ids`` as the store keeps them: read only for the entities
+        whose hash differs (a backend may fetch them then, not before)."""
+        return {i: self.props.get(i, {}) for i in ids}
+
+    def shown(self, node_id: str, label: str, props: dict[str, Any]) -> dict[str, Any]:
+        """A new entity's properties as the store would keep them, to compare with
+        :meth:`props_of` (all of them here; Neo4j keeps members without their names)."""
+        return props
+
+
+_LAST: list[tuple[GraphData, Content]] = []  # the last ledger hashed: a load hashes once
+
 
 def content_of(data: GraphData) -> Content:
-    return Content(
+    """Every entity's and link's hash in ``data`` (remembered for the last ``data``: the
+    diff and a backend's stage of one load share them)."""
+    if _LAST and _LAST[0][0] is data:
+        return _LAST[0][1]
+    content = Content(
         {i: entity_hash(label, p) for i, (label, p) in data.nodes.items()},
         {link_key(e): link_hash(e) for e in data.edges},
         {i: p for i, (_, p) in data.nodes.items()},
         {i: label for i, (label, _) in data.nodes.items()},
     )
+    _LAST[:] = [(data, content)]
+    return content
 
 
 @dataclass
@@ -129,13 +148,17 @@ def diff(old: Content, new: GraphData) -> Diff:
     added = sorted(set(now.entities) - set(old.entities))
     removed = sorted(set(old.entities) - set(now.entities))
     changed: dict[str, set[str]] = {}
-    for i, h in now.entities.items():
-        if i in old.entities and old.entities[i] != h:
-            a, b = old.props.get(i, {}), now.props[i]
-            names = {k for k in a.keys() | b.keys() if k not in PROVENANCE and a.get(k) != b.get(k)}
-            if new.nodes[i][0] != old.labels.get(i):
-                names.add("label")
-            changed[i] = names
+    differ = [i for i, h in now.entities.items() if i in old.entities and old.entities[i] != h]
+    before = old.props_of(differ)
+    for i in differ:
+        label, props = new.nodes[i]
+        a, b = before.get(i, {}), old.shown(i, label, props)
+        names = {k for k in a.keys() | b.keys() if k not in PROVENANCE and a.get(k) != b.get(k)}
+        if not names:  # a value the store does not keep (a member's name on Neo4j)
+            names = {k for k in props.keys() - b.keys() if k not in PROVENANCE}
+        if label != old.labels.get(i):
+            names.add("label")
+        changed[i] = names
     counts = [0, 0, 0]
     born, gone = set(added), set(removed)
     for k in old.links.keys() | now.links.keys():
