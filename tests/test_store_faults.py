@@ -65,7 +65,10 @@ def test_a_load_stopped_after_writing_its_files_leaves_the_previous_version(stor
     run("load", v2, "--source", "shashi", "--as-of", V2, "--store", store)
     assert versions(store) == [1, 2]
     assert [p.name for p in store.iterdir() if p.name.startswith(".tmp-")] == []
-    assert len(list((store / "sources").iterdir())) == 1  # the old version's file is gone
+    kept = json.loads((store / "record.json").read_bytes())["sources"]["shashi"]["file"]
+    # the old version's files are gone: the new graph and its hashes are left
+    left = sorted(p.name for p in (store / "sources").iterdir())
+    assert left == sorted([kept, kept.removesuffix(".json") + ".hashes.json"])
 
 
 KILL = """
