@@ -46,6 +46,8 @@ __all__ = [
     "content_of",
     "diff",
     "union",
+    "name_paths",
+    "name_conflicts",
 ]
 
 FORMAT = 1  # the store format this code writes and reads (a newer one is refused)
@@ -208,11 +210,14 @@ class Finding:
 @dataclass(frozen=True)
 class Conflict:
     """The same id (or link) with different content in two sources; the union keeps
-    the first source's (sources in the order they were first loaded)."""
+    the first source's (sources in the order they were first loaded). With ``same_as``:
+    two ids, one per source, of the same label, folded name and place in the tree (what
+    they hang under): both are kept, never merged."""
 
     id: str
     kept: str
     other: str
+    same_as: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -275,6 +280,43 @@ class RecordStore(Protocol):
     def close(self) -> None: ...
 
 
+# the links an entity hangs under: its place in the tree, beside its folded name
+PARENT_LINKS = ("PART_OF", "SUB_ORG_OF", "IN_GRID", "IN_COMPOUND", "LOCATED_IN")
+
+
+def name_paths(data: GraphData) -> dict[str, list[str]]:
+    """``id → [label, folded name, parent id]`` of every named entity (``name_key``),
+    the parent the first of :data:`PARENT_LINKS` it has ("" for none)."""
+    parent: dict[str, str] = {}
+    rank = {t: n for n, t in enumerate(PARENT_LINKS)}
+    best: dict[str, int] = {}
+    for e in data.edges:
+        r = rank.get(e.type)
+        if r is not None and r < best.get(e.source, len(rank)):
+            best[e.source], parent[e.source] = r, e.target
+    return {
+        i: [label, p["name_key"], parent.get(i, "")]
+        for i, (label, p) in data.nodes.items()
+        if p.get("name_key")
+    }
+
+
+def name_conflicts(parts: Iterable[tuple[str, Mapping[str, Sequence[str]]]]) -> list[Conflict]:
+    """Entities of two sources (in load order) with other ids but the same label, folded
+    name and parent: a :class:`Conflict` with ``same_as`` (the first source's id)."""
+    seen: dict[tuple[str, ...], tuple[str, str]] = {}  # key → (source, id)
+    out: list[Conflict] = []
+    for source, paths in parts:
+        for i, key in paths.items():
+            k = tuple(key)
+            first = seen.get(k)
+            if first is None:
+                seen[k] = (source, i)
+            elif first[0] != source and first[1] != i:
+                out.append(Conflict(i, first[0], source, same_as=first[1]))
+    return out
+
+
 def union(parts: Iterable[tuple[str, GraphData]]) -> tuple[GraphData, list[Conflict]]:
     """One graph of several sources' (in load order): an id or link in two sources with
     the same content is one; with different content, the first source's is kept and the
@@ -300,4 +342,5 @@ def union(parts: Iterable[tuple[str, GraphData]]) -> tuple[GraphData, list[Confl
                 edges[k], edge_owner[k] = e, source
             elif link_hash(edges[k]) != link_hash(e):
                 conflicts.append(Conflict("|".join(k), edge_owner[k], source))
+    conflicts += name_conflicts((source, name_paths(data)) for source, data in parts)
     return GraphData(nodes, list(edges.values())), conflicts

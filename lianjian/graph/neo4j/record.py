@@ -42,6 +42,8 @@ from lianjian.graph.versions import (
     Version,
     content_of,
     link_key,
+    name_conflicts,
+    name_paths,
 )
 
 __all__ = ["Neo4jRecord", "RECORD_LABELS"]
@@ -231,7 +233,7 @@ class Neo4jRecord:
     def stage(self, source: str, data: GraphData) -> _Staged:
         if any(SCHEMA.nodes[label].personal for label, _ in data.nodes.values()):
             pseudonym_key()  # members are written by pseudonym: fail before writing
-        others = [(n, e, lk) for n, e, lk in self._all_content() if n != source]
+        others = [(n, e, lk) for n, e, lk, _ in self._all_content() if n != source]
         old = self.content(source)
         now = content_of(data)
         held = {i for _, e, _ in others for i in e}
@@ -269,10 +271,11 @@ class Neo4jRecord:
             or e.target in touched
         ]
         self._write_links(data, new_links)
-        self._pending = (source, now, data.nodes, first)
+        self._pending = (source, now, data, first)
         mine_entities = {i: (data.nodes[i][0], h) for i, h in now.entities.items()}
-        parts = [(n, e, lk) for n, e, lk in self._all_content() if n != source]
-        parts.insert(mine if not first else len(parts), (source, mine_entities, now.links))
+        parts = [p for p in self._all_content() if p[0] != source]
+        mine_part = (source, mine_entities, now.links, name_paths(data))
+        parts.insert(mine if not first else len(parts), mine_part)
         return _Staged(_TxStore(self), _conflicts(parts), self)
 
     def _delete_nodes(self, ids: list[tuple[str, str]]) -> None:
@@ -321,16 +324,18 @@ class Neo4jRecord:
                 self._tx.run(edge_cypher(t, sl, tl, with_props), rows=rows[n : n + BATCH]).consume()
 
     def _commit(self, version: Version, opened, closed, coverage) -> None:
-        source, now, nodes, first = self._pending
+        source, now, data, first = self._pending
         tx = self._tx
-        entities = {i: [nodes[i][0], h] for i, h in now.entities.items()}
+        entities = {i: [data.nodes[i][0], h] for i, h in now.entities.items()}
         links = [[*k, h] for k, h in now.links.items()]
         count = len(self.sources())
         tx.run(
             f"MERGE (s:{SOURCE} {{name: $n}}) ON CREATE SET s.order = $order "
-            "SET s.as_of = $a, s.version = $v, s.fingerprint = $f, s.entities = $e, s.links = $l",
+            "SET s.as_of = $a, s.version = $v, s.fingerprint = $f, s.entities = $e, s.links = $l, "
+            "s.names = $p",
             n=source, order=count, a=version.as_of, v=version.version, f=version.fingerprint,
             e=json.dumps(entities, ensure_ascii=False), l=json.dumps(links, ensure_ascii=False),
+            p=json.dumps(name_paths(data), ensure_ascii=False),
         ).consume()  # fmt: skip
         body = json.dumps(version.to_dict(), ensure_ascii=False)
         tx.run(
@@ -363,13 +368,13 @@ class Neo4jRecord:
         self.driver.close()
 
 
-def _conflicts(parts: list[tuple[str, dict, dict]]) -> list[Conflict]:
-    """The conflicts of the union of ``parts`` (``name, {id: [label, hash]}, {link: hash}``
-    in load order), as :func:`lianjian.graph.versions.union` names them."""
+def _conflicts(parts: list[tuple[str, dict, dict, dict]]) -> list[Conflict]:
+    """The conflicts of the union of ``parts`` (``name, {id: [label, hash]}, {link: hash},
+    {id: name path}`` in load order), as :func:`lianjian.graph.versions.union` names them."""
     kept: dict[str, tuple[str, Any]] = {}
     kept_links: dict[tuple, tuple[str, str]] = {}
     out: list[Conflict] = []
-    for name, entities, links in parts:
+    for name, entities, links, _ in parts:
         for i, value in entities.items():
             value = tuple(value)
             if i not in kept:
@@ -381,7 +386,7 @@ def _conflicts(parts: list[tuple[str, dict, dict]]) -> list[Conflict]:
                 kept_links[k] = (name, h)
             elif kept_links[k][1] != h:
                 out.append(Conflict("|".join(k), kept_links[k][0], name))
-    return out
+    return out + name_conflicts((name, paths) for name, _, _, paths in parts)
 
 
 @dataclass
