@@ -17,6 +17,7 @@ from lianjian.graph.versions import RecordStore
 from lianjian.loaders.ledger import load_ledger
 from lianjian.record.load import load_version
 from tests.record_ledgers import V1, V2, as_json, month_two_ledger, run
+from tests.test_store_sources import TWIN_CONFLICTS, twin_ledger
 
 pytestmark = pytest.mark.neo4j
 NEO = ("--backend", "neo4j")
@@ -181,3 +182,21 @@ def test_the_neo4j_store_of_record_has_the_interface(loaded, sample_ledger):
     assert as_json("gaps", *NEO, "--as-of", V2)["rules"]["grid_without_branch"]["count"] == 0
     n = loaded.execute_query("MATCH (n:PartyOrg {id: 'P24'}) RETURN count(n) AS n").records
     assert n[0]["n"] == 1  # the staged removal of P24 was rolled back
+
+
+def test_conflicts_between_sources_are_named_as_on_the_embedded_backend(
+    neo, sample_ledger, tmp_path
+):
+    other = twin_ledger(sample_ledger, tmp_path / "other")
+    run("load", sample_ledger, *NEO, "--source", "one", "--as-of", V1)
+    said = run("load", other, *NEO, "--source", "two", "--as-of", V1)
+    assert "conflict: P25 of source two has the name and place of P16 of source one" in said
+    record = Neo4jRecord.open()
+    try:
+        _, conflicts = record.graph()
+    finally:
+        record.close()
+    assert [(c.id, c.kept, c.other, c.same_as) for c in conflicts] == TWIN_CONFLICTS
+    name = neo.execute_query("MATCH (n:PartyOrg {id: 'P16'}) RETURN n.name AS n").records
+    assert name[0]["n"] == "荆州市沙市区税务局机关党支部"  # the first source's is kept
+    assert "conflict: P16 differs" in run("stats", *NEO)

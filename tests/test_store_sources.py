@@ -80,7 +80,20 @@ def test_the_same_id_with_other_data_in_two_sources_is_a_conflict(sample_ledger,
 def test_the_same_name_and_place_under_other_ids_in_two_sources_is_a_conflict(
     sample_ledger, tmp_path
 ):
-    other = tmp_path / "other"
+    other = twin_ledger(sample_ledger, tmp_path / "other")
+    store = tmp_path / "store"
+    run("load", sample_ledger, "--source", "one", "--as-of", V1, "--store", store)
+    said = run("load", other, "--source", "two", "--as-of", V1, "--store", store)
+    assert "conflict: P25 of source two has the name and place of P16 of source one" in said
+    _, conflicts = EmbeddedRecord.open(store).graph()
+    assert [(c.id, c.kept, c.other, c.same_as) for c in conflicts] == TWIN_CONFLICTS
+
+
+TWIN_CONFLICTS = [("P16", "one", "two", ""), ("P25", "one", "two", "P16")]
+
+
+def twin_ledger(sample_ledger: Path, other: Path) -> Path:
+    """The sample with P16 renamed and P25 under P16's parent with P16's old name."""
     shutil.copytree(sample_ledger, other)
 
     def twin(header, rows):  # P25: P16's name under P16's parent, another id
@@ -92,12 +105,4 @@ def test_the_same_name_and_place_under_other_ids_in_two_sources_is_a_conflict(
         return [*rows, copy]
 
     edit_orgs(other, twin)
-    store = tmp_path / "store"
-    run("load", sample_ledger, "--source", "one", "--as-of", V1, "--store", store)
-    said = run("load", other, "--source", "two", "--as-of", V1, "--store", store)
-    assert "conflict: P25 of source two has the name and place of P16 of source one" in said
-    _, conflicts = EmbeddedRecord.open(store).graph()
-    assert [(c.id, c.kept, c.other, c.same_as) for c in conflicts] == [
-        ("P16", "one", "two", ""),
-        ("P25", "one", "two", "P16"),
-    ]
+    return other

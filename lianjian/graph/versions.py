@@ -48,6 +48,7 @@ __all__ = [
     "union",
     "name_paths",
     "name_conflicts",
+    "conflicts_of",
 ]
 
 FORMAT = 1  # the store format this code writes and reads (a newer one is refused)
@@ -344,3 +345,25 @@ def union(parts: Iterable[tuple[str, GraphData]]) -> tuple[GraphData, list[Confl
                 conflicts.append(Conflict("|".join(k), edge_owner[k], source))
     conflicts += name_conflicts((source, name_paths(data)) for source, data in parts)
     return GraphData(nodes, list(edges.values())), conflicts
+
+
+def conflicts_of(parts: list[tuple[str, dict, dict, dict]]) -> list[Conflict]:
+    """The conflicts of the union of ``parts`` (``name, {id: [label, hash]}, {link: hash},
+    {id: name path}`` in load order), as :func:`union` names them: for a backend that
+    keeps only the hashes."""
+    kept: dict[str, tuple[str, Any]] = {}
+    kept_links: dict[tuple, tuple[str, str]] = {}
+    out: list[Conflict] = []
+    for name, entities, links, _ in parts:
+        for i, value in entities.items():
+            value = tuple(value)
+            if i not in kept:
+                kept[i] = (name, value)
+            elif kept[i][1] != value:
+                out.append(Conflict(i, kept[i][0], name))
+        for k, h in links.items():
+            if k not in kept_links:
+                kept_links[k] = (name, h)
+            elif kept_links[k][1] != h:
+                out.append(Conflict("|".join(k), kept_links[k][0], name))
+    return out + name_conflicts((name, paths) for name, _, _, paths in parts)

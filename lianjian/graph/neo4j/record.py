@@ -40,9 +40,9 @@ from lianjian.graph.versions import (
     SourceInfo,
     StoreFormatError,
     Version,
+    conflicts_of,
     content_of,
     link_key,
-    name_conflicts,
     name_paths,
 )
 
@@ -196,7 +196,7 @@ class Neo4jRecord:
                 f"the {self.location} holds no source yet; load one: lianjian load LEDGER "
                 "--backend neo4j --source NAME --as-of DATE"
             )
-        conflicts = _conflicts(self._all_content())
+        conflicts = conflicts_of(self._all_content())
         return Neo4jStore(self.driver, self.database), conflicts
 
     # ------------------------------------------------------------ writes
@@ -241,13 +241,13 @@ class Neo4jRecord:
         order = list(self.sources())
         first = source not in order
         rank = {n: i for i, n in enumerate(order if not first else [*order, source])}
-        owner: dict[str, str] = {}
-        for n, e, _ in sorted(others, key=lambda o: rank[o[0]]):
-            for i in e:
+        owner: dict[Any, str] = {}  # an entity's or link's first source
+        for n, e, lk in sorted(others, key=lambda o: rank[o[0]]):
+            for i in (*e, *lk):
                 owner.setdefault(i, n)
         mine = rank[source]
 
-        def ours(i: str) -> bool:  # whether this source's content is the union's
+        def ours(i) -> bool:  # whether this source's content is the union's
             return i not in owner or rank[owner[i]] > mine
 
         # removed: entities only this source held; relabelled ones are removed then added
@@ -266,9 +266,12 @@ class Neo4jRecord:
         new_links = [
             e
             for e in data.edges
-            if old.links.get(link_key(e)) != now.links[link_key(e)]
-            or e.source in touched
-            or e.target in touched
+            if ours(link_key(e))
+            and (
+                old.links.get(link_key(e)) != now.links[link_key(e)]
+                or e.source in touched
+                or e.target in touched
+            )
         ]
         self._write_links(data, new_links)
         self._pending = (source, now, data, first)
@@ -276,7 +279,7 @@ class Neo4jRecord:
         parts = [p for p in self._all_content() if p[0] != source]
         mine_part = (source, mine_entities, now.links, name_paths(data))
         parts.insert(mine if not first else len(parts), mine_part)
-        return _Staged(_TxStore(self), _conflicts(parts), self)
+        return _Staged(_TxStore(self), conflicts_of(parts), self)
 
     def _delete_nodes(self, ids: list[tuple[str, str]]) -> None:
         by_label: dict[str, list[str]] = defaultdict(list)
@@ -366,27 +369,6 @@ class Neo4jRecord:
 
     def close(self) -> None:
         self.driver.close()
-
-
-def _conflicts(parts: list[tuple[str, dict, dict, dict]]) -> list[Conflict]:
-    """The conflicts of the union of ``parts`` (``name, {id: [label, hash]}, {link: hash},
-    {id: name path}`` in load order), as :func:`lianjian.graph.versions.union` names them."""
-    kept: dict[str, tuple[str, Any]] = {}
-    kept_links: dict[tuple, tuple[str, str]] = {}
-    out: list[Conflict] = []
-    for name, entities, links, _ in parts:
-        for i, value in entities.items():
-            value = tuple(value)
-            if i not in kept:
-                kept[i] = (name, value)
-            elif kept[i][1] != value:
-                out.append(Conflict(i, kept[i][0], name))
-        for k, h in links.items():
-            if k not in kept_links:
-                kept_links[k] = (name, h)
-            elif kept_links[k][1] != h:
-                out.append(Conflict("|".join(k), kept_links[k][0], name))
-    return out + name_conflicts((name, paths) for name, _, _, paths in parts)
 
 
 @dataclass
