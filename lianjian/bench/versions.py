@@ -14,10 +14,12 @@ version ÷ full are reported; it is a benchmark, never a timed test.
 
 from __future__ import annotations
 
+import json
 import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -134,9 +136,13 @@ def one_backend(backend: str, data: GraphData, changed: GraphData, n: int, where
 
 
 def bench(
-    data: GraphData, repeat: int = 3, settings: Neo4jSettings | None = None
+    data: GraphData,
+    repeat: int = 3,
+    settings: Neo4jSettings | None = None,
+    say: Callable[[str], None] = lambda s: None,
 ) -> dict[str, Any]:
-    """The version load against the full load, embedded and (with ``settings``) on Neo4j."""
+    """The version load against the full load, embedded and (with ``settings``) on Neo4j;
+    ``say`` hears each backend's figures as they come."""
     changed, count = changed_copy(data)
     size = data.stats()
     result: dict[str, Any] = {
@@ -149,6 +155,8 @@ def bench(
         result["embedded"] = one_backend("embedded", data, changed, repeat, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    say(f"embedded: {json.dumps(result['embedded'])}")
     if settings is not None:
         result["neo4j"] = one_backend("neo4j", data, changed, repeat, settings)
+        say(f"neo4j: {json.dumps(result['neo4j'])}")
     return result

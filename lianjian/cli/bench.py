@@ -259,7 +259,7 @@ def versions(
             rows = generate_ledger(ledger, profile=generate.value, scale=scale, seed=0)
         data = load_ledger(ledger)
         settings = Neo4jSettings.from_env() if neo4j else None
-        report = bv.bench(data, repeat, settings)
+        report = bv.bench(data, repeat, settings, say=_say)
         if generate:
             report["rows"] = rows
     _print_json(report)

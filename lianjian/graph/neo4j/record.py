@@ -184,11 +184,15 @@ class Neo4jRecord:
             {i: label for i, (label, _) in entities.items()},
         )
 
-    def _all_content(self) -> list[tuple[str, dict, dict]]:
+    def _all_content(self) -> list[tuple[str, dict, dict, dict]]:
         rows = self._run(
-            f"MATCH (s:{SOURCE}) RETURN s.name AS n, s.entities AS e, s.links AS l ORDER BY s.order"
+            f"MATCH (s:{SOURCE}) RETURN s.name AS n, s.entities AS e, s.links AS l, "
+            "s.names AS p ORDER BY s.order"
         )
-        return [(r["n"], json.loads(r["e"]), _decode_links(r["l"])) for r in rows]
+        return [
+            (r["n"], json.loads(r["e"]), _decode_links(r["l"]), json.loads(r["p"] or "{}"))
+            for r in rows
+        ]
 
     def graph(self) -> tuple[Neo4jStore, list[Conflict]]:
         if not self.sources():
