@@ -138,10 +138,14 @@ def test_harness_through_the_command_table_and_readme(tmp_path):
     plan = small["stages"]["pairing_plan"]
     assert plan["optimal"]["value"]["covered"] >= plan["greedy"]["value"]["covered"]
     assert report.ratios(small)["rdflib_nt_vs_ours"] > 0
+    version = small["stages"]["record_version"]["embedded"]["value"]
+    assert version["changed"] > 0 and version["added"] == version["removed"] == 0
+    assert report.ratios(small)["full_load_vs_version_embedded"] > 0
     table = report.markdown(result)
     assert table.strip() in done.output
     assert (tmp_path / found.name.replace(".json", ".md")).read_text("utf-8") == table
     assert "| all 16 gap rules 覆盖空白 | embedded |" in table and "rdflib_nt_vs_ours" in table
+    assert "| store of record: 1% changed 版本加载 | embedded |" in table
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n{report.BEGIN}\nold\n{report.END}\ntail\n", "utf-8")
     report.update_readme(readme, table)
@@ -352,3 +356,22 @@ def test_the_bulk_stage_imports_into_the_runs_own_server(sample_ledger, tmp_path
             store.close()
     finally:
         srv.stop(home)
+
+
+def test_version_benchmark_loads_a_one_percent_version_against_a_full_load(sample_ledger):
+    from lianjian.bench.versions import changed_copy
+
+    data = load_ledger(sample_ledger)
+    changed, n = changed_copy(data)
+    differ = [i for i, node in changed.nodes.items() if node != data.nodes[i]]
+    assert n == len(differ) == 2
+    done = run_cli("bench", "versions", str(sample_ledger), "--repeat", "2")
+    assert done.exit_code == 0, done.output
+    on = json.loads(done.stdout)["embedded"]
+    assert "embedded: {" in done.stderr  # the figures as they come
+    assert on["full"]["runs"] == 2 and on["full"]["value"] == {
+        "version": 1, "added": 190, "removed": 0, "changed": 0}  # fmt: skip
+    # two runs alternate: the changed copy as version 2, the ledger again as version 3
+    assert on["version"]["runs"] == 2 and on["version"]["value"] == {
+        "version": 3, "added": 0, "removed": 0, "changed": 2}  # fmt: skip
+    assert on["ratio"] == round(on["version"]["median_s"] / on["full"]["median_s"], 3)

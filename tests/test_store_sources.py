@@ -75,3 +75,34 @@ def test_the_same_id_with_other_data_in_two_sources_is_a_conflict(sample_ledger,
     assert as_json("history", "--store", store)["versions"][1]["added"] == 190
     result = run("stats", "--store", store)
     assert "conflict: P16 differs" in result
+
+
+def test_the_same_name_and_place_under_other_ids_in_two_sources_is_a_conflict(
+    sample_ledger, tmp_path
+):
+    other = twin_ledger(sample_ledger, tmp_path / "other")
+    store = tmp_path / "store"
+    run("load", sample_ledger, "--source", "one", "--as-of", V1, "--store", store)
+    said = run("load", other, "--source", "two", "--as-of", V1, "--store", store)
+    assert "conflict: P25 of source two has the name and place of P16 of source one" in said
+    _, conflicts = EmbeddedRecord.open(store).graph()
+    assert [(c.id, c.kept, c.other, c.same_as) for c in conflicts] == TWIN_CONFLICTS
+
+
+TWIN_CONFLICTS = [("P16", "one", "two", ""), ("P25", "one", "two", "P16")]
+
+
+def twin_ledger(sample_ledger: Path, other: Path) -> Path:
+    """The sample with P16 renamed and P25 under P16's parent with P16's old name."""
+    shutil.copytree(sample_ledger, other)
+
+    def twin(header, rows):  # P25: P16's name under P16's parent, another id
+        row = next(r for r in rows if r[0] == "P16")
+        rows[rows.index(row)] = [row[0], "另一个名称", *row[2:]]
+        copy = ["P25", *row[1:]]
+        for column in ("所在单位", "覆盖范围", "书记"):  # none of P16's ties: a bare twin
+            copy[header.index(column)] = ""
+        return [*rows, copy]
+
+    edit_orgs(other, twin)
+    return other

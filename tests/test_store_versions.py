@@ -169,3 +169,15 @@ def test_the_embedded_store_of_record_has_the_interface(store):
     closed = [(f.rule, f.id, f.first_seen, f.closed_at, f.closed_on) for f in record.findings()
               if f.closed_at is not None]  # fmt: skip
     assert closed == [("grid_without_branch", "SS0102G02", 1, 2, V2)]
+
+
+def test_the_next_load_reads_the_hashes_kept_beside_the_source(store):
+    from lianjian.graph.embedded.persist import EmbeddedRecord
+    from lianjian.graph.versions import content_of
+
+    record = EmbeddedRecord.open(store)
+    kept = record.content("shashi")
+    assert record._graphs == {}  # the hashes file only: the graph file was not read
+    whole = content_of(record._source_graph("shashi"))
+    assert (kept.entities, kept.links, kept.labels) == (whole.entities, whole.links, whole.labels)
+    assert kept.props_of(["P16"])["P16"]["name"] == "荆州市沙市区税务局第一机关党支部"

@@ -9,7 +9,9 @@ all gap rules, coverage rates, pairing, the Explorer's subgraph (depth 2 around 
 busiest community) and RDF export (N-Triples, Turtle) on the embedded store; the Neo4j
 load (``CREATE`` into the emptied database) and the same queries on Neo4j (the first,
 cold run apart), then the bulk load (``load --bulk``: CSV files, the server stopped,
-``neo4j-admin`` import, started again; not with ``--external``). Each run is a forked
+``neo4j-admin`` import, started again; not with ``--external``); the store of record's
+full load and a version where 1% of the entities changed (:mod:`lianjian.bench.versions`),
+on both. Each run is a forked
 child (:mod:`lianjian.bench.measure`): the median and spread of seconds and the peak
 memory above the parent's. Baselines: one auto-commit ``MERGE`` per row; Neo4j's own
 ``neo4j-admin database import full``; rdflib's ``serialize`` (on at most
@@ -36,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lianjian.bench import baselines, stages, stores
+from lianjian.bench import baselines, stages, stores, versions
 from lianjian.bench.measure import median_run, proc_status_mib, repeat
 from lianjian.bench.rdf import RDFLIB_MAX_TRIPLES
 from lianjian.bench.report import markdown, update_readme
@@ -212,6 +214,10 @@ def _one_scale(
         timed(f"rdf_{fmt}", "rdflib", fn, 1)
     for name, fn in stages.pairing_plans(store).items():
         timed("pairing_plan", name, fn)
+    changed, _ = versions.changed_copy(data)
+    say(f"[{scale:g}] store of record: full load and 1% versions (embedded) × {n} …")
+    with tempfile.TemporaryDirectory(prefix="lianjian-bench-record-") as folder:
+        _record(st, "embedded", versions.one_backend("embedded", data, changed, n, Path(folder)))
     if server is None:
         return
     ctx.settings = server.settings
@@ -232,6 +238,14 @@ def _one_scale(
         out["admin_import"] = median_run(
             [baselines.admin_import(data, server.jars) for _ in range(n)]
         )
+    say(f"[{scale:g}] store of record: full load and 1% versions (neo4j) × {n} …")
+    _record(st, "neo4j", versions.one_backend("neo4j", data, changed, n, server.settings))
+
+
+def _record(st: dict[str, dict[str, Any]], backend: str, r: dict[str, Any]) -> None:
+    """The store of record's two loads as two stages of the table."""
+    st.setdefault("record_full", {})[backend] = r["full"]
+    st.setdefault("record_version", {})[backend] = r.get("version", {"error": "no full load"})
 
 
 def run(

@@ -28,6 +28,8 @@ LABELS = {
     "explorer": "Explorer subgraph 子图",
     "rdf_nt": "RDF N-Triples",
     "rdf_ttl": "RDF Turtle",
+    "record_full": "store of record: full load 首个版本",
+    "record_version": "store of record: 1% changed 版本加载",
 }
 
 
@@ -98,6 +100,10 @@ def ratios(scale: dict[str, Any]) -> dict[str, float | None]:
         ours, lib = rate(f"rdf_{fmt}", "embedded"), rate(f"rdf_{fmt}", "rdflib")
         if ours and lib:
             out[f"rdflib_{fmt}_vs_ours"] = round(ours / lib, 1)
+    for backend in ("embedded", "neo4j"):  # above 3: a version costs under a third
+        full, version = med("record_full", backend), med("record_version", backend)
+        if full and version:
+            out[f"full_load_vs_version_{backend}"] = round(full / version, 2)
     plan = st.get("pairing_plan", {})
     if "optimal" in plan and "greedy" in plan and "error" not in plan["optimal"]:
         o, g = plan["optimal"]["value"], plan["greedy"]["value"]
@@ -164,6 +170,8 @@ def markdown(result: dict[str, Any]) -> str:
         "rdflib_nt_vs_ours",
         "rdflib_ttl_vs_ours",
         "greedy_cost_vs_optimal",
+        "full_load_vs_version_embedded",
+        "full_load_vs_version_neo4j",
     ):
         row = [str(all_ratios[s].get(key, "–")) for s in scales]
         if any(c != "–" for c in row):

@@ -180,7 +180,7 @@ def load(
     values, unless --with-names is given; the database remembers which.
 
     With --source NAME --as-of DATE the ledger becomes a new version of that source in
-    the store of record (--store; embedded): what it adds, removes and changes, the gaps
+    the store of record (--store folder, or the Neo4j database): what it adds, removes and changes, the gaps
     it opens and closes, the coverage rates; the same content again records nothing.
 
     Example: lianjian load data/sample --backend neo4j --replace

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import tempfile
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -23,7 +24,10 @@ from typing import Annotated, Any
 import typer
 
 from lianjian.cli.common import LedgerArg, clean_errors, fail
+from lianjian.generator.generate import generate as generate_ledger
 from lianjian.generator.profiles import PROFILES
+from lianjian.graph.neo4j.settings import Neo4jSettings
+from lianjian.loaders.ledger import load_ledger
 
 __all__ = ["bench_app", "register"]
 
@@ -223,6 +227,41 @@ def pairing(
             report = bp.bench_generated(generate.value, scale, seed, **opts)
         else:
             report = bp.bench(ledger, **opts)
+    _print_json(report)
+
+
+@bench_app.command("versions")
+def versions(
+    ledger: Annotated[
+        Path | None, typer.Argument(help="Ledger (or --generate).", show_default=False)
+    ] = None,
+    generate: Annotated[
+        Profile | None,
+        typer.Option("--generate", help="Generate a ledger of this profile.", show_default=False),
+    ] = None,
+    scale: Annotated[float, typer.Option(min=0.001, help="Scale of --generate.")] = 1.0,
+    neo4j: Neo4jAlsoFlag = False,
+    repeat: RepeatOpt = 3,
+) -> None:
+    """The store of record: a version load where 1% of the entities changed against a
+    full load, embedded and with --neo4j on Neo4j (版本加载基准). Prints JSON: medians,
+    spreads and the ratio version ÷ full per backend.
+
+    Example: lianjian bench versions --generate jingzhou --scale 1 --neo4j
+    """
+    from lianjian.bench import versions as bv  # the layer above the CLI: loaded when it runs
+
+    if not (generate or ledger):
+        fail("give a LEDGER or --generate PROFILE")
+    with clean_errors(), tempfile.TemporaryDirectory(prefix="lianjian-bench-") as tmp:
+        if generate:
+            ledger = Path(tmp) / "ledger"
+            rows = generate_ledger(ledger, profile=generate.value, scale=scale, seed=0)
+        data = load_ledger(ledger)
+        settings = Neo4jSettings.from_env() if neo4j else None
+        report = bv.bench(data, repeat, settings, say=_say)
+        if generate:
+            report["rows"] = rows
     _print_json(report)
 
 

@@ -188,15 +188,18 @@ def open_ledger(
     return Opened(store, balance)
 
 
-def open_record(directory: Path | None, backend: str = "embedded", create: bool = False):
-    """The store of record in ``directory`` (docs/store.md; the default folder when None).
-    Embedded only for now: the Neo4j store of record follows with the same interface."""
-    if backend != "embedded":
-        raise ValueError(
-            "the store of record is embedded only for now (Neo4j follows): drop --backend "
-            "neo4j (or query a ledger path one-shot)"
-        )
-    # by name, as the backends above: opening a store of record loads NetworkX
+def open_record(
+    directory: Path | None,
+    backend: str = "embedded",
+    create: bool = False,
+    settings: Neo4jSettings | None = None,
+):
+    """The store of record (docs/store.md): embedded, in ``directory`` (the default folder
+    when None); Neo4j, the database ``settings`` point at (``NEO4J_*`` when None)."""
+    # by name, as the backends above: opening a store of record loads NetworkX or the driver
+    if backend == "neo4j":
+        return import_module("lianjian.graph.neo4j.record").Neo4jRecord.open(settings)
+    backend_class(backend)  # an unknown backend is refused by name
     return import_module("lianjian.graph.embedded.persist").EmbeddedRecord.open(directory, create)
 
 

@@ -46,6 +46,9 @@ __all__ = [
     "content_of",
     "diff",
     "union",
+    "name_paths",
+    "name_conflicts",
+    "conflicts_of",
 ]
 
 FORMAT = 1  # the store format this code writes and reads (a newer one is refused)
@@ -95,14 +98,33 @@ class Content:
     props: dict[str, dict[str, Any]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
 
+    def props_of(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The properties of ``ids`` as the store keeps them: read only for the entities
+        whose hash differs (a backend may fetch them then, not before)."""
+        return {i: self.props.get(i, {}) for i in ids}
+
+    def shown(self, node_id: str, label: str, props: dict[str, Any]) -> dict[str, Any]:
+        """A new entity's properties as the store would keep them, to compare with
+        :meth:`props_of` (all of them here; Neo4j keeps members without their names)."""
+        return props
+
+
+_LAST: list[tuple[GraphData, Content]] = []  # the last ledger hashed: a load hashes once
+
 
 def content_of(data: GraphData) -> Content:
-    return Content(
+    """Every entity's and link's hash in ``data`` (remembered for the last ``data``: the
+    diff and a backend's stage of one load share them)."""
+    if _LAST and _LAST[0][0] is data:
+        return _LAST[0][1]
+    content = Content(
         {i: entity_hash(label, p) for i, (label, p) in data.nodes.items()},
         {link_key(e): link_hash(e) for e in data.edges},
         {i: p for i, (_, p) in data.nodes.items()},
         {i: label for i, (label, _) in data.nodes.items()},
     )
+    _LAST[:] = [(data, content)]
+    return content
 
 
 @dataclass
@@ -129,13 +151,17 @@ def diff(old: Content, new: GraphData) -> Diff:
     added = sorted(set(now.entities) - set(old.entities))
     removed = sorted(set(old.entities) - set(now.entities))
     changed: dict[str, set[str]] = {}
-    for i, h in now.entities.items():
-        if i in old.entities and old.entities[i] != h:
-            a, b = old.props.get(i, {}), now.props[i]
-            names = {k for k in a.keys() | b.keys() if k not in PROVENANCE and a.get(k) != b.get(k)}
-            if new.nodes[i][0] != old.labels.get(i):
-                names.add("label")
-            changed[i] = names
+    differ = [i for i, h in now.entities.items() if i in old.entities and old.entities[i] != h]
+    before = old.props_of(differ)
+    for i in differ:
+        label, props = new.nodes[i]
+        a, b = before.get(i, {}), old.shown(i, label, props)
+        names = {k for k in a.keys() | b.keys() if k not in PROVENANCE and a.get(k) != b.get(k)}
+        if not names:  # a value the store does not keep (a member's name on Neo4j)
+            names = {k for k in props.keys() - b.keys() if k not in PROVENANCE}
+        if label != old.labels.get(i):
+            names.add("label")
+        changed[i] = names
     counts = [0, 0, 0]
     born, gone = set(added), set(removed)
     for k in old.links.keys() | now.links.keys():
@@ -185,11 +211,14 @@ class Finding:
 @dataclass(frozen=True)
 class Conflict:
     """The same id (or link) with different content in two sources; the union keeps
-    the first source's (sources in the order they were first loaded)."""
+    the first source's (sources in the order they were first loaded). With ``same_as``:
+    two ids, one per source, of the same label, folded name and place in the tree (what
+    they hang under): both are kept, never merged."""
 
     id: str
     kept: str
     other: str
+    same_as: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -252,6 +281,43 @@ class RecordStore(Protocol):
     def close(self) -> None: ...
 
 
+# the links an entity hangs under: its place in the tree, beside its folded name
+PARENT_LINKS = ("PART_OF", "SUB_ORG_OF", "IN_GRID", "IN_COMPOUND", "LOCATED_IN")
+
+
+def name_paths(data: GraphData) -> dict[str, list[str]]:
+    """``id → [label, folded name, parent id]`` of every named entity (``name_key``),
+    the parent the first of :data:`PARENT_LINKS` it has ("" for none)."""
+    parent: dict[str, str] = {}
+    rank = {t: n for n, t in enumerate(PARENT_LINKS)}
+    best: dict[str, int] = {}
+    for e in data.edges:
+        r = rank.get(e.type)
+        if r is not None and r < best.get(e.source, len(rank)):
+            best[e.source], parent[e.source] = r, e.target
+    return {
+        i: [label, p["name_key"], parent.get(i, "")]
+        for i, (label, p) in data.nodes.items()
+        if p.get("name_key")
+    }
+
+
+def name_conflicts(parts: Iterable[tuple[str, Mapping[str, Sequence[str]]]]) -> list[Conflict]:
+    """Entities of two sources (in load order) with other ids but the same label, folded
+    name and parent: a :class:`Conflict` with ``same_as`` (the first source's id)."""
+    seen: dict[tuple[str, ...], tuple[str, str]] = {}  # key → (source, id)
+    out: list[Conflict] = []
+    for source, paths in parts:
+        for i, key in paths.items():
+            k = tuple(key)
+            first = seen.get(k)
+            if first is None:
+                seen[k] = (source, i)
+            elif first[0] != source and first[1] != i:
+                out.append(Conflict(i, first[0], source, same_as=first[1]))
+    return out
+
+
 def union(parts: Iterable[tuple[str, GraphData]]) -> tuple[GraphData, list[Conflict]]:
     """One graph of several sources' (in load order): an id or link in two sources with
     the same content is one; with different content, the first source's is kept and the
@@ -277,4 +343,27 @@ def union(parts: Iterable[tuple[str, GraphData]]) -> tuple[GraphData, list[Confl
                 edges[k], edge_owner[k] = e, source
             elif link_hash(edges[k]) != link_hash(e):
                 conflicts.append(Conflict("|".join(k), edge_owner[k], source))
+    conflicts += name_conflicts((source, name_paths(data)) for source, data in parts)
     return GraphData(nodes, list(edges.values())), conflicts
+
+
+def conflicts_of(parts: list[tuple[str, dict, dict, dict]]) -> list[Conflict]:
+    """The conflicts of the union of ``parts`` (``name, {id: [label, hash]}, {link: hash},
+    {id: name path}`` in load order), as :func:`union` names them: for a backend that
+    keeps only the hashes."""
+    kept: dict[str, tuple[str, Any]] = {}
+    kept_links: dict[tuple, tuple[str, str]] = {}
+    out: list[Conflict] = []
+    for name, entities, links, _ in parts:
+        for i, value in entities.items():
+            value = tuple(value)
+            if i not in kept:
+                kept[i] = (name, value)
+            elif kept[i][1] != value:
+                out.append(Conflict(i, kept[i][0], name))
+        for k, h in links.items():
+            if k not in kept_links:
+                kept_links[k] = (name, h)
+            elif kept_links[k][1] != h:
+                out.append(Conflict("|".join(k), kept_links[k][0], name))
+    return out + name_conflicts((name, paths) for name, _, _, paths in parts)

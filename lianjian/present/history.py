@@ -18,7 +18,10 @@ def conflict_lines(conflicts, shown: int = 10) -> list[str]:
     """A warning line per conflict between sources (the union keeps the first's), at
     most ``shown``, then how many more."""
     lines = [
-        f"warning: conflict: {c.id} differs between sources {c.kept} (kept) and {c.other}"
+        f"warning: conflict: {c.id} of source {c.other} has the name and place of "
+        f"{c.same_as} of source {c.kept}: both kept, not merged"
+        if c.same_as
+        else f"warning: conflict: {c.id} differs between sources {c.kept} (kept) and {c.other}"
         for c in conflicts[:shown]
     ]
     if len(conflicts) > shown:

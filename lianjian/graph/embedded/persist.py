@@ -5,6 +5,7 @@ from it runs code)::
     record.json            {"store": "lianjian", "format", "sources", "versions",
                             "findings", "coverage"}
     sources/<hash>.json    one source's latest entities and links, named by content
+    sources/<hash>.hashes.json   their content hashes (what the next load's diff reads)
     lock                   held (flock) by the one load writing the store
 
 A load writes its source file under a new name, then ``record.json`` to a temporary
@@ -186,7 +187,27 @@ class EmbeddedRecord:
         return self._graphs[source]
 
     def content(self, source: str) -> Content:
-        return content_of(self._source_graph(source))
+        """The source's hashes from its hashes file (the graph's file is read only for the
+        properties of the entities whose hash differs); hashed again for a store without."""
+        entry = self._record["sources"].get(source)
+        if entry is None:
+            return Content()
+        path = self.directory / "sources" / _hashes_name(entry["file"])
+        try:
+            value = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            return content_of(self._source_graph(source))
+        except (OSError, ValueError) as e:
+            raise StoreFormatError(
+                f"the store {self.location} is damaged: source {source!r} ({e})"
+            ) from None
+        return _FileContent(
+            {i: h for i, (_, h) in value["entities"].items()},
+            {(t, s, d, k): h for t, s, d, k, h in value["links"]},
+            {},
+            {i: label for i, (label, _) in value["entities"].items()},
+            lambda: self._source_graph(source),
+        )
 
     def _union(self, replace: tuple[str, GraphData] | None = None):
         names = list(self._record["sources"])
@@ -244,6 +265,12 @@ class EmbeddedRecord:
         name = hashlib.sha256(payload).hexdigest()[:32] + ".json"
         if not (folder / name).exists():
             _write_atomic(folder / name, payload)
+        now = content_of(staged.data)
+        hashes = {
+            "entities": {i: [staged.data.nodes[i][0], h] for i, h in now.entities.items()},
+            "links": [[*k, h] for k, h in now.links.items()],
+        }
+        _write_atomic(folder / _hashes_name(name), _dump(hashes))
         record = json.loads(_dump(self._record))  # a copy: the old one stays if this fails
         record["sources"][staged.source] = {
             "file": name,
@@ -265,6 +292,7 @@ class EmbeddedRecord:
 
     def _prune(self, folder: Path) -> None:
         kept = {s["file"] for s in self._record["sources"].values()}
+        kept |= {_hashes_name(name) for name in kept}
         for p in folder.iterdir():
             if p.name not in kept:
                 with contextlib.suppress(OSError):
@@ -272,6 +300,23 @@ class EmbeddedRecord:
 
     def close(self) -> None:
         self._graphs = {}
+
+
+def _hashes_name(graph_file: str) -> str:
+    return graph_file.removesuffix(".json") + ".hashes.json"
+
+
+class _FileContent(Content):
+    """Hashes read from a source's hashes file; properties from its graph file, read
+    only when an entity's hash differs."""
+
+    def __init__(self, entities, links, props, labels, graph) -> None:
+        super().__init__(entities, links, props, labels)
+        self._graph = graph
+
+    def props_of(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        nodes = self._graph().nodes if ids else {}
+        return {i: nodes[i][1] for i in ids if i in nodes}
 
 
 @dataclass

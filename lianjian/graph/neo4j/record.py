@@ -1,0 +1,391 @@
+"""The Neo4j store of record (docs/store.md): the same :class:`RecordStore` interface
+as the embedded one, in the configured database.
+
+The union of sources is the database itself. Beside it, nodes of labels no query
+matches hold the record: ``LianjianSource`` (a source's latest version and, as JSON,
+a hash per entity and per link: a monthly load reads no more than those),
+``LianjianVersion``, ``LianjianFinding`` and ``LianjianCoverage``; the store's format
+is a property of the ledger marker (``LianjianLedger``, ``record_format``).
+
+A load is one write transaction: :meth:`Neo4jRecord.lock` opens it and first writes the
+``LianjianLoadLock`` node (unique by key), so a second load of the same database waits
+on that node's lock until the first commits or rolls back; every read under the lock,
+the diff applied by :meth:`Neo4jRecord.stage`, the gap rules and coverage run on the
+staged graph (read through the same transaction) and the record written by ``commit``
+are in it. A server killed, or a load failing, before the commit leaves the previous
+version as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lianjian.core.model import Edge, GraphData
+from lianjian.core.privacy import pseudonym_key
+from lianjian.core.schema import SCHEMA
+from lianjian.graph.neo4j.marker import META_LABEL
+from lianjian.graph.neo4j.personal import stored_props
+from lianjian.graph.neo4j.settings import Neo4jSettings
+from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env, edge_cypher, node_cypher
+from lianjian.graph.versions import (
+    FORMAT,
+    Conflict,
+    Content,
+    Finding,
+    SourceInfo,
+    StoreFormatError,
+    Version,
+    conflicts_of,
+    content_of,
+    link_key,
+    name_paths,
+)
+
+__all__ = ["Neo4jRecord", "RECORD_LABELS"]
+
+SOURCE, VERSION, FINDING, COVERAGE, LOCK = (
+    "LianjianSource",
+    "LianjianVersion",
+    "LianjianFinding",
+    "LianjianCoverage",
+    "LianjianLoadLock",
+)
+RECORD_LABELS = (SOURCE, VERSION, FINDING, COVERAGE, LOCK)
+_MARKER = f"MERGE (m:{META_LABEL} {{key: 'ledger'}})"
+BATCH = 10000  # rows per statement inside the load's transaction
+
+
+class _TxStore(Neo4jStore):
+    """The database as the open load transaction sees it: queries read the staged union."""
+
+    def __init__(self, record: Neo4jRecord) -> None:
+        super().__init__(record.driver, record.database)
+        self._record = record
+
+    def _read(self, cypher: str, **params: Any) -> list:
+        return self._record._run(cypher, **params)
+
+    def close(self) -> None:  # the driver is the record's
+        pass
+
+
+class _StoredContent(Content):
+    """A source's hashes from its record node; properties fetched only for the entities
+    whose hash differs, as the database keeps them (members without names)."""
+
+    def __init__(self, record: Neo4jRecord, entities, links, labels) -> None:
+        super().__init__(entities, links, {}, labels)
+        self._record = record
+
+    def props_of(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for i in ids:
+            by_label[self.labels[i]].append(i)
+        for label, group in by_label.items():
+            for r in self._record._run(
+                f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id, "
+                "properties(n) AS p",
+                ids=group,
+            ):
+                out[r["id"]] = dict(r["p"])
+        return out
+
+    def shown(self, node_id: str, label: str, props: dict[str, Any]) -> dict[str, Any]:
+        return stored_props(node_id, label, props, False)
+
+
+def _decode_links(text: str) -> dict:
+    return {(t, s, d, k): h for t, s, d, k, h in json.loads(text)}
+
+
+class Neo4jRecord:
+    """The store of record in a Neo4j database (see the module docstring)."""
+
+    name = "neo4j"
+
+    def __init__(self, driver, database: str = "neo4j") -> None:
+        self.driver = driver
+        self.database = database
+        self.location = f"Neo4j database {database!r}"
+        self._tx = None
+        self._check_format()
+
+    @classmethod
+    def open(cls, settings: Neo4jSettings | None = None) -> Neo4jRecord:
+        s = settings or Neo4jSettings.from_env()
+        driver = driver_from_env(s)
+        try:
+            return cls(driver, s.database)
+        except BaseException:
+            driver.close()
+            raise
+
+    # ------------------------------------------------------------ plumbing
+
+    def _run(self, cypher: str, **params: Any) -> list:
+        if self._tx is not None:
+            return list(self._tx.run(cypher, params))
+        records, _, _ = self.driver.execute_query(
+            cypher, params, database_=self.database, routing_="r"
+        )
+        return records
+
+    def _marker(self) -> dict[str, Any] | None:
+        rows = self._run(f"MATCH (m:{META_LABEL} {{key: 'ledger'}}) RETURN properties(m) AS p")
+        return dict(rows[0]["p"]) if rows else None
+
+    def _check_format(self) -> None:
+        fmt = (self._marker() or {}).get("record_format")
+        if fmt is not None and (not isinstance(fmt, int) or fmt > FORMAT):
+            raise StoreFormatError(
+                f"the {self.location} has store format {fmt}, newer than this lianjian reads "
+                f"(format {FORMAT}): use a newer lianjian"
+            )
+
+    # ------------------------------------------------------------ reads
+
+    def sources(self) -> dict[str, SourceInfo]:
+        rows = self._run(
+            f"MATCH (s:{SOURCE}) RETURN s.name AS n, s.as_of AS a, s.version AS v ORDER BY s.order"
+        )
+        return {r["n"]: SourceInfo(r["n"], r["a"], r["v"]) for r in rows}
+
+    def versions(self) -> list[Version]:
+        rows = self._run(f"MATCH (v:{VERSION}) RETURN v.body AS b ORDER BY v.version")
+        return [Version(**json.loads(r["b"])) for r in rows]
+
+    def findings(self) -> list[Finding]:
+        rows = self._run(
+            f"MATCH (f:{FINDING}) RETURN properties(f) AS p ORDER BY f.first_seen, f.rule, f.id"
+        )
+        return [Finding(**{k: r["p"].get(k) for k in Finding.__dataclass_fields__}) for r in rows]
+
+    def coverage_rows(self) -> list[dict[str, Any]]:
+        rows = self._run(f"MATCH (c:{COVERAGE}) RETURN c.body AS b ORDER BY c.seq")
+        return [json.loads(r["b"]) for r in rows]
+
+    def content(self, source: str) -> Content:
+        rows = self._run(
+            f"MATCH (s:{SOURCE} {{name: $n}}) RETURN s.entities AS e, s.links AS l", n=source
+        )
+        if not rows:
+            return Content()
+        entities = json.loads(rows[0]["e"])
+        return _StoredContent(
+            self,
+            {i: h for i, (_, h) in entities.items()},
+            _decode_links(rows[0]["l"]),
+            {i: label for i, (label, _) in entities.items()},
+        )
+
+    def _all_content(self) -> list[tuple[str, dict, dict, dict]]:
+        rows = self._run(
+            f"MATCH (s:{SOURCE}) RETURN s.name AS n, s.entities AS e, s.links AS l, "
+            "s.names AS p ORDER BY s.order"
+        )
+        return [
+            (r["n"], json.loads(r["e"]), _decode_links(r["l"]), json.loads(r["p"] or "{}"))
+            for r in rows
+        ]
+
+    def graph(self) -> tuple[Neo4jStore, list[Conflict]]:
+        if not self.sources():
+            raise ValueError(
+                f"the {self.location} holds no source yet; load one: lianjian load LEDGER "
+                "--backend neo4j --source NAME --as-of DATE"
+            )
+        conflicts = conflicts_of(self._all_content())
+        return Neo4jStore(self.driver, self.database), conflicts
+
+    # ------------------------------------------------------------ writes
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """One write transaction for the whole load; its first write is the lock node,
+        so another load of this database waits until this one commits or rolls back."""
+        store = Neo4jStore(self.driver, self.database)
+        store.ensure_schema()
+        for stmt in (
+            f"CREATE CONSTRAINT lianjian_load_lock IF NOT EXISTS FOR (n:{LOCK}) REQUIRE n.key IS UNIQUE",
+            f"CREATE CONSTRAINT lianjian_source_name IF NOT EXISTS FOR (n:{SOURCE}) REQUIRE n.name IS UNIQUE",
+        ):  # fmt: skip
+            self.driver.execute_query(stmt, database_=self.database)
+        with self.driver.session(database=self.database) as session:
+            tx = session.begin_transaction(metadata={"lianjian": "load"})
+            try:
+                tx.run(f"MERGE (l:{LOCK} {{key: 'load'}}) SET l.taken_at = datetime()").consume()
+                self._tx = tx
+                self._check_format()
+                marker = self._marker() or {}
+                if marker.get("record_format") is None and not store.is_empty():
+                    raise ValueError(
+                        f"the {self.location} holds a ledger loaded without --source: load "
+                        "it into another database, or clear it first (load --replace)"
+                    )
+                yield
+            finally:
+                self._tx = None
+                if not tx.closed():
+                    tx.rollback()
+
+    def stage(self, source: str, data: GraphData) -> _Staged:
+        if any(SCHEMA.nodes[label].personal for label, _ in data.nodes.values()):
+            pseudonym_key()  # members are written by pseudonym: fail before writing
+        others = [(n, e, lk) for n, e, lk, _ in self._all_content() if n != source]
+        old = self.content(source)
+        now = content_of(data)
+        held = {i for _, e, _ in others for i in e}
+        held_links = {k for _, _, lk in others for k in lk}
+        order = list(self.sources())
+        first = source not in order
+        rank = {n: i for i, n in enumerate(order if not first else [*order, source])}
+        owner: dict[Any, str] = {}  # an entity's or link's first source
+        for n, e, lk in sorted(others, key=lambda o: rank[o[0]]):
+            for i in (*e, *lk):
+                owner.setdefault(i, n)
+        mine = rank[source]
+
+        def ours(i) -> bool:  # whether this source's content is the union's
+            return i not in owner or rank[owner[i]] > mine
+
+        # removed: entities only this source held; relabelled ones are removed then added
+        gone = [i for i in old.entities if i not in now.entities and i not in held]
+        relabel = [i for i in now.entities if i in old.labels and old.labels[i] != data.nodes[i][0]]
+        self._delete_nodes([(i, old.labels[i]) for i in gone + relabel])
+        write = [
+            i
+            for i, h in now.entities.items()
+            if ours(i) and (old.entities.get(i) != h or i in relabel or i not in old.entities)
+        ]
+        self._write_nodes(data, write)
+        links_gone = [k for k in old.links if k not in now.links and k not in held_links]
+        self._delete_links(links_gone, old.labels)
+        touched = set(relabel)  # their links went with them (DETACH DELETE)
+        new_links = [
+            e
+            for e in data.edges
+            if ours(link_key(e))
+            and (
+                old.links.get(link_key(e)) != now.links[link_key(e)]
+                or e.source in touched
+                or e.target in touched
+            )
+        ]
+        self._write_links(data, new_links)
+        self._pending = (source, now, data, first)
+        mine_entities = {i: (data.nodes[i][0], h) for i, h in now.entities.items()}
+        parts = [p for p in self._all_content() if p[0] != source]
+        mine_part = (source, mine_entities, now.links, name_paths(data))
+        parts.insert(mine if not first else len(parts), mine_part)
+        return _Staged(_TxStore(self), conflicts_of(parts), self)
+
+    def _delete_nodes(self, ids: list[tuple[str, str]]) -> None:
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for i, label in ids:
+            by_label[label].append(i)
+        for label, group in by_label.items():
+            for n in range(0, len(group), BATCH):
+                self._tx.run(
+                    f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) DETACH DELETE n",
+                    ids=group[n : n + BATCH],
+                ).consume()
+
+    def _write_nodes(self, data: GraphData, ids: list[str]) -> None:
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for i in ids:
+            label, props = data.nodes[i]
+            by_label[label].append({"id": i, "props": stored_props(i, label, props, False)})
+        for label, rows in by_label.items():
+            for n in range(0, len(rows), BATCH):
+                self._tx.run(node_cypher(label), rows=rows[n : n + BATCH]).consume()
+
+    def _delete_links(self, keys: list, labels: dict[str, str]) -> None:
+        groups: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+        for t, s, d, k in keys:
+            if s in labels and d in labels:
+                groups[(t, labels[s], labels[d])].append({"s": s, "t": d, "k": k})
+        for (t, sl, tl), rows in groups.items():
+            self._tx.run(
+                f"UNWIND $rows AS row MATCH (a:{sl} {{id: row.s}})-[r:{t} {{key: row.k}}]->"
+                f"(b:{tl} {{id: row.t}}) DELETE r",
+                rows=rows,
+            ).consume()
+
+    def _write_links(self, data: GraphData, edges: list[Edge]) -> None:
+        groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
+        for e in edges:
+            row: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
+            if e.props:
+                row["props"] = {"key": e.key, **e.props}
+            groups[
+                (e.type, data.nodes[e.source][0], data.nodes[e.target][0], bool(e.props))
+            ].append(row)
+        for (t, sl, tl, with_props), rows in groups.items():
+            for n in range(0, len(rows), BATCH):
+                self._tx.run(edge_cypher(t, sl, tl, with_props), rows=rows[n : n + BATCH]).consume()
+
+    def _commit(self, version: Version, opened, closed, coverage) -> None:
+        source, now, data, first = self._pending
+        tx = self._tx
+        entities = {i: [data.nodes[i][0], h] for i, h in now.entities.items()}
+        links = [[*k, h] for k, h in now.links.items()]
+        count = len(self.sources())
+        tx.run(
+            f"MERGE (s:{SOURCE} {{name: $n}}) ON CREATE SET s.order = $order "
+            "SET s.as_of = $a, s.version = $v, s.fingerprint = $f, s.entities = $e, s.links = $l, "
+            "s.names = $p",
+            n=source, order=count, a=version.as_of, v=version.version, f=version.fingerprint,
+            e=json.dumps(entities, ensure_ascii=False), l=json.dumps(links, ensure_ascii=False),
+            p=json.dumps(name_paths(data), ensure_ascii=False),
+        ).consume()  # fmt: skip
+        body = json.dumps(version.to_dict(), ensure_ascii=False)
+        tx.run(
+            f"CREATE (v:{VERSION} {{version: $v, source: $s, as_of: $a, body: $b}})",
+            v=version.version, s=source, a=version.as_of, b=body,
+        ).consume()  # fmt: skip
+        tx.run(
+            f"UNWIND $keys AS k MATCH (f:{FINDING} {{rule: k[0], id: k[1]}}) "
+            "WHERE f.closed_at IS NULL SET f.closed_at = $v, f.closed_on = $a",
+            keys=[list(k) for k in closed], v=version.version, a=version.as_of,
+        ).consume()  # fmt: skip
+        tx.run(
+            f"UNWIND $rows AS row CREATE (f:{FINDING}) SET f = row",
+            rows=[{k: v for k, v in f.__dict__.items() if v is not None} for f in opened],
+        ).consume()
+        seq = self._run(f"MATCH (c:{COVERAGE}) RETURN count(c) AS n")[0]["n"]
+        tx.run(
+            f"UNWIND $rows AS row CREATE (c:{COVERAGE} {{seq: row.seq, version: $v, body: row.b}})",
+            rows=[{"seq": seq + n, "b": json.dumps(r, ensure_ascii=False)} for n, r in enumerate(coverage)],
+            v=version.version,
+        ).consume()  # fmt: skip
+        tx.run(
+            f"{_MARKER} SET m.record_format = $fmt, m.fingerprint = 'record:' + $v, "
+            "m.names = coalesce(m.names, false), m.loaded_at = datetime()",
+            fmt=FORMAT, v=str(version.version),
+        ).consume()  # fmt: skip
+        tx.commit()
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+@dataclass
+class _Staged:
+    graph: Neo4jStore
+    conflicts: list[Conflict]
+    record: Neo4jRecord
+
+    def commit(
+        self,
+        version: Version,
+        opened: list[Finding],
+        closed: Sequence[tuple[str, str]],
+        coverage: list[dict[str, Any]],
+    ) -> None:
+        self.record._commit(version, opened, closed, coverage)

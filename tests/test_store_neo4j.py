@@ -1,0 +1,202 @@
+"""The store of record on Neo4j (issue "the graph as the system of record"): the
+sample as version 1, the modified copy as version 2, exact ids as on the embedded
+backend (and the same ``changes`` JSON: a parity test); the same content again records
+nothing; out of order refused; two loads at once; a newer format refused; the queries
+without a ledger path."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from lianjian.graph.neo4j.record import Neo4jRecord
+from lianjian.graph.versions import RecordStore
+from lianjian.loaders.ledger import load_ledger
+from lianjian.record.load import load_version
+from tests.record_ledgers import V1, V2, as_json, month_two_ledger, run
+from tests.test_store_sources import TWIN_CONFLICTS, twin_ledger
+
+pytestmark = pytest.mark.neo4j
+NEO = ("--backend", "neo4j")
+
+
+@pytest.fixture
+def neo(neo4j_driver, neo4j_settings, monkeypatch):
+    """An emptied database, named by ``NEO4J_*`` for the commands."""
+    for key, name in (("uri", "URI"), ("user", "USER"), ("password", "PASSWORD"),
+                      ("database", "DATABASE")):  # fmt: skip
+        monkeypatch.setenv(f"NEO4J_{name}", neo4j_settings[key])
+    return neo4j_driver
+
+
+@pytest.fixture
+def v2(sample_ledger, tmp_path) -> Path:
+    return month_two_ledger(sample_ledger, tmp_path / "v2")
+
+
+@pytest.fixture
+def loaded(neo, sample_ledger, v2):
+    run("load", sample_ledger, *NEO, "--source", "shashi", "--as-of", V1)
+    said = run("load", v2, *NEO, "--source", "shashi", "--as-of", V2)
+    assert said.startswith("version 2 of source shashi")
+    return neo
+
+
+def versions() -> list[int]:
+    return [v["version"] for v in as_json("history", *NEO)["versions"]]
+
+
+def test_changes_list_exactly_the_modifications(loaded):
+    result = as_json("changes", *NEO)
+    assert result["from"] == 1 and result["to"] == 2
+    assert result["entities"] == {
+        "added": ["P24"],
+        "removed": [],
+        "changed": [
+            {"id": "P09", "properties": ["COVERS"]},
+            {"id": "P16", "properties": ["name", "name_key"]},
+        ],
+    }
+    assert result["gaps"]["opened"] == [
+        {"rule": "building_without_group", "id": "B0101"},
+        {"rule": "org_without_secretary", "id": "P24"},
+    ]
+    assert result["gaps"]["closed"] == [{"rule": "grid_without_branch", "id": "SS0102G02"}]
+    still = {(g["rule"], g["id"]): g for g in result["gaps"]["open"]}
+    assert still[("building_without_group", "B0103")]["age_months"] == 1
+    history = as_json("history", *NEO)["versions"]
+    assert [(v["version"], v["added"], v["removed"], v["changed"]) for v in history] == [
+        (1, 190, 0, 0),
+        (2, 1, 0, 2),
+    ]
+
+
+def test_both_backends_give_the_same_changes(loaded, sample_ledger, v2, tmp_path):
+    store = tmp_path / "store"
+    run("load", sample_ledger, "--source", "shashi", "--as-of", V1, "--store", store)
+    run("load", v2, "--source", "shashi", "--as-of", V2, "--store", store)
+    for span in ([], ["--from", "0", "--to", "1"], ["--from", "0", "--to", "2"]):
+        assert as_json("changes", *NEO, *span) == as_json("changes", "--store", store, *span)
+    trend = as_json("coverage", "--trend", *NEO)
+    assert trend == as_json("coverage", "--trend", "--store", store)
+    assert [(r["version"], r["id"]) for r in trend["trend"]] == [(1, "SS01"), (2, "SS01")]
+    communities = as_json("coverage", "--trend", "--level", "community", *NEO)
+    assert len(communities["trend"]) == 6
+
+
+def test_queries_run_on_the_database_without_a_ledger(loaded, v2):
+    assert as_json("gaps", *NEO, "--as-of", V2) == as_json("gaps", v2, "--as-of", V2)
+    assert as_json("coverage", *NEO, "--as-of", V2) == as_json("coverage", v2, "--as-of", V2)
+    assert as_json("pair", *NEO, "--as-of", V2) == as_json("pair", v2, "--as-of", V2)
+    assert as_json("stats", *NEO) == as_json("stats", v2)
+
+
+def test_the_same_content_again_records_nothing(loaded, v2):
+    said = run("load", v2, *NEO, "--source", "shashi", "--as-of", V2)
+    assert said.startswith("unchanged")
+    assert versions() == [1, 2]
+
+
+def test_a_month_out_of_order_is_refused_unless_backfill(loaded, sample_ledger):
+    said = run("load", sample_ledger, *NEO, "--source", "shashi", "--as-of", V1, code=2)
+    assert "before the latest version" in said and "--backfill" in said
+    assert versions() == [1, 2]
+    run("load", sample_ledger, *NEO, "--source", "shashi", "--as-of", V1, "--backfill")
+    assert versions() == [1, 2, 3]
+    back = as_json("changes", *NEO)["entities"]
+    assert back == {"added": [], "removed": ["P24"], "changed": [
+        {"id": "P09", "properties": ["COVERS"]},
+        {"id": "P16", "properties": ["name", "name_key"]},
+    ]}  # fmt: skip
+
+
+def test_a_second_load_waits_for_the_first(neo, neo4j_settings, sample_ledger, v2):
+    run("load", sample_ledger, *NEO, "--source", "shashi", "--as-of", V1)
+    first = Neo4jRecord.open()
+    done: list[str] = []
+
+    def second() -> None:
+        done.append(run("load", v2, *NEO, "--source", "shashi", "--as-of", V2))
+
+    try:
+        with first.lock():  # a load holding the database
+            thread = threading.Thread(target=second)
+            thread.start()
+            time.sleep(3)
+            assert done == [] and thread.is_alive()  # it waits, writes nothing
+        thread.join(120)
+    finally:
+        first.close()
+    assert done and done[0].startswith("version 2 of source shashi")
+    assert versions() == [1, 2]
+
+
+def test_a_database_of_a_newer_format_is_refused(loaded, v2):
+    loaded.execute_query("MATCH (m:LianjianLedger {key: 'ledger'}) SET m.record_format = 99")
+    for args in (["history", *NEO], ["gaps", *NEO], ["load", v2, *NEO, "--source", "s",
+                                                     "--as-of", V2]):  # fmt: skip
+        said = run(*args, code=2)
+        assert "format 99, newer than this lianjian reads" in said
+        assert len(said.strip().splitlines()) == 1
+
+
+def test_a_database_holding_a_plain_load_is_not_taken_for_a_store(neo, sample_ledger, v2):
+    run("load", sample_ledger, *NEO)
+    said = run("load", v2, *NEO, "--source", "shashi", "--as-of", V2, code=2)
+    assert "holds a ledger loaded without --source" in said
+
+
+def test_an_empty_database_says_what_to_do(neo):
+    said = run("gaps", *NEO, code=2)
+    assert "holds no source yet" in said and "--source NAME" in said
+
+
+def test_the_neo4j_store_of_record_has_the_interface(loaded, sample_ledger):
+    record = Neo4jRecord.open()
+    try:
+        assert isinstance(record, RecordStore)
+        assert {s.name: (s.as_of, s.version) for s in record.sources().values()} == {
+            "shashi": (V2, 2)
+        }
+        closed = [(f.rule, f.id, f.first_seen, f.closed_at, f.closed_on)
+                  for f in record.findings() if f.closed_at is not None]  # fmt: skip
+        assert closed == [("grid_without_branch", "SS0102G02", 1, 2, V2)]
+        # a load that fails before its commit leaves the database as it was
+        data = load_ledger(sample_ledger)
+
+        class Stop(Exception):
+            pass
+
+        def stop(*args, **kwargs):
+            raise Stop
+
+        record._commit = stop
+        with pytest.raises(Stop):
+            load_version(record, "shashi", "2026-07-31", data)
+    finally:
+        record.close()
+    assert versions() == [1, 2]
+    assert as_json("gaps", *NEO, "--as-of", V2)["rules"]["grid_without_branch"]["count"] == 0
+    n = loaded.execute_query("MATCH (n:PartyOrg {id: 'P24'}) RETURN count(n) AS n").records
+    assert n[0]["n"] == 1  # the staged removal of P24 was rolled back
+
+
+def test_conflicts_between_sources_are_named_as_on_the_embedded_backend(
+    neo, sample_ledger, tmp_path
+):
+    other = twin_ledger(sample_ledger, tmp_path / "other")
+    run("load", sample_ledger, *NEO, "--source", "one", "--as-of", V1)
+    said = run("load", other, *NEO, "--source", "two", "--as-of", V1)
+    assert "conflict: P25 of source two has the name and place of P16 of source one" in said
+    record = Neo4jRecord.open()
+    try:
+        _, conflicts = record.graph()
+    finally:
+        record.close()
+    assert [(c.id, c.kept, c.other, c.same_as) for c in conflicts] == TWIN_CONFLICTS
+    name = neo.execute_query("MATCH (n:PartyOrg {id: 'P16'}) RETURN n.name AS n").records
+    assert name[0]["n"] == "荆州市沙市区税务局机关党支部"  # the first source's is kept
+    assert "conflict: P16 differs" in run("stats", *NEO)
