@@ -115,6 +115,7 @@ def test_the_viewer_sees_no_name_anywhere(shared, page):
         assert MEMBER_MARK not in everything_shown(page), path
     buttons = page.locator('[data-testid="stDownloadButton"] button')  # on the overview now
     go(page, PAGES["export"])
+    buttons.nth(1).wait_for(timeout=TIMEOUT)  # the files are built before their buttons show
     assert buttons.count() >= 2
     for i in range(buttons.count()):
         with page.expect_download(timeout=TIMEOUT) as got:

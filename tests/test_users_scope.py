@@ -42,9 +42,19 @@ def _download_keys() -> list[str]:
     keys = []
     for path in VIEWS.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "download_button":
+            if not isinstance(node, ast.Call):
+                continue
+            called = getattr(node.func, "attr", "")
+            if called == "download_button":
                 key = next((k.value for k in node.keywords if k.arg == "key"), None)
                 keys.append(ast.unparse(key) if key is not None else f"{path.name}: no key")
+            elif called == "downloads":  # widgets.downloads: an Excel (key_xlsx) and a CSV (key)
+                key = next((k.value for k in node.keywords if k.arg == "key"), None)
+                key = key if key is not None else (node.args[4] if len(node.args) > 4 else None)
+                if key is None:
+                    keys.append(f"{path.name}: no key")
+                    continue
+                keys += [ast.unparse(key), ast.unparse(key).rstrip("'\"") + "_xlsx'"]
     return keys
 
 

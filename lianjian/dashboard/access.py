@@ -31,7 +31,7 @@ USER = "_auth_user"  # session state: the logged-in User (server side, set by lo
 _SEEN = "_audit_seen"
 # the keys of the pages' download buttons (tests/test_audit_dashboard.py checks that
 # every download button of the pages has one that matches)
-DOWNLOAD_KEY = re.compile(r"(?:^|_)dl(?:_|$)|^export_(?:zip|gaps|rdf_download)$")
+DOWNLOAD_KEY = re.compile(r"(?:^|_)dl(?:_|$)|^export_(?:zip|xlsx|gaps|gaps_xlsx|rdf_download)$")
 
 
 def current_user() -> User | None:
