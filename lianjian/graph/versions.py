@@ -26,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from lianjian.core.model import Edge, GraphData
 from lianjian.graph.store import GraphStore
+from lianjian.loaders.derive import PLACED_BY
 
 __all__ = [
     "FORMAT",
@@ -286,8 +287,11 @@ PARENT_LINKS = ("PART_OF", "SUB_ORG_OF", "IN_GRID", "IN_COMPOUND", "LOCATED_IN")
 
 
 def name_paths(data: GraphData) -> dict[str, list[str]]:
-    """``id → [label, folded name, parent id]`` of every named entity (``name_key``),
-    the parent the first of :data:`PARENT_LINKS` it has ("" for none)."""
+    """``id → [label, folded name, parent id]`` of every entity a name and a place
+    identify (a region, building, unit or organisation: those whose ids may be derived
+    from them), the parent the first of :data:`PARENT_LINKS` it has ("" for none). A
+    need, resource, project or service record is not among them: two needs of one name
+    in one community are two needs."""
     parent: dict[str, str] = {}
     rank = {t: n for n, t in enumerate(PARENT_LINKS)}
     best: dict[str, int] = {}
@@ -298,7 +302,7 @@ def name_paths(data: GraphData) -> dict[str, list[str]]:
     return {
         i: [label, p["name_key"], parent.get(i, "")]
         for i, (label, p) in data.nodes.items()
-        if p.get("name_key")
+        if p.get("name_key") and label in PLACED_BY  # a need's or a service's name repeats
     }
 
 
