@@ -50,6 +50,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "rule": ("规则", "Rule"),
     "count": ("数量", "Count"),
     "drill": ("逐级查看", "Drill down"),
+    "show_in_graph": ("在图谱中查看", "Show in graph"),
+    "show_gaps": ("查看空白明细", "Show the gaps"),
+    "click_bar_region": (
+        "点击条形可在图谱中查看该区划",
+        "Click a bar to see the region in the graph",
+    ),
+    "click_bar_rule": (
+        "点击条形可查看该类空白明细",
+        "Click a bar to see the findings of that rule",
+    ),
     "drill_hint": ("选择下级区划查看详情", "pick a region to look inside"),
     "no_data": ("没有数据", "no data"),
     "gaps_here": ("{name} 的覆盖空白", "Coverage gaps in {name}"),

@@ -20,10 +20,18 @@ st.caption(
 )
 
 items = widgets.gap_items(ctx)
+# ``?rule=…&street=…`` (a link from the Overview) presets the filters once, then leaves the URL
+asked_rule, asked_street = st.query_params.pop("rule", None), st.query_params.pop("street", None)
+if asked_rule in items:
+    st.session_state["gaps_rules"] = [asked_rule]
+elif asked_rule is None and asked_street is not None:
+    st.session_state["gaps_rules"] = []
 streets = sorted(
     {(i["street"], i.get("street_name") or i["street"]) for rows in items.values() for i in rows},
     key=lambda s: (s[0] is None, s[0] or ""),
 )
+if asked_street is not None:  # a street with no finding (or another's) is no choice
+    st.session_state["gaps_street"] = asked_street if asked_street in dict(streets) else None
 street_word = state.words_title(ctx.tree, ctx.tree.of_level("street"), ctx.lang) or t("street")
 community_word = state.words_title(ctx.tree, ctx.tree.of_level("community"), ctx.lang)
 f1, f2, f3 = st.columns([1, 2, 1])

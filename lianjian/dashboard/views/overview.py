@@ -14,11 +14,18 @@ import streamlit as st
 from lianjian.dashboard import state, widgets
 from lianjian.dashboard.display import capital, type_name
 from lianjian.dashboard.render import GAP_COLOR
+from lianjian.queries.catalogue import METRICS as CATALOGUE_METRICS
 from lianjian.queries.coverage.rates import METRICS
 
 ctx = state.context()
 t = ctx.t
+goto = st.session_state.pop("overview_goto", None)
+if goto is not None:  # a bar was clicked: its region in the Explorer, its rule's findings
+    page, params = goto
+    st.switch_page(page, query_params=params)
+nonce = st.session_state.get("overview_nonce", 0)  # a chart comes back unselected
 RATE_COLOR = "#4e79a7"  # a rate is no alarm: one calm colour, whatever its value
+RATE_RULE = {m.id: m.rule for m in CATALOGUE_METRICS.values()}  # a rate → the rule it complements
 KPI_METRICS = (
     "grids_with_branch",
     "buildings_with_group",
@@ -75,44 +82,6 @@ def rate_floor(rates) -> float:
     return 0.0 if lowest < 0.3 else math.floor(lowest * 10 - 0.5) / 10
 
 
-# ---------------------------------------------------------------- KPI cards
-
-counts = widgets.label_counts(ctx)
-items = widgets.gap_items(ctx)
-cards = st.columns(6)
-by_word = Counter(
-    state.word_of(ctx.tree, r, ctx.lang)
-    for r in ctx.tree.of_level("community")
-    if ctx.allowed is None or r in ctx.allowed
-)  # 社区 and 村 counted apart
-plain = state.level_name("community", ctx.lang)
-words = sorted(by_word, key=lambda w: w != plain) or [plain]
-cards[0].metric(
-    " / ".join(capital(w) for w in words),
-    " / ".join(f"{by_word[w]:,}" for w in words),
-    border=True,
-)
-cards[1].metric(
-    capital(state.level_name("grid", ctx.lang)), f"{counts['Region:grid']:,}", border=True
-)
-cards[2].metric(type_name("PartyOrg", ctx.lang), f"{counts['PartyOrg']:,}", border=True)
-cards[3].metric(type_name("Member", ctx.lang), f"{counts['Member']:,}", border=True)
-cards[4].metric(t("kpi_gaps"), f"{sum(len(v) for v in items.values()):,}", border=True)
-cards[5].metric(t("kpi_weak"), f"{len(items.get('weak_without_partner', [])):,}", border=True)
-
-metrics = rolled_up(ctx.scope)
-rate_cards = st.columns(len(KPI_METRICS))
-for col, m in zip(rate_cards, KPI_METRICS, strict=True):
-    v = metrics.get(m, {})
-    col.metric(
-        metric_name(m),
-        pct(v.get("rate")),
-        delta=f"{v.get('covered', 0):,} / {v.get('total', 0):,}",
-        delta_color="off",
-        delta_arrow="off",
-        border=True,
-    )
-
 # ---------------------------------------------------------------- drill-down
 
 st.subheader(t("drill"))
@@ -136,6 +105,73 @@ for i in range(3):
     if not pick:
         break
     focus = pick
+
+
+def goto_gaps(rule: str | None) -> dict[str, str]:
+    """The gaps page's query: one rule (or all), within the drill-down's street if any."""
+    params = {"rule": rule} if rule else {}
+    street = ctx.tree.ancestor(focus, "street") if focus else None
+    if street:
+        params["street"] = street
+    return params
+
+
+def clicked(key: str, page: str, param: str) -> None:
+    """A bar of chart ``key`` was clicked: go to ``page`` with ``param`` = its id (next run)."""
+    points = st.session_state[key].selection.get("pick") or []
+    value = points[0].get("id") if points else None
+    if value:
+        params = {param: value} if param == "centre" else goto_gaps(value)
+        st.session_state["overview_goto"] = (page, params)
+        st.session_state["overview_nonce"] = nonce + 1
+
+
+# ---------------------------------------------------------------- KPI cards
+# The cards follow the drill-down: they count within the region picked above.
+
+within = ctx.allowed if focus == ctx.scope else state.scope_of(ctx.cfg.key, focus, ctx.store)
+counts = widgets.label_counts(ctx, allowed=within)
+items = widgets.gap_items(ctx, allowed=within)
+cards = st.columns(6)
+by_word = Counter(
+    state.word_of(ctx.tree, r, ctx.lang)
+    for r in ctx.tree.of_level("community")
+    if within is None or r in within
+)  # 社区 and 村 counted apart
+plain = state.level_name("community", ctx.lang)
+words = sorted(by_word, key=lambda w: w != plain) or [plain]
+cards[0].metric(
+    " / ".join(capital(w) for w in words),
+    " / ".join(f"{by_word[w]:,}" for w in words),
+    border=True,
+)
+cards[1].metric(
+    capital(state.level_name("grid", ctx.lang)), f"{counts['Region:grid']:,}", border=True
+)
+cards[2].metric(type_name("PartyOrg", ctx.lang), f"{counts['PartyOrg']:,}", border=True)
+cards[3].metric(type_name("Member", ctx.lang), f"{counts['Member']:,}", border=True)
+cards[4].metric(t("kpi_gaps"), f"{sum(len(v) for v in items.values()):,}", border=True)
+cards[5].metric(t("kpi_weak"), f"{len(items.get('weak_without_partner', [])):,}", border=True)
+if focus is not None:
+    for col in cards[:4]:  # a count leads to the region it counts in
+        col.page_link("views/explorer.py", label=t("show_in_graph"), query_params={"centre": focus})
+gap_links = {4: None, 5: "weak_without_partner"}
+for i, rule in gap_links.items():  # a gap count leads to its findings
+    cards[i].page_link("views/gaps.py", label=t("show_gaps"), query_params=goto_gaps(rule))
+
+metrics = rolled_up(focus)
+rate_cards = st.columns(len(KPI_METRICS))
+for col, m in zip(rate_cards, KPI_METRICS, strict=True):
+    v = metrics.get(m, {})
+    col.metric(
+        metric_name(m),
+        pct(v.get("rate")),
+        delta=f"{v.get('covered', 0):,} / {v.get('total', 0):,}",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+    col.page_link("views/gaps.py", label=t("show_gaps"), query_params=goto_gaps(RATE_RULE[m]))
 
 focus_name = state.region_name(ctx, focus)
 child_level = None
@@ -188,6 +224,7 @@ with left:
         frame = pd.DataFrame(
             [
                 {
+                    "id": r["id"],
                     "region": r["name"],
                     "rate": r["metrics"][metric]["rate"],
                     "covered": r["metrics"][metric]["covered"],
@@ -226,8 +263,17 @@ with left:
                     ],
                 )
                 .properties(height=max(180, 70 + 32 * len(frame)))
+                .add_params(alt.selection_point(name="pick", fields=["id"], on="click"))
             )
-            st.altair_chart(chart, width="stretch")
+            key = f"overview_rates_{nonce}"
+            st.altair_chart(
+                chart,
+                width="stretch",
+                key=key,
+                on_select=lambda key=key: clicked(key, "views/explorer.py", "centre"),
+                selection_mode="pick",
+            )
+            st.caption(t("click_bar_region"))
             table = pd.DataFrame(
                 [
                     {
@@ -250,11 +296,10 @@ with left:
 
 with right:
     st.markdown(f"**{t('gap_counts')} · {state.md(focus_name)}**")
-    within = state.scope_of(ctx.cfg.key, focus, ctx.store)
-    focus_items = widgets.gap_items(ctx, allowed=within)
+    focus_items = items  # the cards' findings: within the drill-down's region
     frame = pd.DataFrame(
         [
-            {"rule": widgets.rule_title(rule, ctx.lang), "count": len(rows)}
+            {"id": rule, "rule": widgets.rule_title(rule, ctx.lang), "count": len(rows)}
             for rule, rows in focus_items.items()
         ]
     )
@@ -275,5 +320,14 @@ with right:
             ],
         )
         .properties(height=max(200, 26 * len(frame)))
+        .add_params(alt.selection_point(name="pick", fields=["id"], on="click"))
     )
-    st.altair_chart(chart, width="stretch")
+    key = f"overview_rules_{nonce}"
+    st.altair_chart(
+        chart,
+        width="stretch",
+        key=key,
+        on_select=lambda key=key: clicked(key, "views/gaps.py", "rule"),
+        selection_mode="pick",
+    )
+    st.caption(t("click_bar_rule"))
