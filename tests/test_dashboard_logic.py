@@ -279,10 +279,10 @@ def test_warm_up_fills_every_cache_the_pages_read_first(monkeypatch, sample_ledg
     thread = state.warm_up.__wrapped__("k", "2026-06-30", store)
     thread.join(60)
     assert not thread.is_alive() and thread.daemon
-    assert calls == [
+    assert calls == [  # what the Overview shows first comes first; the pairings last
         ("gaps", ("k", "2026-06-30")),
-        ("pairing", ("k", "2026-06-30", state.PAIRING_CAPACITY)),
         *[("coverage", ("k", level, "2026-06-30")) for level in state.SCOPE_LEVELS],
+        ("pairing", ("k", "2026-06-30", state.PAIRING_CAPACITY)),
     ]
 
 

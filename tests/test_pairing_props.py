@@ -51,7 +51,7 @@ def _rows(tables: dict[str, list[list[str]]], table: str) -> list[dict[str, str]
 
 def expected_terms(tables: dict[str, list[list[str]]]):
     """From the rows: ratings and kinds, the weak and leader sets (default thresholds),
-    who is partnered, and whom each org leads, by the definitions of RULES.md."""
+    who is partnered, and whom each org leads, by the definitions of docs/rules.md."""
     orgs = {o["id"]: o for o in _rows(tables, "orgs")}
     rating = {o: int(r["rating"]) if r["rating"] else None for o, r in orgs.items()}
     weak = {o for o, r in rating.items() if r is not None and r <= 2}

@@ -123,7 +123,7 @@ SELECT ?id WHERE {{
 
 
 def grid_without_branch(data: GraphData) -> set[str]:
-    """Rule ``grid_without_branch`` (RULES.md) computed straight from the graph model."""
+    """Rule ``grid_without_branch`` (docs/rules.md) computed straight from the graph model."""
     kinds = {"general_branch", "branch", "joint_branch"}
     covered = {
         e.target

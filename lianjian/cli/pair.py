@@ -99,7 +99,7 @@ def pair(
     """Strong leads weak: score every organisation, propose the best leader for each weak
     organisation without a partner, and audit the existing pairings (以强带弱结对).
 
-    Weak: rated 2 or lower; leaders: rated 4 or higher (RULES.md). The plan is
+    Weak: rated 2 or lower; leaders: rated 4 or higher (docs/rules.md). The plan is
     a minimum-cost flow: as many weak organisations as capacity allows get a
     leader, preferring the same community, then street, then district (nearer
     where buildings have coordinates) and larger score gaps. Active pairings

@@ -50,6 +50,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "rule": ("规则", "Rule"),
     "count": ("数量", "Count"),
     "drill": ("逐级查看", "Drill down"),
+    "computing_gaps": ("正在查找覆盖空白 …", "Finding the coverage gaps …"),
+    "computing_coverage": ("正在计算覆盖率 …", "Computing the coverage rates …"),
+    "opening": ("正在打开台账 …", "Opening the ledger …"),
+    "opening_read": ("读取台账 · {table}：{rows} 行", "Reading the ledger · {table}: {rows} rows"),
+    "opening_write": ("写入图谱：{done} / {total}", "Building the graph: {done} / {total}"),
     "show_in_graph": ("在图谱中查看", "Show in graph"),
     "show_gaps": ("查看空白明细", "Show the gaps"),
     "click_bar_region": (

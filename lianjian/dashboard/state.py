@@ -36,6 +36,7 @@ from lianjian.core.schema import SCHEMA
 from lianjian.dashboard import access
 from lianjian.dashboard.display import capital, region_word
 from lianjian.dashboard.i18n import tr
+from lianjian.dashboard.opening import Opening
 from lianjian.dashboard.scope import RegionTree, anchors, region_tree, scope_ids
 from lianjian.dashboard.search import SearchIndex
 from lianjian.graph.backends import Opened, open_ledger
@@ -121,15 +122,38 @@ def t(key: str, **fields: object) -> str:
 
 
 @st.cache_resource(show_spinner=False)
+def _opened_box(key: str, ledger: str, backend: str, strict: bool, with_names: bool) -> dict:
+    """Where the open store of a ledger is kept (one per process, shared by sessions), with
+    the lock that makes a second session wait for the first one's opening."""
+    return {"lock": threading.Lock()}
+
+
 def open_store(
-    key: str, ledger: str, backend: str, strict: bool, with_names: bool = False
+    key: str,
+    ledger: str,
+    backend: str,
+    strict: bool,
+    with_names: bool = False,
+    opening: Opening | None = None,
 ) -> Opened:
-    """The store and the ledger's balance; :class:`RefusedLedger` for a ledger that
-    cannot be used (never cached: the next run tries again)."""
-    see = f"see `lianjian validate {ledger}`"
-    return open_ledger(
-        Path(ledger), backend, check=lambda b: b.check(strict, see), with_names=with_names
-    )
+    """The store and the ledger's balance, opened once per process; a ledger that cannot
+    be used raises :class:`RefusedLedger` and is not kept (the next run tries again).
+
+    The first opening draws its progress (``opening``): it runs outside Streamlit's
+    cached function, whose replay cannot hold elements drawn into the page."""
+    box = _opened_box(key, ledger, backend, strict, with_names)
+    with box["lock"]:
+        if "opened" not in box:
+            see = f"see `lianjian validate {ledger}`"
+            box["opened"] = open_ledger(
+                Path(ledger),
+                backend,
+                check=lambda b: b.check(strict, see),
+                with_names=with_names,
+                progress=opening.write if opening else None,
+                read_progress=opening.read if opening else None,
+            )
+        return box["opened"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -193,9 +217,9 @@ def warm_up(key: str, as_of: str, _store) -> threading.Thread:
     def run() -> None:
         try:
             gaps_of(key, as_of, _store)
-            pairing_of(key, as_of, PAIRING_CAPACITY, _store)
-            for level in SCOPE_LEVELS:
+            for level in SCOPE_LEVELS:  # the Overview's figures first, then the pairings
                 coverage_of(key, level, as_of, _store)
+            pairing_of(key, as_of, PAIRING_CAPACITY, _store)
         except Exception:  # the page that needs it will compute it and show the error
             log.exception("warming the dashboard's caches failed")
 
@@ -219,10 +243,13 @@ def setup() -> Ctx:
         on_change=_relabel,
     )
     try:
-        with st.spinner(t("ledger") + " …"):
+        opening = Opening(st.empty(), lang())
+        try:
             store, balance = open_store(
-                cfg.key, str(cfg.ledger), cfg.backend, cfg.strict, cfg.with_names
+                cfg.key, str(cfg.ledger), cfg.backend, cfg.strict, cfg.with_names, opening
             )
+        finally:
+            opening.clear()
     except Exception as e:  # a bad ledger path, no server: one line, not a traceback
         st.error(t("load_error", e=md(f"{e.__class__.__name__}: {e}")))
         st.stop()

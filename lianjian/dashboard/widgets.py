@@ -41,7 +41,7 @@ SCOPE = object()  # "the sidebar's scope", as a default argument
 
 def gap_result(ctx: Ctx) -> GapResult:
     """The gap findings as of the sidebar's date."""
-    with st.spinner("…"):
+    with st.spinner(ctx.t("computing_gaps")):
         return state.gaps_of(ctx.cfg.key, ctx.as_of.isoformat(), ctx.store)
 
 

@@ -133,6 +133,7 @@ def open_ledger(
     use_cache: bool = True,
     settings=None,
     progress: Progress | None = None,
+    read_progress=None,
     check: Check | None = None,
     with_names: bool = False,
 ) -> Opened:
@@ -151,7 +152,9 @@ def open_ledger(
     """
     cls = backend_class(backend)
     if backend == "embedded":
-        store = cls.from_ledger(ledger, use_cache=use_cache, progress=progress)
+        store = cls.from_ledger(
+            ledger, use_cache=use_cache, progress=progress, read_progress=read_progress
+        )
         balance = Balance.from_report(store.report)
         if check is not None:
             check(balance)  # nothing to close: the graph lives in this process
@@ -162,7 +165,12 @@ def open_ledger(
         held = store.marker()
         if held is None and store.is_empty():  # the check runs before the ledger is written
             report = load_into_neo4j(
-                store, ledger, progress=progress, check=check, with_names=with_names
+                store,
+                ledger,
+                progress=progress,
+                read_progress=read_progress,
+                check=check,
+                with_names=with_names,
             )
             return Opened(store, Balance.from_report(report))
         if held != ledger_fingerprint(ledger):

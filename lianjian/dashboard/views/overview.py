@@ -42,7 +42,8 @@ st.caption(
 
 
 def coverage_rows(level: str) -> list[dict[str, Any]]:
-    rows = state.coverage_of(ctx.cfg.key, level, ctx.as_of.isoformat(), ctx.store)
+    with st.spinner(t("computing_coverage")):
+        rows = state.coverage_of(ctx.cfg.key, level, ctx.as_of.isoformat(), ctx.store)
     return rows or []
 
 
