@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from lianjian.dashboard.scope import region_tree, scope_ids
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.queries.gaps.find import find_gaps
-from tests.browser_fixtures import PAGES, open_page, settle
+from tests.browser_fixtures import PAGES, graph_frame, open_page, settle
 from tests.test_dashboard_apptest import env, metrics, start  # noqa: F401 (a fixture)
 
 AS_OF = dt.date(2026, 6, 30)
@@ -94,3 +94,27 @@ def test_a_click_on_a_coverage_bar_centres_the_explorer_on_its_region(server, pa
     settle(page, PAGES["explorer"])
     expect(page).to_have_url(re.compile(r"\?centre=[^&]+$"))
     expect(page.get_by_text(f"中心: {name}")).to_be_visible()
+
+
+@pytest.mark.slow
+def test_a_click_on_a_node_makes_it_the_selection(server, hostile_ledger, page):
+    """A click on a community in the drawing of its street centres the Explorer on it:
+    the drawing, the centre line and the URL all follow."""
+    store = EmbeddedStore.from_ledger(hostile_ledger)
+    tree = region_tree(store)
+    street = "SS01"
+    community = tree.children_of(street)[0]
+    name = tree.regions[community]["name"]
+    open_page(page, server, "explorer", f"?centre={street}")
+    frame = graph_frame(page, f'data-centre="{street}"')
+    at = frame.evaluate(  # the node's place on the canvas, in the frame's coordinates
+        """(id) => { const n = window.lianjianNetwork, p = n.canvasToDOM(n.getPosition(id));
+                     const r = document.querySelector('#graph').getBoundingClientRect();
+                     return {x: p.x + r.left, y: p.y + r.top}; }""",
+        community,
+    )
+    box = page.locator(f"iframe[srcdoc*='data-centre=\"{street}\"']").first.bounding_box()
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    expect(page.get_by_text(f"中心: {name}")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"centre={re.escape(community)}$"))
+    graph_frame(page, f'data-centre="{community}"')

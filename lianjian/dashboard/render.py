@@ -101,6 +101,7 @@ def render_html(
             color=_colours(SUMMARY_COLOR["background"], SUMMARY_COLOR["border"]),
             font={"color": "#52606d"},
             shapeProperties={"borderDashes": [4, 3]},
+            summary=True,  # no entity: a click on it selects nothing
         )
         net.add_edge(s.via, s.id, color=EDGE_COLOR, dashes=True, title=_esc(rel_name(s.rel, lang)))
     for e in sub.edges:

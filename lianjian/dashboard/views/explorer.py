@@ -14,6 +14,7 @@ import streamlit as st
 
 from lianjian.core.schema import SCHEMA
 from lianjian.dashboard import state, widgets
+from lianjian.dashboard.clicks import clicked_node
 from lianjian.dashboard.display import kind_name, node_name, property_rows, rel_name, type_name
 from lianjian.dashboard.render import render_html
 from lianjian.dashboard.subgraph import (
@@ -83,8 +84,11 @@ def level_picked(i: int) -> None:
 
 
 asked = st.query_params.get("centre")
+clicked = st.session_state.pop("_explorer_clicked", None)  # a node of the last drawing
 if st.session_state.get("_explorer_base", base) != base:  # the sidebar's scope changed
     select(state.default_region(ctx))
+elif clicked is not None and allowed(clicked):
+    select(clicked)
 elif asked and asked != st.session_state.get("_explorer_url") and allowed(asked):
     select(asked)  # the URL was changed from outside (a link, a gap row): it wins
 elif not allowed(st.session_state.get(SELECTED)):
@@ -190,6 +194,10 @@ t1 = time.perf_counter()
 page = render_html(sub, lang=ctx.lang, with_names=ctx.cfg.with_names, flags=flags, height=HEIGHT)
 t2 = time.perf_counter()
 st.iframe(page, height=HEIGHT + 12)
+hit = clicked_node("explorer_click", sub.nodes)
+if hit is not None and hit != centre:  # a click on a node: the selection on the next run
+    st.session_state["_explorer_clicked"] = hit  # (the selectors above are drawn already)
+    st.rerun()
 st.caption(
     t(
         "drawn",
