@@ -15,6 +15,12 @@ from lianjian.core.schema import SCHEMA
 __all__ = ["say", "date_text", "level_name", "whole_of", "WORDS"]
 
 WORDS: dict[str, tuple[str, str]] = {
+    "report_name": ("汇报材料", "Report"),
+    "report_help": (
+        "当前范围与截至日期的“两个覆盖”情况报告（A4，PDF）：基本情况、分街道和社区的覆盖率及图表、覆盖空白与整改建议、薄弱社区、以强带弱结对建议。",
+        "A printable report (A4, PDF) of the scope as of the date: the figures, coverage per street and community with charts, the gaps and their fixes, the weakest communities, the pairings.",
+    ),
+    "pages": ("共 {n} 页", "{n} pages"),
     "title": (
         "{place}党建引领基层治理“两个覆盖”情况报告",
         "{place}: the two coverages (两个覆盖) of party building",
