@@ -29,6 +29,7 @@ from lianjian.queries.coverage.rates import METRICS, coverage, coverage_counts
 from lianjian.queries.gaps.find import GapItem, GapResult, find_gaps
 from lianjian.queries.pairing.propose import PairingResult, propose
 from lianjian.queries.params import resolve_as_of
+from lianjian.report.words import OTHER
 
 __all__ = ["Scope", "Figures", "GapRow", "PairRow", "gather", "scope_of", "SCOPE_LEVELS"]
 
@@ -99,8 +100,9 @@ class Figures:
     lang: str
     place: str | None  # the scope's or the single top region's name; None: several
     level: str | None  # its level
-    counts: Counter  # label → n, and ``Region:level`` → n
+    counts: Counter  # label → n, ``Region:level`` → n, ``Region:level:other`` → towns, villages
     total: dict[str, dict[str, Any]]  # metric → {covered, total, rate} over the scope
+    districts: list[dict[str, Any]]  # coverage rows per district within the scope
     streets: list[dict[str, Any]]  # coverage rows per street within the scope
     communities: list[dict[str, Any]]  # coverage rows per community within the scope
     gap_counts: dict[str, int]  # rule → flagged within the scope (every rule)
@@ -147,8 +149,9 @@ def gather(
     counted = coverage_counts(store, day)
     streets = _within(coverage(store, "street", day, counts=counted), regions)
     communities = _within(coverage(store, "community", day, counts=counted), regions)
+    districts = _within(coverage(store, "district", day, counts=counted), regions)
     if scope is None:
-        total = _summed(coverage(store, "district", day, counts=counted))
+        total = _summed(districts)
     else:
         own = coverage(store, scope.level, day, counts=counted)
         total = next((r["metrics"] for r in own if r["id"] == scope.region), {})
@@ -160,6 +163,7 @@ def gather(
         level=scope.level if scope else _root_level(store),
         counts=_counts(store, allowed),
         total=total,
+        districts=districts,
         streets=streets,
         communities=communities,
         gap_counts={
@@ -221,6 +225,9 @@ def _counts(store: GraphStore, allowed: frozenset[str] | None) -> Counter:
         out[row["label"]] += 1
         if row["label"] == "Region":
             out[f"Region:{row['level']}"] += 1
+            other = OTHER.get(row["level"])
+            if other and str(row.get("name") or "").endswith(other[0]):
+                out[f"Region:{row['level']}:other"] += 1  # a town, a village
         elif row["label"] == "Building":
             out[f"Building:{row['kind']}"] += 1
     return out

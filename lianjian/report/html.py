@@ -19,7 +19,7 @@ from lianjian.report.figures import Figures, GapRow
 from lianjian.report.markup import text
 from lianjian.report.style import CSS
 from lianjian.report.svg import bar_chart
-from lianjian.report.words import date_text, level_name, say, whole_of
+from lianjian.report.words import OTHER, date_text, level_name, level_word, say, sub_no, whole_of
 
 __all__ = ["render_html", "PER_RULE", "PER_STREET", "MAX_PAIRS", "TOC_ROWS"]
 
@@ -38,7 +38,7 @@ def render_html(f: Figures, with_names: bool = False) -> str:
         ("basic", say("basic", lang), _basic(f)),
         ("coverage", say("coverage", lang), _coverage(f)),
         ("gaps", say("gaps", lang), _gaps(f)),
-        ("worst", say("worst", lang, level=level_name("community", lang)), _worst(f)),
+        ("worst", say("worst", lang, level=_word(f, "community")), _worst(f)),
         ("pairing", say("pairing", lang), _pairing(f)),
         ("rules", say("rules_note", lang), _rules(f)),
     ]
@@ -72,11 +72,14 @@ def _basic(f: Figures) -> str:
     below = ("district", "street", "community", "grid")
     if f.level in below:
         below = below[below.index(f.level) + 1 :]
-    parts = [
-        say("n_region", lang, level=level_name(lv, lang), n=f"{c[f'Region:{lv}']:,}")
-        for lv in below
-        if c[f"Region:{lv}"]
-    ]
+    parts = []
+    for lv in below:
+        other, n = c[f"Region:{lv}:other"], c[f"Region:{lv}"]
+        if n - other:
+            parts.append(say("n_region", lang, level=level_name(lv, lang), n=f"{n - other:,}"))
+        if other:  # towns and villages by their own name
+            word = OTHER[lv][1] if lang == "zh" else OTHER[lv][2]
+            parts.append(say("n_region", lang, level=word, n=f"{other:,}"))
     parts.append(say("n_building", lang, n=f"{c['Building:residential']:,}"))
     parts += [
         say("n_org", lang, n=f"{c['PartyOrg']:,}"),
@@ -108,7 +111,7 @@ def _coverage(f: Figures) -> str:
             )
         )
     ]
-    street_word, community_word = level_name("street", lang), level_name("community", lang)
+    street_word, community_word = _word(f, "street"), _word(f, "community")
     placed = [r for r in f.streets if r["id"] is not None]
     if len(placed) > 1:
         for m in ("grids_with_branch", "units_covered"):
@@ -129,7 +132,14 @@ def _coverage(f: Figures) -> str:
                 )
     out.append("</p>")
     charted, word = (placed, street_word) if len(placed) > 1 else (f.communities, community_word)
-    out.append(f"<h3>{text(say('by_street', lang, level=street_word))}</h3>")
+    heads = iter(range(1, 4))
+    if len([r for r in f.districts if r["id"] is not None]) > 1:
+        district_word = level_name("district", lang)
+        no = sub_no(next(heads), lang)
+        out.append(f"<h3>{text(say('by_level', lang, no=no, level=district_word))}</h3>")
+        out.append(_rate_table(f.districts, lang, None))
+    no = sub_no(next(heads), lang)
+    out.append(f"<h3>{text(say('by_level', lang, no=no, level=street_word))}</h3>")
     out.append(_rate_table(f.streets, lang, None))
     if charted:
         out.append(f"<h3>{text(say('charts_by', lang, level=word))}</h3><div class='charts'>")
@@ -138,7 +148,8 @@ def _coverage(f: Figures) -> str:
             note = say("axis", lang)
             out.append(f'<div class="chart">{bar_chart(bars, METRICS[m][lang], note)}</div>')
         out.append("</div>")
-    out.append(f"<h3>{text(say('by_community', lang, level=community_word))}</h3>")
+    no = sub_no(next(heads), lang)
+    out.append(f"<h3>{text(say('by_level', lang, no=no, level=community_word))}</h3>")
     out.append(_rate_table(f.communities, lang, say("in_street", lang, level=street_word)))
     return "".join(out)
 
@@ -173,7 +184,7 @@ def _gaps(f: Figures) -> str:
     ]
     heads = [say(k, lang) for k in ("no", "rule", "count", "definition")]
     out.append(_table(heads, rows, numeric={0, 2}, widths=(6, 24, 8, 62)))
-    street_word = level_name("street", lang)
+    street_word = _word(f, "street")
     out.append(f"<h3>{text(say('per_street', lang, level=street_word))}</h3>")
     by_street: dict[tuple, list[GapRow]] = defaultdict(list)
     for g in f.gaps:
@@ -194,7 +205,7 @@ def _gaps(f: Figures) -> str:
 
 def _worst(f: Figures) -> str:
     lang = f.lang
-    word = level_name("community", lang)
+    word = _word(f, "community")
     worst = f.worst(WORST)
     if not worst:
         return f"<p>{text(say('worst_none', lang, level=word))}</p>"
@@ -202,7 +213,7 @@ def _worst(f: Figures) -> str:
     heads = [
         say("no", lang),
         say("region", lang),
-        say("in_street", lang, level=level_name("street", lang)),
+        say("in_street", lang, level=_word(f, "street")),
     ]
     heads += [say("mean", lang), say("weakest", lang)]
     rows = [
@@ -255,6 +266,12 @@ def _rules(f: Figures) -> str:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _word(f: Figures, level: str) -> str:
+    """What the streets or communities in the report are called (街道, 乡镇 or both)."""
+    rows = f.streets if level == "street" else f.communities
+    return level_word(level, [r["name"] for r in rows if r["id"] is not None], f.lang)
 
 
 def _whole(f: Figures) -> str:

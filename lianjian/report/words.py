@@ -12,7 +12,7 @@ import datetime as dt
 
 from lianjian.core.schema import SCHEMA
 
-__all__ = ["say", "date_text", "level_name", "whole_of", "WORDS"]
+__all__ = ["say", "sub_no", "date_text", "level_name", "level_word", "whole_of", "WORDS"]
 
 WORDS: dict[str, tuple[str, str]] = {
     "report_name": ("汇报材料", "Report"),
@@ -40,8 +40,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "coverage": ("二、“两个覆盖”情况", "2. The two coverages"),
     "coverage_text": ("截至{date}，{whole}{rates}。", "On {date}, {whole}: {rates}."),
     "lowest": ("{metric}最低的{level}是{name}（{rate}）。", "Lowest {metric}: {name} ({rate})."),
-    "by_street": ("（一）各{level}覆盖情况", "2.1 Coverage by {level}"),
-    "by_community": ("（二）各{level}覆盖情况", "2.2 Coverage by {level}"),
+    "by_level": ("（{no}）各{level}覆盖情况", "2.{no} Coverage by {level}"),
     "charts_by": ("各{level}覆盖率", "Coverage by {level}"),
     "axis": ("横轴自 {low} 起", "axis from {low}"),
     "cell": ("（{covered}/{total}）", " ({covered}/{total})"),
@@ -118,6 +117,11 @@ def say(key: str, lang: str = "zh", **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+def sub_no(n: int, lang: str = "zh") -> str:
+    """The number of a subsection: 一, 二, 三 … (up to ten), or 1, 2, 3."""
+    return "一二三四五六七八九十"[n - 1] if lang == "zh" and 0 < n <= 10 else str(n)
+
+
 def date_text(day: dt.date, lang: str = "zh") -> str:
     """2026年6月30日, or 30 June 2026."""
     if lang == "zh":
@@ -128,6 +132,26 @@ def date_text(day: dt.date, lang: str = "zh") -> str:
 def level_name(level: str, lang: str = "zh") -> str:
     """A region level as the schema names it (街道, street)."""
     return SCHEMA.enum_label("region_level", level, lang)
+
+
+#: the other kind of place a level holds: its endings, its name in Chinese and English
+OTHER = {"street": (("镇", "乡"), "乡镇", "town"), "community": (("村",), "村", "village")}
+
+
+def level_word(level: str, names: list[str], lang: str = "zh") -> str:
+    """What the regions ``names`` of ``level`` are called together: 街道, 乡镇, or
+    街道（乡镇） when both (towns are no streets, villages no communities)."""
+    plain = level_name(level, lang)
+    if level not in OTHER:
+        return plain
+    endings, zh, en = OTHER[level]
+    other = sum(1 for n in names if str(n).endswith(endings))
+    word = zh if lang == "zh" else en
+    if not other:
+        return plain
+    if other == len(names):
+        return word
+    return f"{plain}（{word}）" if lang == "zh" else f"{plain} ({word})"
 
 
 def whole_of(place: str | None, level: str | None, lang: str = "zh") -> str:
