@@ -19,7 +19,9 @@ from typer.testing import CliRunner
 
 from lianjian.cli.app import app
 from lianjian.queries.catalogue import RULES
+from lianjian.queries.coverage.rates import METRICS
 from lianjian.report.svg import BAR_COLOUR
+from tests.record_ledgers import V1, V2, as_json, month_two_ledger, run
 
 AS_OF = "2026-06-30"
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,3 +218,30 @@ def test_bad_input_is_one_line_and_exit_2(sample_ledger, args, message, tmp_path
     assert message in r.stderr and "Traceback" not in r.output
     assert len([x for x in r.stderr.splitlines() if x.strip()]) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_from_the_store_of_record_the_change_since_the_previous_version(sample_ledger, tmp_path):
+    """Two months of the sample: the report read from the store says which street rates
+    changed, as ``coverage --trend`` keeps them."""
+    store = tmp_path / "store"
+    run("load", sample_ledger, "--source", "shashi", "--as-of", V1, "--store", store)
+    v2 = month_two_ledger(sample_ledger, tmp_path / "v2")
+    run("load", v2, "--source", "shashi", "--as-of", V2, "--store", store)
+    rows = as_json("coverage", "--trend", "--store", store)["trend"]
+    first, last = ([r for r in rows if r["version"] == v] for v in (1, 2))
+    changed = [
+        (r["name"], m, a["rate"], r["metrics"][m]["rate"])
+        for r, old in zip(last, first, strict=True)
+        for m, a in old["metrics"].items()
+        if a["rate"] != r["metrics"][m]["rate"]
+    ]
+    assert changed  # a grid got a branch, a building lost its group
+    out = tmp_path / "r.html"
+    run("report", "--store", store, "--as-of", V2, "--out", out)
+    text = flat(re.sub(r"<[^>]+>", " ", out.read_text("utf-8")))
+    assert "六、与上期相比" in text and f"共有{len(changed)}项覆盖率发生变化" in text
+    for name, m, before, after in changed:
+        assert f"{name}{METRICS[m]['zh']}{before:.1%}{after:.1%}" in text
+    once = tmp_path / "once.html"
+    run("report", sample_ledger, "--as-of", V2, "--out", once)
+    assert "与上期相比" not in once.read_text("utf-8")  # a ledger alone has no history

@@ -35,9 +35,11 @@ from lianjian.cli.common import (
 )
 from lianjian.core.privacy import pseudonym_key
 from lianjian.dashboard.scope import region_tree, scope_ids
+from lianjian.graph.backends import open_record
 from lianjian.graph.store import GraphStore
 from lianjian.present.escape import terminal_text
 from lianjian.present.gaps import namer
+from lianjian.record.history import trend
 from lianjian.report.build import build
 from lianjian.report.figures import scope_of
 
@@ -130,8 +132,18 @@ def report(
         try:
             tree = region_tree(graph)
             held = scope_of(tree, scope, scope_ids(graph, tree, scope) if scope else None)
+            history = None
+            if ledger is None:  # the store of record: the change since the previous version
+                history = trend(open_record(store, backend_of(backend, neo4j).value), "street")
             body, pages = build(
-                graph, chosen, as_of, held, lang.value, _namer(graph, with_names), with_names
+                graph,
+                chosen,
+                as_of,
+                held,
+                lang.value,
+                _namer(graph, with_names),
+                with_names,
+                trend=history,
             )
         finally:
             graph.close()

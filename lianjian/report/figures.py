@@ -111,6 +111,9 @@ class Figures:
     weak: int  # weak organisations in the scope
     pairs: list[PairRow] = field(default_factory=list)
     unmatched: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
+    #: per street, the rates of the store of record's last two versions that differ:
+    #: ``{"name", "metric", "before", "after", "from", "to"}`` (empty without history)
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
     def worst(self, n: int = 10) -> list[dict[str, Any]]:
         """The ``n`` communities of lowest mean coverage (over the rates each has), the
@@ -137,10 +140,13 @@ def gather(
     capacity: int = 3,
     gaps: GapResult | None = None,
     pairing: PairingResult | None = None,
+    trend: dict[str, Any] | None = None,
 ) -> Figures:
     """The figures of a report on ``store`` as of ``as_of`` (today when None) within
     ``scope`` (the whole graph when None). ``gaps`` and ``pairing`` (computed for the
-    same date) spare running the rules again, as the dashboard has them cached."""
+    same date) spare running the rules again, as the dashboard has them cached;
+    ``trend`` (:func:`lianjian.record.history.trend` per street) gives the change
+    since the previous version."""
     day = resolve_as_of(as_of)
     allowed = scope.allowed if scope else None
     regions = scope.regions if scope else None
@@ -192,10 +198,34 @@ def gather(
             for u in pairing.unmatched
             if allowed is None or u in allowed
         ],
+        changes=_changes(trend, regions),
     )
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _changes(trend: dict[str, Any] | None, regions: frozenset[str] | None) -> list[dict]:
+    """The street rates that differ between the last two versions of the trend."""
+    rows = [r for r in (trend or {}).get("trend", []) if r["id"] is not None]
+    versions = sorted({r["version"] for r in rows})
+    if len(versions) < 2:
+        return []
+    before = {r["id"]: r for r in rows if r["version"] == versions[-2]}
+    out = []
+    for r in rows:
+        if r["version"] != versions[-1] or (regions is not None and r["id"] not in regions):
+            continue
+        old = before.get(r["id"])
+        for m in METRICS:
+            was = old["metrics"].get(m, {}).get("rate") if old else None
+            now = r["metrics"].get(m, {}).get("rate")
+            if was != now:
+                out.append(
+                    {"name": r["name"], "metric": m, "before": was, "after": now,
+                     "from": old["as_of"] if old else None, "to": r["as_of"]}
+                )  # fmt: skip
+    return out
 
 
 def _within(rows: list[dict[str, Any]], regions: frozenset[str] | None) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ page loads nothing (no script, no link, fonts named, not fetched).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -42,6 +43,8 @@ def render_html(f: Figures, with_names: bool = False) -> str:
         ("pairing", say("pairing", lang), _pairing(f)),
         ("rules", say("rules_note", lang), _rules(f)),
     ]
+    if f.changes:
+        sections.insert(-1, ("changes", say("changes", lang), _changes(f)))
     rows = len(f.streets) + len(f.communities) + len(f.gaps) + len(f.pairs)
     meta = say("meta", lang, date=date_text(f.as_of, lang), scope=text(f.place or say("all", lang)))
     names = say("names_on" if with_names else "names_off", lang)
@@ -257,6 +260,21 @@ def _pairing(f: Figures) -> str:
         listed = "、".join(name or i for i, name in f.unmatched[:MAX_PAIRS])
         out.append(f"<p class='note'>{text(say('unmatched', lang, list=listed))}</p>")
     return "".join(out)
+
+
+def _changes(f: Figures) -> str:
+    lang, first = f.lang, f.changes[0]
+    day = lambda d: date_text(dt.date.fromisoformat(d), lang) if d else "—"  # noqa: E731
+    line = say(
+        "changes_text", lang, before=day(first["from"]), after=day(first["to"]), n=len(f.changes)
+    )
+    heads = [say("region", lang), say("metric", lang), say("before", lang), say("after", lang)]
+    pct = lambda r: "—" if r is None else f"{r:.1%}"  # noqa: E731
+    rows = [
+        [c["name"], METRICS[c["metric"]][lang], pct(c["before"]), pct(c["after"])]
+        for c in f.changes
+    ]
+    return f"<p>{text(line)}</p>" + _table(heads, rows, numeric={2, 3}, widths=(30, 40, 15, 15))
 
 
 def _rules(f: Figures) -> str:

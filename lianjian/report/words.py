@@ -85,6 +85,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "暂无可带领组织的后进党组织：{list}。",
         "Weak organisations without a leader with room: {list}.",
     ),
+    "changes": ("六、与上期相比", "6. Since the previous version"),
+    "changes_text": (
+        "与上一版本（{before}）相比，截至{after}共有{n}项覆盖率发生变化。",
+        "Since the previous version ({before}), {n} rates changed by {after}.",
+    ),
+    "metric": ("指标", "Rate"),
+    "before": ("上期", "Before"),
+    "after": ("本期", "Now"),
     "rules_note": ("附：认定标准", "Appendix: what each rule counts"),
     # table heads
     "no": ("序号", "No."),
