@@ -1,8 +1,9 @@
 """A report's :class:`~lianjian.report.figures.Figures` as one HTML page, A4 and
 printable: a title and a date and scope line, the figures in sentences, the coverage
 rates per street and community as tables and bar charts (inline SVG), the gaps per
-rule and per street with their fixes, the communities of lowest coverage, the pairing
-proposals, and the rules' definitions; a table of contents when it runs long.
+rule (with their definitions) and per street with their fixes, the communities of
+lowest coverage, the pairing proposals, and (from the store of record) the change since
+the previous version; a table of contents when it runs long.
 
 Every value from the ledger goes through :func:`lianjian.report.markup.text`; the
 page loads nothing (no script, no link, fonts named, not fetched).
@@ -41,10 +42,9 @@ def render_html(f: Figures, with_names: bool = False) -> str:
         ("gaps", say("gaps", lang), _gaps(f)),
         ("worst", say("worst", lang, level=_word(f, "community")), _worst(f)),
         ("pairing", say("pairing", lang), _pairing(f)),
-        ("rules", say("rules_note", lang), _rules(f)),
     ]
     if f.changes:
-        sections.insert(-1, ("changes", say("changes", lang), _changes(f)))
+        sections.append(("changes", say("changes", lang), _changes(f)))
     rows = len(f.streets) + len(f.communities) + len(f.gaps) + len(f.pairs)
     meta = say("meta", lang, date=date_text(f.as_of, lang), scope=text(f.place or say("all", lang)))
     names = say("names_on" if with_names else "names_off", lang)
@@ -275,12 +275,6 @@ def _changes(f: Figures) -> str:
         for c in f.changes
     ]
     return f"<p>{text(line)}</p>" + _table(heads, rows, numeric={2, 3}, widths=(30, 40, 15, 15))
-
-
-def _rules(f: Figures) -> str:
-    heads = [say(k, f.lang) for k in ("rule", "definition")]
-    rows = [[RULES[r].title(f.lang), d] for r, d in f.definitions.items()]
-    return _table(heads, rows, widths=(28, 72))
 
 
 # ---------------------------------------------------------------- helpers

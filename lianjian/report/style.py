@@ -33,7 +33,6 @@ nav.toc ul {{ list-style: none; padding: 0; margin: 0 0 6mm; }}
 nav.toc li {{ margin: 1mm 0; }}
 nav.toc a {{ color: #111; text-decoration: none; }}
 nav.toc a::after {{ content: leader(".") target-counter(attr(href), page); }}
-section#rules {{ break-before: page; }}
 table {{ width: 100%; border-collapse: collapse; font-size: 8pt; margin: 1mm 0 3mm; }}
 thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; }}

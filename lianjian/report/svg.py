@@ -1,13 +1,14 @@
 """A horizontal bar chart as inline SVG: one bar per region, its rate as a share of
-the axis, the value written at the bar's end. Every label is escaped (:func:`lianjian.report.markup.text`).
+the axis, the value written at the bar's end. Every label is escaped
+(:func:`lianjian.report.markup.text`).
 
 The axis starts a little below the lowest rate (in steps of 10 %, at 0 when a rate is
 below 30 %), as the dashboard's charts do, so 95 % and 98 % differ visibly; the start
 is written under the axis.
 
 >>> svg = bar_chart([("甲<街道>", 0.8), ("乙", None)], "网格建支部率")
->>> "甲&lt;街道&gt;" in svg and svg.count("<rect") == 2
-True
+>>> "甲&lt;街道&gt;" in svg, svg.count("<rect"), svg.count('class="bar"')
+(True, 3, 1)
 """
 
 from __future__ import annotations

@@ -93,7 +93,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "metric": ("指标", "Rate"),
     "before": ("上期", "Before"),
     "after": ("本期", "Now"),
-    "rules_note": ("附：认定标准", "Appendix: what each rule counts"),
     # table heads
     "no": ("序号", "No."),
     "region": ("名称", "Name"),
