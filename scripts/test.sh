@@ -13,6 +13,8 @@ command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 # the dashboard's browser test: Debian's Chromium and CJK fonts (no browser download)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
+# the printable report's tests read its PDF: pdftotext, pdftoppm and pdffonts
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi

@@ -261,3 +261,63 @@ def test_a_message_naming_a_hostile_output_folder_shows_it_as_written(
     assert code == 0, stderr
     assert_inert(stdout, "wrote")
     assert f"wrote {out} in " in SGR.sub("", stdout)
+
+
+HTML_TOKENS = ["<script>alert(1)</script>", "</td>", "<img src=x onerror=y>", "&amp;", '"', "'"]
+html_hostile = st.lists(st.sampled_from(TOKENS + HTML_TOKENS), min_size=1, max_size=6).map("".join)
+html_names = st.fixed_dictionaries(
+    {k: html_hostile.map(lambda s, k=k: s + k) for k in NAMED + ["kind"]}
+)
+REPORT_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "p"}
+REPORT_TAGS |= {"section", "nav", "ul", "li", "a", "table", "colgroup", "col", "thead", "tbody"}
+REPORT_TAGS |= {"tr", "th", "td", "span", "div", "svg", "text", "rect", "line"}
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(n=html_names)
+def test_the_report_is_inert_and_names_no_member(n, tmp_path_factory, monkeypatch):
+    """``report --format html``: every ledger value is text (no element, attribute or
+    entity of its own), shown as a terminal shows it; members only by pseudonym unless
+    ``--with-names``; the PDF of the same ledger renders."""
+    from html.parser import HTMLParser  # noqa: I001 — only this test parses HTML
+
+    folder = ledger(tmp_path_factory.mktemp("hostile"), n)
+    loaded = {i: props.get("name") for i, (_, props) in load_ledger(folder).nodes.items()}
+    out = folder.parent / "r.html"
+    tags: list[str] = []
+    texts: list[str] = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append(tag)
+            assert not [a for a, _ in attrs if a.startswith("on")], attrs
+
+        def handle_data(self, data):
+            texts.append(data)
+
+    for names in (False, True):
+        args = ["report", str(folder), "--as-of", AS_OF, "--out", str(out), "--no-cache"]
+        code, stdout, stderr = run(args + (["--with-names"] if names else []), False, monkeypatch)
+        assert code == 0, stderr
+        html = out.read_text("utf-8")
+        tags.clear()
+        texts.clear()
+        Reader(convert_charrefs=True).feed(html)
+        assert set(tags) <= REPORT_TAGS, set(tags) - REPORT_TAGS
+        shown_text = "".join(texts)
+        plain = [k for k in NAMED if not any(e in loaded[k] for e in ESCAPE_STARTS)]
+        for k in {"S1", "C1", "G1", "B1", "W1", "O1"} & set(plain):
+            assert shown(loaded[k]) in shown_text, k  # as written, its markup not applied
+        for m in {"M1", "M2", "M3"} & set(plain):
+            assert (shown(loaded[m]) in shown_text) == names, (m, names)
+    pdf = folder.parent / "r.pdf"
+    code, _, stderr = run(
+        ["report", str(folder), "--as-of", AS_OF, "--out", str(pdf)], False, monkeypatch
+    )
+    assert code == 0, stderr
+    assert pdf.read_bytes().startswith(b"%PDF-")

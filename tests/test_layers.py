@@ -24,6 +24,7 @@ LAYERS = [
     ("record", ["lianjian.record"]),
     ("present", ["lianjian.present"]),
     ("export", ["lianjian.export"]),
+    ("report", ["lianjian.report"]),
     ("auth", ["lianjian.auth"]),
     ("dashboard", ["lianjian.dashboard"]),
     ("bench", ["lianjian.bench"]),

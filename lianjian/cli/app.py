@@ -56,6 +56,7 @@ from lianjian.cli.queries import register as register_queries
 from lianjian.cli.rdf import register_rdf_commands
 from lianjian.cli.record import BackfillOpt, SourceOpt, load_source
 from lianjian.cli.record import register as register_record
+from lianjian.cli.report import register as register_report
 from lianjian.cli.users import register as register_users
 from lianjian.core.report import ERROR, WARNING
 from lianjian.generator.generate import generate as run_generate
@@ -345,6 +346,7 @@ register_queries(app)
 register_pair(app)
 register_match(app)
 register_record(app)
+register_report(app)
 register_users(app)
 register_bench(app)
 

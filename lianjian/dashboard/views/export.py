@@ -10,6 +10,9 @@ from lianjian.dashboard import state, widgets
 from lianjian.dashboard.display import type_name
 from lianjian.dashboard.tables import XLSX, csv_zip, graph_xlsx, scoped_graph
 from lianjian.export.rdf import export_rdf
+from lianjian.report.build import build as build_report
+from lianjian.report.figures import scope_of
+from lianjian.report.words import say
 
 ctx = state.context()
 t = ctx.t
@@ -109,4 +112,33 @@ if prepared is not None:
         f"{stem}.{fmt_done}",
         mime[fmt_done],
         key="export_rdf_download",
+    )
+
+st.subheader(say("report_name", ctx.lang))
+st.caption(say("report_help", ctx.lang))
+if st.button(t("prepare") + " PDF", key="export_report_prepare"):
+    with st.spinner(say("report_name", ctx.lang) + " …"):
+        pdf, pages = build_report(
+            ctx.store,
+            "pdf",
+            ctx.as_of,
+            scope_of(ctx.tree, ctx.scope, ctx.allowed),
+            ctx.lang,
+            lambda m: widgets.display_name(ctx, m),
+            ctx.cfg.with_names,
+            gaps=widgets.gap_result(ctx),
+            pairing=state.pairing_of(
+                ctx.cfg.key, ctx.as_of.isoformat(), state.PAIRING_CAPACITY, ctx.store
+            ),
+        )
+    st.session_state["export_report"] = (ctx.scope, ctx.as_of, ctx.lang, pages, pdf)
+made = st.session_state.get("export_report")
+if made is not None and made[:3] == (ctx.scope, ctx.as_of, ctx.lang):
+    st.caption(f"{say('pages', ctx.lang, n=made[3])} · {len(made[4]) / 1024:.0f} KiB")
+    st.download_button(
+        f"{t('download')} PDF",
+        made[4],
+        f"{say('report_name', ctx.lang)}-{stem}.pdf",
+        "application/pdf",
+        key="export_report_dl",
     )
