@@ -20,9 +20,13 @@ As of 2026-06-30 (quarter from 2026-04-01):
 
 from __future__ import annotations
 
+import datetime as dt
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from lianjian.cli.app import app
@@ -31,6 +35,8 @@ from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
 from lianjian.queries.gaps.find import find_gaps
+from tests.ledgers import write_ledger
+from tests.random_ledgers import HEADERS, list_ledgers
 
 LISTS = Path(__file__).parent / "fixtures" / "lists"
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
@@ -154,3 +160,55 @@ def test_cli_shows_a_flagged_member_by_pseudonym_unless_names_are_asked_for():
         assert "M3" not in out.stdout and "张华" not in out.stdout
     named = CliRunner().invoke(app, [*args, "--format", "csv", "--with-names"])
     assert "张华" in named.stdout
+
+
+# ---------------------------------------------------------------- random ledgers
+
+
+def _oracle(data, as_of: str, max_days: int) -> dict[str, list[str]]:
+    """Three rules from the loaded rows' own terms, not the rules' code."""
+    nodes = {k: p for k, (label, p) in data.nodes.items()}
+    label = {k: lb for k, (lb, _) in data.nodes.items()}
+    day = dt.date.fromisoformat(as_of)
+    too_long = [
+        n
+        for n, p in nodes.items()
+        if label[n] == "Need"
+        and p.get("status", "open") == "open"
+        and p.get("raised")
+        and p["raised"] <= as_of
+        and (day - dt.date.fromisoformat(p["raised"])).days > max_days
+    ]
+    overdue = [
+        n
+        for n, p in nodes.items()
+        if label[n] == "Project" and p.get("due") and p["due"] < as_of and not p.get("outcome")
+    ]
+    start = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1).isoformat()
+    served = {
+        e.target
+        for e in data.edges
+        if e.type == "SERVICE_BY" and start <= nodes[e.source]["date"] <= as_of
+    }
+    reported = {e.source for e in data.edges if e.type == "REPORTS_TO"}
+    keeps_services = any(lb == "Service" for lb in label.values())
+    idle = sorted(reported - served) if keeps_services else []
+    return {
+        "need_open_too_long": sorted(too_long),
+        "project_overdue_without_outcome": sorted(overdue),
+        "member_without_service": idle,
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables=list_ledgers(), max_days=st.sampled_from([0, 29, 30, 60]))
+def test_three_rules_follow_their_definitions_on_random_ledgers(tables, max_days):
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = write_ledger(Path(tmp), {t: [HEADERS[t], *rows] for t, rows in tables.items()})
+        data = load_ledger(ledger)
+    store = EmbeddedStore()
+    store.write(data)
+    result = find_gaps(store, AS_OF, rules=LIST_RULES, params={"need_open_max_days": max_days})
+    got = {rid: result.ids(rid) for rid in LIST_RULES}
+    expected = _oracle(data, AS_OF, max_days)
+    assert {rid: got[rid] for rid in expected} == expected
