@@ -31,6 +31,8 @@ from typer.testing import CliRunner
 
 from lianjian.cli.app import app
 from lianjian.core.privacy import pseudonym
+from lianjian.export.gaps import gap_findings
+from lianjian.export.rdf import export_rdf
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.loaders.ledger import load_ledger
@@ -212,3 +214,14 @@ def test_three_rules_follow_their_definitions_on_random_ledgers(tables, max_days
     got = {rid: result.ids(rid) for rid in LIST_RULES}
     expected = _oracle(data, AS_OF, max_days)
     assert {rid: got[rid] for rid in expected} == expected
+
+
+def test_a_member_finding_is_exported_under_the_member_pseudonym(tmp_path, data):
+    findings = gap_findings(data, dt.date(2026, 6, 30))
+    assert [i["id"] for i in findings["rules"]["member_without_service"]["items"]] == ["M3"]
+    path = tmp_path / "lists.ttl"
+    export_rdf(data, path, "ttl", gaps=findings)
+    text = path.read_text("utf-8")
+    token = pseudonym("M3").removeprefix("党员-").replace("-", "")
+    assert f"gap:member_without_service:{token} a lj:GapFinding" in text
+    assert "M3" not in text and "张华" not in text
