@@ -3,7 +3,10 @@ six CSV tables with English headers, aimed at the edge cases the rule terms impl
 links that expired the day before the as-of date or end on it, declared against
 listed member counts, probationary members, covers lists naming missing ids, units
 whose members all sit in joint branches, orgs without secretaries or with
-unresolvable ones.
+unresolvable ones. :func:`list_ledgers` adds the three lists and the service records:
+needs raised around the open-too-long threshold, resources with and without an area or
+capacity, projects due the day before or on the as-of date, services on either side of
+the quarter's first day.
 """
 
 from __future__ import annotations
@@ -56,7 +59,12 @@ HEADERS = {
         "assigned_grid",
     ],
     "links": ["source", "target", "kind", "since", "until"],
+    "needs": ["id", "name", "category", "region", "raised", "status"],
+    "resources": ["id", "name", "category", "provider", "capacity", "area"],
+    "projects": ["id", "name", "need", "due", "outcome"],
+    "services": ["id", "name", "member", "date", "category"],
 }
+CATEGORIES = ["legal", "education", "elderly"]
 
 
 def maybe(draw, values, blank_weight: int = 1):
@@ -192,3 +200,59 @@ def ledgers(draw) -> dict[str, list[list[str]]]:
 def with_headers(tables: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
     """The tables of :func:`ledgers` with their header rows, for ``write_ledger``."""
     return {table: [HEADERS[table], *rows] for table, rows in tables.items()}
+
+
+@st.composite
+def list_ledgers(draw) -> dict[str, list[list[str]]]:
+    """A ledger of :func:`ledgers` with needs, resources, projects and service records."""
+    tables = draw(ledgers())
+    regions = [r[0] for r in tables["regions"]]
+    places = [r[0] for r in tables["regions"] if r[2] in ("community", "grid")]
+    providers = [u[0] for u in tables["units"]] + [o[0] for o in tables["orgs"]]
+    mids = [m[0] for m in tables["members"]]
+    raised = ["2026-05-01", "2026-05-30", "2026-05-31", "2026-06-01", AS_OF, "2026-07-01"]
+    needs = [
+        [
+            f"N{i}",
+            f"需求{i}",
+            draw(st.sampled_from(CATEGORIES)),
+            draw(st.sampled_from([*places, "X404"])),
+            maybe(draw, raised),
+            maybe(draw, ["open", "done", "claimed"], 2),
+        ]
+        for i in range(draw(st.integers(0, 8)))
+    ]
+    resources = [
+        [
+            f"R{i}",
+            f"资源{i}",
+            draw(st.sampled_from(CATEGORIES)),
+            draw(st.sampled_from([*providers, "Z404"])) if providers else "Z404",
+            maybe(draw, ["0", "1", "2"]),
+            maybe(draw, regions, 2),
+        ]
+        for i in range(draw(st.integers(0, 5)))
+    ]
+    nids = [n[0] for n in needs]
+    projects = [
+        [
+            f"PJ{i}",
+            f"项目{i}",
+            draw(st.sampled_from(nids)),
+            maybe(draw, ["2026-06-29", AS_OF, "2026-07-01"]),
+            maybe(draw, ["服务30人次"]),
+        ]
+        for i in range(draw(st.integers(0, 4)) if nids else 0)
+    ]
+    services = [
+        [
+            f"SV{i}",
+            f"服务{i}",
+            draw(st.sampled_from(mids)),
+            draw(st.sampled_from(["2026-03-31", "2026-04-01", "2026-06-15", AS_OF, "2026-07-01"])),
+            maybe(draw, CATEGORIES),
+        ]
+        for i in range(draw(st.integers(0, 6)) if mids else 0)
+    ]
+    return {**tables, "needs": needs, "resources": resources, "projects": projects,
+            "services": services}  # fmt: skip

@@ -55,7 +55,7 @@ def items(result: dict, rule: str) -> dict[str, dict]:
 
 def test_catalogue_has_both_engines_for_every_rule():
     assert list(ALL_RULES) == list(NX_RULES)
-    assert len(RULES) == 16
+    assert len(RULES) == 21
     assert [r for r in ALL_RULES if r not in RULES] == ["unit_uncovered"]
     for rid, rule in ALL_RULES.items():
         text = cypher("gaps", rid)
@@ -76,6 +76,7 @@ def test_defaults_follow_the_regulations():
         "big_committee_min_seats": 3,
         "weak_rating_max": 2,
         "strong_rating_min": 4,
+        "need_open_max_days": 30,
     }
     assert set(SOURCES) == set(GapParams().to_dict())
 

@@ -1,7 +1,8 @@
 """Property test: Cypher on Neo4j and NetworkX return the same gaps on random ledgers.
 
 Each example writes a small random ledger (``tests/random_ledgers.py``), loads it,
-and runs every rule on both backends with random thresholds.
+and runs every rule on both backends with random thresholds; the ledgers keep the three
+lists and the service records, so that the rules over them are compared too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from lianjian.loaders.ledger import load_ledger
 from lianjian.queries.coverage.rates import LEVELS, coverage
 from lianjian.queries.gaps.find import find_gaps
 from tests.ledgers import write_ledger
-from tests.random_ledgers import AS_OF, ledgers, with_headers
+from tests.random_ledgers import AS_OF, list_ledgers, with_headers
 
 thresholds = st.fixed_dictionaries(
     {
@@ -30,6 +31,7 @@ thresholds = st.fixed_dictionaries(
         "big_committee_min_seats": st.integers(0, 3),
         "weak_rating_max": st.integers(1, 3),
         "strong_rating_min": st.integers(3, 5),
+        "need_open_max_days": st.sampled_from([0, 29, 30, 31, 60]),
     }
 )
 
@@ -40,7 +42,7 @@ thresholds = st.fixed_dictionaries(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(tables=ledgers(), params=thresholds)
+@given(tables=list_ledgers(), params=thresholds)
 def test_engines_agree_on_random_ledgers(neo4j_driver, neo4j_settings, tables, params):
     with tempfile.TemporaryDirectory() as tmp:
         data = load_ledger(write_ledger(Path(tmp), with_headers(tables)))

@@ -4,7 +4,7 @@ load (the first version of the same ledger into an empty store), on each backend
     lianjian bench versions [LEDGER | --generate jingzhou --scale 1] [--repeat 3] [--neo4j]
 
 Both loads are :func:`lianjian.record.load.load_version` as ``lianjian load --source``
-runs it: the diff, the staged graph, the sixteen gap rules and the coverage rates on
+runs it: the diff, the staged graph, the twenty-one gap rules and the coverage rates on
 it, the commit. The version runs alternate between the changed copy and the ledger
 itself, a month apart, so each run is a 1% version on a store that already holds the
 other. Each run is a forked child; its seconds are measured inside it, around the load

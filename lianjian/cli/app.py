@@ -52,6 +52,7 @@ from lianjian.cli.dashboard import dashboard
 from lianjian.cli.match import register as register_match
 from lianjian.cli.neo4j import neo4j_app
 from lianjian.cli.pair import register as register_pair
+from lianjian.cli.points import register as register_points
 from lianjian.cli.queries import register as register_queries
 from lianjian.cli.rdf import register_rdf_commands
 from lianjian.cli.record import BackfillOpt, SourceOpt, load_source
@@ -345,6 +346,7 @@ app.command()(dashboard)
 register_queries(app)
 register_pair(app)
 register_match(app)
+register_points(app)
 register_record(app)
 register_report(app)
 register_users(app)

@@ -110,10 +110,12 @@ def gaps(
     new_domain_uncovered, unit_needs_own_org, unit_needs_joint_org, joint_branch_too_wide,
     unit_without_party_work, grid_without_assigned_member, community_without_big_committee,
     property_without_party_work, branch_oversized, branch_without_committee,
-    org_without_secretary, term_expired, weak_without_partner. Thresholds (--param):
+    org_without_secretary, term_expired, weak_without_partner, and over the lists
+    need_open_too_long, community_need_unreached, member_without_service,
+    project_overdue_without_outcome, seat_unit_without_resource. Thresholds (--param):
     min_members_for_org=3, joint_branch_max_units=5, branch_max_members=50,
     committee_min_members=7, big_committee_min_seats=3, weak_rating_max=2,
-    strong_rating_min=4. The table shows a summary per rule, counts per street and
+    strong_rating_min=4, need_open_max_days=30. A flagged member is shown by pseudonym. The table shows a summary per rule, counts per street and
     the first items of each rule; JSON has every item. A fix that names members
     shows their pseudonyms unless --with-names is given. Without LEDGER the store of
     record (--store) is read: the union of every source's latest version.

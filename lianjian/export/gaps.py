@@ -34,6 +34,7 @@ def gap_findings(data: GraphData, as_of: dt.date | None = None) -> dict[str, Any
     out = result.to_dict()
     for rid, items in result.rules.items():
         for item, row in zip(items, out["rules"][rid]["items"], strict=True):
+            row["id"] = item.id  # the node the finding concerns (a member: its IRI names it)
             if item.fix is not None:
                 row["fix_zh"], row["fix_en"] = item.fix.text("zh"), item.fix.text("en")
     return out

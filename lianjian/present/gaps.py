@@ -32,15 +32,17 @@ def fix_text(fix: Fix | None, lang: str | None = None, name_of: NameOf = pseudon
 
 
 def member_ids(result: GapResult) -> set[str]:
-    """Every member id a fix of ``result`` names (to look their names up)."""
-    return {m for items in result.rules.values() for i in items if i.fix for m in i.fix.members}
+    """Every member id a fix of ``result`` names or an item is (to look their names up)."""
+    named = {m for items in result.rules.values() for i in items if i.fix for m in i.fix.members}
+    return named | {i.id for items in result.rules.values() for i in items if i.member}
 
 
 def gaps_csv(result: GapResult, name_of: NameOf = pseudonym) -> str:
     """One row per flagged entity, every rule: the columns of :data:`CSV_HEAD`."""
     day = result.as_of.isoformat()
     rows = (
-        [day, rid, RULES[rid].title_zh, RULES[rid].title_en, i.id, i.name, i.street, i.street_name]
+        [day, rid, RULES[rid].title_zh, RULES[rid].title_en, *i.shown(name_of)]
+        + [i.street, i.street_name]
         + [i.reason_zh, i.reason_en, fix_text(i.fix, None, name_of)]
         for rid, items in result.rules.items()
         for i in items
@@ -97,7 +99,14 @@ def gaps_blocks(result: GapResult, limit: int, name_of: NameOf = pseudonym) -> l
             ),
         )
         for i in items[:limit]:
-            d.add(i.id, i.name, i.street_name or "", i.reason_zh, fix_text(i.fix, None, name_of))
+            shown_id, shown_name = i.shown(name_of)
+            d.add(
+                shown_id,
+                shown_name,
+                i.street_name or "",
+                i.reason_zh,
+                fix_text(i.fix, None, name_of),
+            )
         blocks.append(d)
         blocks += more(len(items), limit)
     return blocks

@@ -39,6 +39,7 @@ class GapParams:
     big_committee_min_seats: int = 3
     weak_rating_max: int = 2
     strong_rating_min: int = 4
+    need_open_max_days: int = 30
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -72,6 +73,10 @@ SOURCES: dict[str, dict[str, str]] = {
     "strong_rating_min": {
         "zh": "评定等级“良好”(4)、“优秀”(5)可作为以强带弱的结对方",
         "en": "ratings 'good' (4) and 'excellent' (5) qualify as the strong partner",
+    },
+    "need_open_max_days": {
+        "zh": "需求清单按月更新、逐月销号；本项目取30天为待认领的上限",
+        "en": "the need list is reviewed and closed month by month; 30 days is this project's limit for an open need",
     },
 }
 

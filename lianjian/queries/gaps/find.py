@@ -1,7 +1,7 @@
 """Coverage gaps (覆盖空白): which grids, compounds, buildings, units and organisations
 a rule of the catalogue flags, on either backend, with reasons and suggested fixes.
 
-The sixteen rules are declared in ``rules.yaml`` (ids, zh/en titles, exact
+The twenty-one rules are declared in ``rules.yaml`` (ids, zh/en titles, exact
 definitions, reason and fix templates, thresholds) and implemented twice: a
 Cypher file per rule in ``gaps/`` for Neo4j, a NetworkX function per rule in
 :mod:`lianjian.queries.gaps.nx` for the embedded store. Both return the same ids
@@ -65,7 +65,8 @@ class Fix:
 @dataclass(frozen=True)
 class GapItem:
     """One flagged entity: id, name, the reason in Chinese and English, a :class:`Fix`
-    or None, and the street it lies in (None where it lies in none)."""
+    or None, and the street it lies in (None where it lies in none). A flagged member
+    (``member``) has no name here and is shown by :meth:`shown`, never by its id."""
 
     id: str
     name: str
@@ -74,13 +75,19 @@ class GapItem:
     fix: Fix | None
     street: str | None = None
     street_name: str | None = None
+    member: bool = False
+
+    def shown(self, name_of: Callable[[str], str] = pseudonym) -> tuple[str, str]:
+        """``(id, name)`` as outputs show them: a member as its pseudonym and ``name_of``."""
+        return (pseudonym(self.id), name_of(self.id)) if self.member else (self.id, self.name)
 
     def to_dict(self, name_of: Callable[[str], str] = pseudonym) -> dict[str, Any]:
         """The item as JSON gives it; the fix as ``中文 / English``, members shown as
-        ``name_of`` says (pseudonyms by default)."""
+        ``name_of`` says (pseudonyms by default); a flagged member by its pseudonym."""
+        shown_id, shown_name = self.shown(name_of)
         return {
-            "id": self.id,
-            "name": self.name,
+            "id": shown_id,
+            "name": shown_name,
             "reason_zh": self.reason_zh,
             "reason_en": self.reason_en,
             "fix": self.fix.joined(name_of) if self.fix else None,
@@ -177,12 +184,13 @@ def _item(rule: Rule, row: dict[str, Any], base: dict[str, Any], place: Place) -
     fields = {**base, **facts} if facts else base
     return GapItem(
         id=row["id"],
-        name=row.get("name") or "",
+        name="" if rule.entity == "Member" else row.get("name") or "",
         reason_zh=rule.reason_zh.format(**fields),
         reason_en=rule.reason_en.format(**fields),
         fix=_fix(rule, row.get("fix"), fields),
         street=place.street,
         street_name=place.street_name,
+        member=rule.entity == "Member",
     )
 
 

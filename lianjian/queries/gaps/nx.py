@@ -4,7 +4,7 @@ Each function takes a :class:`Ctx` (the graph view, the thresholds, the as-of
 date) and returns rows ``{"id", "name", "fix", **facts}`` exactly as the Cypher
 file of the same name does: ``fix`` is a map of what a suggested fix needs (or
 None), facts are the extra columns the reason quotes (counts, dates). Cost: each
-rule looks at the nodes of one label and the edges around them, so all sixteen
+rule looks at the nodes of one label and the edges around them, so all of them
 together are linear in the graph's size.
 """
 
@@ -24,6 +24,7 @@ from lianjian.queries.gaps.facts import (
     Ctx,
     Row,
 )
+from lianjian.queries.gaps.lists import LIST_RULES
 
 __all__ = ["NX_RULES"]
 
@@ -349,6 +350,7 @@ NX_RULES: dict[str, Callable[[Ctx], list[Row]]] = {
         org_without_secretary,
         term_expired,
         weak_without_partner,
-        unit_uncovered,
     )
 }
+NX_RULES |= LIST_RULES  # the rules over the lists (lists.py), in the catalogue's order
+NX_RULES["unit_uncovered"] = unit_uncovered

@@ -1,0 +1,1 @@
+"""Points per member per quarter from the service records (积分台账)."""
