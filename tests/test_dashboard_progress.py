@@ -114,9 +114,10 @@ def test_the_gap_closed_since_version_one_is_listed(env):
 def test_the_trend_has_two_points_per_street_on_a_fitted_axis(env):
     at = start()
     (by_street, drawn), (by_metric, per_metric) = charts(at)
-    assert by_street["title"] == "各街道网格建支部率"
+    assert "**各街道网格建支部率**" in [m.value for m in at.markdown]
     assert by_street["encoding"]["y"]["scale"]["domain"] == [0.7, 1]  # fitted: 80 % to 100 %
     assert by_street["encoding"]["color"]["field"] == "region"
+    assert by_street["encoding"]["x"]["type"] == "ordinal"  # a tick per version's date
     assert drawn[["as_of", "version", "region", "covered", "total"]].values.tolist() == [
         [V1, 1, "胜利街道", 4, 5],
         [V2, 2, "胜利街道", 5, 5],
@@ -131,9 +132,20 @@ def test_the_trend_has_two_points_per_street_on_a_fitted_axis(env):
     assert list(rates["楼栋建党小组率"]) == [0.625, 0.5]
     at.selectbox(key="progress_metric").set_value("buildings_with_group").run()
     (by_street, drawn), _ = charts(at)
-    assert by_street["title"] == "各街道楼栋建党小组率"
+    assert "**各街道楼栋建党小组率**" in [m.value for m in at.markdown]
     assert drawn["rate"].tolist() == [0.625, 0.5]
     assert by_street["encoding"]["y"]["scale"]["domain"] == [0.4, 1]
+
+
+def test_the_page_in_english(env):
+    at = start()
+    at.sidebar.radio[0].set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Progress"
+    work = table(at, "Age (months)")
+    assert {"Level responsible", "Responsible", "First seen"} <= set(work.columns)
+    assert set(work["Level responsible"]) == {"Community"}
+    assert table(at, "Closed on")["Rule"].tolist() == [RULES["grid_without_branch"].title_en]
 
 
 def test_the_scope_holds_the_page_to_a_community(env):

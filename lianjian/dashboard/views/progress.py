@@ -69,27 +69,32 @@ def metric_name(m: str) -> str:
     return capital(METRICS[m][ctx.lang])
 
 
-def lines(frame: pd.DataFrame, colour: str, title: str) -> alt.Chart:
-    """Rates per date as lines with points, one per ``colour``; the rate axis fitted."""
+def lines(frame: pd.DataFrame, colour: str) -> alt.Chart:
+    """Rates per version date (a tick each) as lines with points, one per ``colour``; the
+    rate axis fitted to the rates."""
     low = rate_floor(frame["rate"])
     return (
-        alt.Chart(frame, title=title)
+        alt.Chart(frame)
         .mark_line(point=True, clip=True)
         .encode(
-            x=alt.X("as_of:T", title=t("as_of"), axis=alt.Axis(format="%Y-%m-%d", tickCount=6)),
+            x=alt.X("as_of:O", title=t("as_of"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "rate:Q",
                 title=t("rate_axis", low=pct(low)) if low > 0 else t("rate"),
                 axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[low, 1], nice=False, zero=False),
             ),
-            color=alt.Color(f"{colour}:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                f"{colour}:N",
+                title=None,
+                legend=alt.Legend(orient="bottom", columns=3, labelLimit=220),
+            ),
             tooltip=[
                 alt.Tooltip(
                     f"{colour}:N", title=t("region") if colour == "region" else t("metric")
                 ),
                 alt.Tooltip("version:Q", title=t("version")),
-                alt.Tooltip("as_of:T", title=t("as_of"), format="%Y-%m-%d"),
+                alt.Tooltip("as_of:O", title=t("as_of")),
                 alt.Tooltip("rate:Q", title=t("rate"), format=".1%"),
                 alt.Tooltip("covered:Q", title=t("covered"), format=","),
                 alt.Tooltip("total:Q", title=t("total"), format=","),
@@ -121,13 +126,11 @@ by_region = pd.DataFrame(
 )
 words = state.words_title(ctx.tree, {r["id"] for r in rows if r["id"] in ctx.tree.regions},
                           ctx.lang) or state.level_name(level, ctx.lang)  # fmt: skip
+left.markdown(f"**{state.md(t('trend_by_region', level=words, metric=metric_name(metric)))}**")
 if by_region.empty:
     left.caption(t("no_data"))
 else:
-    left.altair_chart(
-        lines(by_region, "region", t("trend_by_region", level=words, metric=metric_name(metric))),
-        width="stretch",
-    )
+    left.altair_chart(lines(by_region, "region"), width="stretch")
 dates = {}  # the last version of each date (two sources loaded for one month: the later)
 for v in versions:
     dates[v["as_of"]] = max(v["version"], dates.get(v["as_of"], 0))
@@ -144,11 +147,11 @@ by_metric = pd.DataFrame(
         if m in METRICS and v["rate"] is not None
     ]
 )
+right.markdown(f"**{state.md(t('trend_by_metric', name=state.region_name(ctx, ctx.scope)))}**")
 if by_metric.empty:
     right.caption(t("no_data"))
 else:
-    name = state.region_name(ctx, ctx.scope)
-    right.altair_chart(lines(by_metric, "metric", t("trend_by_metric", name=name)), width="stretch")
+    right.altair_chart(lines(by_metric, "metric"), width="stretch")
 with st.expander(t("trend_table")):
     st.dataframe(
         pd.DataFrame(
