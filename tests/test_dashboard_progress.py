@@ -209,3 +209,33 @@ def test_the_command_runs_the_dashboard_on_the_store(record, monkeypatch, tmp_pa
     assert said.exit_code == 2 and "no store at" in said.output
     both = CliRunner().invoke(app, ["dashboard", str(record), "--store", str(record)])
     assert both.exit_code == 2 and "not both" in both.output
+
+
+@pytest.mark.neo4j
+def test_the_progress_page_on_the_neo4j_store(
+    monkeypatch, neo4j_driver, neo4j_settings, sample_ledger, tmp_path
+):
+    for key, name in (("uri", "URI"), ("user", "USER"), ("password", "PASSWORD"),
+                      ("database", "DATABASE")):  # fmt: skip
+        monkeypatch.setenv(f"NEO4J_{name}", neo4j_settings[key])
+    v2 = month_two_ledger(sample_ledger, tmp_path / "v2")
+    run("load", sample_ledger, "--backend", "neo4j", "--source", "shashi", "--as-of", V1)
+    run("load", v2, "--backend", "neo4j", "--source", "shashi", "--as-of", V2)
+    started = {}
+    monkeypatch.setattr(cli_dashboard, "_run", lambda cmd, env: started.update(env) or 0)
+    said = CliRunner().invoke(app, ["dashboard", "--backend", "neo4j"])
+    assert said.exit_code == 0 and "latest version 2" in said.output, said.output
+    assert started["LIANJIAN_DASHBOARD_STORE"] == "neo4j"
+    assert "LIANJIAN_DASHBOARD_LEDGER" not in started
+    monkeypatch.delenv("LIANJIAN_DASHBOARD_LEDGER", raising=False)
+    monkeypatch.setenv("LIANJIAN_DASHBOARD_STORE", "neo4j")
+    monkeypatch.setenv("LIANJIAN_DASHBOARD_BACKEND", "neo4j")
+    monkeypatch.delenv("LIANJIAN_DASHBOARD_SCOPE", raising=False)
+    at = start()
+    work = table(at, "挂账月数")
+    rows = {(r["编号"], r["规则"]): r for _, r in work.iterrows()}
+    assert rows[("B0103", title("building_without_group"))]["挂账月数"] == 1
+    assert rows[("B0101", title("building_without_group"))]["挂账月数"] == 0
+    assert ("P24", title("org_without_secretary")) in rows
+    assert table(at, "销号日期")["编号"].tolist() == ["SS0102G02"]
+    assert table(at, "网格建支部率")["网格建支部率"].tolist() == [0.8, 1.0]
