@@ -239,3 +239,27 @@ def test_the_progress_page_on_the_neo4j_store(
     assert ("P24", title("org_without_secretary")) in rows
     assert table(at, "销号日期")["编号"].tolist() == ["SS0102G02"]
     assert table(at, "网格建支部率")["网格建支部率"].tolist() == [0.8, 1.0]
+
+
+def test_a_user_sees_the_history_of_their_region_only(env, tmp_path):
+    from lianjian.auth.users import Role, User, hash_password, save_users
+    from lianjian.dashboard import login as gate
+    from tests.test_users_dashboard import PW, SECRET, login
+
+    users = tmp_path / "users.toml"
+    save_users({"wang": User("wang", Role.analyst, "SS0102", hash_password(PW))}, users)
+    env.setenv("LIANJIAN_DASHBOARD_USERS", str(users))
+    env.setenv("LIANJIAN_SESSION_SECRET", SECRET)
+    env.setenv("LIANJIAN_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    gate._attempts.clear()
+    gate._sessions.clear()
+    at = login("wang")
+    at.switch_page("views/progress.py").run()
+    assert not at.exception
+    work = set(table(at, "挂账月数")["编号"])
+    assert "P24" in work and not {"B0101", "B0103"} & work  # 梅台巷社区 only
+    assert table(at, "销号日期")["编号"].tolist() == ["SS0102G02"]  # its grid's branch
+    assert set(table(at, "网格建支部率")["区划"]) == {"梅台巷社区"}
+    at.switch_page("views/overview.py").run()
+    card = next(m for m in at.metric if m.label == "网格建支部率")
+    assert card.proto.delta.startswith("+50.0 pp")  # 梅台巷社区: 1 of 2 grids, then 2 of 2
