@@ -263,3 +263,48 @@ def test_a_user_sees_the_history_of_their_region_only(env, tmp_path):
     at.switch_page("views/overview.py").run()
     card = next(m for m in at.metric if m.label == "网格建支部率")
     assert card.proto.delta.startswith("+50.0 pp")  # 梅台巷社区: 1 of 2 grids, then 2 of 2
+
+
+def test_a_version_loaded_while_the_dashboard_runs_is_shown_on_the_next_run(
+    env, record, sample_ledger, tmp_path
+):
+    import shutil
+
+    copy = tmp_path / "store"
+    shutil.copytree(record, copy)
+    env.setenv("LIANJIAN_DASHBOARD_STORE", str(copy))
+    at = start()
+    assert "共 2 个版本" in at.caption[0].value
+    # month three is the sample again: the branch of grid SS0102G02 is gone
+    run("load", sample_ledger, "--source", "shashi", "--as-of", "2026-07-31", "--store", copy)
+    at.run()
+    assert not at.exception
+    assert "共 3 个版本" in at.caption[0].value
+    assert any(s.value == "本期销号（版本 2 → 3）" for s in at.subheader)
+    work = table(at, "挂账月数")
+    again = work[(work["编号"] == "SS0102G02") & (work["规则"] == title("grid_without_branch"))]
+    assert again[["挂账月数", "首次发现"]].values.tolist() == [[0, "2026-07-31"]]  # a new finding
+
+
+def test_a_finding_on_an_entity_no_longer_held_is_scoped_by_its_street(sample_ledger):
+    """Closed because its entity was removed: shown to the street's view, never to a
+    community's (which the street it was found in cannot place)."""
+    from types import SimpleNamespace
+
+    from lianjian.dashboard import history
+    from lianjian.dashboard.scope import region_tree, scope_ids
+    from lianjian.graph.embedded.store import EmbeddedStore
+
+    store = EmbeddedStore.from_ledger(sample_ledger)
+    tree = region_tree(store)
+
+    def ctx(scope):
+        return SimpleNamespace(cfg=SimpleNamespace(key=f"scoped:{sample_ledger}"), store=store,
+                               tree=tree, scope=scope, allowed=scope_ids(store, tree, scope))  # fmt: skip
+
+    assert history.in_scope(ctx(None), "GONE", None)
+    assert history.in_scope(ctx("SS01"), "GONE", "SS01")
+    assert not history.in_scope(ctx("SS01"), "GONE", "SS02")
+    assert not history.in_scope(ctx("SS0101"), "GONE", "SS01")
+    assert history.in_scope(ctx("SS0101"), "B0103", "SS01")
+    assert not history.in_scope(ctx("SS0101"), "B0202", "SS01")  # held, elsewhere
