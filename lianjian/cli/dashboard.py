@@ -4,9 +4,10 @@ Options reach the app through environment variables (never credentials in argv);
 Streamlit is started headless, bound to 127.0.0.1 unless ``--host`` says
 otherwise, with XSRF protection, no cross-origin access, and no error details in
 the browser. Without a ledger path it runs on the store of record (``--store``, or the
-configured Neo4j database), with the Progress page's history. With users configured (``lianjian users add``) the app asks for a login
-and its cookies and sessions are signed with the session secret; ``--host`` other
-than loopback refuses to start without users.
+configured Neo4j database), with the Progress page's history. With users configured
+(``lianjian users add``) the app asks for a login and its cookies and sessions are
+signed with the session secret; ``--host`` other than loopback refuses to start
+without users.
 """
 
 from __future__ import annotations
@@ -180,7 +181,7 @@ def dashboard(
     what was rejected, dropped or not read is said here and on every page. Stop it
     with Ctrl+C.
 
-    Example: lianjian dashboard data/sample --port 8501
+    Examples: lianjian dashboard data/sample --port 8501; lianjian dashboard --store shashi-store
     """
     backend = backend_of(backend, neo4j)
     users = _users_for(host)
@@ -233,8 +234,9 @@ def _check_record(store: Path | None, backend: Backend, uri, database) -> None:
         latest = max(s.version for s in held.values())
         err.print(
             terminal_text(
-                f"store of record: {record.location}, {len(held)} sources, latest version {latest}"
-            ),  # fmt: skip
+                f"store of record: {record.location}, {len(held)} source"
+                f"{'' if len(held) == 1 else 's'}, latest version {latest}"
+            ),
             highlight=False,
         )
     finally:

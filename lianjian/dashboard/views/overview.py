@@ -83,7 +83,7 @@ since = (
         da=change["from"][1],
         b=change["to"][0],
         db=change["to"][1],
-    )  # fmt: skip
+    )
     if change
     else None
 )

@@ -44,7 +44,7 @@ st.caption(
             source=last["source"],
             as_of=last["as_of"],
         )
-    )  # fmt: skip
+    )
 )
 streets = {f.id: f.street for f in data["findings"] if f.closed_at is None}
 closed_in = {(f.rule, f.id): f for f in data["findings"] if f.closed_at == change["to"]}
