@@ -187,7 +187,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "closed_gaps": ("本期销号", "Closed this version (销号)"),
     "trend": ("覆盖率走势", "Coverage over time"),
     "trend_by_region": ("各{level}{metric}", "{metric} by {level}"),
-    "trend_by_metric": ("{name} 各项覆盖率", "Coverage rates of {name}"),
+    "trend_by_metric": ("{name}各项覆盖率", "Coverage rates of {name}"),
     "trend_table": ("各版本覆盖率", "Rates per version"),
     "version": ("版本", "Version"),
     "worklist": ("整改清单（按挂账时长排序）", "Worklist (oldest first)"),

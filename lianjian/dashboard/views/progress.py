@@ -75,7 +75,7 @@ def lines(frame: pd.DataFrame, colour: str) -> alt.Chart:
     low = rate_floor(frame["rate"])
     return (
         alt.Chart(frame)
-        .mark_line(point=True, clip=True)
+        .mark_line(point=True)
         .encode(
             x=alt.X("as_of:O", title=t("as_of"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
