@@ -3,9 +3,11 @@
 Options reach the app through environment variables (never credentials in argv);
 Streamlit is started headless, bound to 127.0.0.1 unless ``--host`` says
 otherwise, with XSRF protection, no cross-origin access, and no error details in
-the browser. With users configured (``lianjian users add``) the app asks for a login
-and its cookies and sessions are signed with the session secret; ``--host`` other
-than loopback refuses to start without users.
+the browser. Without a ledger path it runs on the store of record (``--store``, or the
+configured Neo4j database), with the Progress page's history. With users configured
+(``lianjian users add``) the app asks for a login and its cookies and sessions are
+signed with the session secret; ``--host`` other than loopback refuses to start
+without users.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from lianjian.cli.common import (
     BackendOpt,
     DbOpt,
     Neo4jFlag,
+    StoreLedgerArg,
+    StoreOpt,
     StrictOpt,
     UriOpt,
     WithNamesOpt,
@@ -35,8 +39,11 @@ from lianjian.cli.common import (
     fail,
     open_store,
     out,
+    settings,
 )
 from lianjian.core.privacy import pseudonym_key
+from lianjian.graph.backends import open_record
+from lianjian.graph.embedded.persist import store_dir
 from lianjian.loaders.files import ledger_files
 from lianjian.present.escape import terminal_text
 
@@ -92,7 +99,7 @@ def streamlit_command(host: str, port: int) -> list[str]:
 
 
 def dashboard_env(
-    ledger: Path,
+    ledger: Path | None,
     backend: str,
     with_names: bool,
     scope: str | None = None,
@@ -100,11 +107,21 @@ def dashboard_env(
     database: str | None = None,
     strict: bool = False,
     users: Path | None = None,
+    store: Path | None = None,
 ) -> dict[str, str]:
     """The environment the app reads its options from (see lianjian.dashboard.state;
-    ``users``: the users file, then a login is asked, lianjian.dashboard.login)."""
+    ``users``: the users file, then a login is asked, lianjian.dashboard.login). Without
+    a ledger, the store of record: ``store``'s folder (default: the default store's) on
+    the embedded backend, the configured database on Neo4j."""
     env = dict(os.environ)
-    env["LIANJIAN_DASHBOARD_LEDGER"] = str(ledger.resolve())
+    env.pop("LIANJIAN_DASHBOARD_LEDGER", None)
+    env.pop("LIANJIAN_DASHBOARD_STORE", None)
+    if ledger is not None:
+        env["LIANJIAN_DASHBOARD_LEDGER"] = str(ledger.resolve())
+    elif backend == "neo4j":
+        env["LIANJIAN_DASHBOARD_STORE"] = "neo4j"  # the configured database
+    else:
+        env["LIANJIAN_DASHBOARD_STORE"] = str((store or store_dir()).resolve())
     env["LIANJIAN_DASHBOARD_BACKEND"] = backend
     env.pop("LIANJIAN_DASHBOARD_NAMES", None)
     env.pop("LIANJIAN_DASHBOARD_SCOPE", None)
@@ -127,10 +144,8 @@ def dashboard_env(
 
 
 def dashboard(
-    ledger: Annotated[
-        Path,
-        typer.Argument(help="Ledger: a folder of CSV files or one XLSX workbook (台账)."),
-    ] = Path("data/sample"),
+    ledger: StoreLedgerArg = None,
+    store: StoreOpt = None,
     backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
     with_names: WithNamesOpt = False,
@@ -155,24 +170,35 @@ def dashboard(
     database: DbOpt = None,
     strict: StrictOpt = False,
 ) -> None:
-    """Start the dashboard in the browser: coverage, explorer, gaps, pairings (可视化看板).
+    """Start the dashboard in the browser: coverage, explorer, gaps, progress, pairings
+    (可视化看板).
 
     Chinese by default, English from the sidebar. Members are pseudonymised unless
-    --with-names is given. A ledger that cannot be used (a whole table unread, or with
-    --strict any error or warning) is refused here, before the server starts; what
-    was rejected, dropped or not read is said here and on every page. Stop it with Ctrl+C.
+    --with-names is given. Without a ledger path it runs on the store of record
+    (--store, or the configured Neo4j database with --backend neo4j), and its Progress
+    page shows the history (进展). A ledger that cannot be used (a whole table unread,
+    or with --strict any error or warning) is refused here, before the server starts;
+    what was rejected, dropped or not read is said here and on every page. Stop it
+    with Ctrl+C.
 
-    Example: lianjian dashboard data/sample --port 8501
+    Examples: lianjian dashboard data/sample --port 8501; lianjian dashboard --store shashi-store
     """
     backend = backend_of(backend, neo4j)
     users = _users_for(host)
     with clean_errors():  # what would fail in the browser, said here in one line
-        ledger_files(ledger)
         pseudonym_key()
-        # the ledger read once here (and cached, or loaded into an empty Neo4j), so a
-        # refused one stops before the server starts, and the balance line is printed
-        open_store(ledger, backend, uri, database, strict=strict, with_names=with_names).close()
-    env = dashboard_env(ledger, backend.value, with_names, scope, uri, database, strict, users)
+        if ledger is None:
+            _check_record(store, backend, uri, database)
+        else:
+            if store is not None:
+                raise ValueError("give a ledger path or --store, not both")
+            ledger_files(ledger)
+            # the ledger read once here (and cached, or loaded into an empty Neo4j), so a
+            # refused one stops before the server starts, and the balance line is printed
+            open_store(ledger, backend, uri, database, strict=strict, with_names=with_names).close()
+    env = dashboard_env(
+        ledger, backend.value, with_names, scope, uri, database, strict, users, store
+    )
     if users is not None:
         try:  # signs Streamlit's cookies and the login sessions; in the environment, not argv
             env["STREAMLIT_SERVER_COOKIE_SECRET"] = session_secret().decode("utf-8")
@@ -191,6 +217,30 @@ def dashboard(
     if with_names:
         err.print("[yellow]member names are shown (personal data)[/]", highlight=False)
     raise typer.Exit(_run(streamlit_command(host, port), env))
+
+
+def _check_record(store: Path | None, backend: Backend, uri, database) -> None:
+    """The store of record can be read and holds a source (``ValueError`` otherwise),
+    checked before the server starts; its versions are said in one line."""
+    chosen = settings(uri, database) if backend == Backend.neo4j else None
+    record = open_record(store, backend.value, settings=chosen)
+    try:
+        held = record.sources()
+        if not held:
+            raise ValueError(
+                f"the store {record.location} holds no source yet; load one: lianjian load "
+                "LEDGER --source NAME --as-of DATE"
+            )
+        latest = max(s.version for s in held.values())
+        err.print(
+            terminal_text(
+                f"store of record: {record.location}, {len(held)} source"
+                f"{'' if len(held) == 1 else 's'}, latest version {latest}"
+            ),
+            highlight=False,
+        )
+    finally:
+        record.close()
 
 
 def _users_for(host: str) -> Path | None:

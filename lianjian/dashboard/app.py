@@ -1,6 +1,6 @@
 """The dashboard (可视化看板): ``streamlit run`` this file, or ``lianjian dashboard``.
 
-Six pages under one navigation; the sidebar's language, scope and as-of date
+Seven pages under one navigation; the sidebar's language, scope and as-of date
 apply to all of them (see :mod:`lianjian.dashboard.state`).
 """
 
@@ -33,6 +33,7 @@ PAGES = (
     ("overview.py", "overview", ":material/dashboard:"),
     ("explorer.py", "explorer", ":material/hub:"),
     ("gaps.py", "gaps", ":material/report:"),
+    ("progress.py", "progress", ":material/trending_up:"),
     ("pairings.py", "pairings", ":material/handshake:"),
     ("cypher.py", "console", ":material/terminal:"),
     ("export.py", "export", ":material/download:"),

@@ -175,6 +175,55 @@ WORDS: dict[str, tuple[str, str]] = {
     "with_gaps": ("包含覆盖空白", "Include coverage gaps"),
     "prepare": ("生成文件", "Prepare file"),
     "download": ("下载", "Download"),
+    # the store of record: the Progress page, the Overview's changes
+    "progress": ("进展", "Progress"),
+    "record_store": ("台账库", "store of record"),
+    "conflicts": (
+        "来源之间有 {n} 处冲突：保留先加载来源的数据，未合并；命令行（如 lianjian stats）逐条列出。",
+        "{n} conflicts between sources: the first-loaded source's data is kept, never "
+        "merged; the command line (e.g. lianjian stats) names each.",
+    ),
+    "delta_help": (
+        "变化：版本 {a}（{da}）→ 版本 {b}（{db}），按各版本加载时的记录",
+        "Change from version {a} ({da}) to version {b} ({db}), as recorded with each version",
+    ),
+    "progress_none": (
+        "当前看板直接读取一份台账，没有历史记录。要跟踪每月进展，请将台账逐月加载到台账库，再不带台账路径启动看板：",
+        "This dashboard reads one ledger directly: there is no history. To follow progress "
+        "month by month, load each month's ledger into the store of record, then start the "
+        "dashboard without a ledger path:",
+    ),
+    "progress_versions": (
+        "共 {n} 个版本；最新：版本 {v}（来源 {source}，截至 {as_of}）",
+        "{n} versions; the latest: version {v} (source {source}, as of {as_of})",
+    ),
+    "open_gaps": ("待整改覆盖空白", "Open gaps"),
+    "opened_gaps": ("本期新发现", "Opened this version"),
+    "closed_gaps": ("本期销号", "Closed this version (销号)"),
+    "trend": ("覆盖率走势", "Coverage over time"),
+    "trend_by_region": ("各{level}{metric}", "{metric} by {level}"),
+    "trend_by_metric": ("{name}各项覆盖率", "Coverage rates of {name}"),
+    "trend_table": ("各版本覆盖率", "Rates per version"),
+    "version": ("版本", "Version"),
+    "worklist": ("整改清单（按挂账时长排序）", "Worklist (oldest first)"),
+    "worklist_help": (
+        "截至最新版本仍未销号的覆盖空白；责任层级为该对象所在的社区，不在社区内的为街道。选中一行，即在图谱浏览中以该对象为中心显示。",
+        "Gaps still open at the latest version; the level responsible is the community the "
+        "entity lies in, else its street. Choose a row to see it in the Explorer.",
+    ),
+    "age_months": ("挂账月数", "Age (months)"),
+    "since": ("首次发现", "First seen"),
+    "closed_on": ("销号日期", "Closed on"),
+    "months_open": ("历时月数", "Months open"),
+    "level_responsible": ("责任层级", "Level responsible"),
+    "responsible": ("责任单位", "Responsible"),
+    "closed_title": ("本期销号（版本 {a} → {b}）", "Closed since the previous version ({a} → {b})"),
+    "nothing_closed": ("本期没有销号的覆盖空白", "no gap closed in this version"),
+    "one_version": (
+        "台账库只有一个版本：加载下个月的台账后即可看到销号情况。",
+        "The store holds one version: load next month's ledger to see what was closed.",
+    ),
+    "no_open": ("没有待整改的覆盖空白", "no open gap"),
 }
 
 

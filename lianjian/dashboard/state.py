@@ -2,13 +2,15 @@
 sidebar (language, scope, as-of date).
 
 The launcher (``lianjian dashboard``) passes its options in environment
-variables, never credentials in argv: ``LIANJIAN_DASHBOARD_LEDGER``,
+variables, never credentials in argv: ``LIANJIAN_DASHBOARD_LEDGER`` (a ledger read
+for this run), or ``LIANJIAN_DASHBOARD_STORE`` (the store of record instead: the
+embedded store's folder; on Neo4j the configured database, any value),
 ``LIANJIAN_DASHBOARD_BACKEND`` (embedded or neo4j), ``LIANJIAN_DASHBOARD_NAMES``
 (1 shows member names), ``LIANJIAN_DASHBOARD_SCOPE`` (a region id the whole app
 is held to), ``LIANJIAN_DASHBOARD_STRICT`` (1: refuse a ledger with any error or
 warning, as ``--strict``); Neo4j settings come from ``NEO4J_*`` as everywhere else.
 
-One store per process (``st.cache_resource``); results are cached per as-of date.
+One store per process (``st.cache_resource``, :mod:`lianjian.dashboard.stores`); results are cached per as-of date.
 Once the store is open, a background thread computes today's gap findings,
 pairings and coverage (:func:`warm_up`), so the first visit to a page finds them
 ready instead of computing them while the user waits.
@@ -25,7 +27,7 @@ import datetime as dt
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +35,12 @@ import streamlit as st
 
 from lianjian.core.balance import Balance
 from lianjian.core.schema import SCHEMA
-from lianjian.dashboard import access
+from lianjian.dashboard import access, stores
 from lianjian.dashboard.display import capital, region_word
 from lianjian.dashboard.i18n import tr
 from lianjian.dashboard.opening import Opening
 from lianjian.dashboard.scope import RegionTree, anchors, region_tree, scope_ids
 from lianjian.dashboard.search import SearchIndex
-from lianjian.graph.backends import Opened, open_ledger
 from lianjian.queries.coverage.rates import coverage, coverage_counts
 from lianjian.queries.gaps.find import GapResult, find_gaps
 from lianjian.queries.pairing.propose import propose
@@ -57,6 +58,7 @@ __all__ = [
 ]
 
 ENV_LEDGER = "LIANJIAN_DASHBOARD_LEDGER"
+ENV_STORE = "LIANJIAN_DASHBOARD_STORE"
 ENV_BACKEND = "LIANJIAN_DASHBOARD_BACKEND"
 ENV_NAMES = "LIANJIAN_DASHBOARD_NAMES"
 ENV_SCOPE = "LIANJIAN_DASHBOARD_SCOPE"
@@ -72,14 +74,18 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Config:
-    ledger: Path
+    ledger: Path | None  # None: the store of record
     backend: str
     with_names: bool
     root: str | None  # the region the whole app is held to, if any
     strict: bool = False  # refuse a ledger with any error or warning
+    store: Path | None = None  # the embedded store of record's folder
+    stamp: str = ""  # the store of record's latest version (stores.record_stamp)
 
     @property
     def key(self) -> str:
+        if self.ledger is None:
+            return f"{self.backend}:store:{self.store}@{self.stamp}"
         return f"{self.backend}:{self.ledger.resolve()}"
 
 
@@ -94,6 +100,7 @@ class Ctx:
     scope: str | None
     allowed: set[str] | None  # ids within the scope; None for the whole graph
     tree: RegionTree
+    record: Any = None  # the store of record (RecordStore), None on a one-shot ledger
 
     def t(self, key: str, **fields: object) -> str:
         return tr(key, self.lang, **fields)
@@ -101,9 +108,12 @@ class Ctx:
 
 def config() -> Config:
     """The launcher's options (from the environment)."""
+    backend = os.environ.get(ENV_BACKEND, "embedded")
+    on_record = ENV_LEDGER not in os.environ and ENV_STORE in os.environ
     return Config(
-        ledger=Path(os.environ.get(ENV_LEDGER, "data/sample")),
-        backend=os.environ.get(ENV_BACKEND, "embedded"),
+        ledger=None if on_record else Path(os.environ.get(ENV_LEDGER, "data/sample")),
+        store=Path(os.environ[ENV_STORE]) if on_record and backend == "embedded" else None,
+        backend=backend,
         with_names=os.environ.get(ENV_NAMES) == "1",
         root=os.environ.get(ENV_SCOPE) or None,
         strict=os.environ.get(ENV_STRICT) == "1",
@@ -119,41 +129,6 @@ def t(key: str, **fields: object) -> str:
 
 
 # ---------------------------------------------------------------- cached resources
-
-
-@st.cache_resource(show_spinner=False)
-def _opened_box(key: str, ledger: str, backend: str, strict: bool, with_names: bool) -> dict:
-    """Where the open store of a ledger is kept (one per process, shared by sessions), with
-    the lock that makes a second session wait for the first one's opening."""
-    return {"lock": threading.Lock()}
-
-
-def open_store(
-    key: str,
-    ledger: str,
-    backend: str,
-    strict: bool,
-    with_names: bool = False,
-    opening: Opening | None = None,
-) -> Opened:
-    """The store and the ledger's balance, opened once per process; a ledger that cannot
-    be used raises :class:`RefusedLedger` and is not kept (the next run tries again).
-
-    The first opening draws its progress (``opening``): it runs outside Streamlit's
-    cached function, whose replay cannot hold elements drawn into the page."""
-    box = _opened_box(key, ledger, backend, strict, with_names)
-    with box["lock"]:
-        if "opened" not in box:
-            see = f"see `lianjian validate {ledger}`"
-            box["opened"] = open_ledger(
-                Path(ledger),
-                backend,
-                check=lambda b: b.check(strict, see),
-                with_names=with_names,
-                progress=opening.write if opening else None,
-                read_progress=opening.read if opening else None,
-            )
-        return box["opened"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -242,26 +217,36 @@ def setup() -> Ctx:
         key="lang",
         on_change=_relabel,
     )
+    record = None
     try:
         opening = Opening(st.empty(), lang())
         try:
-            store, balance = open_store(
-                cfg.key, str(cfg.ledger), cfg.backend, cfg.strict, cfg.with_names, opening
-            )
+            if cfg.ledger is None:
+                cfg = replace(cfg, stamp=stores.record_stamp(cfg.backend, cfg.store))
+                record, store, conflicts = stores.open_on_record(
+                    cfg.key, cfg.backend, None if cfg.store is None else str(cfg.store)
+                )
+                balance = stores.CLEAN
+            else:
+                store, balance = stores.open_store(
+                    cfg.key, str(cfg.ledger), cfg.backend, cfg.strict, cfg.with_names, opening
+                )
         finally:
             opening.clear()
     except Exception as e:  # a bad ledger path, no server: one line, not a traceback
         st.error(t("load_error", e=md(f"{e.__class__.__name__}: {e}")))
         st.stop()
     ledger_warning(balance, cfg)
+    if record is not None and conflicts:  # sources that disagree: named, never merged
+        st.sidebar.warning(t("conflicts", n=len(conflicts)))
     warm_up(cfg.key, dt.date.today().isoformat(), store)
     tree = tree_of(cfg.key, store)
     cfg = access.restrict(cfg, tree)  # users: held to their region, names by role
     scope = access.hold(tree, _scope_selectors(cfg, tree), cfg)  # users: never wider
     as_of = st.sidebar.date_input(t("as_of"), value=dt.date.today(), key="as_of")
     st.sidebar.caption(
-        f"{t('ledger')}: {md(cfg.ledger.name)} · {t('backend')}: {cfg.backend}  \n"
-        + (t("names_on") if cfg.with_names else t("names_off"))
+        f"{t('ledger')}: {md(cfg.ledger.name) if cfg.ledger else t('record_store')} · "
+        f"{t('backend')}: {cfg.backend}  \n" + (t("names_on") if cfg.with_names else t("names_off"))
     )
     ctx = Ctx(
         cfg=cfg,
@@ -271,13 +256,15 @@ def setup() -> Ctx:
         scope=scope,
         allowed=scope_of(cfg.key, scope, store),
         tree=tree,
+        record=record,
     )
     st.session_state["_ctx"] = ctx
     return ctx
 
 
 # the choice boxes whose shown label is in the page's language
-RELABELLED = ("scope_", "drill_", "overview_metric", "explorer_", "gaps_street", "gaps_rules")
+RELABELLED = ("scope_", "drill_", "overview_metric", "explorer_", "gaps_street", "gaps_rules",
+             "progress_metric")  # fmt: skip
 
 
 def _relabel() -> None:

@@ -3,16 +3,16 @@ per rule, and a drill-down district → street → community."""
 
 from __future__ import annotations
 
-import math
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lianjian.dashboard import state, widgets
-from lianjian.dashboard.display import capital, type_name
+from lianjian.dashboard import history, state, widgets
+from lianjian.dashboard.display import capital, pct, rate_floor, type_name
 from lianjian.dashboard.render import GAP_COLOR
 from lianjian.queries.catalogue import METRICS as CATALOGUE_METRICS
 from lianjian.queries.coverage.rates import METRICS
@@ -55,32 +55,11 @@ def rolled_up(region: str | None) -> dict[str, dict[str, Any]]:
             if row["id"] == region:
                 return row["metrics"]
         return {}
-    total: dict[str, list[int]] = {}
-    for row in coverage_rows("district"):
-        for m, v in row["metrics"].items():
-            acc = total.setdefault(m, [0, 0])
-            acc[0] += v["covered"]
-            acc[1] += v["total"]
-    return {
-        m: {"covered": c, "total": n, "rate": round(c / n, 4) if n else None}
-        for m, (c, n) in total.items()
-    }
+    return history.summed(coverage_rows("district"))
 
 
 def metric_name(m: str) -> str:
     return capital(METRICS[m][ctx.lang])
-
-
-def pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.1%}"
-
-
-def rate_floor(rates) -> float:
-    """Where a rate axis starts: a little below the lowest rate, in steps of 10 %, so that
-    95 % and 98 % differ visibly (0 when some rate is below 30 %)."""
-    known = [r for r in rates if r is not None and r == r]
-    lowest = min(known, default=0.0)
-    return 0.0 if lowest < 0.3 else math.floor(lowest * 10 - 0.5) / 10
 
 
 # ---------------------------------------------------------------- drill-down
@@ -151,8 +130,35 @@ cards[1].metric(
 )
 cards[2].metric(type_name("PartyOrg", ctx.lang), f"{counts['PartyOrg']:,}", border=True)
 cards[3].metric(type_name("Member", ctx.lang), f"{counts['Member']:,}", border=True)
-cards[4].metric(t("kpi_gaps"), f"{sum(len(v) for v in items.values()):,}", border=True)
-cards[5].metric(t("kpi_weak"), f"{len(items.get('weak_without_partner', [])):,}", border=True)
+# on a store of two versions or more: the change since the one before, in the same region
+change = history.deltas(replace(ctx, scope=focus, allowed=within))
+since = (
+    t(
+        "delta_help",
+        a=change["from"][0],
+        da=change["from"][1],
+        b=change["to"][0],
+        db=change["to"][1],
+    )
+    if change
+    else None
+)
+
+
+def gap_card(col, label: str, n: int, moved: int | None) -> None:
+    """A count of gaps, with its change since the version before (fewer is better)."""
+    if not moved:
+        col.metric(label, f"{n:,}", delta="±0" if moved == 0 else None, delta_color="off",
+                   delta_arrow="off", border=True, help=since)  # fmt: skip
+        return
+    col.metric(label, f"{n:,}", delta=f"{moved:+,}", delta_color="inverse", border=True,
+               help=since)  # fmt: skip
+
+
+gap_card(cards[4], t("kpi_gaps"), sum(len(v) for v in items.values()),
+         change["gaps"] if change else None)  # fmt: skip
+gap_card(cards[5], t("kpi_weak"), len(items.get("weak_without_partner", [])),
+         change["weak"] if change else None)  # fmt: skip
 if focus is not None:
     for col in cards[:4]:  # a count leads to the region it counts in
         col.page_link("views/explorer.py", label=t("show_in_graph"), query_params={"centre": focus})
@@ -164,14 +170,14 @@ metrics = rolled_up(focus)
 rate_cards = st.columns(len(KPI_METRICS))
 for col, m in zip(rate_cards, KPI_METRICS, strict=True):
     v = metrics.get(m, {})
-    col.metric(
-        metric_name(m),
-        pct(v.get("rate")),
-        delta=f"{v.get('covered', 0):,} / {v.get('total', 0):,}",
-        delta_color="off",
-        delta_arrow="off",
-        border=True,
-    )
+    counted = f"{v.get('covered', 0):,} / {v.get('total', 0):,}"
+    moved = change["rates"].get(m) if change else None
+    if moved:  # the change in percentage points (up green, down red), then the counts
+        col.metric(metric_name(m), pct(v.get("rate")), delta=f"{moved * 100:+.1f} pp · {counted}",
+                   border=True, help=since)  # fmt: skip
+    else:
+        col.metric(metric_name(m), pct(v.get("rate")), delta=counted, delta_color="off",
+                   delta_arrow="off", border=True, help=since)  # fmt: skip
     col.page_link("views/gaps.py", label=t("show_gaps"), query_params=goto_gaps(RATE_RULE[m]))
 
 focus_name = state.region_name(ctx, focus)
