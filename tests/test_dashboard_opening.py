@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lianjian.dashboard import state
+from lianjian.dashboard import stores
 from lianjian.dashboard.opening import Opening
 
 
@@ -30,9 +30,9 @@ def test_the_first_opening_shows_progress_and_the_next_reuses_the_store(
     st.cache_resource.clear()
     first, second = Recording(), Recording()
     args = ("k-opening", str(sample_ledger), "embedded", False, False)
-    opened = state.open_store(*args, first)
+    opened = stores.open_store(*args, first)
     assert "read members" in first.calls and "write relationships" in first.calls
     assert first.done == 1.0 and first.text.startswith("写入图谱")
-    assert state.open_store(*args, second) is opened
+    assert stores.open_store(*args, second) is opened
     assert second.calls == []  # opened once per process
     st.cache_resource.clear()
