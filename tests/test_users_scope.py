@@ -1,5 +1,5 @@
-"""Scope intersection, the download audit hook, and the launcher's refusal to open the
-dashboard to the network without users."""
+"""Scope intersection, the Explorer's drawing held to the scope, the download audit hook,
+and the launcher's refusal to open the dashboard to the network without users."""
 
 from __future__ import annotations
 
@@ -16,10 +16,13 @@ from lianjian.auth.users import Role, User, hash_password, save_users
 from lianjian.cli.app import app
 from lianjian.cli.dashboard import dashboard_env
 from lianjian.dashboard.access import DOWNLOAD_KEY
-from lianjian.dashboard.scope import OutOfScope, narrower, region_tree
+from lianjian.dashboard.scope import OutOfScope, narrower, region_tree, scope_ids
+from lianjian.dashboard.subgraph import add_pairings, neighbourhood
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.queries.pairing.propose import propose
 
 VIEWS = Path(__file__).resolve().parent.parent / "lianjian" / "dashboard" / "views"
+AS_OF = "2026-06-30"
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +105,28 @@ def test_the_app_is_told_of_the_users_file_only_when_there_are_users(tmp_path, m
     assert "LIANJIAN_DASHBOARD_USERS" not in env  # loopback with no users: no login, as before
     env = dashboard_env(tmp_path, "embedded", with_names=False, users=tmp_path / "u.toml")
     assert env["LIANJIAN_DASHBOARD_USERS"] == str((tmp_path / "u.toml").resolve())
+
+
+def test_every_explorer_neighbourhood_stays_in_the_scope(sample_ledger):
+    """Centred anywhere in a street or community, at any depth, with the pairings drawn:
+    no entity of another region (the Explorer on 红门路社区 once drew 三板桥社区党委, the
+    strong partner proposed for one of its weak organisations)."""
+    store = EmbeddedStore.from_ledger(sample_ledger)
+    tree = region_tree(store)
+    proposals = propose(store, as_of=AS_OF, capacity=3).to_dict()["proposals"]
+    pairs = [(p["weak"], p["strong"], {}) for p in proposals]
+    regions = tree.of_level("street") + tree.of_level("community")
+    crossing = 0
+    for region in regions:
+        allowed = scope_ids(store, tree, region)
+        crossing += sum((w in allowed) != (s in allowed) for w, s, _ in pairs)
+        for centre in sorted(allowed):
+            for depth in (1, 2, 3):
+                sub = neighbourhood(store, [centre], depth, allowed=allowed, as_of=AS_OF)
+                add_pairings(sub, store, pairs)
+                assert set(sub.nodes) <= allowed, (region, centre, depth)
+                assert {s.via for s in sub.summaries} <= allowed
+    assert crossing  # some pairing has a partner outside some community: the case is tried
+    outside = scope_ids(store, tree, "SS0101")
+    assert "P04" not in outside  # 三板桥社区党委, of SS0103
+    assert neighbourhood(store, ["P04"], 2, allowed=outside).nodes == {}  # nor as a seed
