@@ -181,3 +181,32 @@ def test_a_forged_session_token_shows_no_data(env):
     at.session_state["_auth_token"] = forged
     at.run()
     assert at.metric == [] and "expired" in text(at)
+
+
+def test_the_explorer_draws_no_partner_from_another_community(env):
+    at = login("community_analyst")  # held to 红门路社区 (SS0101)
+    at.date_input(key="as_of").set_value(AS_OF).run()
+    at.switch_page("views/explorer.py").run()
+    assert not at.exception
+    assert at.toggle(key="explorer_pairs").value  # the pairings are drawn
+    shown = text(at)
+    assert "红门路社区" in shown and "SS0101" in shown
+    assert "三板桥社区党委" not in shown  # of SS0103: proposed to lead a weak organisation here
+    drawn = at.selectbox(key="explorer_details").options  # the drawing's nodes, by name
+    assert len(drawn) > 1 and not [o for o in drawn if "三板桥" in o]
+
+
+def test_a_link_or_a_crafted_explorer_value_cannot_centre_another_community(env):
+    at = login("community_analyst")  # held to 红门路社区 (SS0101)
+    at.query_params["centre"] = "P04"  # 三板桥社区党委, of SS0103: a link from outside
+    at.switch_page("views/explorer.py").run()
+    assert not at.exception
+    assert at.session_state["explorer_centre"] == "SS0101"  # its own community instead
+    assert "三板桥社区党委" not in text(at)
+    for value in ("P04", "SS0102G01", "SS01"):  # another community's; the street above
+        at.session_state["explorer_centre"] = value  # the selection, as a crafted value
+        at.run()
+        assert not at.exception, value
+        shown = text(at)
+        assert "三板桥社区党委" not in shown and "梅台巷社区" not in shown, value
+        assert at.session_state["explorer_centre"] == "SS0101", value

@@ -32,7 +32,6 @@ from lianjian.cli.common import (  # re-exported: the parts every command shares
     Neo4jFlag,
     NoCacheOpt,
     ReplaceOpt,
-    StoreLedgerArg,
     StoreOpt,
     StrictOpt,
     UriOpt,
@@ -41,7 +40,6 @@ from lianjian.cli.common import (  # re-exported: the parts every command shares
     check_out_folder,
     clean_errors,
     err,
-    open_store,
     out,
     progress_bar,
     settings,
@@ -54,6 +52,7 @@ from lianjian.cli.neo4j import neo4j_app
 from lianjian.cli.pair import register as register_pair
 from lianjian.cli.points import register as register_points
 from lianjian.cli.queries import register as register_queries
+from lianjian.cli.queries import stats
 from lianjian.cli.rdf import register_rdf_commands
 from lianjian.cli.record import BackfillOpt, SourceOpt, load_source
 from lianjian.cli.record import register as register_record
@@ -65,7 +64,7 @@ from lianjian.graph.backends import bulk_into_neo4j, load_into_neo4j, open_neo4j
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j.bulk import project_server
 from lianjian.loaders.ledger import load_ledger
-from lianjian.present.checks import report_blocks, stats_table
+from lianjian.present.checks import report_blocks
 from lianjian.present.escape import terminal_text
 
 app = typer.Typer(
@@ -246,36 +245,7 @@ def load(
     )
 
 
-@app.command()
-def stats(
-    ledger: StoreLedgerArg = None,
-    backend: BackendOpt = Backend.embedded,
-    neo4j: Neo4jFlag = False,
-    fmt: FormatOpt = Format.table,
-    uri: UriOpt = None,
-    database: DbOpt = None,
-    no_cache: NoCacheOpt = False,
-    strict: StrictOpt = False,
-    store: StoreOpt = None,
-) -> None:
-    """Node counts per label and relationship counts per type (图谱统计).
-
-    With --backend neo4j the database is used (the ledger is loaded first if the
-    database is empty). Without LEDGER the store of record (--store) is read.
-
-    Example: lianjian stats data/sample --format json
-    """
-    backend = backend_of(backend, neo4j)
-    with clean_errors(), progress_bar() as (_, write):
-        graph = open_store(ledger, backend, uri, database, no_cache, write, strict, store=store)
-        try:
-            result = graph.stats()
-        finally:
-            graph.close()
-    if fmt == Format.json:
-        write_json(result.to_dict())
-    else:
-        write_blocks([stats_table(result, backend.value)])
+app.command("stats")(stats)  # defined with the other query commands
 
 
 # ---------------------------------------------------------------- generate

@@ -23,7 +23,7 @@ import streamlit as st
 
 from lianjian.auth import audit
 from lianjian.auth.users import ALL_REGIONS, User
-from lianjian.dashboard.scope import OutOfScope, RegionTree, narrower
+from lianjian.queries.scope import OutOfScope, RegionTree, narrower
 
 __all__ = ["current_user", "restrict", "hold", "may_use_console", "record", "DOWNLOAD_KEY"]
 

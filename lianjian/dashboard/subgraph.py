@@ -11,7 +11,8 @@ walked further, so the work is bounded by the cap, not by the graph.
 
 Works on either store through ``nodes(ids)`` and ``neighbours(ids)``: one or two
 reads per step. Links inactive on the as-of date are left out; ``allowed`` (a
-scope's ids) bounds the walk to one region's subtree.
+scope's ids) bounds the drawing to one region's subtree: the seeds, every step of the
+walk, and the pairing partners :func:`add_pairings` adds.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class Subgraph:
     edges: list[Edge] = field(default_factory=list)
     summaries: list[Summary] = field(default_factory=list)
     seeds: list[str] = field(default_factory=list)
+    allowed: set[str] | None = None  # the scope it was drawn in: nothing outside is added
 
     @property
     def hidden(self) -> Counter:
@@ -111,7 +113,8 @@ def neighbourhood(
     depth = max(1, min(MAX_DEPTH, int(depth)))
     wanted = set(labels) if labels is not None else None
     skip = set(exclude)
-    sub = Subgraph(seeds=list(dict.fromkeys(seeds)))
+    sub = Subgraph(seeds=list(dict.fromkeys(seeds)), allowed=allowed)
+    sub.seeds = [s for s in sub.seeds if allowed is None or s in allowed]
     sub.nodes.update(store.nodes(sub.seeds))
     sub.seeds = [s for s in sub.seeds if s in sub.nodes]
     sub.depth.update(dict.fromkeys(sub.seeds, 0))
@@ -173,10 +176,14 @@ def add_pairings(
     """Draw proposed pairings (weak, strong, props) that touch the subgraph; returns how many.
 
     The partner outside the drawing is added, so a weak organisation always shows
-    whom it is proposed to be paired with.
+    whom it is proposed to be paired with, but only from within the scope the drawing
+    was made in (``sub.allowed``): a partner in another street is neither drawn nor
+    named, and neither is the pairing.
     """
     touching = [(w, s, p) for w, s, p in pairs if w in sub.nodes or s in sub.nodes]
     missing = {x for w, s, _ in touching for x in (w, s) if x not in sub.nodes}
+    if sub.allowed is not None:
+        missing &= sub.allowed
     for node_id, node in store.nodes(missing).items():
         sub.nodes[node_id] = node
         sub.depth[node_id] = MAX_DEPTH + 1
