@@ -97,9 +97,7 @@ def test_the_figures_are_the_librarys_and_an_unplaced_building_is_listed(env, li
     assert counts(at) == (total, len(flagged), total - len(flagged), 1)
     drawn = layer(deck(at), "buildings")["data"]
     assert len(drawn) == total - 1
-    at_coords = {
-        (p["lon"], p["lat"]): b for b, p in library["buildings"].items() if b != NOWHERE
-    }
+    at_coords = {(p["lon"], p["lat"]): b for b, p in library["buildings"].items() if b != NOWHERE}
     assert {tuple(d["position"]) for d in drawn} == set(at_coords)  # nothing at 0,0
     for d in drawn:
         assert (d["colour"] == GAP) == (at_coords[tuple(d["position"])] in flagged)
@@ -133,11 +131,25 @@ def test_tooltips_are_text_and_no_basemap_is_asked_for(env):
 
 
 def test_a_tile_server_is_drawn_when_configured(env):
-    url = "http://tiles.intranet.example/{z}/{x}/{y}.png"
-    env.setenv(geo.TILES_ENV, url)
-    tiles = layer(deck(start()), "tiles")
-    assert tiles["@@type"] == "TerrainLayer"
-    assert tiles["texture"] == tiles["elevationData"] == url
+    env.setenv(geo.TILES_ENV, "http://tiles.intranet.example/{z}/{x}/{y}.png")
+    spec = deck(start())
+    view = spec["initialViewState"]
+    tiles = [x for x in spec["layers"] if x["id"].startswith("tile-")]
+    assert tiles and all(x["@@type"] == "BitmapLayer" for x in tiles)
+    assert spec["layers"][: len(tiles)] == tiles  # under the grids and buildings
+    zooms = set()
+    for x in tiles:
+        z, tx, ty = x["id"].split("-")[1:]
+        assert x["image"] == f"http://tiles.intranet.example/{z}/{tx}/{ty}.png"
+        zooms.add(int(z))
+    assert zooms == {int(view["zoom"]), int(view["zoom"]) + 1}
+    for z in zooms:  # each zoom's tiles hold the view's centre
+        assert any(
+            west <= view["longitude"] <= east and south <= view["latitude"] <= north
+            for x in tiles
+            if x["id"].startswith(f"tile-{z}-")
+            for west, south, east, north in [x["bounds"]]
+        )
 
 
 def test_centre_on_a_building_and_on_a_grid(env, library):

@@ -26,7 +26,9 @@ pytestmark = pytest.mark.slow
 AMBER = tuple(int(GAP_COLOR[i : i + 2], 16) for i in (1, 3, 5))
 BLUE = (0x4E, 0x79, 0xA7)  # a covered building (views/map.py)
 CHART = '[data-testid="stDeckGlJsonChart"]'
-COUNTS = re.compile(r"楼栋 ([\d,]+) 个：有覆盖空白 ([\d,]+) 个，已覆盖 ([\d,]+) 个；无坐标 ([\d,]+) 个")
+COUNTS = re.compile(
+    r"楼栋 ([\d,]+) 个：有覆盖空白 ([\d,]+) 个，已覆盖 ([\d,]+) 个；无坐标 ([\d,]+) 个"
+)
 
 
 def clusters(picture: np.ndarray, colour: tuple[int, int, int], tolerance: int = 24):
@@ -51,7 +53,9 @@ def clusters(picture: np.ndarray, colour: tuple[int, int, int], tolerance: int =
                             seen.add((ny, nx))
                             todo.append((ny, nx))
             if len(blob) >= 12:
-                out.append((sum(p[1] for p in blob) / len(blob), sum(p[0] for p in blob) / len(blob)))
+                out.append(
+                    (sum(p[1] for p in blob) / len(blob), sum(p[0] for p in blob) / len(blob))
+                )
     return out
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "hull",
     "grid_outlines",
     "fit",
+    "tiles_around",
     "TILES_ENV",
 ]
 
@@ -144,3 +145,45 @@ def fit(points, width: int = 900, height: int = 600) -> tuple[float, float, floa
     zooms = [math.log2(size / 512 / span) for size, span in pairs if span > 0]
     zoom = min(min(zooms) - 0.3 if zooms else 17.0, 17.0)
     return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2, max(zoom, 3.0)
+
+
+def _tile(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    lat = max(min(lat, 85.0511), -85.0511)
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return min(int((lon + 180) / 360 * n), n - 1), min(int(y), n - 1)
+
+
+def _bounds(x: int, y: int, z: int) -> list[float]:
+    n = 2**z
+
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return [x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)]  # W, S, E, N
+
+
+def tiles_around(
+    url: str, lat: float, lon: float, zoom: float, width: int = 1600, height: int = 1000
+):
+    """``[((z, x, y), tile url, [west, south, east, north])]``: the 256-pixel XYZ tiles of
+    ``url`` (``{z}``, ``{x}``, ``{y}`` filled in) that cover a ``width`` × ``height``
+    pixel view around ``lat``, ``lon`` at deck.gl's ``zoom`` (whose 512-pixel world is
+    tile zoom ``zoom + 1``): the tiles of that zoom and, drawn first, under them, the
+    coarser ones of the zoom above, for a view zoomed out.
+
+    >>> [t[0] for t in tiles_around("{z}/{x}/{y}", 0.0, 0.0, 0.0, 256, 256)]
+    [(0, 0, 0), (1, 0, 0), (1, 0, 1), (1, 1, 0), (1, 1, 1)]
+    """
+    per_degree = 512 * 2**zoom / 360  # pixels per degree of longitude at the view's zoom
+    half_w = width / 2 / per_degree
+    half_h = height / 2 / per_degree * math.cos(math.radians(lat))
+    out = []
+    for z in sorted({max(int(zoom), 0), min(int(zoom) + 1, 19)}):
+        x0, y0 = _tile(lon - half_w, lat + half_h, z)
+        x1, y1 = _tile(lon + half_w, lat - half_h, z)
+        for x in range(x0, x1 + 1):
+            for y in range(y0, y1 + 1):
+                filled = url.replace("{z}", str(z)).replace("{x}", str(x)).replace("{y}", str(y))
+                out.append(((z, x, y), filled, _bounds(x, y, z)))
+    return out

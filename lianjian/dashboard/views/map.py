@@ -32,23 +32,14 @@ def rgb(colour: str, alpha: int = 255) -> list[int]:
     return [int(colour[i : i + 2], 16) for i in (1, 3, 5)] + [alpha]
 
 
-def tile_layer(url: str):
-    """A basemap from an XYZ tile server (``{z}``, ``{x}``, ``{y}`` in ``url``), as a
-    deck.gl layer: the TerrainLayer, flat (every height decoded as 0), with the tiles
-    as its texture, since the JSON that Streamlit reads cannot name the function a
-    plain TileLayer needs to draw images. Tiles are parsed in the page, not in a
-    worker that loaders.gl would otherwise fetch from its CDN."""
-    return pdk.Layer(
-        "TerrainLayer",
-        id="tiles",
-        elevation_data=url,
-        texture=url,
-        elevation_decoder={"rScaler": 0, "gScaler": 0, "bScaler": 0, "offset": 0},
-        mesh_max_error=100,
-        load_options={"worker": False},
-        min_zoom=0,
-        max_zoom=18,
-    )
+def tile_layers(url: str, view: tuple[float, float, float]) -> list[pdk.Layer]:
+    """A basemap from an XYZ tile server: each tile around the view, at its zoom and the
+    one above, as a deck.gl BitmapLayer over the tile's bounds (geo.tiles_around), so
+    nothing but the configured server is asked and no script is needed."""
+    return [
+        pdk.Layer("BitmapLayer", None, id=f"tile-{z}-{x}-{y}", image=tile_url, bounds=bounds)
+        for (z, x, y), tile_url, bounds in geo.tiles_around(url, *view)
+    ]
 
 
 GAP = rgb(GAP_COLOR)
@@ -135,8 +126,8 @@ building_rows = [
 ]
 layers = []
 tiles = os.environ.get(geo.TILES_ENV, "").strip()
-if tiles:
-    layers.append(tile_layer(tiles))
+if tiles and view is not None:
+    layers += tile_layers(tiles, view)
 layers += [
     pdk.Layer(
         "PolygonLayer",
