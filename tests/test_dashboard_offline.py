@@ -34,9 +34,8 @@ def test_every_request_goes_to_the_dashboards_own_host(server, browser, hostile_
                 wait_for_map(page, gaps, covered)
         store = EmbeddedStore.from_ledger(hostile_ledger)
         building = find_gaps(store, as_of=dt.date.today()).rules[geo.BUILDING_RULES[0]][0].id
-        open_page(page, server, "map", f"?centre={building}")
-        _, gaps, covered, _ = shown_counts(page)
-        wait_for_map(page, gaps, covered)
+        open_page(page, server, "map", f"?centre={building}")  # zoomed in on a gap
+        wait_for_map(page, None, None)
         icon = page.evaluate("document.querySelector('link[rel~=icon]').href")
     finally:
         page.close()

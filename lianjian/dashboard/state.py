@@ -250,7 +250,15 @@ def setup() -> Ctx:
 
 
 # the choice boxes whose shown label is in the page's language
-RELABELLED = ("scope_", "drill_", "overview_metric", "explorer_", "gaps_street", "gaps_rules")
+RELABELLED = (
+    "scope_",
+    "drill_",
+    "overview_metric",
+    "explorer_",
+    "gaps_street",
+    "gaps_rules",
+    "map_rules",
+)
 
 
 def _relabel() -> None:
