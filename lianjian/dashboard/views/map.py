@@ -9,11 +9,13 @@ server) adds one as tiles. Buildings without coordinates are counted and listed.
 
 from __future__ import annotations
 
+import json
 import os
 
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
+from pydeck.bindings.json_tools import default_serialize
 
 from lianjian.dashboard import geo, state, widgets
 from lianjian.dashboard.render import GAP_COLOR
@@ -30,6 +32,20 @@ def buildings_of(key: str, _store) -> list[geo.Building]:
 
 def rgb(colour: str, alpha: int = 255) -> list[int]:
     return [int(colour[i : i + 2], 16) for i in (1, 3, 5)] + [alpha]
+
+
+class CompactDeck(pdk.Deck):
+    """pydeck's Deck as JSON without its indentation, CJK as UTF-8: a fifth of the size
+    of pydeck's own, which the browser reads before it draws (10,000 buildings: 1 MB)."""
+
+    def to_json(self) -> str:
+        return json.dumps(
+            self,
+            sort_keys=True,
+            default=default_serialize,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
 
 
 def tile_layers(url: str, view: tuple[float, float, float]) -> list[pdk.Layer]:
@@ -107,8 +123,7 @@ names = {r: state.region_name(ctx, r) for r in {b.grid for b in placed if b.grid
 outlines = geo.grid_outlines(placed)
 grid_rows = [
     {
-        "polygon": polygon,
-        "name": names.get(g, g),
+        "polygon": [[round(x, 6), round(y, 6)] for x, y in polygon],
         "tip": tip(names.get(g, g), gaps.get(g, [])),
         "fill": GAP_GRID_FILL if g in gaps else GRID_FILL,
         "line": GAP_GRID_LINE if g in gaps else GRID_LINE,
@@ -118,7 +133,6 @@ grid_rows = [
 building_rows = [
     {
         "position": [b.lon, b.lat],
-        "name": b.name,
         "tip": tip(b.name, gaps.get(b.id, [])),
         "colour": GAP if b.id in gaps else COVERED,
     }
@@ -176,7 +190,7 @@ if view is None:
 else:
     lat, lon, zoom = view
     st.pydeck_chart(
-        pdk.Deck(
+        CompactDeck(
             layers=layers,
             initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
             map_provider=None,  # no basemap: nothing is fetched from any other host
