@@ -1,7 +1,7 @@
 """The map page in a real headless Chromium: deck.gl draws the sample's buildings, one
 amber dot per building with a gap and one blue dot per covered building, as many as the
 page says and as the library finds; a hover shows the building's name and its gaps.
-The screenshot is kept in ``artefacts/dashboard-map.png``."""
+The screenshot is kept in ``artefacts/dashboard-map-drawn.png``."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def test_the_map_draws_each_building_in_its_colour(server, page, hostile_ledger)
     assert shown_counts(page) == (len(buildings), gaps, len(buildings) - gaps, 0)
     picture, amber, blue = wait_for_map(page, gaps, len(buildings) - gaps)
     print(f"\nmap drawn {time.perf_counter() - t0:.2f} s after the page was opened")
-    page.locator(CHART).first.screenshot(path=str(ARTEFACTS / "dashboard-map.png"))
+    page.locator(CHART).first.screenshot(path=str(ARTEFACTS / "dashboard-map-drawn.png"))
     assert (picture.reshape(-1, 3) != 255).any(axis=1).mean() > 0.01  # not a blank canvas
 
     # hover an amber dot: the tooltip names a flagged building and its rule, as text
