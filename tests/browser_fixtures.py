@@ -61,14 +61,15 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGES = {  # url path → the page title
+PAGES = {  # url path → the page title, of every page on the embedded backend
     "": "覆盖总览",
     "explorer": "图谱浏览",
     "gaps": "覆盖空白",
+    "map": "地图",
     "pairings": "以强带弱结对",
-    "console": "Cypher 查询",
     "export": "数据导出",
 }
+TITLES = {**PAGES, "console": "Cypher 查询"}  # the console is listed on Neo4j only
 HOOK = """
 (() => {
   const record = (m) => { try { (window.top.__dialogs = window.top.__dialogs || []).push(String(m)); }
@@ -302,7 +303,7 @@ def settle(page, title: str) -> None:
 
 def open_page(page, base: str, path: str, query: str = "") -> None:
     page.goto(f"{base}/{path}{query}")
-    settle(page, PAGES[path])
+    settle(page, TITLES[path])
 
 
 def choose(page, label: str, option: str) -> None:

@@ -1,10 +1,12 @@
 """The dashboard (可视化看板): ``streamlit run`` this file, or ``lianjian dashboard``.
 
-Seven pages under one navigation; the sidebar's language, scope and as-of date
-apply to all of them (see :mod:`lianjian.dashboard.state`).
+The pages under one navigation (the Cypher console only on Neo4j); the sidebar's
+language, scope and as-of date apply to all of them (see :mod:`lianjian.dashboard.state`).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -12,7 +14,7 @@ from lianjian.dashboard import access, login, state
 
 st.set_page_config(
     page_title=state.t("app_title"),
-    page_icon=":material/account_tree:",
+    page_icon=str(Path(__file__).parent / "static" / "favicon.png"),  # served here, not fetched
     layout="wide",
     initial_sidebar_state="expanded",
 )
@@ -34,6 +36,7 @@ PAGES = (
     ("explorer.py", "explorer", ":material/hub:"),
     ("gaps.py", "gaps", ":material/report:"),
     ("progress.py", "progress", ":material/trending_up:"),
+    ("map.py", "map", ":material/map:"),
     ("pairings.py", "pairings", ":material/handshake:"),
     ("cypher.py", "console", ":material/terminal:"),
     ("export.py", "export", ":material/download:"),
@@ -49,7 +52,8 @@ nav = st.navigation(
             default=(key == "overview"),
         )
         for file, key, icon in PAGES
-        if key != "console" or access.may_use_console()  # users: the console by role
+        # the console runs Cypher: only on Neo4j, and with users only for a role that may
+        if key != "console" or (state.config().backend == "neo4j" and access.may_use_console())
     ]
 )
 access.record(state.setup(), nav.url_path or "overview")  # users: who saw names, audited

@@ -17,6 +17,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "pairings": ("以强带弱结对", "Pairings"),
     "console": ("Cypher 查询", "Cypher console"),
     "export": ("数据导出", "Export"),
+    "map": ("地图", "Map"),
     "language": ("语言 Language", "语言 Language"),
     "scope": ("范围", "Scope"),
     "whole": ("全部", "All"),
@@ -110,8 +111,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "reason": ("原因", "Reason"),
     "fix": ("建议", "Suggested fix"),
     "pick_row": (
-        "选中一行，即在图谱浏览中以该对象为中心显示",
-        "choose a row to see it in the Explorer",
+        "选中一行，即在图谱浏览中以该对象为中心显示；点“在地图上显示”则在地图上显示",
+        "choose a row to see it in the Explorer, or its “Show on the map” cell to see it on the map",
     ),
     "download_csv": ("下载 CSV", "Download CSV"),
     "download_xlsx": ("下载 Excel", "Download Excel"),
@@ -143,6 +144,27 @@ WORDS: dict[str, tuple[str, str]] = {
         "Strong leads weak: for each weak organisation without a strong partner, a nearby, "
         "well-rated and not overloaded partner is proposed.",
     ),
+    # map
+    "map_counts": (
+        "楼栋 {n} 个：有覆盖空白 {gap} 个，已覆盖 {covered} 个；无坐标 {unplaced} 个",
+        "{n} buildings: {gap} with a coverage gap, {covered} covered; {unplaced} without coordinates",
+    ),
+    "map_legend": (
+        ":orange[●] 有覆盖空白的楼栋　:blue[●] 已覆盖的楼栋　▢ 网格（按所属楼栋画出范围，有空白的网格为浅黄色）；悬停可看名称和空白",
+        ":orange[●] building with a gap　:blue[●] covered building　▢ grid (drawn around its "
+        "buildings; pale amber where the grid has a gap); hover for the name and its gaps",
+    ),
+    "map_unplaced": (
+        "无坐标的楼栋（{n} 个，未画在地图上）",
+        "Buildings without coordinates ({n}, not drawn)",
+    ),
+    "map_centre_none": (
+        "此处没有带坐标的楼栋，地图显示当前范围",
+        "no building with coordinates here: the map shows the whole scope",
+    ),
+    "map_nothing": ("当前范围内没有带坐标的楼栋", "no building with coordinates in this scope"),
+    "show_on_map": ("在地图上显示", "Show on the map"),
+    "map_col": ("地图", "Map"),
     # console
     "console_neo4j_only": (
         "Cypher 查询仅在 Neo4j 后端可用（lianjian dashboard --neo4j）。",

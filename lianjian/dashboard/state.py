@@ -263,8 +263,16 @@ def setup() -> Ctx:
 
 
 # the choice boxes whose shown label is in the page's language
-RELABELLED = ("scope_", "drill_", "overview_metric", "explorer_", "gaps_street", "gaps_rules",
-             "progress_metric")  # fmt: skip
+RELABELLED = (
+    "scope_",
+    "drill_",
+    "overview_metric",
+    "explorer_",
+    "gaps_street",
+    "gaps_rules",
+    "map_rules",
+    "progress_metric",
+)
 
 
 def _relabel() -> None:

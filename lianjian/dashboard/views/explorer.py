@@ -139,9 +139,16 @@ centre: str | None = st.session_state.get(SELECTED)
 if centre is not None:
     st.query_params["centre"] = st.session_state["_explorer_url"] = centre
     row = summaries[centre]
-    st.markdown(
+    here, to_map = st.columns([5, 1])
+    here.markdown(
         f"**{t('centre')}**: {state.md(widgets.display_name(ctx, centre))} · "
         f"{kind_name(row['label'], row, ctx.lang)} · {t('id')} {state.md(centre)}"
+    )
+    to_map.page_link(
+        "views/map.py",
+        label=t("show_on_map"),
+        icon=":material/map:",
+        query_params={"centre": centre},
     )
 
 labels = list(SCHEMA.nodes)

@@ -11,8 +11,9 @@ from lianjian.dashboard import state, widgets
 ctx = state.context()
 t = ctx.t
 goto = st.session_state.pop("gaps_goto", None)
-if goto is not None:  # a row was chosen: the Explorer, centred on its entity
-    st.switch_page("views/explorer.py", query_params={"centre": goto})
+if goto is not None:  # a row was chosen: the Explorer (or the map), centred on its entity
+    page, entity = goto
+    st.switch_page(f"views/{page}.py", query_params={"centre": entity})
 
 st.title(t("gaps"))
 st.caption(
@@ -94,14 +95,19 @@ def table(rule: str, rows: list[dict]) -> list[dict]:
 
 
 def chosen(rule: str, ids: list[str]) -> None:
-    """A row of ``rule``'s table was chosen: go to its entity (on the next run)."""
-    picked = st.session_state[f"gaps_table_{rule}_{nonce}"].selection.rows
+    """A row of ``rule``'s table was chosen: go to its entity in the Explorer, or on the
+    map when the cell chosen is the map column's (on the next run)."""
+    selection = st.session_state[f"gaps_table_{rule}_{nonce}"].selection
+    cells = [(r, "map" if c == MAP_COLUMN else "explorer") for r, c in selection.cells]
+    picked = cells or [(r, "explorer") for r in selection.rows]
     if picked:
-        st.session_state["gaps_goto"] = ids[picked[0]]
+        row, page = picked[0]
+        st.session_state["gaps_goto"] = (page, ids[row])
         st.session_state["gaps_nonce"] = nonce + 1  # the table comes back unselected
 
 
 nonce = st.session_state.get("gaps_nonce", 0)
+MAP_COLUMN = t("map_col")  # a cell of this column chosen: the map, centred on the row's entity
 
 
 summary = pd.DataFrame(
@@ -129,13 +135,14 @@ for rule, rows in shown.items():
             continue
         st.caption(t("pick_row"))
         frame = pd.DataFrame(table(rule, rows))[list(columns)].rename(columns=columns)
+        frame.insert(2, MAP_COLUMN, f"{t('show_on_map')} ›")  # beside the name, in view
         st.dataframe(
             frame,
             hide_index=True,
             width="stretch",
             key=f"gaps_table_{rule}_{nonce}",
             on_select=lambda rule=rule, ids=[i["id"] for i in rows]: chosen(rule, ids),
-            selection_mode="single-row",
+            selection_mode=["single-row", "single-cell"],
         )
         widgets.downloads(
             ctx,
