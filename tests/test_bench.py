@@ -375,3 +375,4 @@ def test_version_benchmark_loads_a_one_percent_version_against_a_full_load(sampl
     assert on["version"]["runs"] == 2 and on["version"]["value"] == {
         "version": 3, "added": 0, "removed": 0, "changed": 2}  # fmt: skip
     assert on["ratio"] == round(on["version"]["median_s"] / on["full"]["median_s"], 3)
+    assert len(on["load_average"]) == 2 and all(x >= 0 for x in on["load_average"])

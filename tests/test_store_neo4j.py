@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 
 from lianjian.graph.neo4j.record import Neo4jRecord
+from lianjian.graph.neo4j.settings import Neo4jSettings
+from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.graph.versions import RecordStore
 from lianjian.loaders.ledger import load_ledger
-from lianjian.record.load import load_version
+from lianjian.queries.coverage.rates import coverage
+from lianjian.queries.gaps.find import find_gaps
+from lianjian.record.load import LEVELS, load_version
 from tests.record_ledgers import V1, V2, as_json, month_two_ledger, run
 from tests.test_store_sources import TWIN_CONFLICTS, twin_ledger
 
@@ -200,3 +204,34 @@ def test_conflicts_between_sources_are_named_as_on_the_embedded_backend(
     name = neo.execute_query("MATCH (n:PartyOrg {id: 'P16'}) RETURN n.name AS n").records
     assert name[0]["n"] == "荆州市沙市区税务局机关党支部"  # the first source's is kept
     assert "conflict: P16 differs" in run("stats", *NEO)
+
+
+def test_a_first_version_records_what_the_database_gives(neo, jingzhou_small):
+    """The first version into an empty database runs the rules and coverage on the ledger
+    in memory, not through its transaction: what it records equals what they give on the
+    database after the commit, and the database holds the ledger's counts (CREATE)."""
+    data = load_ledger(jingzhou_small)
+    record = Neo4jRecord.open()
+    try:
+        done = load_version(record, "jz", V1, data)
+        recorded = sorted((f.rule, f.id, f.street, f.first_seen) for f in record.findings())
+        rows = record.coverage_rows()
+    finally:
+        record.close()
+    assert done.version is not None and done.version.version == 1
+    store = Neo4jStore.from_settings(Neo4jSettings.from_env())
+    try:
+        found = find_gaps(store, as_of=V1)
+        expected_rows = [
+            {"version": 1, "as_of": V1, "level": level, "id": r["id"], "name": r["name"],
+             "metrics": r["metrics"]}
+            for level in LEVELS
+            for r in coverage(store, level, as_of=V1)
+        ]  # fmt: skip
+        stats = store.stats()
+    finally:
+        store.close()
+    expected = sorted((k, i.id, i.street, 1) for k, items in found.rules.items() for i in items)
+    assert len(recorded) > 50 and recorded == expected
+    assert len(rows) > 10 and rows == expected_rows
+    assert stats == data.stats()

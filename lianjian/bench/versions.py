@@ -15,6 +15,7 @@ version ÷ full are reported; it is a benchmark, never a timed test.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -152,11 +153,19 @@ def bench(
     }
     folder = Path(tempfile.mkdtemp(prefix="lianjian-bench-record-"))
     try:
-        result["embedded"] = one_backend("embedded", data, changed, repeat, folder)
+        result["embedded"] = _with_load(one_backend, "embedded", data, changed, repeat, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     say(f"embedded: {json.dumps(result['embedded'])}")
     if settings is not None:
-        result["neo4j"] = one_backend("neo4j", data, changed, repeat, settings)
+        result["neo4j"] = _with_load(one_backend, "neo4j", data, changed, repeat, settings)
         say(f"neo4j: {json.dumps(result['neo4j'])}")
     return result
+
+
+def _with_load(fn, *args) -> dict[str, Any]:
+    """``fn(*args)`` and the machine's load average (1 minute) before and after it: on a
+    shared machine the figures mean little without it."""
+    before = os.getloadavg()[0]
+    out = fn(*args)
+    return {**out, "load_average": [round(before, 2), round(os.getloadavg()[0], 2)]}

@@ -172,18 +172,21 @@ class EmbeddedRecord:
     def coverage_rows(self) -> list[dict[str, Any]]:
         return list(self._record["coverage"])
 
+    def _source_file(self, source: str, read):
+        """``read`` of the source's parsed graph file; a damaged file is a one-line error."""
+        path = self.directory / "sources" / self._record["sources"][source]["file"]
+        try:
+            return read(json.loads(path.read_bytes()))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise StoreFormatError(
+                f"the store {self.location} is damaged: source {source!r} ({e})"
+            ) from None
+
     def _source_graph(self, source: str) -> GraphData:
         if source not in self._graphs:
-            entry = self._record["sources"].get(source)
-            if entry is None:
+            if source not in self._record["sources"]:
                 return GraphData()
-            path = self.directory / "sources" / entry["file"]
-            try:
-                self._graphs[source] = _graph_of(json.loads(path.read_bytes()))
-            except (OSError, ValueError, KeyError, TypeError) as e:
-                raise StoreFormatError(
-                    f"the store {self.location} is damaged: source {source!r} ({e})"
-                ) from None
+            self._graphs[source] = self._source_file(source, _graph_of)
         return self._graphs[source]
 
     def content(self, source: str) -> Content:
@@ -206,8 +209,15 @@ class EmbeddedRecord:
             {(t, s, d, k): h for t, s, d, k, h in value["links"]},
             {},
             {i: label for i, (label, _) in value["entities"].items()},
-            lambda: self._source_graph(source),
+            lambda: self._source_nodes(source),
         )
+
+    def _source_nodes(self, source: str) -> dict[str, Any]:
+        """The source's entities ``{id: [label, props]}``: the graph's file read without
+        building its links (the diff needs the properties of a few entities only)."""
+        if source in self._graphs:
+            return self._graphs[source].nodes
+        return self._source_file(source, lambda value: value["nodes"])
 
     def _union(self, replace: tuple[str, GraphData] | None = None):
         names = list(self._record["sources"])
@@ -310,12 +320,12 @@ class _FileContent(Content):
     """Hashes read from a source's hashes file; properties from its graph file, read
     only when an entity's hash differs."""
 
-    def __init__(self, entities, links, props, labels, graph) -> None:
+    def __init__(self, entities, links, props, labels, nodes) -> None:
         super().__init__(entities, links, props, labels)
-        self._graph = graph
+        self._nodes = nodes
 
     def props_of(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        nodes = self._graph().nodes if ids else {}
+        nodes = self._nodes() if ids else {}
         return {i: nodes[i][1] for i in ids if i in nodes}
 
 

@@ -25,13 +25,22 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lianjian.core.model import Edge, GraphData
+from lianjian.core.model import GraphData
 from lianjian.core.privacy import pseudonym_key
 from lianjian.core.schema import SCHEMA
+from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j.marker import META_LABEL
 from lianjian.graph.neo4j.personal import stored_props
 from lianjian.graph.neo4j.settings import Neo4jSettings
-from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env, edge_cypher, node_cypher
+from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env
+from lianjian.graph.neo4j.txwrites import (
+    create_all,
+    delete_links,
+    delete_nodes,
+    write_links,
+    write_nodes,
+)
+from lianjian.graph.store import GraphStore
 from lianjian.graph.versions import (
     FORMAT,
     Conflict,
@@ -57,7 +66,6 @@ SOURCE, VERSION, FINDING, COVERAGE, LOCK = (
 )
 RECORD_LABELS = (SOURCE, VERSION, FINDING, COVERAGE, LOCK)
 _MARKER = f"MERGE (m:{META_LABEL} {{key: 'ledger'}})"
-BATCH = 10000  # rows per statement inside the load's transaction
 
 
 class _TxStore(Neo4jStore):
@@ -114,6 +122,8 @@ class Neo4jRecord:
         self.database = database
         self.location = f"Neo4j database {database!r}"
         self._tx = None
+        self._parts: list[tuple[str, dict, dict, dict]] | None = None  # read under the lock
+        self._fresh = False  # the load's database held no graph when it took the lock
         self._check_format()
 
     @classmethod
@@ -171,28 +181,33 @@ class Neo4jRecord:
         return [json.loads(r["b"]) for r in rows]
 
     def content(self, source: str) -> Content:
-        rows = self._run(
-            f"MATCH (s:{SOURCE} {{name: $n}}) RETURN s.entities AS e, s.links AS l", n=source
-        )
-        if not rows:
+        part = next((p for p in self._all_content() if p[0] == source), None)
+        if part is None:
             return Content()
-        entities = json.loads(rows[0]["e"])
+        _, entities, links, _ = part
         return _StoredContent(
             self,
             {i: h for i, (_, h) in entities.items()},
-            _decode_links(rows[0]["l"]),
+            links,
             {i: label for i, (label, _) in entities.items()},
         )
 
     def _all_content(self) -> list[tuple[str, dict, dict, dict]]:
+        """Every source's hashes and name paths, in load order; under the lock read once
+        per load (the diff, the stage and the conflicts share them)."""
+        if self._tx is not None and self._parts is not None:
+            return self._parts
         rows = self._run(
             f"MATCH (s:{SOURCE}) RETURN s.name AS n, s.entities AS e, s.links AS l, "
             "s.names AS p ORDER BY s.order"
         )
-        return [
+        parts = [
             (r["n"], json.loads(r["e"]), _decode_links(r["l"]), json.loads(r["p"] or "{}"))
             for r in rows
         ]
+        if self._tx is not None:
+            self._parts = parts
+        return parts
 
     def graph(self) -> tuple[Neo4jStore, list[Conflict]]:
         if not self.sources():
@@ -220,7 +235,7 @@ class Neo4jRecord:
             tx = session.begin_transaction(metadata={"lianjian": "load"})
             try:
                 tx.run(f"MERGE (l:{LOCK} {{key: 'load'}}) SET l.taken_at = datetime()").consume()
-                self._tx = tx
+                self._tx, self._parts = tx, None
                 self._check_format()
                 marker = self._marker() or {}
                 if marker.get("record_format") is None and not store.is_empty():
@@ -228,15 +243,39 @@ class Neo4jRecord:
                         f"the {self.location} holds a ledger loaded without --source: load "
                         "it into another database, or clear it first (load --replace)"
                     )
+                self._fresh = marker.get("record_format") is None  # and it holds no graph
                 yield
             finally:
-                self._tx = None
+                self._tx, self._parts, self._fresh = None, None, False
                 if not tx.closed():
                     tx.rollback()
 
     def stage(self, source: str, data: GraphData) -> _Staged:
         if any(SCHEMA.nodes[label].personal for label, _ in data.nodes.values()):
             pseudonym_key()  # members are written by pseudonym: fail before writing
+        now = content_of(data)
+        self._pending = (source, now, data, source not in self.sources())
+        if self._fresh:
+            return self._stage_first(source, data)
+        return self._stage_diff(source, data)
+
+    def _stage_first(self, source: str, data: GraphData) -> _Staged:
+        """Into a database holding no graph: everything written with CREATE. The staged
+        union is ``data`` alone as the database will hold it; the rules and coverage run on
+        that in memory, not through the transaction (whose reads slow down with every
+        write it holds, and this one holds the whole ledger)."""
+        held = GraphData(
+            {i: (lb, stored_props(i, lb, p, False)) for i, (lb, p) in data.nodes.items()},
+            data.edges,
+        )
+        create_all(self._tx, data, held)
+        staged = EmbeddedStore()
+        staged.write(held)
+        return _Staged(staged, [], self)  # the only source: no conflict
+
+    def _stage_diff(self, source: str, data: GraphData) -> _Staged:
+        """The diff against the source's stored hashes applied in the transaction: only
+        the entities and links added, removed or changed are written."""
         others = [(n, e, lk) for n, e, lk, _ in self._all_content() if n != source]
         old = self.content(source)
         now = content_of(data)
@@ -257,15 +296,15 @@ class Neo4jRecord:
         # removed: entities only this source held; relabelled ones are removed then added
         gone = [i for i in old.entities if i not in now.entities and i not in held]
         relabel = [i for i in now.entities if i in old.labels and old.labels[i] != data.nodes[i][0]]
-        self._delete_nodes([(i, old.labels[i]) for i in gone + relabel])
+        delete_nodes(self._tx, [(i, old.labels[i]) for i in gone + relabel])
         write = [
             i
             for i, h in now.entities.items()
             if ours(i) and (old.entities.get(i) != h or i in relabel or i not in old.entities)
         ]
-        self._write_nodes(data, write)
+        write_nodes(self._tx, data, write)
         links_gone = [k for k in old.links if k not in now.links and k not in held_links]
-        self._delete_links(links_gone, old.labels)
+        delete_links(self._tx, links_gone, old.labels)
         touched = set(relabel)  # their links went with them (DETACH DELETE)
         new_links = [
             e
@@ -277,58 +316,12 @@ class Neo4jRecord:
                 or e.target in touched
             )
         ]
-        self._write_links(data, new_links)
-        self._pending = (source, now, data, first)
+        write_links(self._tx, data, new_links)
         mine_entities = {i: (data.nodes[i][0], h) for i, h in now.entities.items()}
         parts = [p for p in self._all_content() if p[0] != source]
         mine_part = (source, mine_entities, now.links, name_paths(data))
         parts.insert(mine if not first else len(parts), mine_part)
         return _Staged(_TxStore(self), conflicts_of(parts), self)
-
-    def _delete_nodes(self, ids: list[tuple[str, str]]) -> None:
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for i, label in ids:
-            by_label[label].append(i)
-        for label, group in by_label.items():
-            for n in range(0, len(group), BATCH):
-                self._tx.run(
-                    f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) DETACH DELETE n",
-                    ids=group[n : n + BATCH],
-                ).consume()
-
-    def _write_nodes(self, data: GraphData, ids: list[str]) -> None:
-        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for i in ids:
-            label, props = data.nodes[i]
-            by_label[label].append({"id": i, "props": stored_props(i, label, props, False)})
-        for label, rows in by_label.items():
-            for n in range(0, len(rows), BATCH):
-                self._tx.run(node_cypher(label), rows=rows[n : n + BATCH]).consume()
-
-    def _delete_links(self, keys: list, labels: dict[str, str]) -> None:
-        groups: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
-        for t, s, d, k in keys:
-            if s in labels and d in labels:
-                groups[(t, labels[s], labels[d])].append({"s": s, "t": d, "k": k})
-        for (t, sl, tl), rows in groups.items():
-            self._tx.run(
-                f"UNWIND $rows AS row MATCH (a:{sl} {{id: row.s}})-[r:{t} {{key: row.k}}]->"
-                f"(b:{tl} {{id: row.t}}) DELETE r",
-                rows=rows,
-            ).consume()
-
-    def _write_links(self, data: GraphData, edges: list[Edge]) -> None:
-        groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
-        for e in edges:
-            row: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
-            if e.props:
-                row["props"] = {"key": e.key, **e.props}
-            groups[
-                (e.type, data.nodes[e.source][0], data.nodes[e.target][0], bool(e.props))
-            ].append(row)
-        for (t, sl, tl, with_props), rows in groups.items():
-            for n in range(0, len(rows), BATCH):
-                self._tx.run(edge_cypher(t, sl, tl, with_props), rows=rows[n : n + BATCH]).consume()
 
     def _commit(self, version: Version, opened, closed, coverage) -> None:
         source, now, data, first = self._pending
@@ -377,7 +370,7 @@ class Neo4jRecord:
 
 @dataclass
 class _Staged:
-    graph: Neo4jStore
+    graph: GraphStore
     conflicts: list[Conflict]
     record: Neo4jRecord
 

@@ -1,0 +1,89 @@
+"""The writes of a version load inside its one transaction (docs/store.md): the removed
+entities and links deleted, the added and changed ones written, in batched ``UNWIND``
+statements of at most :data:`BATCH` rows, one per label (or per relationship type and
+end labels). Into a database that holds no graph yet (a source's first version there)
+everything is written with ``CREATE``, as a plain load writes it: no lookup before
+each write.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from lianjian.core.model import Edge, GraphData
+from lianjian.graph.neo4j.personal import stored_props
+from lianjian.graph.neo4j.writes import edge_cypher, edge_groups, node_cypher
+
+__all__ = ["BATCH", "delete_nodes", "write_nodes", "delete_links", "write_links", "create_all"]
+
+BATCH = 10000  # rows per statement inside the load's transaction
+
+
+def _batches(tx, cypher: str, rows: list, **params: Any) -> None:
+    for n in range(0, len(rows), BATCH):
+        tx.run(cypher, rows=rows[n : n + BATCH], **params).consume()
+
+
+def delete_nodes(tx, ids: Iterable[tuple[str, str]]) -> None:
+    """DETACH DELETE the entities ``(id, label)``."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for i, label in ids:
+        by_label[label].append(i)
+    for label, group in by_label.items():
+        _batches(tx, f"UNWIND $rows AS i MATCH (n:{label} {{id: i}}) DETACH DELETE n", group)
+
+
+def write_nodes(tx, data: GraphData, ids: Iterable[str], create: bool = False) -> None:
+    """MERGE (or, into an empty database, CREATE) the entities ``ids`` of ``data``, as the
+    database keeps them (members by pseudonym, without names)."""
+    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for i in ids:
+        label, props = data.nodes[i]
+        by_label[label].append({"id": i, "props": stored_props(i, label, props, False)})
+    for label, rows in by_label.items():
+        _batches(tx, node_cypher(label, create), rows)
+
+
+def delete_links(tx, keys: Iterable[tuple[str, str, str, str]], labels: dict[str, str]) -> None:
+    """DELETE the links ``(type, source, target, key)`` whose ends are still there."""
+    groups: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+    for t, s, d, k in keys:
+        if s in labels and d in labels:
+            groups[(t, labels[s], labels[d])].append({"s": s, "t": d, "k": k})
+    for (t, sl, tl), rows in groups.items():
+        _batches(
+            tx,
+            f"UNWIND $rows AS row MATCH (a:{sl} {{id: row.s}})-[r:{t} {{key: row.k}}]->"
+            f"(b:{tl} {{id: row.t}}) DELETE r",
+            rows,
+        )
+
+
+def write_links(tx, data: GraphData, edges: Iterable[Edge]) -> None:
+    """MERGE the links ``edges`` of ``data`` on their keys."""
+    groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
+    for e in edges:
+        row: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
+        if e.props:
+            row["props"] = {"key": e.key, **e.props}
+        groups[(e.type, data.nodes[e.source][0], data.nodes[e.target][0], bool(e.props))].append(
+            row
+        )
+    for (t, sl, tl, with_props), rows in groups.items():
+        _batches(tx, edge_cypher(t, sl, tl, with_props), rows)
+
+
+def create_all(tx, data: GraphData, held: GraphData) -> None:
+    """Every entity and link of ``data`` with ``CREATE``, into a database holding no
+    graph; ``held``: its entities as the database keeps them (:func:`stored_props`). A
+    link repeated is written once, with the last one's properties, as MERGE then SET
+    leaves it."""
+    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for i, (label, props) in held.nodes.items():
+        by_label[label].append({"id": i, "props": props})
+    for label, rows in by_label.items():
+        _batches(tx, node_cypher(label, create=True), rows)
+    for (t, sl, tl, with_props), rows in edge_groups(data).items():
+        _batches(tx, edge_cypher(t, sl, tl, with_props, create=True), rows)
