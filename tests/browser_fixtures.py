@@ -66,6 +66,7 @@ PAGES = {  # url path → the page title, of every page on the embedded backend
     "explorer": "图谱浏览",
     "gaps": "覆盖空白",
     "map": "地图",
+    "progress": "进展",
     "pairings": "以强带弱结对",
     "export": "数据导出",
 }

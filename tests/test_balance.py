@@ -282,7 +282,7 @@ def _not_parsed(*args, **kwargs):
 # ---------------------------------------------------------------- the dashboard
 
 APP = Path(__file__).resolve().parent.parent / "lianjian" / "dashboard" / "app.py"
-DASHBOARD_PAGES = ["overview", "explorer", "gaps", "map", "pairings", "export"]
+DASHBOARD_PAGES = ["overview", "explorer", "gaps", "map", "progress", "pairings", "export"]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.queries.gaps.find import find_gaps
 
 APP = Path(__file__).resolve().parent.parent / "lianjian" / "dashboard" / "app.py"
-PAGES = ["explorer", "gaps", "map", "pairings", "export"]
+PAGES = ["explorer", "gaps", "map", "progress", "pairings", "export"]
 
 
 @pytest.fixture

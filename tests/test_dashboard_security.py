@@ -50,6 +50,7 @@ SHOWN_ON = {  # page → hostile names it must show, verbatim, once the street i
     "gaps": ["ZZ-XSS-S", "ZZ-XSS-G", "ZZ-XSS-U", "ZZ-XSS-C", "ZZ-XSS-W"],
     "pairings": ["ZZ-XSS-S", "ZZ-XSS-W"],
     "map": ["ZZ-XSS-S"],  # in the scope line (its grid has no building to draw)
+    "progress": [],  # a ledger, not a store of record: no history, no name
     "export": ["ZZ-XSS-S"],
 }
 
