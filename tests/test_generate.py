@@ -157,7 +157,11 @@ def test_nanqiao_contacts_and_reporting_members():
         o for o in w.orgs if o.kind == "branch" and o.covers and o.covers[0] in compounds
     ]
     assert len(compound_branches) == pytest.approx(84, rel=0.15)  # 84 compound branches
-    for seed in (0, 1, 2):  # 1,100+ employed members report to their community (the jingzhou profile)
+    for seed in (
+        0,
+        1,
+        2,
+    ):  # 1,100+ employed members report to their community (the jingzhou profile)
         rows = list(member_rows(plan("nanqiao", scale=1, seed=seed)))
         employed = sum(1 for m in rows if m[6] == "在职")
         reporting = sum(1 for m in rows if m[6] == "在职" and m[10])

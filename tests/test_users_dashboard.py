@@ -222,3 +222,12 @@ def test_a_link_or_a_crafted_explorer_value_cannot_centre_another_community(env)
         shown = text(at)
         assert "三板桥社区党委" not in shown and "梅台巷社区" not in shown, value
         assert at.session_state["explorer_centre"] == "SS0101", value
+
+
+def test_the_pairings_page_names_no_partner_from_another_community(env):
+    at = login("community_analyst")  # held to 红门路社区 (SS0101)
+    at.date_input(key="as_of").set_value(AS_OF).run()
+    at.switch_page("views/pairings.py").run()
+    assert not at.exception
+    shown = text(at)
+    assert "三板桥社区党委" not in shown and "P04" not in shown  # of SS0103

@@ -263,7 +263,10 @@ def generate(
         Path, typer.Argument(metavar="OUT", help="Folder to write the ledger into.")
     ],
     profile: Annotated[
-        Profile, typer.Option(help="Whose figures to follow: a district (nanqiao, shuangtaizi) or a city (jingzhou) of the source reports.")
+        Profile,
+        typer.Option(
+            help="Whose figures to follow: a district (nanqiao, shuangtaizi) or a city (jingzhou) of the source reports."
+        ),
     ] = Profile.jingzhou,
     scale: Annotated[
         float, typer.Option(min=0.001, max=100, help="Multiply the profile's counts.")

@@ -28,7 +28,15 @@ def name(node_id: str) -> str:
     return widgets.display_name(ctx, node_id)
 
 
+# a user (or a dashboard started with --scope) is held to a region: a proposal or a
+# finding naming an organisation outside it is not shown at all
+limit = state.scope_of(ctx.cfg.key, ctx.cfg.root, ctx.store) if ctx.cfg.root else None
+
+
 def inside(*ids: str) -> bool:
+    """Some of ``ids`` in the sidebar's scope, and all of them in the user's region."""
+    if limit is not None and not all(i in limit for i in ids):
+        return False
     return ctx.allowed is None or any(i in ctx.allowed for i in ids)
 
 
