@@ -112,3 +112,17 @@ def twin_ledger(sample_ledger: Path, other: Path) -> Path:
 
     edit_orgs(other, twin)
     return other
+
+
+def test_changes_show_members_by_pseudonym(streets, tmp_path):
+    store = tmp_path / "store"
+    folder = next(iter(streets.values()))
+    run("load", folder, "--source", "street", "--as-of", V1, "--store", store)
+    members = _member_ids(folder)
+    said = run("changes", "--store", store, "--from", "0", "--format", "json")
+    shown = as_json("changes", "--store", store, "--from", "0")
+    added = set(shown["entities"]["added"])
+    assert not members & added and not [m for m in members if m in said]  # no member's id
+    assert sum(i.startswith("党员-") for i in added) == len(members)
+    flagged = [g["id"] for g in shown["gaps"]["open"] if g["rule"] == "member_without_service"]
+    assert flagged and all(i.startswith("党员-") for i in flagged)

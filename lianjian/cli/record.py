@@ -35,6 +35,7 @@ from lianjian.present.escape import rich_text, terminal_text
 from lianjian.present.history import changes_blocks, conflict_lines, history_table
 from lianjian.record.history import changes as run_changes
 from lianjian.record.history import history as run_history
+from lianjian.record.history import shown as shown_changes
 from lianjian.record.load import check_date, check_source, load_version
 
 __all__ = ["load_source", "history", "changes", "register", "SourceOpt", "BackfillOpt"]
@@ -166,7 +167,8 @@ def changes(
     Example: lianjian changes --from 1 --to 2 --format json
     """
     with clean_errors():
-        result = run_changes(open_record(store, backend_of(backend, neo4j).value), start, end)
+        record = open_record(store, backend_of(backend, neo4j).value)
+        result = shown_changes(record, run_changes(record, start, end))  # members: pseudonyms
     if fmt == Format.json:
         write_json(result)
     else:

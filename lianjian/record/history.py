@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from lianjian.core.privacy import pseudonym
 from lianjian.graph.versions import RecordStore, Version
+from lianjian.queries.catalogue import RULES
 from lianjian.record.load import LEVELS
 
 __all__ = ["history", "changes", "trend", "months_between"]
@@ -128,6 +130,36 @@ def changes(
                 key=lambda g: (-g["age_months"], g["rule"], g["id"]),
             ),
         },
+    }
+
+
+def shown(record: RecordStore, result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` of :func:`changes` as outputs show it: a member by its pseudonym (a member
+    of any source's latest content, or the entity of a rule that flags members)."""
+    members = {
+        i
+        for source in record.sources()
+        for i, label in record.content(source).labels.items()
+        if label == "Member"
+    }
+
+    def entity(i: str) -> str:
+        return pseudonym(i) if i in members else i
+
+    def finding(g: dict[str, Any]) -> dict[str, Any]:
+        rule = RULES.get(g["rule"])
+        member = g["id"] in members or (rule is not None and rule.entity == "Member")
+        return {**g, "id": pseudonym(g["id"]) if member else g["id"]}
+
+    ents, gaps = result["entities"], result["gaps"]
+    return {
+        **result,
+        "entities": {
+            "added": [entity(i) for i in ents["added"]],
+            "removed": [entity(i) for i in ents["removed"]],
+            "changed": [{**c, "id": entity(c["id"])} for c in ents["changed"]],
+        },
+        "gaps": {k: [finding(g) for g in v] for k, v in gaps.items()},
     }
 
 
