@@ -34,12 +34,12 @@ from lianjian.cli.common import (
     open_store,
     parse_params,
     progress_bar,
+    record_store,
     write_blocks,
     write_csv,
     write_json,
 )
 from lianjian.core.privacy import pseudonym_key
-from lianjian.graph.backends import open_record
 from lianjian.present.coverage import coverage_csv, coverage_table
 from lianjian.present.gaps import gaps_blocks, gaps_csv, member_ids, namer
 from lianjian.present.history import trend_csv, trend_table
@@ -186,7 +186,7 @@ def coverage(
     Example: lianjian coverage data/sample --level community --format csv
     """
     if trend:
-        show_trend(ledger, store, backend_of(backend, neo4j), level.value, fmt)
+        show_trend(ledger, store, backend_of(backend, neo4j), level.value, fmt, uri, database)
         return
     with clean_errors(), progress_bar() as (_, write):
         params = parse_params(param)
@@ -205,12 +205,12 @@ def coverage(
         write_blocks([coverage_table(rows, level.value)])
 
 
-def show_trend(ledger, store, backend, level: str, fmt: QueryFormat) -> None:
+def show_trend(ledger, store, backend, level: str, fmt: QueryFormat, uri=None, database=None):
     """``coverage --trend``: the rates kept per version in the store of record."""
     if ledger is not None:
         fail("--trend reads the store of record: give no ledger path (use --store)")
     with clean_errors():
-        result = trend(open_record(store, backend.value), level)
+        result = trend(record_store(store, backend, uri, database), level)
     if fmt == QueryFormat.json:
         write_json(result)
     elif fmt == QueryFormat.csv:

@@ -14,20 +14,22 @@ import typer
 from lianjian.cli.common import (
     Backend,
     BackendOpt,
+    DbOpt,
     Format,
     FormatOpt,
     Neo4jFlag,
     StoreOpt,
+    UriOpt,
     backend_of,
     check_ledger,
     clean_errors,
     err,
     out,
     progress_bar,
+    record_store,
     write_blocks,
     write_json,
 )
-from lianjian.graph.backends import open_record
 from lianjian.graph.embedded.persist import store_dir
 from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
@@ -66,6 +68,8 @@ def load_source(
     backfill: bool,
     backend: Backend,
     strict: bool,
+    uri: str | None = None,
+    database: str | None = None,
 ) -> None:
     """``lianjian load LEDGER --source NAME --as-of DATE``: the ledger as a new version
     of the source (nothing recorded when its content is the source's latest)."""
@@ -77,11 +81,11 @@ def load_source(
         folder = store if store is not None else store_dir()
         # an existing store is checked before the ledger is read; a new one made after
         new = not folder.exists() and backend == Backend.embedded
-        record = None if new else open_record(folder, backend.value)
+        record = None if new else record_store(folder, backend, uri, database)
         with progress_bar() as (read, _):
             data = load_ledger(ledger, progress=read)
         check_ledger(data.report, ledger, strict)
-        record = record or open_record(folder, backend.value, create=True)
+        record = record or record_store(folder, backend, uri, database, create=True)
         data.fingerprint = ledger_fingerprint(ledger)
         done = load_version(record, source, as_of, data, backfill=backfill)
     for line in conflict_lines(done.conflicts):
@@ -112,6 +116,8 @@ def history(
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
+    uri: UriOpt = None,
+    database: DbOpt = None,
 ) -> None:
     """The versions in the store of record, oldest first (版本历史).
 
@@ -121,7 +127,7 @@ def history(
     Example: lianjian history --format json
     """
     with clean_errors():
-        result = run_history(open_record(store, backend_of(backend, neo4j).value))
+        result = run_history(record_store(store, backend_of(backend, neo4j), uri, database))
     if fmt == Format.json:
         write_json(result)
     else:
@@ -154,6 +160,8 @@ def changes(
     ] = 20,
     backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
+    uri: UriOpt = None,
+    database: DbOpt = None,
 ) -> None:
     """What changed between two versions: entities added, removed and changed (with the
     changed properties and link types), gaps opened, closed (销号) and still open with
@@ -166,7 +174,8 @@ def changes(
     Example: lianjian changes --from 1 --to 2 --format json
     """
     with clean_errors():
-        result = run_changes(open_record(store, backend_of(backend, neo4j).value), start, end)
+        record = record_store(store, backend_of(backend, neo4j), uri, database)
+        result = run_changes(record, start, end)
     if fmt == Format.json:
         write_json(result)
     else:
