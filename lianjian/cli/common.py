@@ -63,7 +63,6 @@ __all__ = [
     "backend_of",
     "parse_params",
     "open_store",
-    "record_store",
     "write_json",
     "write_csv",
     "write_blocks",
@@ -245,19 +244,6 @@ def backend_of(backend: Backend, neo4j: bool) -> Backend:
     return Backend.neo4j if neo4j else backend
 
 
-def record_store(
-    store: Path | None,
-    backend: Backend,
-    uri: str | None = None,
-    database: str | None = None,
-    create: bool = False,
-):
-    """The store of record: the embedded one in ``store`` (the default folder when None),
-    or the Neo4j database of ``NEO4J_*`` with the command's --uri / --database."""
-    chosen = settings(uri, database) if backend == Backend.neo4j else None
-    return open_record(store, backend.value, create=create, settings=chosen)
-
-
 def open_store(
     ledger: Path | None,
     backend: Backend,
@@ -273,7 +259,7 @@ def open_store(
     once :func:`check_ledger` has passed the ledger (before anything is written to Neo4j);
     without a ledger, the store of record's union of sources (conflicts told on stderr)."""
     if ledger is None:
-        graph, conflicts = record_store(store, backend, uri, database).graph()
+        graph, conflicts = open_record(store, backend.value, uri=uri, database=database).graph()
         for line in conflict_lines(conflicts):
             err.print(rich_text(line, "yellow"), soft_wrap=True)
         return graph

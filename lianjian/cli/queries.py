@@ -34,12 +34,12 @@ from lianjian.cli.common import (
     open_store,
     parse_params,
     progress_bar,
-    record_store,
     write_blocks,
     write_csv,
     write_json,
 )
 from lianjian.core.privacy import pseudonym_key
+from lianjian.graph.backends import open_record
 from lianjian.present.coverage import coverage_csv, coverage_table
 from lianjian.present.gaps import gaps_blocks, gaps_csv, member_ids, namer
 from lianjian.present.history import trend_csv, trend_table
@@ -210,7 +210,7 @@ def show_trend(ledger, store, backend, level: str, fmt: QueryFormat, uri=None, d
     if ledger is not None:
         fail("--trend reads the store of record: give no ledger path (use --store)")
     with clean_errors():
-        result = trend(record_store(store, backend, uri, database), level)
+        result = trend(open_record(store, backend.value, uri=uri, database=database), level)
     if fmt == QueryFormat.json:
         write_json(result)
     elif fmt == QueryFormat.csv:

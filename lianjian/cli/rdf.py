@@ -35,7 +35,6 @@ from lianjian.cli.common import (
     file_writer,
     out,
     progress_bar,
-    record_store,
     settings,
     write_blocks,
     write_json,
@@ -45,7 +44,7 @@ from lianjian.export.gaps import gap_findings
 from lianjian.export.rdf import DEFAULT_BASE, export_rdf, vocabulary_path, vocabulary_text
 from lianjian.export.rdf_import import read_rdf
 from lianjian.export.validate import validate_rdf as run_validate_rdf
-from lianjian.graph.backends import open_neo4j
+from lianjian.graph.backends import open_neo4j, open_record
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
@@ -183,7 +182,7 @@ def export_rdf_cmd(
                     "the Neo4j store of record keeps members without names: export "
                     "without --with-names, or from the ledger"
                 )
-            held = snapshot(record_store(store, chosen, uri, database), version)
+            held = snapshot(open_record(store, chosen.value, uri=uri, database=database), version)
             for line in conflict_lines(held.conflicts):
                 err.print(rich_text(line, "yellow"), soft_wrap=True)
             data = held.data
