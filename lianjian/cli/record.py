@@ -26,10 +26,10 @@ from lianjian.cli.common import (
     err,
     out,
     progress_bar,
-    record_store,
     write_blocks,
     write_json,
 )
+from lianjian.graph.backends import open_record
 from lianjian.graph.embedded.persist import store_dir
 from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
@@ -37,7 +37,7 @@ from lianjian.present.escape import rich_text, terminal_text
 from lianjian.present.history import changes_blocks, conflict_lines, history_table
 from lianjian.record.history import changes as run_changes
 from lianjian.record.history import history as run_history
-from lianjian.record.load import check_date, check_source, load_version
+from lianjian.record.load import check_date, check_source, known_entities, load_version
 
 __all__ = ["load_source", "history", "changes", "register", "SourceOpt", "BackfillOpt"]
 
@@ -81,11 +81,12 @@ def load_source(
         folder = store if store is not None else store_dir()
         # an existing store is checked before the ledger is read; a new one made after
         new = not folder.exists() and backend == Backend.embedded
-        record = None if new else record_store(folder, backend, uri, database)
+        record = None if new else open_record(folder, backend.value, uri=uri, database=database)
+        known = known_entities(record, source) if record is not None else {}
         with progress_bar() as (read, _):
-            data = load_ledger(ledger, progress=read)
+            data = load_ledger(ledger, progress=read, others=known)
         check_ledger(data.report, ledger, strict)
-        record = record or record_store(folder, backend, uri, database, create=True)
+        record = record or open_record(folder, backend.value, create=True)
         data.fingerprint = ledger_fingerprint(ledger)
         done = load_version(record, source, as_of, data, backfill=backfill)
     for line in conflict_lines(done.conflicts):
@@ -107,8 +108,17 @@ def load_source(
             f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed "
             f"(links: {d.links_added} added, {d.links_removed} removed, {d.links_changed} "
             f"changed); gaps: {len(done.opened)} opened, {len(done.closed)} closed"
+            + _foreign(done.foreign)
         )
     )
+
+
+def _foreign(counts: dict[str, int]) -> str:
+    """The references to other sources' entities a load made, by relationship type."""
+    if not counts:
+        return ""
+    by_type = ", ".join(f"{t} {n}" for t, n in sorted(counts.items()))
+    return f"; {sum(counts.values())} references to entities of other sources ({by_type})"
 
 
 def history(
@@ -127,7 +137,9 @@ def history(
     Example: lianjian history --format json
     """
     with clean_errors():
-        result = run_history(record_store(store, backend_of(backend, neo4j), uri, database))
+        result = run_history(
+            open_record(store, backend_of(backend, neo4j).value, uri=uri, database=database)
+        )
     if fmt == Format.json:
         write_json(result)
     else:
@@ -174,7 +186,7 @@ def changes(
     Example: lianjian changes --from 1 --to 2 --format json
     """
     with clean_errors():
-        record = record_store(store, backend_of(backend, neo4j), uri, database)
+        record = open_record(store, backend_of(backend, neo4j).value, uri=uri, database=database)
         result = run_changes(record, start, end)
     if fmt == Format.json:
         write_json(result)

@@ -265,7 +265,9 @@ class Neo4jRecord:
         ]
         self._write_nodes(data, write)
         links_gone = [k for k in old.links if k not in now.links and k not in held_links]
-        self._delete_links(links_gone, old.labels)
+        # a link may end at another source's entity (a reference resolved in the store)
+        theirs = {i: v[0] for _, e, _ in others for i, v in e.items()}
+        self._delete_links(links_gone, {**theirs, **old.labels})
         touched = set(relabel)  # their links went with them (DETACH DELETE)
         new_links = [
             e
@@ -277,7 +279,7 @@ class Neo4jRecord:
                 or e.target in touched
             )
         ]
-        self._write_links(data, new_links)
+        self._write_links(data, new_links, theirs)
         self._pending = (source, now, data, first)
         mine_entities = {i: (data.nodes[i][0], h) for i, h in now.entities.items()}
         parts = [p for p in self._all_content() if p[0] != source]
@@ -317,15 +319,17 @@ class Neo4jRecord:
                 rows=rows,
             ).consume()
 
-    def _write_links(self, data: GraphData, edges: list[Edge]) -> None:
+    def _write_links(self, data: GraphData, edges: list[Edge], theirs: dict[str, str]) -> None:
         groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
+
+        def label(i: str) -> str:
+            return data.nodes[i][0] if i in data.nodes else theirs[i]
+
         for e in edges:
             row: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
             if e.props:
                 row["props"] = {"key": e.key, **e.props}
-            groups[
-                (e.type, data.nodes[e.source][0], data.nodes[e.target][0], bool(e.props))
-            ].append(row)
+            groups[(e.type, label(e.source), label(e.target), bool(e.props))].append(row)
         for (t, sl, tl, with_props), rows in groups.items():
             for n in range(0, len(rows), BATCH):
                 self._tx.run(edge_cypher(t, sl, tl, with_props), rows=rows[n : n + BATCH]).consume()
