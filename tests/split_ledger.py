@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -72,3 +73,40 @@ def split_by_street(ledger: Path, out: Path) -> dict[str, Path]:
                 csv.writer(fh).writerows([t[0], *kept])
         folders[s] = folder
     return folders
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def split_with_district(ledger: Path, out: Path) -> tuple[Path, dict[str, Path], int]:
+    """``(district folder, {street id: folder}, references by name)``: the ledger split
+    by street (:func:`split_by_street`) with every unit in the district's ledger only
+    (with the regions and the buildings the units lie in), the streets holding no unit:
+    their rows refer to the district's units by id; in the last street, an
+    organisation's unit (所在单位) is written as the unit's name where that name is one
+    unit's only and no other unit of the street's ledger has it (it has none)."""
+    streets = split_by_street(ledger, out / "streets")
+    units = _read(ledger / "units.csv")
+    buildings = _read(ledger / "buildings.csv")
+    where = {r[3] for r in units[1:]}  # 所在位置: a region or a building
+    district = out / "district"
+    district.mkdir()
+    shutil.copy(ledger / "regions.csv", district / "regions.csv")
+    _write(district / "units.csv", units)
+    _write(district / "buildings.csv", [buildings[0], *(r for r in buildings[1:] if r[0] in where)])
+    names = [r[1] for r in units[1:]]
+    unique = {r[0]: r[1] for r in units[1:] if names.count(r[1]) == 1}
+    by_name = 0
+    for n, folder in enumerate(streets.values()):
+        _write(folder / "units.csv", [units[0]])
+        if n != len(streets) - 1:
+            continue
+        orgs = _read(folder / "orgs.csv")
+        col = orgs[0].index("所在单位")
+        for r in orgs[1:]:
+            if r[col] in unique:
+                r[col], by_name = unique[r[col]], by_name + 1
+        _write(folder / "orgs.csv", orgs)
+    return district, streets, by_name

@@ -189,7 +189,17 @@ def load(
     Example: lianjian load data/sample --source shashi --as-of 2026-06-30
     """
     if source is not None or as_of is not None or store is not None or backfill:
-        load_source(ledger, source, as_of, store, backfill, backend_of(backend, neo4j), strict)
+        load_source(
+            ledger,
+            source,
+            as_of,
+            store,
+            backfill,
+            backend_of(backend, neo4j),
+            strict,
+            uri,
+            database,
+        )
         return
     to_neo4j = backend_of(backend, neo4j) == Backend.neo4j
     t0 = time.perf_counter()

@@ -258,14 +258,14 @@ def open_store(
     """The store holding the ledger's graph on ``backend`` (see :func:`open_ledger`),
     once :func:`check_ledger` has passed the ledger (before anything is written to Neo4j);
     without a ledger, the store of record's union of sources (conflicts told on stderr)."""
-    chosen = settings(uri, database) if backend == Backend.neo4j else None
     if ledger is None:
-        graph, conflicts = open_record(store, backend.value, settings=chosen).graph()
+        graph, conflicts = open_record(store, backend.value, uri=uri, database=database).graph()
         for line in conflict_lines(conflicts):
             err.print(rich_text(line, "yellow"), soft_wrap=True)
         return graph
     if store is not None:
         raise ValueError("give a ledger path or --store, not both")
+    chosen = settings(uri, database) if backend == Backend.neo4j else None
     return open_ledger(
         ledger,
         backend.value,

@@ -240,7 +240,13 @@ def coverage(
         if scope is not None:
             fail("--scope does not apply to --trend (the rates kept per version)")
         show_trend(
-            ledger, store, backend_of(backend, neo4j), level.value if level else "street", fmt
+            ledger,
+            store,
+            backend_of(backend, neo4j),
+            level.value if level else "street",
+            fmt,
+            uri,
+            database,
         )
         return
     with clean_errors(), progress_bar() as (_, write):
@@ -287,12 +293,12 @@ def scope_level(level: str | None, scope: Scope | None) -> str:
     return level
 
 
-def show_trend(ledger, store, backend, level: str, fmt: QueryFormat) -> None:
+def show_trend(ledger, store, backend, level: str, fmt: QueryFormat, uri=None, database=None):
     """``coverage --trend``: the rates kept per version in the store of record."""
     if ledger is not None:
         fail("--trend reads the store of record: give no ledger path (use --store)")
     with clean_errors():
-        result = trend(open_record(store, backend.value), level)
+        result = trend(open_record(store, backend.value, uri=uri, database=database), level)
     if fmt == QueryFormat.json:
         write_json(result)
     elif fmt == QueryFormat.csv:

@@ -20,9 +20,10 @@ from lianjian.cli.common import (
     BackendOpt,
     DbOpt,
     Format,
-    LedgerArg,
     Neo4jFlag,
     ReplaceOpt,
+    StoreLedgerArg,
+    StoreOpt,
     StrictOpt,
     UriOpt,
     backend_of,
@@ -43,12 +44,14 @@ from lianjian.export.gaps import gap_findings
 from lianjian.export.rdf import DEFAULT_BASE, export_rdf, vocabulary_path, vocabulary_text
 from lianjian.export.rdf_import import read_rdf
 from lianjian.export.validate import validate_rdf as run_validate_rdf
-from lianjian.graph.backends import open_neo4j
+from lianjian.graph.backends import open_neo4j, open_record
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.checks import violation_blocks
-from lianjian.present.escape import terminal_text
+from lianjian.present.escape import rich_text, terminal_text
+from lianjian.present.history import conflict_lines
+from lianjian.record.snapshot import snapshot
 
 __all__ = ["export_app", "import_app", "validate_rdf", "register_rdf_commands"]
 
@@ -86,11 +89,11 @@ def _format_of(path: Path, fmt: RdfFormat | None) -> str:
 
 @export_app.command("rdf")
 def export_rdf_cmd(
-    ledger: LedgerArg,
     out_file: Annotated[
         Path,
         typer.Option("--out", "-o", help="The file to write (its extension picks the format)."),
     ],
+    ledger: StoreLedgerArg = None,
     fmt: RdfFormatOpt = None,
     base_iri: Annotated[
         str | None,
@@ -114,7 +117,8 @@ def export_rdf_cmd(
         str | None,
         typer.Option(
             "--as-of",
-            help="Date the gap rules are evaluated for (default: today).",
+            help="Date the gap rules are evaluated for (default: today; from the store, "
+            "the as-of date of the version exported).",
             show_default=False,
         ),
     ] = None,
@@ -127,15 +131,38 @@ def export_rdf_cmd(
             "as FILE's name with .vocab.ttl.",
         ),
     ] = False,
+    store: StoreOpt = None,
+    version: Annotated[
+        int | None,
+        typer.Option(
+            "--version",
+            min=1,
+            help="From the store: the version to export (default: the latest). The store "
+            "keeps each source's latest content only, so an earlier version is exported "
+            "only if no source it held has changed since (e.g. street A's version 1 once "
+            "street B's first version followed it); any other is refused.",
+            show_default=False,
+        ),
+    ] = None,
+    backend: BackendOpt = Backend.embedded,
+    neo4j: Neo4jFlag = False,
+    uri: UriOpt = None,
+    database: DbOpt = None,
 ) -> None:
     """Export a ledger's graph as RDF on W3C ORG, schema.org, SKOS and PROV-O (导出 RDF).
 
-    Members are pseudonymised unless --with-names is given. IRIs are stable:
-    the same ledger and base give the same IRIs; the export's PROV activity records
-    its time (SOURCE_DATE_EPOCH, if set, instead of now), so the same ledger, base
-    and time give the same file.
+    Without LEDGER the store of record (--store, or --backend neo4j) is exported: its
+    latest version (or --version), which the export names with PROV (each source's
+    version, its load, source, as-of date and load time).
+
+    Members are pseudonymised unless --with-names is given (not from the Neo4j store,
+    which keeps members without names). IRIs are stable: the same ledger and base give
+    the same IRIs; the export's PROV activity records its time (SOURCE_DATE_EPOCH, if
+    set, instead of now), so the same ledger, base and time give the same file.
 
     Example: lianjian export rdf data/sample --out sample.ttl --with-gaps --vocab
+
+    Example: lianjian export rdf --store shashi-store --out shashi.ttl
     """
     rdf_format = _format_of(out_file, fmt)
     t0 = time.perf_counter()
@@ -147,9 +174,25 @@ def export_rdf_cmd(
         if with_gaps or not with_names:
             pseudonym_key()  # members or gap fixes are written as pseudonyms
         when = dt.date.fromisoformat(as_of) if as_of else None
-        data = load_ledger(ledger, progress=read)
-        check_ledger(data.report, ledger, strict)  # before the file is touched
-        data.fingerprint = data.fingerprint or ledger_fingerprint(ledger)
+        chosen = backend_of(backend, neo4j)
+        held = None
+        if ledger is None:
+            if with_names and chosen == Backend.neo4j:
+                raise ValueError(
+                    "the Neo4j store of record keeps members without names: export "
+                    "without --with-names, or from the ledger"
+                )
+            held = snapshot(open_record(store, chosen.value, uri=uri, database=database), version)
+            for line in conflict_lines(held.conflicts):
+                err.print(rich_text(line, "yellow"), soft_wrap=True)
+            data = held.data
+            when = when or dt.date.fromisoformat(held.version.as_of)
+        else:
+            if store is not None or version is not None:
+                raise ValueError("--store and --version export the store: give no ledger path")
+            data = load_ledger(ledger, progress=read)
+            check_ledger(data.report, ledger, strict)  # before the file is touched
+            data.fingerprint = data.fingerprint or ledger_fingerprint(ledger)
         gaps = gap_findings(data, when) if with_gaps else None
         with file_writer(out_file, private=with_names) as fh:
             n = export_rdf(
@@ -159,12 +202,15 @@ def export_rdf_cmd(
                 base=base_iri or DEFAULT_BASE,
                 with_names=with_names,
                 gaps=gaps,
+                store=held,
             )
         if vocab_file is not None:
             with file_writer(vocab_file, private=False) as fh:
                 fh.write(vocabulary_text())
+    what = "" if held is None else f" of version {held.version.version} of the store"
     out.print(
-        f"wrote {n} triples ({rdf_format}) to {out_file} in {time.perf_counter() - t0:.1f} s"
+        f"wrote {n} triples{what} ({rdf_format}) to {out_file} in "
+        f"{time.perf_counter() - t0:.1f} s"
         + ("; members pseudonymised" if not with_names else "; WITH member names")
         + (f"; the vocabulary to {vocab_file}" if vocab_file is not None else "")
     )

@@ -14,10 +14,12 @@ import typer
 from lianjian.cli.common import (
     Backend,
     BackendOpt,
+    DbOpt,
     Format,
     FormatOpt,
     Neo4jFlag,
     StoreOpt,
+    UriOpt,
     backend_of,
     check_ledger,
     clean_errors,
@@ -36,7 +38,7 @@ from lianjian.present.history import changes_blocks, conflict_lines, history_tab
 from lianjian.record.history import changes as run_changes
 from lianjian.record.history import history as run_history
 from lianjian.record.history import shown as shown_changes
-from lianjian.record.load import check_date, check_source, load_version
+from lianjian.record.load import check_date, check_source, known_entities, load_version
 
 __all__ = ["load_source", "history", "changes", "register", "SourceOpt", "BackfillOpt"]
 
@@ -67,6 +69,8 @@ def load_source(
     backfill: bool,
     backend: Backend,
     strict: bool,
+    uri: str | None = None,
+    database: str | None = None,
 ) -> None:
     """``lianjian load LEDGER --source NAME --as-of DATE``: the ledger as a new version
     of the source (nothing recorded when its content is the source's latest)."""
@@ -78,9 +82,10 @@ def load_source(
         folder = store if store is not None else store_dir()
         # an existing store is checked before the ledger is read; a new one made after
         new = not folder.exists() and backend == Backend.embedded
-        record = None if new else open_record(folder, backend.value)
+        record = None if new else open_record(folder, backend.value, uri=uri, database=database)
+        known = known_entities(record, source) if record is not None else {}
         with progress_bar() as (read, _):
-            data = load_ledger(ledger, progress=read)
+            data = load_ledger(ledger, progress=read, others=known)
         check_ledger(data.report, ledger, strict)
         record = record or open_record(folder, backend.value, create=True)
         data.fingerprint = ledger_fingerprint(ledger)
@@ -104,8 +109,17 @@ def load_source(
             f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed "
             f"(links: {d.links_added} added, {d.links_removed} removed, {d.links_changed} "
             f"changed); gaps: {len(done.opened)} opened, {len(done.closed)} closed"
+            + _foreign(done.foreign)
         )
     )
+
+
+def _foreign(counts: dict[str, int]) -> str:
+    """The references to other sources' entities a load made, by relationship type."""
+    if not counts:
+        return ""
+    by_type = ", ".join(f"{t} {n}" for t, n in sorted(counts.items()))
+    return f"; {sum(counts.values())} references to entities of other sources ({by_type})"
 
 
 def history(
@@ -113,6 +127,8 @@ def history(
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
+    uri: UriOpt = None,
+    database: DbOpt = None,
 ) -> None:
     """The versions in the store of record, oldest first (版本历史).
 
@@ -122,7 +138,9 @@ def history(
     Example: lianjian history --format json
     """
     with clean_errors():
-        result = run_history(open_record(store, backend_of(backend, neo4j).value))
+        result = run_history(
+            open_record(store, backend_of(backend, neo4j).value, uri=uri, database=database)
+        )
     if fmt == Format.json:
         write_json(result)
     else:
@@ -155,6 +173,8 @@ def changes(
     ] = 20,
     backend: BackendOpt = Backend.embedded,
     neo4j: Neo4jFlag = False,
+    uri: UriOpt = None,
+    database: DbOpt = None,
 ) -> None:
     """What changed between two versions: entities added, removed and changed (with the
     changed properties and link types), gaps opened, closed (销号) and still open with
@@ -167,7 +187,7 @@ def changes(
     Example: lianjian changes --from 1 --to 2 --format json
     """
     with clean_errors():
-        record = open_record(store, backend_of(backend, neo4j).value)
+        record = open_record(store, backend_of(backend, neo4j).value, uri=uri, database=database)
         result = shown_changes(record, run_changes(record, start, end))  # members: pseudonyms
     if fmt == Format.json:
         write_json(result)

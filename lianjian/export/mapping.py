@@ -23,7 +23,9 @@ __all__ = ["MAPPING", "Mapping", "load_mapping", "DATA_SEGMENTS", "enc"]
 # Namespaces under the export's base IRI, besides one per node label: the
 # resources minted for memberships, posts, links rows, the ledger with its files
 # and rows, extra ledger columns, gap findings, export activities and the agent.
-DATA_SEGMENTS = ("membership", "post", "link", "ledger", "column", "gap", "export", "agent")
+DATA_SEGMENTS = (
+    "membership", "post", "link", "ledger", "column", "gap", "export", "agent", "version", "load",
+)  # fmt: skip
 
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.\-~]+")

@@ -31,6 +31,7 @@ from lianjian.export.iris import DEFAULT_BASE, data_namespaces
 from lianjian.export.mapping import MAPPING, Mapping
 from lianjian.export.terms import JsonLd, NTriples, Turtle, check_base
 from lianjian.export.triples import Triples
+from lianjian.record.snapshot import Snapshot
 
 __all__ = [
     "FORMATS",
@@ -81,6 +82,7 @@ def export_rdf(
     with_names: bool = False,
     gaps: dict[str, Any] | None = None,
     time: dt.datetime | None = None,
+    store: Snapshot | None = None,
 ) -> int:
     """Write ``data`` as RDF (``fmt``: ``nt``, ``ttl`` or ``jsonld``) to a path or text stream.
 
@@ -89,13 +91,16 @@ def export_rdf(
     ``gaps`` is the ``to_dict()`` of a gap run, written as ``lj:GapFinding``s.
     ``time`` is the export activity's (default: now, or ``SOURCE_DATE_EPOCH``); the ledger fingerprint in the
     row IRIs is ``data.fingerprint``, or one of the model's ids and names when it has none
-    (:mod:`lianjian.export.provenance`).
+    (:mod:`lianjian.export.provenance`). ``store``: ``data`` is that version of a store of
+    record, which the provenance names (each row in its source's ledger).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown RDF format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     ns = namespaces(check_base(base))
     terms = FORMATS[fmt](ns)
-    blocks = Triples(data, terms, base=base, with_names=with_names, gaps=gaps, time=time)
+    blocks = Triples(
+        data, terms, base=base, with_names=with_names, gaps=gaps, time=time, store=store
+    )
     writer = {"nt": write_ntriples, "ttl": write_turtle, "jsonld": write_jsonld}[fmt]
     with _open(out) as fh, paused_gc():
         return writer(blocks, fh, ns)

@@ -29,6 +29,7 @@ from lianjian.export.gaps import gap_blocks
 from lianjian.export.iris import data_namespaces, member_token, pseudonym_key
 from lianjian.export.mapping import MAPPING, Mapping, enc
 from lianjian.export.provenance import Provenance, export_time, model_fingerprint
+from lianjian.record.snapshot import Snapshot
 
 __all__ = ["Triples", "name_language"]
 _PROV_KEYS = ("ledger_file", "ledger_row")
@@ -74,6 +75,7 @@ class Triples:
         gaps: dict[str, Any] | None = None,
         mapping: Mapping = MAPPING,
         time: dt.datetime | None = None,
+        store: Snapshot | None = None,
     ) -> None:
         self.data, self.T, self.m = data, terms, mapping
         self.with_names, self.gaps = with_names, gaps
@@ -127,7 +129,7 @@ class Triples:
         for e in data.edges:
             self.out[e.source].append(e)
         fingerprint = data.fingerprint or model_fingerprint(data)
-        self.prov = Provenance(self, fingerprint, time or export_time())
+        self.prov = Provenance(self, fingerprint, time or export_time(), store)
 
     # ------------------------------------------------------------ terms
 
@@ -213,7 +215,7 @@ class Triples:
             elif code == _PERSONAL and self.with_names:
                 po.append((pred, T.literal(value)))
         if "ledger_file" in props:
-            self.prov.record(s_obj, props, blocks)
+            self.prov.record(s_obj, props, blocks, node_id)
         links = False
         targets, plain, special = self._targets, self._plain, self._special
         for e in self.out.get(node_id, ()):
@@ -321,7 +323,7 @@ class Triples:
                 po.append((self._column(name, blocks), T.string(str(value))))
         l_obj = T.name("link", lkey)
         if "ledger_file" in e.props:
-            self.prov.record(l_obj, e.props, blocks)
+            self.prov.record(l_obj, e.props, blocks, (e.type, e.source, e.target, e.key))
         if collab and kind in m.link_roles:
             for end, obj, role in zip(
                 ("source", "target"), (s_obj, t_obj), m.link_roles[kind], strict=True

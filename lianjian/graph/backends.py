@@ -201,12 +201,16 @@ def open_record(
     backend: str = "embedded",
     create: bool = False,
     settings: Neo4jSettings | None = None,
+    uri: str | None = None,
+    database: str | None = None,
 ):
     """The store of record (docs/store.md): embedded, in ``directory`` (the default folder
-    when None); Neo4j, the database ``settings`` point at (``NEO4J_*`` when None)."""
+    when None); Neo4j, the database ``settings`` point at (``NEO4J_*`` when None, with
+    ``uri`` and ``database`` instead of theirs when given)."""
     # by name, as the backends above: opening a store of record loads NetworkX or the driver
     if backend == "neo4j":
-        return import_module("lianjian.graph.neo4j.record").Neo4jRecord.open(settings)
+        chosen = settings or Neo4jSettings.from_env(uri=uri, database=database)
+        return import_module("lianjian.graph.neo4j.record").Neo4jRecord.open(chosen)
     backend_class(backend)  # an unknown backend is refused by name
     return import_module("lianjian.graph.embedded.persist").EmbeddedRecord.open(directory, create)
 

@@ -60,13 +60,15 @@ def load_ledger(
     progress: Progress | None = None,
     schema: Schema = SCHEMA,
     today: dt.date | None = None,
+    others: dict[str, tuple[str, dict[str, Any]]] | None = None,
 ) -> GraphData:
     """Read, validate and resolve the ledger at ``path`` into a :class:`GraphData`.
     ``today``: the day the schema's relative bounds (a birth year at least 18 years
     back, a founding date not to come) are taken from; the real today if None.
 
     Raises :class:`~lianjian.loaders.read.LedgerError` only when nothing can be
-    read at all; every row-level problem goes into ``data.report``.
+    read at all; every row-level problem goes into ``data.report``. ``others``: entities
+    of a store's other sources that references may resolve to (:mod:`lianjian.loaders.known`).
     """
     report = Report()
     headers = header_index(schema)
@@ -76,7 +78,7 @@ def load_ledger(
     for table, own in form_headers(schema).items():  # and a form's own columns
         known[table] |= own
     raw = read_ledger(Path(path), schema.table_aliases, known, report, schema.form_names)
-    b = Build(schema, report, today=today or dt.date.today())
+    b = Build(schema, report, today=today or dt.date.today(), known=others or {})
     b.data.report = report
     order = (*TABLE_ORDER, *schema.joined)  # the 双报到 form's rows after the roster's
     by_table = {t: [r for r in raw if r.table == t] for t in order}

@@ -3,7 +3,8 @@
 References to the row's own entity, missing targets, targets of the wrong kind,
 region level nesting, parent cycles and the links table (a link of an entity to
 itself is rejected). A reference that cannot stand is dropped with a warning (the
-row it came from stays loaded); a link row that cannot stand is rejected.
+row it came from stays loaded); a link row that cannot stand is rejected. ``Build.known``
+is an extra lookup (a store's entities of other sources, :mod:`lianjian.loaders.known`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from lianjian.core.model import NO_PROPS, Edge, GraphData
 from lianjian.core.report import ERROR, WARNING, Report
 from lianjian.core.schema import LinkKind, Property, Schema
+from lianjian.loaders.known import offer_known
 from lianjian.loaders.names import Match, Names
 
 __all__ = ["Build", "Ref", "LinkRow", "check_target", "resolve"]
@@ -59,16 +61,22 @@ class Build:
     lists: list[Any] = field(default_factory=list)  # regions' 楼栋 cells (lianjian.loaders.places)
     addresses: dict[str, str] = field(default_factory=dict)  # member → folded address: never kept
     uncounted: set[int] = field(default_factory=set)  # id() of props of refs no cell gave
+    known: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # other sources
 
 
 def resolve(b: Build) -> None:
     """Turn the references and link rows of pass one into edges, reporting what cannot be."""
-    names = Names(b.data)
-    _resolve_refs(b, names)
-    _break_cycles(b, "Region", "PART_OF")
-    _break_cycles(b, "PartyOrg", "SUB_ORG_OF")
-    names.forget_scope()  # edges of cycles were dropped
-    _resolve_links(b, names)
+    foreign = offer_known(b.data.nodes, b.known, b.schema)
+    try:
+        names = Names(b.data)
+        _resolve_refs(b, names)
+        _break_cycles(b, "Region", "PART_OF")
+        _break_cycles(b, "PartyOrg", "SUB_ORG_OF")
+        names.forget_scope()  # edges of cycles were dropped
+        _resolve_links(b, names)
+    finally:
+        for node_id in foreign:  # the edges to them stay: their ends are the store's
+            del b.data.nodes[node_id]
 
 
 def _describe(data: GraphData, node_id: str) -> str:
@@ -273,6 +281,8 @@ def _report_orphans(b: Build, declared: set[str]) -> None:
     has_parent = {e.source for e in b.data.edges if e.type == "PART_OF"}
     for node_id, (label, props) in b.data.nodes.items():
         if label != "Region" or not b.schema.region_nesting.get(props["level"]):
+            continue
+        if node_id not in b.where:  # another source's (Build.known): its parent is its own
             continue
         if node_id not in has_parent and node_id not in declared:
             f, r = b.where[node_id]

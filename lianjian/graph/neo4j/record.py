@@ -304,7 +304,9 @@ class Neo4jRecord:
         ]
         write_nodes(self._tx, data, write)
         links_gone = [k for k in old.links if k not in now.links and k not in held_links]
-        delete_links(self._tx, links_gone, old.labels)
+        # a link may end at another source's entity (a reference resolved in the store)
+        theirs = {i: v[0] for _, e, _ in others for i, v in e.items()}
+        delete_links(self._tx, links_gone, {**theirs, **old.labels})
         touched = set(relabel)  # their links went with them (DETACH DELETE)
         new_links = [
             e
@@ -316,7 +318,7 @@ class Neo4jRecord:
                 or e.target in touched
             )
         ]
-        write_links(self._tx, data, new_links)
+        write_links(self._tx, data, new_links, theirs)
         mine_entities = {i: (data.nodes[i][0], h) for i, h in now.entities.items()}
         parts = [p for p in self._all_content() if p[0] != source]
         mine_part = (source, mine_entities, now.links, name_paths(data))

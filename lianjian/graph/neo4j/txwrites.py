@@ -61,16 +61,21 @@ def delete_links(tx, keys: Iterable[tuple[str, str, str, str]], labels: dict[str
         )
 
 
-def write_links(tx, data: GraphData, edges: Iterable[Edge]) -> None:
-    """MERGE the links ``edges`` of ``data`` on their keys."""
+def write_links(
+    tx, data: GraphData, edges: Iterable[Edge], theirs: dict[str, str] | None = None
+) -> None:
+    """MERGE the links ``edges`` of ``data`` on their keys; ``theirs``: the labels of the
+    entities of other sources a link may end at (a reference resolved in the store)."""
     groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
+
+    def label(i: str) -> str:
+        return data.nodes[i][0] if i in data.nodes else (theirs or {})[i]
+
     for e in edges:
         row: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
         if e.props:
             row["props"] = {"key": e.key, **e.props}
-        groups[(e.type, data.nodes[e.source][0], data.nodes[e.target][0], bool(e.props))].append(
-            row
-        )
+        groups[(e.type, label(e.source), label(e.target), bool(e.props))].append(row)
     for (t, sl, tl, with_props), rows in groups.items():
         _batches(tx, edge_cypher(t, sl, tl, with_props), rows)
 
