@@ -137,6 +137,10 @@ def test_harness_through_the_command_table_and_readme(tmp_path):
     # the optimal pairing plan never costs more than greedy covering as many
     plan = small["stages"]["pairing_plan"]
     assert plan["optimal"]["value"]["covered"] >= plan["greedy"]["value"]["covered"]
+    # and the optimal matching plan never has a higher objective than greedy's
+    match = small["stages"]["matching_plan"]
+    assert match["optimal"]["value"]["objective"] <= match["greedy"]["value"]["objective"]
+    assert "error" not in small["stages"]["matching"]["embedded"]
     assert report.ratios(small)["rdflib_nt_vs_ours"] > 0
     version = small["stages"]["record_version"]["embedded"]["value"]
     assert version["changed"] > 0 and version["added"] == version["removed"] == 0
@@ -146,6 +150,7 @@ def test_harness_through_the_command_table_and_readme(tmp_path):
     assert (tmp_path / found.name.replace(".json", ".md")).read_text("utf-8") == table
     assert "| all 16 gap rules 覆盖空白 | embedded |" in table and "rdflib_nt_vs_ours" in table
     assert "| store of record: 1% changed 版本加载 | embedded |" in table
+    assert "| matching plan only 匹配求解 | optimal |" in table
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n{report.BEGIN}\nold\n{report.END}\ntail\n", "utf-8")
     report.update_readme(readme, table)
