@@ -1,6 +1,6 @@
 """The dashboard (可视化看板): ``streamlit run`` this file, or ``lianjian dashboard``.
 
-Six pages under one navigation; the sidebar's language, scope and as-of date
+Seven pages under one navigation; the sidebar's language, scope and as-of date
 apply to all of them (see :mod:`lianjian.dashboard.state`).
 """
 
@@ -34,6 +34,7 @@ PAGES = (
     ("explorer.py", "explorer", ":material/hub:"),
     ("gaps.py", "gaps", ":material/report:"),
     ("pairings.py", "pairings", ":material/handshake:"),
+    ("lists.py", "lists", ":material/checklist:"),
     ("cypher.py", "console", ":material/terminal:"),
     ("export.py", "export", ":material/download:"),
 )
