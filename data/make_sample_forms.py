@@ -8,9 +8,12 @@ The same data/sample gives the same bytes. Everything the forms hold beyond data
 is invented here and only here: the members' citizen ID numbers (valid check
 characters; birth year and gender those of data/sample), home addresses naming the
 building each member lives in, phone numbers, dates of joining, the grids' codes and
-grid workers, the 双报到 form's skills and posts, and the spellings of some reference
-cells (Traditional script, variant characters, 中共…委员会 beside …党委, a full-width
-digit). data/README.md says what is where.
+grid workers, and the spellings of some reference cells (Traditional script, variant
+characters, 中共…委员会 beside …党委, a full-width digit). The 双报到 form's skills and
+posts are data/sample's (members.csv 专业特长, 服务岗位). The three lists and the service
+records (needs, resources, projects, services) have no standard form: they are copied
+with their own ids (the tables require them), every reference to a region, unit,
+organisation or member written as its name. data/README.md says what is where.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from lianjian.generator.forms import (  # noqa: E402
 SAMPLE, OUT = ROOT / "data" / "sample", ROOT / "data" / "sample-forms"
 ENCODING = {"units": "gb18030", "orgs": "utf-8-sig"}  # as data/sample is written
 TABLES = ("regions", "buildings", "units", "orgs", "members", "links")
+LISTS = ("needs", "resources", "projects", "services")
+# the columns of the lists naming a region, unit, organisation or member (by header)
+BY_NAME = {"所在社区", "提供单位", "服务范围", "参与党员", "服务党员"}
 
 STREET_CODE = "421002007"  # 胜利街道 (invented): a community's code is this and 3 digits
 GRID_WORKERS = {
@@ -70,8 +76,6 @@ SPELLINGS = {
 TRADITIONAL_ADDRESS = {"M0071", "M0072", "M0073", "M0108"}  # written in Traditional script
 NO_BUILDING = {"M0088", "M0097"}  # the address names no building: the 双报到 form gives it
 REPORT_WITHOUT_CARD = {"M0091"}  # joined to the roster by name and work unit
-SKILLS = ("法律咨询", "财务会计", "医疗护理", "政策宣讲", "文艺演出", "电脑维修", "")
-POSTS = ("政策宣传", "环境整治", "矛盾调解", "关爱老人", "文明劝导", "")
 TRADITIONAL = str.maketrans("荆区胜利门台巷桥楼栋单元号", "荊區勝利門臺巷橋樓棟單元號")
 
 
@@ -104,10 +108,28 @@ def person(t: dict[str, list[dict[str, str]]], m: dict[str, str], i: int) -> Per
         ethnicity="土家族" if i % 17 == 0 else "汉族",
         joined=joined,
         full_since=f"{joined_year + 1}-07-01" if full else "",
-        skills=SKILLS[i % len(SKILLS)],
-        posts=POSTS[i % len(POSTS)],
+        skills=m.get("skills", ""),
+        posts=m.get("posts", ""),
         report_card=m["id"] not in REPORT_WITHOUT_CARD,
     )
+
+
+def write_lists(t: dict[str, list[dict[str, str]]], out: Path) -> dict[str, int]:
+    """Copy the lists into ``out``, each reference to a region, unit, organisation or
+    member written as that entity's name; return the data rows per file."""
+    names = {e["id"]: e["name"] for table in TABLES[:5] for e in t[table]}
+    counts = {}
+    for table in LISTS:
+        with open(SAMPLE / f"{table}.csv", encoding="utf-8", newline="") as f:
+            header, *rows = list(csv.reader(f))
+        for row in rows:
+            for k, h in enumerate(header):
+                if h in BY_NAME and row[k]:
+                    row[k] = ";".join(names[x] for x in row[k].split(";"))
+        with open(out / f"{table}.csv", "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows([header, *rows])
+        counts[f"{table}.csv"] = len(rows)
+    return counts
 
 
 def main(out: Path = OUT) -> dict[str, int]:
@@ -123,9 +145,10 @@ def main(out: Path = OUT) -> dict[str, int]:
 
     for old in out.glob("*"):
         old.unlink()
-    return write_forms(
+    counts = write_forms(
         out, t, people, grids, GRID_WORKERS, spell, encodings={"单位.csv": "gb18030"}
     )
+    return counts | write_lists(t, out)
 
 
 if __name__ == "__main__":

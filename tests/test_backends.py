@@ -20,7 +20,10 @@ def test_sample_is_clean(sample_data):
 def test_embedded_stats_match_model(sample_ledger, sample_data):
     store = EmbeddedStore.from_ledger(sample_ledger, use_cache=False)
     assert store.stats() == sample_data.stats()
-    assert set(store.stats().nodes) == {"Region", "Building", "Unit", "PartyOrg", "Member"}
+    assert set(store.stats().nodes) == {
+        *("Region", "Building", "Unit", "PartyOrg", "Member"),
+        *("Need", "Resource", "Project", "Service"),  # the three lists and the services
+    }
 
 
 def test_embedded_cache_second_start(sample_ledger):

@@ -79,6 +79,13 @@ def label_counts(data) -> tuple[Counter, Counter]:
 # ---------------------------------------------------------------- the files themselves
 
 
+def forms_csvs() -> list[Path]:
+    """The CSV forms: the lists (needs, resources, projects, services) have no standard
+    form and keep their own ids (data/make_sample_forms.py)."""
+    lists = {"needs.csv", "resources.csv", "projects.csv", "services.csv"}
+    return [p for p in FORMS.glob("*.csv") if p.name not in lists]
+
+
 def test_the_script_writes_the_committed_files_byte_for_byte(tmp_path):
     script().main(tmp_path)
     written = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
@@ -89,7 +96,7 @@ def test_the_script_writes_the_committed_files_byte_for_byte(tmp_path):
 
 def test_the_forms_name_everything_and_hold_no_id_column():
     headers = [list(sheet(s)[0]) for s in ("党员花名册", "党组织信息采集表")]
-    for p in FORMS.glob("*.csv"):
+    for p in forms_csvs():
         enc = "gb18030" if p.name == "单位.csv" else "utf-8-sig"
         with open(p, encoding=enc, newline="") as f:
             headers.append(next(csv.reader(f)))
@@ -99,7 +106,7 @@ def test_the_forms_name_everything_and_hold_no_id_column():
     ids = sample_ids()
     assert {"SS0101G01", "B0101", "001", "P05", "M0001"} <= ids
     cells = [v for s in ("党员花名册", "党组织信息采集表") for r in sheet(s) for v in r.values()]
-    for p in FORMS.glob("*.csv"):
+    for p in forms_csvs():
         enc = "gb18030" if p.name == "单位.csv" else "utf-8-sig"
         cells += [v for r in csv.reader(open(p, encoding=enc, newline="")) for v in r]
     assert not ids & {c for v in cells for c in v.replace("、", ";").split(";")}

@@ -60,7 +60,7 @@ def test_history_lists_both_versions(store):
         {k: v[k] for k in ("version", "source", "as_of", "added", "removed", "changed")}
         for v in versions
     ] == [
-        {"version": 1, "source": "shashi", "as_of": V1, "added": 190, "removed": 0, "changed": 0},
+        {"version": 1, "source": "shashi", "as_of": V1, "added": 211, "removed": 0, "changed": 0},
         {"version": 2, "source": "shashi", "as_of": V2, "added": 1, "removed": 0, "changed": 2},
     ]
     assert all(set(v) == {"version", "source", "as_of", "loaded_at", "added", "removed",

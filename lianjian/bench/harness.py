@@ -5,7 +5,7 @@ stage on each backend, with the baselines measured in the same run.
     lianjian bench --scales 0.1,1 --no-neo4j        (or python -m lianjian.bench …)
 
 Per scale: ledger parse and validation; embedded build from CSV and from the cache;
-all gap rules, coverage rates, pairing, the Explorer's subgraph (depth 2 around the
+all gap rules, coverage rates, pairing, matching (需求匹配), the Explorer's subgraph (depth 2 around the
 busiest community) and RDF export (N-Triples, Turtle) on the embedded store; the Neo4j
 load (``CREATE`` into the emptied database) and the same queries on Neo4j (the first,
 cold run apart), then the bulk load (``load --bulk``: CSV files, the server stopped,
@@ -16,7 +16,8 @@ child (:mod:`lianjian.bench.measure`): the median and spread of seconds and the 
 memory above the parent's. Baselines: one auto-commit ``MERGE`` per row; Neo4j's own
 ``neo4j-admin database import full``; rdflib's ``serialize`` (on at most
 ``--rdflib-max-triples`` of the triples: compared by triples per second, which
-favours rdflib, whose throughput falls as its graph grows); greedy pairing.
+favours rdflib, whose throughput falls as its graph grows); greedy pairing and greedy
+matching.
 Scales above 1 run each stage once: a run there takes minutes.
 
 Neo4j is the project's own server started in a temporary folder for the run (so no
@@ -38,7 +39,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lianjian.bench import baselines, stages, stores, versions
+from lianjian.bench import baselines, matching, stages, stores, versions
 from lianjian.bench.measure import median_run, proc_status_mib, repeat
 from lianjian.bench.rdf import RDFLIB_MAX_TRIPLES
 from lianjian.bench.report import markdown, update_readme
@@ -214,6 +215,8 @@ def _one_scale(
         timed(f"rdf_{fmt}", "rdflib", fn, 1)
     for name, fn in stages.pairing_plans(store).items():
         timed("pairing_plan", name, fn)
+    for name, fn in matching.plan_stages(store).items():
+        timed("matching_plan", name, fn)
     changed, _ = versions.changed_copy(data)
     say(f"[{scale:g}] store of record: full load and 1% versions (embedded) × {n} …")
     with tempfile.TemporaryDirectory(prefix="lianjian-bench-record-") as folder:

@@ -118,11 +118,16 @@ def _bench_neo4j(
 
 
 def bench_generated(
-    profile: str = "jingzhou", scale: float = 1.0, seed: int = 0, **kwargs: Any
+    profile: str = "jingzhou",
+    scale: float = 1.0,
+    seed: int = 0,
+    of: Callable[..., dict[str, Any]] = bench,
+    **kwargs: Any,
 ) -> dict[str, Any]:
-    """:func:`bench` on a ledger generated into a temporary folder (removed afterwards)."""
+    """``of`` (:func:`bench` by default) on a ledger generated into a temporary folder
+    (removed afterwards)."""
     with tempfile.TemporaryDirectory() as tmp:
         gen_s, _ = _timed(lambda: generate(Path(tmp), profile=profile, scale=scale, seed=seed))
-        report = bench(Path(tmp), **kwargs)
+        report = of(Path(tmp), **kwargs)
     report.update(ledger=f"generated {profile} scale {scale:g} seed {seed}", generate_s=gen_s)
     return report

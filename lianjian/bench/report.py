@@ -25,6 +25,8 @@ LABELS = {
     "coverage": "coverage rates 覆盖率",
     "pairing": "pairing 以强带弱",
     "pairing_plan": "pairing plan only 结对求解",
+    "matching": "matching 需求匹配",
+    "matching_plan": "matching plan only 匹配求解",
     "explorer": "Explorer subgraph 子图",
     "rdf_nt": "RDF N-Triples",
     "rdf_ttl": "RDF Turtle",
@@ -108,6 +110,11 @@ def ratios(scale: dict[str, Any]) -> dict[str, float | None]:
     if "optimal" in plan and "greedy" in plan and "error" not in plan["optimal"]:
         o, g = plan["optimal"]["value"], plan["greedy"]["value"]
         out["greedy_cost_vs_optimal"] = round(g["cost"] / o["cost"], 4) if o["cost"] else None
+    plan = st.get("matching_plan", {})
+    if "optimal" in plan and "greedy" in plan and "error" not in plan["optimal"]:
+        o, g = plan["optimal"]["value"], plan["greedy"]["value"]
+        ratio = round(g["objective"] / o["objective"], 6) if o["objective"] else None
+        out["greedy_matching_objective_vs_optimal"] = ratio
     return out
 
 

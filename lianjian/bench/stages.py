@@ -28,6 +28,7 @@ from lianjian.graph.neo4j.bulk import bulk_load
 from lianjian.loaders.ledger import load_ledger
 from lianjian.queries.coverage.rates import coverage as rates
 from lianjian.queries.gaps.find import find_gaps
+from lianjian.queries.matching.match import match
 from lianjian.queries.pairing.params import resolve_pairing_params
 from lianjian.queries.pairing.plan import greedy_plan, optimal_plan
 from lianjian.queries.pairing.propose import propose
@@ -98,11 +99,18 @@ def _query_stages(store_of: Callable[[], Any], ctx: Ctx) -> dict[str, Stage]:
         with store_of() as s:
             return len(propose(s, as_of=AS_OF)["proposals"])
 
+    def matching():
+        with store_of() as s:
+            return len(match(s, as_of=AS_OF).proposals)
+
     def explorer():
         with store_of() as s:
             return len(neighbourhood(s, [ctx.community], 2, cap=150, as_of=AS_OF).nodes)
 
-    return {"gaps": gaps, "coverage": coverage, "pairing": pairing, "explorer": explorer}
+    return {
+        **{"gaps": gaps, "coverage": coverage, "pairing": pairing, "matching": matching},
+        "explorer": explorer,
+    }
 
 
 def embedded_stages(ctx: Ctx) -> dict[str, Stage]:

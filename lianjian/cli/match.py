@@ -1,7 +1,8 @@
 """The matching command: ``lianjian match`` (需求匹配: 居民点单、支部下单、党员接单).
 
 Opens the graph on the chosen backend, calls :func:`lianjian.queries.matching.match.match`
-and prints a table, JSON or CSV. Exit 0 done, 2 the command could not run. Registered in
+and prints a table, JSON or CSV; with ``--write`` (Neo4j only) it stores the proposals as
+``PROPOSED_MATCH`` relationships. Exit 0 done, 2 the command could not run. Registered in
 :mod:`lianjian.cli.app` with :func:`register`.
 """
 
@@ -25,6 +26,8 @@ from lianjian.cli.common import (
     UriOpt,
     backend_of,
     clean_errors,
+    err,
+    fail,
     open_store,
     parse_params,
     progress_bar,
@@ -35,6 +38,7 @@ from lianjian.cli.common import (
 from lianjian.present.matching import match_blocks, match_csv, services_blocks, services_csv
 from lianjian.queries.matching.match import match
 from lianjian.queries.matching.services import summarise
+from lianjian.queries.matching.write import write_proposals
 
 __all__ = ["match_command", "services_command", "register"]
 
@@ -63,6 +67,16 @@ def match_command(
         ),
     ] = None,
     fmt: QueryFormatOpt = QueryFormat.table,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help="Store the proposals in Neo4j as PROPOSED_MATCH relationships (need → "
+            "resource or member, with units, cost, reasons, as-of date and run time), "
+            "replacing earlier ones; the ledger's lists are never touched. Needs --backend "
+            "neo4j: the embedded graph lives only in this process.",
+        ),
+    ] = False,
     limit: Annotated[
         int, typer.Option("--limit", min=0, help="Table: rows shown per section (0: none).")
     ] = 20,
@@ -86,16 +100,23 @@ def match_command(
     JSON: {"as_of", "proposals": [{"need", "resource" | "member", "units", "cost",
     "reason_zh", "reason_en"}], "unmatched": [{"need", "units", "kind", "reason_zh",
     "reason_en"}], "objective": {"optimal", "greedy"}}. Without LEDGER the store of
-    record (--store) is read.
+    record (--store) is read. --write (Neo4j) stores the proposals as PROPOSED_MATCH
+    relationships, replacing the previous ones.
 
     Example: lianjian match tests/fixtures/lists --as-of 2026-06-30 --format json
     """
     backend = backend_of(backend, neo4j)
+    if write and backend != Backend.neo4j:
+        fail(
+            "--write needs --backend neo4j: the embedded graph is rebuilt from the ledger at "
+            "every start, so proposals written there would be lost"
+        )
     with clean_errors(), progress_bar() as (_, progress):
         params = parse_params(param)
         graph = open_store(ledger, backend, uri, database, no_cache, progress, strict, store=store)
         try:
             result = match(graph, as_of=as_of, params=params)
+            written = write_proposals(graph, result) if write else None
         finally:
             graph.close()
     if fmt == QueryFormat.json:
@@ -104,6 +125,8 @@ def match_command(
         write_csv(match_csv(result))
     else:
         write_blocks(match_blocks(result, limit))
+    if written is not None:
+        err.print(f"wrote {written} PROPOSED_MATCH relationships (as of {result.as_of})")
 
 
 def services_command(

@@ -38,6 +38,7 @@ PAGES = (
     ("map.py", "map", ":material/map:"),
     ("progress.py", "progress", ":material/trending_up:"),
     ("pairings.py", "pairings", ":material/handshake:"),
+    ("lists.py", "lists", ":material/checklist:"),
     ("cypher.py", "console", ":material/terminal:"),
     ("export.py", "export", ":material/download:"),
 )

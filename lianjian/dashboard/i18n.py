@@ -246,6 +246,60 @@ WORDS: dict[str, tuple[str, str]] = {
         "The store holds one version: load next month's ledger to see what was closed.",
     ),
     "no_open": ("没有待整改的覆盖空白", "no open gap"),
+    # lists (三张清单)
+    "lists": ("三张清单", "Lists"),
+    "lists_help": (
+        "社区的需求清单、驻区单位和党组织的资源清单、结成的项目清单，以及在职党员到社区报到后的服务记录。"
+        "建议匹配按最小代价流计算（同一社区优先、其次同一街道，优先已联建共建的单位，不超过每月服务能力），"
+        "只在当前范围内的需求、资源和报到党员之间匹配；旁边给出逐个认领（贪心）的结果作对照。",
+        "The communities' needs, the resources resident units and organisations offer, the "
+        "projects they form, and the services members reporting to a community have done. "
+        "Proposed matches are a minimum-cost flow (same community first, then the same street, "
+        "units already joint-building preferred, within each month's capacity) among the needs, "
+        "resources and reporting members in scope; greedy first-come matching is shown beside it.",
+    ),
+    "lists_by_community": ("各社区清单", "Lists per community"),
+    "community": ("社区", "Community"),
+    "needs_list": ("需求清单", "Needs"),
+    "resources_list": ("资源清单", "Resources"),
+    "projects_list": ("项目清单", "Projects"),
+    "needs_open": ("待认领需求", "Open needs"),
+    "units_open": ("待认领数量", "Units asked"),
+    "matched_optimal": ("建议匹配数量", "Units matched"),
+    "matched_greedy": ("逐个认领可匹配", "Units matched greedily"),
+    "objective": ("目标值（最优 / 贪心）", "Objective (optimal / greedy)"),
+    "matches": ("建议匹配", "Proposed matches"),
+    "match_help": (
+        "每个需求单位的代价：同一社区0、同一街道20、全区40，加距离（公里，未知按1），未联建加10，党员本人服务加5；"
+        "未匹配的每个单位计1000。",
+        "Cost of one unit: same community 0, same street 20, whole district 40, plus km "
+        "(1 where unknown), plus 10 if not joint-building, plus 5 for a member's own time; "
+        "each unit left unmatched counts 1000.",
+    ),
+    "need": ("需求", "Need"),
+    "provider": ("承接方", "Provider"),
+    "units": ("数量", "Units"),
+    "worklist": ("待办需求", "Open-need worklist"),
+    "wanted_by": ("需求时限", "Wanted by"),
+    "days_left": ("剩余天数", "Days left"),
+    "matched": ("已匹配", "Matched"),
+    "left_open": ("未匹配", "Left"),
+    "category": ("服务类别", "Category"),
+    "quantity": ("数量", "Quantity"),
+    "status": ("状态", "Status"),
+    "raised": ("提出日期", "Raised"),
+    "capacity_month": ("每月服务能力", "Capacity a month"),
+    "area": ("服务范围", "Area served"),
+    "project_need": ("对应需求", "Need"),
+    "start": ("开始日期", "Start"),
+    "due": ("计划完成日期", "Due"),
+    "outcome": ("成效", "Outcome"),
+    "service_totals": ("党员服务统计", "Members' services"),
+    "member": ("党员", "Member"),
+    "services_n": ("服务次数", "Services"),
+    "hours": ("服务时长（小时）", "Hours"),
+    "categories_n": ("服务类别数", "Categories"),
+    "last_service": ("最近服务", "Last service"),
 }
 
 

@@ -58,6 +58,7 @@ class Proposal:
     cost: float  # per unit
     reason_zh: str
     reason_en: str
+    node: str = ""  # the provider's node id (a member's is never shown; --write needs it)
 
     def to_dict(self, names: Mapping[str, str]) -> dict[str, Any]:
         return {
@@ -193,7 +194,7 @@ def _proposal(f: Facts, c: Candidate, units: int, load: int, left: dict) -> Prop
     zh = "；".join((who_zh, place_zh, dist_zh, joint_zh, load_zh))
     en = "; ".join((who_en, place_en, dist_en, joint_en, load_en))
     shown = pseudonym(pid) if kind == "member" else pid
-    return Proposal(c.need, kind, shown, units, round(c.cost / SCALE, 4), zh, en)
+    return Proposal(c.need, kind, shown, units, round(c.cost / SCALE, 4), zh, en, pid)
 
 
 def _unmatched(f: Facts, n: Any, units: int, cands: list[Candidate]) -> Unmatched:
