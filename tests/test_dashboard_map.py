@@ -127,7 +127,7 @@ def test_tooltips_are_text_and_no_basemap_is_asked_for(env):
     assert set(spec["tooltip"]) == {"text"}  # the html form would read a name as markup
     assert spec.get("mapStyle") in (None, "__MAP_STYLE__")  # pydeck's "none": no basemap
     assert "http" not in json.dumps(spec)
-    assert {x["id"] for x in spec["layers"]} == {"grids", "buildings"}
+    assert {x["id"] for x in spec["layers"]} == {"grids", "buildings", "needs"}  # no tiles
 
 
 def test_a_tile_server_is_drawn_when_configured(env):
@@ -201,3 +201,40 @@ def test_the_view_fits_the_points():
     assert 0.8 * 900 < 0.1 / 360 * world < 900
     assert geo.fit([(112.0, 30.0)])[2] == 17.0
     assert geo.fit([]) is None
+
+
+def test_each_need_is_drawn_at_the_middle_of_its_regions_buildings(env, ledger, library):
+    """Every need of the sample (所在社区 a community or a grid) is a purple dot near the
+    mean of its region's buildings' coordinates (set around it when several share it);
+    open ones dark; the toggle hides them; ``?centre=N04`` centres the map on it."""
+    store = EmbeddedStore.from_ledger(ledger)
+    needs = {r["id"] for r in store.node_summaries(["Need"])}
+    region = {e.source: e.target for e in store.edges_of_type(["NEEDED_IN"])}
+    status = {n: p["status"] for n, (_, p) in store.nodes(sorted(needs)).items()}
+    parent = {e.source: e.target for e in store.edges_of_type(["PART_OF"])}
+
+    def within(grid: str | None, r: str) -> bool:
+        while grid is not None and grid != r:
+            grid = parent.get(grid)
+        return grid == r
+
+    assert len(needs) == 8
+    at = start()
+    drawn = layer(deck(at), "needs")["data"]
+    assert len(drawn) == len(needs)
+    assert sum(d["colour"][3] == 255 for d in drawn) == sum(s == "open" for s in status.values())
+    for d in drawn:
+        (name,) = [n for n in needs if store.nodes([n])[n][1]["name"] in d["tip"]]
+        mine = [
+            (p["lon"], p["lat"])
+            for b, p in library["buildings"].items()
+            if "lat" in p and within(library["grid"].get(b), region[name])
+        ]
+        lon = sum(x for x, _ in mine) / len(mine)
+        lat = sum(y for _, y in mine) / len(mine)
+        assert math.dist(d["position"], (lon, lat)) < 0.002, name  # within about 200 m
+    at.toggle(key="map_needs").set_value(False).run()
+    assert not [x for x in deck(at)["layers"] if x["id"] == "needs"]
+    at = start({"centre": "N04"})
+    ring = layer(deck(at), "centre")["data"][0]["position"]
+    assert math.dist(ring, next(d["position"] for d in drawn if "心理" in d["tip"])) < 0.002

@@ -91,6 +91,75 @@ def buildings(store) -> list[Building]:
     return out
 
 
+@dataclass(frozen=True)
+class NeedPoint:
+    """A need (需求清单) where the map draws it: at the middle of the buildings of the
+    community or grid it is raised in (a need has no coordinates of its own)."""
+
+    id: str
+    name: str
+    region: str | None
+    status: str
+    category: str
+    quantity: int
+    lat: float | None
+    lon: float | None
+
+
+def needs(store, placed: list[Building], subtree) -> list[NeedPoint]:
+    """Every need of the store with the point it is drawn at: the mean of the coordinates
+    of the buildings in its region (``subtree(region)``: the region and those below it),
+    or none when no building there has coordinates (then it is listed, not drawn)."""
+    ids = [r["id"] for r in store.node_summaries(["Need"])]
+    if not ids:
+        return []
+    nodes = store.nodes(ids)
+    region = {e.source: e.target for e in store.edges_of_type(["NEEDED_IN"])}
+    by_grid: dict[str, list[Building]] = {}
+    for b in placed:
+        by_grid.setdefault(b.grid or "", []).append(b)
+    middle: dict[str, tuple[float, float] | None] = {}
+    out = []
+    for n in sorted(ids):
+        props = nodes.get(n, ("Need", {}))[1]
+        r = region.get(n)
+        if r is not None and r not in middle:
+            inside = [b for g in subtree(r) for b in by_grid.get(g, ())]
+            middle[r] = (
+                (sum(b.lat for b in inside) / len(inside), sum(b.lon for b in inside) / len(inside))
+                if inside
+                else None
+            )
+        at = middle.get(r) if r is not None else None
+        out.append(
+            NeedPoint(
+                id=n,
+                name=str(props.get("name") or n),
+                region=r,
+                status=str(props.get("status") or ""),
+                category=str(props.get("category") or ""),
+                quantity=int(props.get("quantity") or 1),
+                lat=at[0] if at else None,
+                lon=at[1] if at else None,
+            )
+        )
+    return out
+
+
+def spread(points: list[NeedPoint], step: float = 0.00025) -> list[tuple[float, float]]:
+    """``(lon, lat)`` for each point, those at one place set around it on a small circle
+    (about 25 m) so that every need of a community can be seen and pointed at."""
+    seen: dict[tuple[float, float], int] = {}
+    out = []
+    for p in points:
+        k = (p.lon, p.lat)
+        i = seen[k] = seen.get(k, -1) + 1
+        angle = i * 2.399963  # the golden angle: the next one never on top of another
+        r = step * math.sqrt(i)
+        out.append((p.lon + r * math.cos(angle), p.lat + r * math.sin(angle)))
+    return out
+
+
 def _cross(o, a, b) -> float:
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 

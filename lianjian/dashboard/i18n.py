@@ -165,6 +165,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "map_nothing": ("当前范围内没有带坐标的楼栋", "no building with coordinates in this scope"),
     "show_on_map": ("在地图上显示", "Show on the map"),
     "map_col": ("地图", "Map"),
+    "map_needs": ("显示需求清单（{n} 项，待认领 {open} 项）", "Show the needs ({n}, {open} open)"),
+    "map_needs_legend": (
+        "紫色圆点为需求，画在其所在社区或网格楼栋的中心（深色为待认领）。",
+        "Purple dots are needs, drawn at the middle of their community's or grid's buildings "
+        "(dark: open).",
+    ),
     # console
     "console_neo4j_only": (
         "Cypher 查询仅在 Neo4j 后端可用（lianjian dashboard --neo4j）。",
@@ -279,7 +285,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "need": ("需求", "Need"),
     "provider": ("承接方", "Provider"),
     "units": ("数量", "Units"),
-    "worklist": ("待办需求", "Open-need worklist"),
+    "need_worklist": ("待办需求", "Open-need worklist"),
     "wanted_by": ("需求时限", "Wanted by"),
     "days_left": ("剩余天数", "Days left"),
     "matched": ("已匹配", "Matched"),

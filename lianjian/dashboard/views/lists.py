@@ -290,11 +290,11 @@ shown.update(heads("provider", "kind", "units", "cost", "reason"))
 table(match_rows, shown)
 widgets.downloads(ctx, match_rows, shown, stem("matches"), "lists_matches_dl")
 
-st.subheader(t("worklist"))
+st.subheader(t("need_worklist"))
 shown = heads("community", "id", "name", "category", "wanted_by", "days_left", "quantity")
 shown.update(heads("matched", "left_open", "reason"))
 table(work_rows, shown)
-widgets.downloads(ctx, work_rows, shown, stem("worklist"), "lists_worklist_dl")
+widgets.downloads(ctx, work_rows, shown, stem("need_worklist"), "lists_worklist_dl")
 
 st.subheader(t("service_totals"))
 shown = heads("member", "services_n", "hours", "categories_n", "last_service")

@@ -17,6 +17,7 @@ import pydeck as pdk
 import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
+from lianjian.core.schema import SCHEMA
 from lianjian.dashboard import geo, state, widgets
 from lianjian.dashboard.render import GAP_COLOR
 
@@ -28,6 +29,12 @@ HEIGHT = 620
 @st.cache_resource(show_spinner=False)
 def buildings_of(key: str, _store) -> list[geo.Building]:
     return geo.buildings(_store)
+
+
+@st.cache_resource(show_spinner=False)
+def needs_of(key: str, _store) -> list[geo.NeedPoint]:
+    placed = [b for b in buildings_of(key, _store) if b.placed]
+    return geo.needs(_store, placed, state.tree_of(key, _store).subtree)
 
 
 def rgb(colour: str, alpha: int = 255) -> list[int]:
@@ -94,7 +101,15 @@ st.markdown(
         unplaced=f"{len(unplaced):,}",
     )
 )
-st.caption(t("map_legend"))
+needs = [
+    n for n in needs_of(ctx.cfg.key, ctx.store) if ctx.allowed is None or n.region in ctx.allowed
+]
+show_needs = bool(needs) and st.toggle(
+    t("map_needs", n=f"{len(needs):,}", open=f"{sum(n.status == 'open' for n in needs):,}"),
+    value=True,
+    key="map_needs",
+)
+st.caption(t("map_legend") + (" " + t("map_needs_legend") if show_needs else ""))
 
 
 # ---------------------------------------------------------------- the centre
@@ -106,6 +121,9 @@ if asked and asked in state.summaries_of(ctx.cfg.key, ctx.store):
         region = None if asked in {b.id for b in everything} else state.region_of(ctx, asked)
         within = ctx.tree.subtree(region) if region else set()
         focus = [b for b in placed if b.id == asked or b.grid in within]
+        need = next((n for n in needs if n.id == asked and n.lat is not None), None)
+        if need is not None:  # a need: where it is drawn
+            focus = [geo.Building(need.id, need.name, need.region, need.lat, need.lon)]
         st.markdown(f"**{t('centre')}**: {state.md(widgets.display_name(ctx, asked))}")
         if not focus:
             st.info(t("map_centre_none"))
@@ -137,6 +155,25 @@ building_rows = [
         "colour": GAP if b.id in gaps else COVERED,
     }
     for b in sorted(placed, key=lambda b: b.id in gaps)  # gaps drawn last, on top
+]
+NEED, NEED_DONE = rgb("#7b3294"), rgb("#7b3294", 90)  # purple: no gap, no organisation
+placed_needs = [n for n in needs if n.lat is not None] if show_needs else []
+
+
+def need_tip(n: geo.NeedPoint) -> str:
+    status = SCHEMA.enum_label("need_status", n.status, ctx.lang) if n.status else ""
+    return "\n".join(
+        [f"{t('need')}: {n.name}", f"{n.category} · {status} · {t('quantity')} {n.quantity}"]
+    )
+
+
+need_rows = [
+    {
+        "position": [round(x, 6), round(y, 6)],
+        "tip": need_tip(n),
+        "colour": NEED if n.status == "open" else NEED_DONE,
+    }
+    for n, (x, y) in zip(placed_needs, geo.spread(placed_needs), strict=True)
 ]
 layers = []
 tiles = os.environ.get(geo.TILES_ENV, "").strip()
@@ -170,7 +207,24 @@ layers += [
         pickable=True,
     ),
 ]
-if asked and len(focus) == 1:  # one building: a ring around it
+if need_rows:
+    layers.append(
+        pdk.Layer(
+            "ScatterplotLayer",
+            need_rows,
+            id="needs",
+            get_position="position",
+            get_fill_color="colour",
+            get_line_color=[255, 255, 255, 255],
+            get_radius=14,
+            radius_min_pixels=5,
+            radius_max_pixels=14,
+            line_width_min_pixels=1.5,
+            stroked=True,
+            pickable=True,
+        )
+    )
+if asked and len(focus) == 1:  # one building (or need): a ring around it
     layers.append(
         pdk.Layer(
             "ScatterplotLayer",
