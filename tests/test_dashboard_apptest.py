@@ -92,7 +92,7 @@ def test_english_switch_uses_schema_and_catalogue_names(env, expected):
 
 
 # The sample's findings as of 2026-06-30 that lie in 红门路社区 (SS0101), checked by hand
-# against data/sample: 9 of its 25.
+# against data/sample: 28 of its 46.
 SCOPE_AS_OF = dt.date(2026, 6, 30)
 SCOPED_GAPS = {
     ("building_without_group", "B0103"),  # in grid SS0101G02
@@ -104,13 +104,17 @@ SCOPED_GAPS = {
     ("branch_oversized", "P05"),  # covers grid SS0101G01
     ("branch_without_committee", "P06"),  # covers grid SS0101G02
     ("weak_without_partner", "P06"),
+    # reporting members who work at 001, 002 or 018 (units located in SS0101) and did no
+    # service in 2026Q2 (the sample's services are M0087's, M0089's, M0090's and M0112's)
+    *(("member_without_service", f"M{n:04}") for n in (88, *range(91, 102), *range(108, 112))),
+    *(("member_without_service", m) for m in ("M0113", "M0114", "M0124")),
 }
 
 
 def test_scope_to_a_community_rolls_kpis_down(env, sample_ledger):
-    rules = find_gaps(EmbeddedStore.from_ledger(sample_ledger), SCOPE_AS_OF).to_dict()["rules"]
-    found = {(rule, i["id"]) for rule, r in rules.items() for i in r["items"]}
-    assert SCOPED_GAPS < found and len(found) == 25
+    rules = find_gaps(EmbeddedStore.from_ledger(sample_ledger), SCOPE_AS_OF).rules
+    found = {(rule, i.id) for rule, items in rules.items() for i in items}
+    assert SCOPED_GAPS < found and len(found) == 46
     env.setenv("LIANJIAN_DASHBOARD_SCOPE", "SS0101")
     at = start()
     at.date_input(key="as_of").set_value(SCOPE_AS_OF).run()

@@ -122,6 +122,14 @@ def region_tree(store) -> RegionTree:
 
 _PLACE_TYPES = ("IN_GRID", "IN_COMPOUND", "LOCATED_IN", "COVERS", "ORG_OF_UNIT", "SUB_ORG_OF")
 _MEMBER_TYPES = ("MEMBER_OF", "REPORTS_TO", "ASSIGNED_TO", "LIVES_IN", "WORKS_AT")
+_LIST_TYPES = (  # the three lists and the service records (三张清单)
+    "NEEDED_IN",
+    "OFFERED_BY",
+    "SERVES_AREA",
+    "FOR_NEED",
+    "SERVICE_BY",
+    "SERVICE_FOR",
+)
 
 
 def scope_ids(store, tree: RegionTree, region_id: str | None) -> set[str] | None:
@@ -130,7 +138,7 @@ def scope_ids(store, tree: RegionTree, region_id: str | None) -> set[str] | None
         return None
     regions = tree.subtree(region_id)
     by_type: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for e in store.edges_of_type(_PLACE_TYPES + _MEMBER_TYPES):
+    for e in store.edges_of_type(_PLACE_TYPES + _MEMBER_TYPES + _LIST_TYPES):
         by_type[e.type].append((e.source, e.target))
     buildings = {s for t in ("IN_GRID", "IN_COMPOUND") for s, d in by_type[t] if d in regions}
     units = {s for s, d in by_type["LOCATED_IN"] if d in regions or d in buildings}
@@ -148,7 +156,15 @@ def scope_ids(store, tree: RegionTree, region_id: str | None) -> set[str] | None
                 todo.append(child)
     inside = places | orgs
     members = {s for t in _MEMBER_TYPES for s, d in by_type[t] if d in inside}
-    return inside | members
+    # a need where it is raised, a resource by its provider or the area it serves, a
+    # project by its need, a service by who did it or what it was for
+    needs = {s for s, d in by_type["NEEDED_IN"] if d in regions}
+    resources = {s for s, d in by_type["OFFERED_BY"] if d in inside}
+    resources |= {s for s, d in by_type["SERVES_AREA"] if d in regions}
+    projects = {s for s, d in by_type["FOR_NEED"] if d in needs}
+    services = {s for s, d in by_type["SERVICE_BY"] if d in members}
+    services |= {s for s, d in by_type["SERVICE_FOR"] if d in needs or d in projects}
+    return inside | members | needs | resources | projects | services
 
 
 class OutOfScope(LookupError):
