@@ -34,11 +34,11 @@ from lianjian.cli.common import (
     progress_bar,
 )
 from lianjian.core.privacy import pseudonym_key
-from lianjian.dashboard.scope import region_tree, scope_ids
 from lianjian.graph.backends import open_record
 from lianjian.graph.store import GraphStore
 from lianjian.present.escape import terminal_text
 from lianjian.present.gaps import namer
+from lianjian.queries.scope import region_tree, scope_ids
 from lianjian.record.history import trend
 from lianjian.report.build import build
 from lianjian.report.figures import scope_of

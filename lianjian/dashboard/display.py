@@ -13,11 +13,11 @@ member's name never leaves without ``--with-names``.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from lianjian.core.privacy import member_label, personal_keys
 from lianjian.core.schema import SCHEMA
+from lianjian.present.coverage import rate_floor
 
 __all__ = [
     "LABEL_ORDER",
@@ -151,15 +151,3 @@ def property_rows(
 def pct(rate: float | None) -> str:
     """A rate as a percentage with one decimal ("—" for none)."""
     return "—" if rate is None else f"{rate:.1%}"
-
-
-def rate_floor(rates) -> float:
-    """Where a rate axis starts: a little below the lowest rate, in steps of 10 %, so that
-    95 % and 98 % differ visibly (0 when some rate is below 30 %).
-
-    >>> rate_floor([0.8, 1.0]), rate_floor([0.25]), rate_floor([])
-    (0.7, 0.0, 0.0)
-    """
-    known = [r for r in rates if r is not None and r == r]
-    lowest = min(known, default=0.0)
-    return 0.0 if lowest < 0.3 else math.floor(lowest * 10 - 0.5) / 10

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from lianjian.present.formats import csv_text
 from lianjian.present.table import Column, Table
 from lianjian.queries.coverage.rates import METRICS
 
-__all__ = ["coverage_csv", "coverage_table", "LEVEL_ZH"]
+__all__ = ["coverage_csv", "coverage_table", "rate_floor", "LEVEL_ZH"]
 
 LEVEL_ZH = {"district": "区县", "street": "街道", "community": "社区"}
 
@@ -46,3 +47,15 @@ def coverage_table(rows: list[dict[str, Any]], level: str) -> Table:
             cells.append(f"{rate} {v['covered']}/{v['total']}")
         t.add(label, *cells)
     return t
+
+
+def rate_floor(rates) -> float:
+    """Where a rate axis starts: a little below the lowest rate, in steps of 10 %, so that
+    95 % and 98 % differ visibly (the dashboard's charts and the report's) (0 when some rate is below 30 %).
+
+    >>> rate_floor([0.8, 1.0]), rate_floor([0.25]), rate_floor([])
+    (0.7, 0.0, 0.0)
+    """
+    known = [r for r in rates if r is not None and r == r]
+    lowest = min(known, default=0.0)
+    return 0.0 if lowest < 0.3 else math.floor(lowest * 10 - 0.5) / 10

@@ -13,12 +13,12 @@ is written under the axis.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
+from lianjian.present.coverage import rate_floor
 from lianjian.report.markup import text
 
-__all__ = ["bar_chart", "axis_floor", "BAR_COLOUR"]
+__all__ = ["bar_chart", "BAR_COLOUR"]
 
 BAR_COLOUR = "#4e79a7"  # a rate is no alarm: one calm colour whatever its value
 TRACK_COLOUR = "#e8ecf2"
@@ -28,18 +28,10 @@ ROW = 18
 FONT = "Noto Sans CJK SC"
 
 
-def axis_floor(rates: Sequence[float | None]) -> float:
-    """Where the axis starts: a tenth below the lowest rate rounded down, 0 when some
-    rate is below 30 % (or none is known)."""
-    known = [r for r in rates if r is not None]
-    lowest = min(known, default=0.0)
-    return 0.0 if lowest < 0.3 else math.floor(lowest * 10 - 0.5) / 10
-
-
 def bar_chart(bars: Sequence[tuple[str, float | None]], title: str, axis_note: str = "") -> str:
     """An SVG of ``bars`` (label, rate in 0..1 or None for nothing counted) under
     ``title``; ``axis_note`` is written under the axis with ``{low}`` filled in."""
-    low = axis_floor([r for _, r in bars])
+    low = rate_floor([r for _, r in bars])
     top = 22
     height = top + ROW * len(bars) + 26
     width = LABEL_WIDTH + BAR_WIDTH + 44
