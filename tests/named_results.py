@@ -102,6 +102,10 @@ def named_results(data: GraphData, as_of: str, fixes: bool = True) -> dict[str, 
     try:
         found = find_gaps(store, as_of=as_of)
         gaps = found.to_dict(lambda m: MEMBER)
+        for rid, items in found.rules.items():  # a flagged member by its path, not the
+            for item, out in zip(items, gaps["rules"][rid]["items"], strict=True):
+                if item.member:  # pseudonym of an id the keying chose
+                    out["id"] = item.id
         if not fixes:
             covers = Counter(e.source for e in data.edges if e.type == "COVERS")
             in_unit = {e.source for e in data.edges if e.type == "ORG_OF_UNIT"}

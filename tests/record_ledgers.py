@@ -14,6 +14,9 @@ from typer.testing import CliRunner
 from lianjian.cli.app import app
 
 V1, V2 = "2026-05-31", "2026-06-30"
+# reported members whose first service of 2026Q2 came in June (services.csv): flagged as
+# of V1 (05-31), closed (销号) as of V2; ``changes`` shows them by pseudonym
+SERVED_IN_JUNE = ("M0087", "M0089", "M0090")
 NEW_BRANCH = ["P24", "梅台巷社区第二网格党支部", "党支部", "P03", "", "SS0102G02",
               "2026-06-01", "2029-05-31", "", "", ""]  # fmt: skip
 

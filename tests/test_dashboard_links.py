@@ -21,11 +21,11 @@ AS_OF = dt.date(2026, 6, 30)
 @pytest.fixture(scope="module")
 def sample(sample_ledger):
     store = EmbeddedStore.from_ledger(sample_ledger)
-    return store, region_tree(store), find_gaps(store, AS_OF).to_dict()["rules"]
+    return store, region_tree(store), find_gaps(store, AS_OF).rules
 
 
 def findings_in(rules: dict, allowed: set[str]) -> int:
-    return sum(1 for r in rules.values() for i in r["items"] if i["id"] in allowed)
+    return sum(1 for items in rules.values() for i in items if i.id in allowed)
 
 
 def test_cards_follow_the_drill_down(env, sample):  # noqa: F811
@@ -35,7 +35,7 @@ def test_cards_follow_the_drill_down(env, sample):  # noqa: F811
     community = tree.children_of(street)[0]
     at = start()
     at.date_input(key="as_of").set_value(AS_OF).run()
-    everywhere = sum(len(r["items"]) for r in rules.values())
+    everywhere = sum(len(items) for items in rules.values())
     assert metrics(at)["覆盖空白"] == f"{everywhere:,}"
     at.selectbox(key=f"drill_{district}_0").set_value(street).run()
     assert not at.exception

@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 
 from lianjian.cli import dashboard as cli_dashboard
 from lianjian.cli.app import app
+from lianjian.core.privacy import pseudonym
 from lianjian.queries.catalogue import RULES
-from tests.record_ledgers import V1, V2, month_two_ledger, run
+from tests.record_ledgers import SERVED_IN_JUNE, V1, V2, month_two_ledger, run
 
 APP = Path(__file__).resolve().parent.parent / "lianjian" / "dashboard" / "app.py"
 
@@ -90,7 +91,7 @@ def test_the_worklist_lists_open_gaps_oldest_first_with_who_answers(env):
     assert ages == sorted(ages, reverse=True) and ages[0] == 1 and ages[-1] == 0
     assert {"编号", "名称", "街道"} <= set(work.columns)
     shown = {m.label: m.value for m in at.metric}
-    assert shown["本期新发现"] == "2" and shown["本期销号"] == "1"
+    assert shown["本期新发现"] == "3" and shown["本期销号"] == str(1 + len(SERVED_IN_JUNE))
     assert shown["待整改覆盖空白"] == str(len(work))
 
 
@@ -106,7 +107,19 @@ def test_the_gap_closed_since_version_one_is_listed(env):
             "销号日期": V2,
             "历时月数": 1,
             "街道": "胜利街道",
-        }
+        },
+        *(  # a member by pseudonym, in the id column too
+            {
+                "规则": title("member_without_service"),
+                "编号": pseudonym(m),
+                "名称": pseudonym(m),
+                "首次发现": V1,
+                "销号日期": V2,
+                "历时月数": 1,
+                "街道": "胜利街道",
+            }
+            for m in SERVED_IN_JUNE
+        ),
     ]
     assert any(s.value == "本期销号（版本 1 → 2）" for s in at.subheader)
 
@@ -144,8 +157,11 @@ def test_the_page_in_english(env):
     assert at.title[0].value == "Progress"
     work = table(at, "Age (months)")
     assert {"Level responsible", "Responsible", "First seen"} <= set(work.columns)
-    assert set(work["Level responsible"]) == {"Community"}
-    assert table(at, "Closed on")["Rule"].tolist() == [RULES["grid_without_branch"].title_en]
+    assert set(work["Level responsible"]) == {"Community", "Street"}  # a member: its street
+    assert table(at, "Closed on")["Rule"].tolist() == [
+        RULES["grid_without_branch"].title_en,
+        *[RULES["member_without_service"].title_en] * len(SERVED_IN_JUNE),
+    ]
 
 
 def test_the_scope_holds_the_page_to_a_community(env):
@@ -154,8 +170,9 @@ def test_the_scope_holds_the_page_to_a_community(env):
     work = table(at, "挂账月数")
     assert {"B0101", "B0103"} <= set(work["编号"])
     assert not {"P24", "SS0102G02"} & set(work["编号"])  # in 梅台巷社区
-    assert len(work) == 10  # the 9 of tests/test_dashboard_apptest.py's SCOPED_GAPS, and B0101
-    assert {m.label: m.value for m in at.metric}["本期销号"] == "0"
+    assert len(work) == 29  # the 28 of tests/test_dashboard_apptest.py's SCOPED_GAPS, and B0101
+    # closed in SS0101: the members who served in June, all three working at unit 001 or 018
+    assert {m.label: m.value for m in at.metric}["本期销号"] == str(len(SERVED_IN_JUNE))
     rates = table(at, "网格建支部率")
     assert set(rates["区划"]) == {"红门路社区"} and len(rates) == 2
 
@@ -177,7 +194,9 @@ def test_the_overview_cards_show_the_change_since_version_one(env):
     assert cards["网格建支部率"].value == "100.0%"
     assert cards["网格建支部率"].proto.delta == "+20.0 pp · 5 / 5"
     assert cards["楼栋建党小组率"].proto.delta == "-12.5 pp · 4 / 8"
-    assert cards["覆盖空白"].proto.delta == "+1"  # two opened, one closed
+    # three opened (B0101, P24, 三板桥社区's need N04 raised in June), four closed
+    # (SS0102G02 and the three members who served in June)
+    assert cards["覆盖空白"].proto.delta == "-1"
     assert "版本 1（2026-05-31）→ 版本 2（2026-06-30）" in cards["覆盖空白"].proto.help
 
 

@@ -21,6 +21,7 @@ As of 2026-06-30 (quarter from 2026-04-01):
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -134,9 +135,13 @@ def test_the_hand_ledger_on_neo4j(neo4j_driver, neo4j_settings, data, embedded):
         neo.clear()
 
 
-def test_a_ledger_without_lists_flags_nothing():
+def test_a_ledger_without_lists_flags_nothing(tmp_path):
+    bare = tmp_path / "sample"  # the sample without its lists and service records
+    shutil.copytree(SAMPLE, bare)
+    for table in ("needs", "resources", "projects", "services"):
+        (bare / f"{table}.csv").unlink()
     store = EmbeddedStore()
-    store.write(load_ledger(SAMPLE))
+    store.write(load_ledger(bare))
     assert _ids(store, need_open_max_days=0) == {rid: [] for rid in LIST_RULES}
 
 

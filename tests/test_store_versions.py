@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.record_ledgers import V1, V2, as_json, edit_orgs, month_two_ledger, run
+from lianjian.core.privacy import pseudonym
+from tests.record_ledgers import SERVED_IN_JUNE, V1, V2, as_json, edit_orgs, month_two_ledger, run
 
 
 @pytest.fixture
@@ -40,9 +41,13 @@ def test_changes_list_exactly_the_modifications(store):
     }
     assert result["gaps"]["opened"] == [
         {"rule": "building_without_group", "id": "B0101"},
+        {"rule": "community_need_unreached", "id": "SS0103"},  # N04 was raised on 06-15
         {"rule": "org_without_secretary", "id": "P24"},  # the new branch has none yet
     ]
-    assert result["gaps"]["closed"] == [{"rule": "grid_without_branch", "id": "SS0102G02"}]
+    assert result["gaps"]["closed"] == [  # in the order of the ledger's ids
+        {"rule": "grid_without_branch", "id": "SS0102G02"},
+        *({"rule": "member_without_service", "id": pseudonym(m)} for m in SERVED_IN_JUNE),
+    ]
     still = {(g["rule"], g["id"]): g for g in result["gaps"]["open"]}
     assert ("grid_without_branch", "SS0102G02") not in still
     assert still[("building_without_group", "B0103")] == {
@@ -168,7 +173,10 @@ def test_the_embedded_store_of_record_has_the_interface(store):
     assert {s.name: (s.as_of, s.version) for s in record.sources().values()} == {"shashi": (V2, 2)}
     closed = [(f.rule, f.id, f.first_seen, f.closed_at, f.closed_on) for f in record.findings()
               if f.closed_at is not None]  # fmt: skip
-    assert closed == [("grid_without_branch", "SS0102G02", 1, 2, V2)]
+    assert closed == [
+        ("grid_without_branch", "SS0102G02", 1, 2, V2),
+        *(("member_without_service", m, 1, 2, V2) for m in SERVED_IN_JUNE),
+    ]
 
 
 def test_the_next_load_reads_the_hashes_kept_beside_the_source(store):

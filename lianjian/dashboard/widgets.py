@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from lianjian.core.privacy import pseudonym
 from lianjian.dashboard import state
 from lianjian.dashboard.display import node_name
 from lianjian.dashboard.state import Ctx
@@ -33,6 +34,7 @@ __all__ = [
     "csv_bytes",
     "downloads",
     "display_name",
+    "shown_id",
     "SCOPE",
 ]
 
@@ -114,6 +116,16 @@ def display_name(ctx: Ctx, node_id: str) -> str:
     if row is None:
         return node_id
     return node_name(node_id, row["label"], row, ctx.cfg.with_names)
+
+
+def shown_id(ctx: Ctx, node_id: str, rule: str | None = None) -> str:
+    """The id a person may see: a member's pseudonym (a member of the graph, or the entity
+    of a rule that flags members), any other id as it is."""
+    row = state.summaries_of(ctx.cfg.key, ctx.store).get(node_id)
+    member = (row is not None and row["label"] == "Member") or (
+        rule in RULES and RULES[rule].entity == "Member"
+    )
+    return pseudonym(node_id) if member else node_id
 
 
 def downloads(

@@ -189,7 +189,8 @@ def work_row(g: dict) -> dict:
     street = ctx.tree.ancestor(at, "street") if at in ctx.tree.regions else None
     return {
         "rule": widgets.rule_title(g["rule"], ctx.lang),
-        "id": g["id"],
+        "id": g["id"],  # to go to; shown: a member by pseudonym
+        "shown_id": widgets.shown_id(ctx, g["id"], g["rule"]),
         "name": widgets.display_name(ctx, g["id"]),
         "age_months": g["age_months"],
         "since": g["since"],
@@ -202,7 +203,7 @@ def work_row(g: dict) -> dict:
 work = [work_row(g) for g in open_rows]
 work_columns = {
     "rule": t("rule"),
-    "id": t("id"),
+    "shown_id": t("id"),
     "name": t("name"),
     "age_months": t("age_months"),
     "since": t("since"),
@@ -246,7 +247,7 @@ else:
     done = [
         {
             "rule": widgets.rule_title(f.rule, ctx.lang),
-            "id": f.id,
+            "shown_id": widgets.shown_id(ctx, f.id, f.rule),
             "name": widgets.display_name(ctx, f.id),
             "since": f.since,
             "closed_on": f.closed_on,
@@ -257,7 +258,7 @@ else:
     ]
     done_columns = {
         "rule": t("rule"),
-        "id": t("id"),
+        "shown_id": t("id"),
         "name": t("name"),
         "since": t("since"),
         "closed_on": t("closed_on"),
