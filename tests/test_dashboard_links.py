@@ -68,6 +68,16 @@ def test_a_rule_link_opens_the_gaps_page_on_that_rule_and_street(env, sample):  
     assert "rule" not in at.query_params  # the preset is read once
 
 
+def test_the_cards_link_to_the_explorer_and_the_map_of_their_region(env, sample):  # noqa: F811
+    _, tree, _ = sample
+    (district,) = tree.roots()
+    at = start()
+    links = [(e.proto.page, e.proto.label, e.proto.query_string) for e in at.get("page_link")]
+    assert links.count(("explorer", "在图谱中查看", f"centre={district}")) == 4
+    assert links.count(("map", "在地图上显示", f"centre={district}")) == 2
+    assert ("gaps", "查看空白明细", "rule=grid_without_branch") in links
+
+
 def test_a_crafted_rule_or_street_in_the_url_is_no_choice(env):  # noqa: F811
     at = start()
     at.query_params["rule"] = "<script>"

@@ -162,6 +162,8 @@ gap_card(cards[5], t("kpi_weak"), len(items.get("weak_without_partner", [])),
 if focus is not None:
     for col in cards[:4]:  # a count leads to the region it counts in
         col.page_link("views/explorer.py", label=t("show_in_graph"), query_params={"centre": focus})
+    for col in cards[:2]:  # and, for places, to where they lie
+        col.page_link("views/map.py", label=t("show_on_map"), query_params={"centre": focus})
 gap_links = {4: None, 5: "weak_without_partner"}
 for i, rule in gap_links.items():  # a gap count leads to its findings
     cards[i].page_link("views/gaps.py", label=t("show_gaps"), query_params=goto_gaps(rule))
