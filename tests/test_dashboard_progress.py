@@ -256,7 +256,10 @@ def test_the_progress_page_on_the_neo4j_store(
     assert rows[("B0103", title("building_without_group"))]["挂账月数"] == 1
     assert rows[("B0101", title("building_without_group"))]["挂账月数"] == 0
     assert ("P24", title("org_without_secretary")) in rows
-    assert table(at, "销号日期")["编号"].tolist() == ["SS0102G02"]
+    assert table(at, "销号日期")["编号"].tolist() == [
+        "SS0102G02",
+        *(pseudonym(m) for m in SERVED_IN_JUNE),
+    ]
     assert table(at, "网格建支部率")["网格建支部率"].tolist() == [0.8, 1.0]
 
 

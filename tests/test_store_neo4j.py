@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from lianjian.core.privacy import pseudonym
 from lianjian.graph.neo4j.record import Neo4jRecord
 from lianjian.graph.neo4j.settings import Neo4jSettings
 from lianjian.graph.neo4j.store import Neo4jStore
@@ -20,7 +21,7 @@ from lianjian.loaders.ledger import load_ledger
 from lianjian.queries.coverage.rates import coverage
 from lianjian.queries.gaps.find import find_gaps
 from lianjian.record.load import LEVELS, load_version
-from tests.record_ledgers import V1, V2, as_json, month_two_ledger, run
+from tests.record_ledgers import SERVED_IN_JUNE, V1, V2, as_json, month_two_ledger, run
 from tests.test_store_sources import TWIN_CONFLICTS, twin_ledger
 
 pytestmark = pytest.mark.neo4j
@@ -66,9 +67,13 @@ def test_changes_list_exactly_the_modifications(loaded):
     }
     assert result["gaps"]["opened"] == [
         {"rule": "building_without_group", "id": "B0101"},
+        {"rule": "community_need_unreached", "id": "SS0103"},  # N04 was raised on 06-15
         {"rule": "org_without_secretary", "id": "P24"},
     ]
-    assert result["gaps"]["closed"] == [{"rule": "grid_without_branch", "id": "SS0102G02"}]
+    assert result["gaps"]["closed"] == [  # in the order of the ledger's ids
+        {"rule": "grid_without_branch", "id": "SS0102G02"},
+        *({"rule": "member_without_service", "id": pseudonym(m)} for m in SERVED_IN_JUNE),
+    ]
     still = {(g["rule"], g["id"]): g for g in result["gaps"]["open"]}
     assert still[("building_without_group", "B0103")]["age_months"] == 1
     history = as_json("history", *NEO)["versions"]
@@ -167,7 +172,10 @@ def test_the_neo4j_store_of_record_has_the_interface(loaded, sample_ledger):
         }
         closed = [(f.rule, f.id, f.first_seen, f.closed_at, f.closed_on)
                   for f in record.findings() if f.closed_at is not None]  # fmt: skip
-        assert closed == [("grid_without_branch", "SS0102G02", 1, 2, V2)]
+        assert closed == [
+            ("grid_without_branch", "SS0102G02", 1, 2, V2),
+            *(("member_without_service", m, 1, 2, V2) for m in SERVED_IN_JUNE),
+        ]
         # a load that fails before its commit leaves the database as it was
         data = load_ledger(sample_ledger)
 
