@@ -22,7 +22,7 @@ from tests.browser_fixtures import (
     running,
     settle,
 )
-from tests.record_ledgers import V1, V2, month_two_ledger, run
+from tests.record_ledgers import SERVED_IN_JUNE, V1, V2, month_two_ledger, run
 
 pytestmark = pytest.mark.slow
 
@@ -70,8 +70,10 @@ def test_the_progress_page_on_a_store_and_a_worklist_row_to_the_explorer(
     page.get_by_role("link", name="进展").click()
     settle(page, "进展")
     expect(metric_value(page, "待整改覆盖空白")).to_have_text(str(len(result["gaps"]["open"])))
-    expect(metric_value(page, "本期新发现")).to_have_text("2")
-    expect(metric_value(page, "本期销号")).to_have_text("1")
+    # opened: B0101, P24 and 三板桥社区 (its need N04 raised in June); closed: SS0102G02 and
+    # the three members who served in June
+    expect(metric_value(page, "本期新发现")).to_have_text("3")
+    expect(metric_value(page, "本期销号")).to_have_text(str(1 + len(SERVED_IN_JUNE)))
     expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(2)
     closed = table_text(page, "销号日期")
     expect(closed.locator("table")).to_contain_text("SS0102G02")
