@@ -39,6 +39,7 @@ from tests.browser_fixtures import (
 )
 
 pytestmark = pytest.mark.slow
+CJK_TITLE = RULES["grid_without_branch"].title_zh  # the gaps page names the rule so
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -55,6 +56,17 @@ def test_every_page_renders_in_chromium(server, page, path):
         assert frame.evaluate("document.querySelector('#graph canvas').width") > 0
     no_script_ran(page)
     page.screenshot(path=str(ARTEFACTS / f"dashboard-{path or 'overview'}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_no_raw_rule_id_in_the_chinese_pages(server, page, path):
+    """Every page in Chinese names rules by their Chinese titles: no catalogue id (say
+    ``grid_without_branch``) anywhere in the text a user reads."""
+    open_page(page, server, path)
+    page.locator('[data-testid="stMainBlockContainer"]').first.wait_for()
+    text = page.inner_text("body")
+    assert CJK_TITLE in text or path != "gaps"
+    assert not [r for r in RULES if re.search(rf"\b{r}\b", text)], path
 
 
 def test_an_xss_name_is_shown_as_text_and_runs_nothing(server, page):
