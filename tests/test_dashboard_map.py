@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lianjian.dashboard import geo
 from lianjian.dashboard.render import GAP_COLOR
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.queries import geo
 from lianjian.queries.gaps.find import find_gaps
 from tests.browser_fixtures import add_rows
 

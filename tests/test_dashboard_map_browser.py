@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lianjian.dashboard import geo
 from lianjian.dashboard.render import GAP_COLOR
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.queries import geo
 from lianjian.queries.catalogue import RULES
 from lianjian.queries.gaps.find import find_gaps
 from tests.browser_fixtures import ARTEFACTS, TIMEOUT, open_page

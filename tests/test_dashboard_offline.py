@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lianjian.dashboard import geo
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.queries import geo
 from lianjian.queries.gaps.find import find_gaps
 from tests.browser_fixtures import PAGES, graph_frame, open_page
 from tests.test_dashboard_map_browser import shown_counts, wait_for_map

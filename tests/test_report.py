@@ -18,8 +18,11 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from lianjian.cli.app import app
+from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.queries import geo
 from lianjian.queries.catalogue import RULES
 from lianjian.queries.coverage.rates import METRICS
+from lianjian.queries.gaps.find import find_gaps
 from lianjian.report.svg import BAR_COLOUR
 from tests.record_ledgers import V1, V2, as_json, month_two_ledger, run
 
@@ -188,7 +191,27 @@ def test_html_and_english(sample_ledger, tmp_path):
     html = out.read_text("utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "<link" not in html
     assert "Grid without a branch" in html and "网格未建党支部" not in html
-    assert html.count("<svg") == 6
+    assert html.count("<svg") == 7  # six rate charts and the map
+
+
+def test_the_map_draws_each_placed_building_by_its_gaps(sample_ledger, tmp_path, text):
+    """The report's map: one dot per building with coordinates, amber exactly where a
+    building rule flags it (the library's findings), the counts said under it."""
+    store = EmbeddedStore.from_ledger(sample_ledger)
+    found = find_gaps(store, as_of=AS_OF)
+    placed = [b for b in geo.buildings(store) if b.placed]
+    flagged = {i.id for r in geo.BUILDING_RULES for i in found.rules[r]}
+    gap = sum(b.id in flagged for b in placed)
+    assert 0 < gap < len(placed)
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(app, ["report", str(sample_ledger), "--as-of", AS_OF, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    (drawn,) = re.findall(r'<svg[^>]*class="map".*?</svg>', out.read_text("utf-8"), re.S)
+    assert drawn.count('class="gap"') == gap and drawn.count('class="covered"') == len(placed) - gap
+    assert drawn.count("<polygon") == len(geo.grid_outlines(placed))
+    assert f"存在覆盖空白的楼栋{gap}个，蓝色为已覆盖楼栋{len(placed) - gap}个" in text.replace(
+        " ", ""
+    )
 
 
 def test_scope_narrows_the_figures(sample_ledger, tmp_path):

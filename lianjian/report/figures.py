@@ -27,8 +27,10 @@ from lianjian.present.gaps import fix_text
 from lianjian.queries.catalogue import RULES
 from lianjian.queries.coverage.rates import METRICS, coverage, coverage_counts
 from lianjian.queries.gaps.find import GapItem, GapResult, find_gaps
+from lianjian.queries.geo import BUILDING_RULES, buildings, grid_outlines
 from lianjian.queries.pairing.propose import PairingResult, propose
 from lianjian.queries.params import resolve_as_of
+from lianjian.report.mapsvg import map_svg
 from lianjian.report.words import OTHER
 
 __all__ = ["Scope", "Figures", "GapRow", "PairRow", "gather", "scope_of", "SCOPE_LEVELS"]
@@ -114,6 +116,10 @@ class Figures:
     #: per street, the rates of the store of record's last two versions that differ:
     #: ``{"name", "metric", "before", "after", "from", "to"}`` (empty without history)
     changes: list[dict[str, Any]] = field(default_factory=list)
+    #: the map of the scope's buildings (inline SVG, '' when none has coordinates) and
+    #: how many it shows with a gap, covered, and without coordinates
+    map_svg: str = ""
+    map_counts: tuple[int, int, int] = (0, 0, 0)
 
     def worst(self, n: int = 10) -> list[dict[str, Any]]:
         """The ``n`` communities of lowest mean coverage (over the rates each has), the
@@ -162,7 +168,10 @@ def gather(
         own = coverage(store, scope.level, day, counts=counted)
         total = next((r["metrics"] for r in own if r["id"] == scope.region), {})
     params = gaps.params.to_dict()
+    drawn, mapped = _map(store, gaps, allowed)
     return Figures(
+        map_svg=drawn,
+        map_counts=mapped,
         as_of=day,
         lang=lang,
         place=scope.name if scope else _single_root(store),
@@ -296,3 +305,16 @@ def _gap_rows(
     ]
     rows.sort(key=lambda g: (g.street is None, g.street or "", order[g.rule], g.id))
     return rows
+
+
+def _map(store: GraphStore, gaps: GapResult, allowed) -> tuple[str, tuple[int, int, int]]:
+    """The buildings in scope on a map (building rules' findings in amber), and the counts
+    of those with a gap, covered, and without coordinates."""
+    inside = [b for b in buildings(store) if allowed is None or b.id in allowed]
+    flagged = {i.id for r in BUILDING_RULES for i in gaps.rules.get(r, ())}
+    placed = [b for b in inside if b.placed]
+    gap = sum(b.id in flagged for b in placed)
+    return (
+        map_svg(placed, flagged, grid_outlines(placed)),
+        (gap, len(placed) - gap, len(inside) - len(placed)),
+    )

@@ -180,7 +180,12 @@ def _gaps(f: Figures) -> str:
         kinds=kinds,
         top=say("gaps_top", lang, list=listed),
     )
-    out = [f"<p>{text(line)}</p>", f"<h3>{say('rule_counts', lang)}</h3>"]
+    out = [f"<p>{text(line)}</p>"]
+    if f.map_svg:  # where the buildings' gaps lie
+        gap, covered, unplaced = (f"{n:,}" for n in f.map_counts)
+        note = say("map_note", lang, gap=gap, covered=covered, unplaced=unplaced)
+        out.append(f'<figure class="map">{f.map_svg}<figcaption>{text(note)}</figcaption></figure>')
+    out.append(f"<h3>{say('rule_counts', lang)}</h3>")
     rows = [
         [str(n), RULES[r].title(lang), f"{count:,}", f.definitions[r]]
         for n, (r, count) in enumerate(f.gap_counts.items(), 1)

@@ -46,4 +46,7 @@ table.rates td.num {{ white-space: pre-line; }}
 span.id {{ display: block; color: #777; font-size: 7pt; }}
 div.chart {{ display: inline-block; width: 49%; break-inside: avoid; margin: 1mm 0 2mm; }}
 div.chart svg {{ width: 100%; height: auto; }}
+figure.map {{ break-inside: avoid; margin: 2mm 0 3mm; }}
+figure.map svg {{ width: 80%; height: auto; display: block; margin: 0 auto; }}
+figure.map figcaption {{ font-size: 8pt; color: #555; text-align: center; }}
 """

@@ -45,6 +45,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "axis": ("横轴自 {low} 起", "axis from {low}"),
     "cell": ("（{covered}/{total}）", " ({covered}/{total})"),
     "gaps": ("三、存在的问题：覆盖空白", "3. Coverage gaps"),
+    "map_note": (
+        "图：楼栋覆盖分布（琥珀色为存在覆盖空白的楼栋{gap}个，蓝色为已覆盖楼栋{covered}个；"
+        "网格以其楼栋的外包范围表示；无坐标楼栋{unplaced}个未画出）",
+        "Map: the buildings ({gap} with a gap in amber, {covered} covered in blue; each grid "
+        "the hull of its buildings; {unplaced} without coordinates not drawn)",
+    ),
     "gaps_text": (
         "对照{rules}项规则，{whole}共发现覆盖空白{total}处，涉及{kinds}类问题{top}。",
         "Against {rules} rules, {whole} has {total} coverage gaps of {kinds} kinds{top}.",

@@ -18,8 +18,9 @@ import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
 from lianjian.core.schema import SCHEMA
-from lianjian.dashboard import geo, state, widgets
+from lianjian.dashboard import state, widgets
 from lianjian.dashboard.render import GAP_COLOR
+from lianjian.queries import geo
 
 ctx = state.context()
 t = ctx.t
