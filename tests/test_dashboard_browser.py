@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from lianjian.dashboard.scope import region_tree
+from lianjian.dashboard.scope import region_tree, scope_ids
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.embedded.view import View
 from lianjian.queries.catalogue import RULES
@@ -136,8 +136,8 @@ def test_choosing_a_district_scopes_the_figures_to_it(districts_server, district
     name = tree.regions[district]["name"]
     as_of = dt.date.today()
     gaps = find_gaps(store, as_of)
-    placed = places_nx(View(store.graph), [i.id for items in gaps.rules.values() for i in items])
-    inside = sum(placed[i.id].district == district for items in gaps.rules.values() for i in items)
+    within = scope_ids(store, tree, district)  # the scope's definition (queries/scope.py)
+    inside = sum(i.id in within for items in gaps.rules.values() for i in items)
     everywhere = sum(len(items) for items in gaps.rules.values())
     row = next(r for r in coverage(store, level="district", as_of=as_of) if r["id"] == district)
     rate = row["metrics"]["grids_with_branch"]

@@ -153,12 +153,12 @@ def test_the_console_is_not_listed_on_the_embedded_store_even_for_analysts(env):
 
 
 @pytest.mark.neo4j
-def test_the_console_is_for_analysts_only(env, neo4j_driver, neo4j_settings):
-    env.setenv("LIANJIAN_DASHBOARD_BACKEND", "neo4j")
-    env.setenv("NEO4J_URI", neo4j_settings["uri"])
-    env.setenv("NEO4J_USER", neo4j_settings["user"])
-    env.setenv("NEO4J_PASSWORD", neo4j_settings["password"])
-    env.setenv("NEO4J_DATABASE", neo4j_settings["database"])
+def test_the_console_is_for_analysts_only(env, monkeypatch, neo4j_driver, neo4j_settings):
+    monkeypatch.setenv("LIANJIAN_DASHBOARD_BACKEND", "neo4j")
+    monkeypatch.setenv("NEO4J_URI", neo4j_settings["uri"])
+    monkeypatch.setenv("NEO4J_USER", neo4j_settings["user"])
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings["password"])
+    monkeypatch.setenv("NEO4J_DATABASE", neo4j_settings["database"])
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         login("district_officer").switch_page("views/cypher.py")
     at = login("community_analyst")
