@@ -8,7 +8,8 @@ from typing import Any
 
 from lianjian.core.privacy import pseudonym
 from lianjian.graph.store import GraphStore
-from lianjian.report.figures import Scope, gather
+from lianjian.queries.scope import Scope
+from lianjian.report.figures import gather
 from lianjian.report.html import render_html
 from lianjian.report.pdf import html_to_pdf
 

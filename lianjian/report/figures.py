@@ -30,27 +30,16 @@ from lianjian.queries.gaps.find import GapItem, GapResult, find_gaps
 from lianjian.queries.geo import BUILDING_RULES, buildings, grid_outlines
 from lianjian.queries.pairing.propose import PairingResult, propose
 from lianjian.queries.params import resolve_as_of
+from lianjian.queries.scope import Scope
 from lianjian.report.mapsvg import map_svg
 from lianjian.report.words import OTHER
 
-__all__ = ["Scope", "Figures", "GapRow", "PairRow", "gather", "scope_of", "SCOPE_LEVELS"]
+__all__ = ["Figures", "GapRow", "PairRow", "gather", "scope_of", "SCOPE_LEVELS"]
 
 #: the levels a report can be held to (the coverage rates are kept at these)
 SCOPE_LEVELS = ("district", "street", "community")
 COUNTED = ("PartyOrg", "Member", "Unit", "Building", "Region")
 NameOf = Callable[[str], str]
-
-
-@dataclass(frozen=True)
-class Scope:
-    """One region's subtree: its id, name and level, the region ids in it and every
-    entity id in it (what the dashboard's scope holds)."""
-
-    region: str
-    name: str
-    level: str
-    regions: frozenset[str]
-    allowed: frozenset[str]
 
 
 def scope_of(tree: Any, region: str | None, allowed: Collection[str] | None) -> Scope | None:
@@ -67,7 +56,10 @@ def scope_of(tree: Any, region: str | None, allowed: Collection[str] | None) -> 
             f"{region} is a {level}: a report covers a district, a street or a community"
         )
     name = str(tree.regions[region].get("name") or region)
-    return Scope(region, name, level, frozenset(tree.subtree(region)), frozenset(allowed or ()))
+    path = tree.path_text(region)
+    return Scope(
+        region, name, level, path, frozenset(tree.subtree(region)), frozenset(allowed or ())
+    )
 
 
 @dataclass(frozen=True)
@@ -154,7 +146,7 @@ def gather(
     ``trend`` (:func:`lianjian.record.history.trend` per street) gives the change
     since the previous version."""
     day = resolve_as_of(as_of)
-    allowed = scope.allowed if scope else None
+    allowed = scope.ids if scope else None
     regions = scope.regions if scope else None
     gaps = gaps if gaps is not None else find_gaps(store, as_of=day)
     pairing = pairing if pairing is not None else propose(store, as_of=day, capacity=capacity)
@@ -166,7 +158,7 @@ def gather(
         total = _summed(districts)
     else:
         own = coverage(store, scope.level, day, counts=counted)
-        total = next((r["metrics"] for r in own if r["id"] == scope.region), {})
+        total = next((r["metrics"] for r in own if r["id"] == scope.id), {})
     params = gaps.params.to_dict()
     drawn, mapped = _map(store, gaps, allowed)
     return Figures(

@@ -106,6 +106,19 @@ def clicked(key: str, page: str, param: str) -> None:
         st.session_state["overview_nonce"] = nonce + 1
 
 
+def clickable(chart: alt.Chart, name: str, page: str, param: str, hint: str) -> None:
+    """``chart`` drawn with a click on a bar leading to ``page`` (:func:`clicked`)."""
+    key = f"{name}_{nonce}"
+    st.altair_chart(
+        chart.add_params(alt.selection_point(name="pick", fields=["id"], on="click")),
+        width="stretch",
+        key=key,
+        on_select=lambda: clicked(key, page, param),
+        selection_mode="pick",
+    )
+    st.caption(t(hint))
+
+
 # ---------------------------------------------------------------- KPI cards
 # The cards follow the drill-down: they count within the region picked above.
 
@@ -272,17 +285,8 @@ with left:
                     ],
                 )
                 .properties(height=max(180, 70 + 32 * len(frame)))
-                .add_params(alt.selection_point(name="pick", fields=["id"], on="click"))
             )
-            key = f"overview_rates_{nonce}"
-            st.altair_chart(
-                chart,
-                width="stretch",
-                key=key,
-                on_select=lambda key=key: clicked(key, "views/explorer.py", "centre"),
-                selection_mode="pick",
-            )
-            st.caption(t("click_bar_region"))
+            clickable(chart, "overview_rates", "views/explorer.py", "centre", "click_bar_region")
             table = pd.DataFrame(
                 [
                     {
@@ -305,11 +309,10 @@ with left:
 
 with right:
     st.markdown(f"**{t('gap_counts')} · {state.md(focus_name)}**")
-    focus_items = items  # the cards' findings: within the drill-down's region
     frame = pd.DataFrame(
         [
             {"id": rule, "rule": widgets.rule_title(rule, ctx.lang), "count": len(rows)}
-            for rule, rows in focus_items.items()
+            for rule, rows in items.items()  # the cards' findings
         ]
     )
     chart = (
@@ -329,14 +332,5 @@ with right:
             ],
         )
         .properties(height=max(200, 26 * len(frame)))
-        .add_params(alt.selection_point(name="pick", fields=["id"], on="click"))
     )
-    key = f"overview_rules_{nonce}"
-    st.altair_chart(
-        chart,
-        width="stretch",
-        key=key,
-        on_select=lambda key=key: clicked(key, "views/gaps.py", "rule"),
-        selection_mode="pick",
-    )
-    st.caption(t("click_bar_rule"))
+    clickable(chart, "overview_rules", "views/gaps.py", "rule", "click_bar_rule")
