@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -148,7 +149,7 @@ def test_harness_through_the_command_table_and_readme(tmp_path):
     table = report.markdown(result)
     assert table.strip() in done.output
     assert (tmp_path / found.name.replace(".json", ".md")).read_text("utf-8") == table
-    assert "| all 16 gap rules 覆盖空白 | embedded |" in table and "rdflib_nt_vs_ours" in table
+    assert "| all gap rules 覆盖空白 | embedded |" in table and "rdflib_nt_vs_ours" in table
     assert "| store of record: 1% changed 版本加载 | embedded |" in table
     assert "| matching plan only 匹配求解 | optimal |" in table
     readme = tmp_path / "README.md"
@@ -381,3 +382,47 @@ def test_version_benchmark_loads_a_one_percent_version_against_a_full_load(sampl
         "version": 3, "added": 0, "removed": 0, "changed": 2}  # fmt: skip
     assert on["ratio"] == round(on["version"]["median_s"] / on["full"]["median_s"], 3)
     assert len(on["load_average"]) == 2 and all(x >= 0 for x in on["load_average"])
+
+
+def test_the_readme_table_is_rendered_from_the_result_it_names():
+    from lianjian.bench import harness
+
+    text = (ROOT / "README.md").read_text("utf-8")
+    table = text[text.index(report.BEGIN) + len(report.BEGIN) : text.index(report.END)]
+    (named,) = re.findall(r"Rendered from `(benchmarks/results/bench-[0-9T]+\.json)`", table)
+    result = json.loads((ROOT / named).read_text("utf-8"))
+    assert table.strip() == (report.markdown(result) + f"\nRendered from `{named}`.").strip()
+    assert harness.render(ROOT / named) == report.markdown(result)
+
+
+def test_render_puts_a_result_into_the_readme_and_refuses_what_is_none(tmp_path, monkeypatch):
+    from lianjian.bench import harness
+
+    result = {
+        "started": "2026-12-01T00:00:00+00:00",
+        "machine": {"cores": 2, "memory_gib": 23.5, "cpu": "x", "python": "3.11"},
+        "profile": "jingzhou", "seed": 0, "repeat": 1, "rules": 21,
+        "scales": {"1": {
+            "size": {"members": 70, "nodes": 99, "relationships": 300},
+            "neo4j_rss_mib": 1234.4, "neo4j_peak_mib": 2345.6,
+            "stages": {"gaps": {"embedded": {"median_s": 1.5, "runs": 1, "peak_mib": 2}}},
+        }},
+    }  # fmt: skip
+    monkeypatch.setattr(harness, "ROOT", tmp_path)
+    (tmp_path / "README.md").write_text(f"a\n{report.BEGIN}\nold\n{report.END}\nb\n", "utf-8")
+    kept = tmp_path / "benchmarks" / "results" / "bench-20261201T000000.json"
+    kept.parent.mkdir(parents=True)
+    kept.write_text(json.dumps(result), "utf-8")
+    table = harness.render(kept, readme=True)
+    readme = (tmp_path / "README.md").read_text("utf-8")
+    assert "old" not in readme and "The gap rules: 21." in table
+    assert "| Neo4j server peak resident, load and queries (MiB) | 2,346 |" in table
+    assert "| all gap rules 覆盖空白 | embedded | 1.5 s · 2 MiB |" in table
+    assert "Rendered from `benchmarks/results/bench-20261201T000000.json`." in readme
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", "utf-8")
+    done = run_cli("bench", "render", str(bad))
+    assert done.exit_code == 2 and "bad.json: not a benchmark result" in done.output
+    assert "Traceback" not in done.output
+    done = run_cli("bench", "render", str(kept))
+    assert done.exit_code == 0 and "| members | 70 |" in done.output

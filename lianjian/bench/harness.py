@@ -48,11 +48,13 @@ from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j import server as srv
 from lianjian.graph.neo4j.store import Neo4jSettings
 from lianjian.loaders.ledger import load_ledger
+from lianjian.queries.catalogue import RULES
 
-__all__ = ["run_bench", "machine", "run", "OUT", "PROFILES", "ROOT"]
+__all__ = ["run_bench", "machine", "run", "render", "OUT", "PROFILES", "RESULTS", "ROOT"]
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "artefacts" / "bench"
+RESULTS = ROOT / "benchmarks" / "results"  # the runs the README's table is rendered from
 PROFILES = ("jingzhou", "nanqiao", "shuangtaizi")
 
 
@@ -102,8 +104,9 @@ class _Server:
         info = srv.status(self.home) if self.home else None
         self.pid = info.pid if info else self.pid
 
-    def rss_mib(self) -> float | None:
-        return round(proc_status_mib("VmRSS", self.pid), 1) if self.pid else None
+    def rss_mib(self, field: str = "VmRSS") -> float | None:
+        """The server process's resident memory now (``VmHWM``: its peak so far), MiB."""
+        return round(proc_status_mib(field, self.pid), 1) if self.pid else None
 
     def close(self) -> None:
         if self.home:
@@ -136,6 +139,7 @@ def run_bench(
         "seed": seed,
         "repeat": repeats,
         "rdflib_max_triples": rdflib_max_triples,
+        "rules": len(RULES),
         "scales": {},
     }
     server = _Server(external, say) if neo4j else None
@@ -229,6 +233,7 @@ def _one_scale(
     for name, fn in stages.neo4j_stages(ctx).items():
         timed(name, "neo4j_cold", fn, 1)
         timed(name, "neo4j", fn)
+    out["neo4j_peak_mib"] = server.rss_mib("VmHWM")  # the process started with the run
     if server.home:  # the bulk path needs the server's folder: not on --external
         timed("neo4j_bulk", "neo4j", stages.neo4j_bulk(ctx, server.home))
         server.restarted()
@@ -260,13 +265,34 @@ def run(
     **options: Any,
 ) -> str:
     """:func:`run_bench` (``options`` are its own), then write ``bench-<time>.json`` and
-    ``.md`` under ``out`` and, with ``readme``, the table into README.md; returns the table."""
+    ``.md`` under ``out`` and, with ``readme``, the JSON under ``benchmarks/results/`` and
+    the table rendered from it into README.md; returns the table."""
     out.mkdir(parents=True, exist_ok=True)
     result = run_bench(sorted(scales), say=say, partial=out / "bench-partial.json", **options)
     stamp = result["started"].replace(":", "").replace("-", "")[:15]
-    (out / f"bench-{stamp}.json").write_text(json.dumps(result, indent=1), "utf-8")
+    text = json.dumps(result, indent=1)
+    (out / f"bench-{stamp}.json").write_text(text, "utf-8")
     table = markdown(result)
     (out / f"bench-{stamp}.md").write_text(table, "utf-8")
     if readme:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        kept = RESULTS / f"bench-{stamp}.json"
+        kept.write_text(text, "utf-8")
+        return render(kept, readme=True)
+    return table
+
+
+def render(path: Path, *, readme: bool = False) -> str:
+    """The table of the result in ``path`` (a ``bench-<time>.json``); with ``readme`` put
+    into README.md with the line naming the file it was rendered from."""
+    try:
+        result = json.loads(Path(path).read_text("utf-8"))
+        table = markdown(result)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"{Path(path).name}: not a benchmark result ({e})") from None
+    if readme:
+        where = Path(path).resolve()
+        shown = where.relative_to(ROOT).as_posix() if where.is_relative_to(ROOT) else where.name
+        table += f"\nRendered from `{shown}`.\n"
         update_readme(ROOT / "README.md", table)
     return table

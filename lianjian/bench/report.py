@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["exponent", "markdown", "ratios", "update_readme", "BEGIN", "END"]
+__all__ = ["exponent", "markdown", "ratios", "update_readme", "BEGIN", "END", "SERVER_MEMORY"]
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 LABELS = {
@@ -21,7 +21,7 @@ LABELS = {
     "build_cache": "embedded build from cache 缓存加载",
     "neo4j_load": "Neo4j load 写入",
     "neo4j_bulk": "Neo4j bulk load (--bulk) 离线导入",
-    "gaps": "all 16 gap rules 覆盖空白",
+    "gaps": "all gap rules 覆盖空白",
     "coverage": "coverage rates 覆盖率",
     "pairing": "pairing 以强带弱",
     "pairing_plan": "pairing plan only 结对求解",
@@ -52,6 +52,16 @@ def _triples(stage: str, r: dict[str, Any]) -> int | None:
     """The triples an RDF stage wrote (its value), else None."""
     value = r.get("value")
     return value if stage.startswith("rdf_") and isinstance(value, int) else None
+
+
+SERVER_MEMORY = {
+    "neo4j_rss_mib": "Neo4j server resident after the load (MiB)",
+    "neo4j_peak_mib": "Neo4j server peak resident, load and queries (MiB)",
+}
+
+
+def _mib(v: float | None) -> str:
+    return "–" if v is None else f"{v:,.0f}"
 
 
 def _cell(stage: str, r: dict[str, Any] | None) -> str:
@@ -128,7 +138,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result['seed']}, median of {result['repeat']} runs ± spread (one run above scale 1) · peak memory above "
         "the harness's own. RDF growth is per triple written; rdflib gets at most "
         f"about {result.get('rdflib_max_triples') or 0:,} triples, so its ratio compares "
-        "triples per second.",
+        "triples per second."
+        + (f" The gap rules: {result['rules']}." if result.get("rules") else ""),
         "",
         "| scale | " + " | ".join(scales) + " |",
         "|---|" + "---|" * len(scales),
@@ -136,6 +147,10 @@ def markdown(result: dict[str, Any]) -> str:
     for key in ("members", "nodes", "relationships"):
         row = [f"{result['scales'][s].get('size', {}).get(key, 0):,}" for s in scales]
         lines.append(f"| {key} | " + " | ".join(row) + " |")
+    for key, what in SERVER_MEMORY.items():
+        row = [_mib(result["scales"][s].get(key)) for s in scales]
+        if any(c != "–" for c in row):
+            lines.append(f"| {what} | " + " | ".join(row) + " |")
     lines += [
         "",
         "| stage | backend | " + " | ".join(scales) + " | growth |",

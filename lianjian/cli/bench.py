@@ -5,6 +5,7 @@
     lianjian bench pairing LEDGER …         optimal pairing against greedy (lianjian.bench.pairing)
     lianjian bench matching LEDGER …        optimal matching against greedy (lianjian.bench.matching)
     lianjian bench rdf LEDGER …             our RDF writers against rdflib (lianjian.bench.rdf)
+    lianjian bench render [RESULT] --readme a result's table again, or into README.md
 
 ``python -m lianjian.bench`` runs the same command. The benchmark modules are the layer
 above the CLI (they drive every other layer), so each sub-command imports its module
@@ -119,7 +120,13 @@ def bench(
     no_admin_import: Annotated[
         bool, typer.Option("--no-admin-import", help="Skip the neo4j-admin import baseline.")
     ] = False,
-    readme: Annotated[bool, typer.Option("--readme", help="Put the table into README.md.")] = False,
+    readme: Annotated[
+        bool,
+        typer.Option(
+            "--readme",
+            help="Keep the JSON under benchmarks/results and render the table from it into README.md.",
+        ),
+    ] = False,
 ) -> None:
     """Benchmarks (基准测试): without a sub-command, every stage at several scales.
 
@@ -263,6 +270,39 @@ def matching(
         else:
             report = bm.bench(ledger, as_of=as_of, repeat=repeat)
     _print_json(report)
+
+
+@bench_app.command("render")
+def render(
+    result: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A harness result (bench-TIME.json); default the newest under benchmarks/results.",
+            show_default=False,
+        ),
+    ] = None,
+    readme: Annotated[
+        bool, typer.Option("--readme", help="Put the table into README.md, naming the file.")
+    ] = False,
+) -> None:
+    """Print the table of a harness result again (基准结果表), or put it into README.md.
+
+    Example: lianjian bench render --readme
+    """
+    from lianjian.bench import harness  # the layer above the CLI: loaded when it runs
+
+    if result is None:
+        found = sorted(harness.RESULTS.glob("bench-*.json"))
+        if not found:
+            fail("no result under benchmarks/results: give a bench-TIME.json")
+        result = found[-1]
+    if not result.is_file():
+        fail(f"{result.name}: no such file")
+    try:
+        table = harness.render(result, readme=readme)
+    except ValueError as e:
+        fail(str(e))
+    typer.echo(table)
 
 
 @bench_app.command("versions")
