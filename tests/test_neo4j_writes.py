@@ -9,7 +9,7 @@ import pytest
 
 from lianjian.core.model import Edge, GraphData
 from lianjian.graph.neo4j.store import Neo4jLoadError, Neo4jStore, edge_cypher, node_cypher
-from lianjian.graph.neo4j.writes import edge_groups
+from lianjian.graph.neo4j.writes import Batches, edge_groups
 
 
 class RecordingSession:
@@ -159,10 +159,26 @@ def test_a_repeated_edge_is_written_once_with_the_last_properties():
     data.edges.append(Edge("LINK", "R1", "R2", "k1", {"since": "2020"}))
     data.edges.append(Edge("LINK", "R1", "R2", "k1", {"since": "2021"}))
     data.edges.append(Edge("LINK", "R1", "R2", "k2", {"since": "2022"}))
-    assert edge_groups(data) == {
+    groups = {key: [r for b in rows.batches(1) for r in b] for key, rows in edge_groups(data)}
+    assert groups == {
         ("PART_OF", "Region", "Region", False): [{"s": "R2", "t": "R1", "k": "PART_OF"}],
         ("LINK", "Region", "Region", True): [
             {"s": "R1", "t": "R2", "k": "k1", "props": {"key": "k1", "since": "2021"}},
             {"s": "R1", "t": "R2", "k": "k2", "props": {"key": "k2", "since": "2022"}},
         ],
     }
+
+
+def test_rows_are_made_a_batch_at_a_time_in_their_order():
+    made: list[str] = []
+
+    def row(i: str) -> dict[str, str]:
+        made.append(i)
+        return {"id": i}
+
+    rows = Batches(["a", "b", "c"], row)
+    batches = rows.batches(2)
+    assert len(rows) == 3 and made == []  # nothing made before it is asked for
+    assert next(batches) == [{"id": "a"}, {"id": "b"}] and made == ["a", "b"]
+    assert next(batches) == [{"id": "c"}]
+    assert list(batches) == []

@@ -35,11 +35,13 @@ from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
 from lianjian.graph.neo4j.writes import (
     ALREADY_THERE,
     CLEAR,
+    Batches,
     Neo4jLoadError,
     constraint_statements,
     edge_cypher,
     edge_groups,
     node_cypher,
+    node_groups,
 )
 from lianjian.graph.store import ConsoleResult, Progress, Query, RefusedQuery, Rows
 
@@ -110,7 +112,7 @@ class Neo4jStore(LedgerMarker):
     def _run_batches(
         self,
         cypher: str,
-        rows: list[dict[str, Any]],
+        rows: Batches,
         stage: str,
         done: list[int],
         total: int,
@@ -120,8 +122,7 @@ class Neo4jStore(LedgerMarker):
             tx.run(cypher, rows=batch).consume()
 
         with self.driver.session(database=self.database) as session:
-            for i in range(0, len(rows), BATCH_SIZE):
-                batch = rows[i : i + BATCH_SIZE]
+            for batch in rows.batches(BATCH_SIZE):
                 session.execute_write(work, batch)
                 done[0] += len(batch)
                 if progress:
@@ -156,17 +157,13 @@ class Neo4jStore(LedgerMarker):
         """The nodes, then the relationships; a CREATE load is counted afterwards."""
         total = len(data.nodes) + len(data.edges)
         done = [0]
-        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for node_id, (label, props) in data.nodes.items():
-            by_label[label].append(
-                {"id": node_id, "props": stored_props(node_id, label, props, with_names)}
-            )
+        by_label = node_groups(data, lambda i, lb, p: stored_props(i, lb, p, with_names))
         for label, rows in by_label.items():
             self._run_batches(node_cypher(label, create), rows, label, done, total, progress)
         nodes = {label: len(rows) for label, rows in by_label.items()}
         del by_label
         rels: dict[str, int] = defaultdict(int)
-        for (rel, sl, tl, with_props), rows in edge_groups(data).items():
+        for (rel, sl, tl, with_props), rows in edge_groups(data):
             cypher = edge_cypher(rel, sl, tl, with_props, create)
             self._run_batches(cypher, rows, rel, done, total, progress)
             rels[rel] += len(rows)

@@ -9,21 +9,26 @@ each write.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lianjian.core.model import Edge, GraphData
 from lianjian.graph.neo4j.personal import stored_props
-from lianjian.graph.neo4j.writes import edge_cypher, edge_groups, node_cypher
+from lianjian.graph.neo4j.writes import Batches, edge_cypher, edge_groups, node_cypher, node_groups
 
 __all__ = ["BATCH", "delete_nodes", "write_nodes", "delete_links", "write_links", "create_all"]
 
 BATCH = 10000  # rows per statement inside the load's transaction
 
 
-def _batches(tx, cypher: str, rows: list, **params: Any) -> None:
+def _batches(tx, cypher: str, rows: list | Batches, **params: Any) -> None:
+    for batch in rows.batches(BATCH) if isinstance(rows, Batches) else _slices(rows):
+        tx.run(cypher, rows=batch, **params).consume()
+
+
+def _slices(rows: list) -> Iterator[list]:
     for n in range(0, len(rows), BATCH):
-        tx.run(cypher, rows=rows[n : n + BATCH], **params).consume()
+        yield rows[n : n + BATCH]
 
 
 def delete_nodes(tx, ids: Iterable[tuple[str, str]]) -> None:
@@ -85,10 +90,7 @@ def create_all(tx, data: GraphData, held: GraphData) -> None:
     graph; ``held``: its entities as the database keeps them (:func:`stored_props`). A
     link repeated is written once, with the last one's properties, as MERGE then SET
     leaves it."""
-    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for i, (label, props) in held.nodes.items():
-        by_label[label].append({"id": i, "props": props})
-    for label, rows in by_label.items():
+    for label, rows in node_groups(held, lambda i, lb, props: props).items():
         _batches(tx, node_cypher(label, create=True), rows)
-    for (t, sl, tl, with_props), rows in edge_groups(data).items():
+    for (t, sl, tl, with_props), rows in edge_groups(data):
         _batches(tx, edge_cypher(t, sl, tl, with_props, create=True), rows)

@@ -6,15 +6,18 @@ schema file (checked to be plain identifiers there); every value is a parameter.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from lianjian.core.model import Edge, GraphData
+from lianjian.core.model import GraphData
 from lianjian.core.schema import Schema
 from lianjian.graph.neo4j.marker import META_LABEL
 
 __all__ = [
     "ALREADY_THERE",
+    "Batches",
     "CLEAR",
     "CLEAR_BATCH",
     "Neo4jLoadError",
@@ -22,6 +25,7 @@ __all__ = [
     "edge_cypher",
     "edge_groups",
     "node_cypher",
+    "node_groups",
 ]
 
 CLEAR_BATCH = 10000  # relationships, then nodes, deleted per transaction by clear()
@@ -96,18 +100,67 @@ def edge_cypher(
     )
 
 
-def edge_groups(data: GraphData) -> dict[tuple[str, str, str, bool], list[dict[str, Any]]]:
+class Batches:
+    """The rows of one statement, made a batch at a time from ``items`` (ids or edge
+    positions) by ``row``: a load holds the ledger's model and one batch of rows, never
+    a second copy of the whole graph as parameter dicts."""
+
+    def __init__(self, items: Sequence[Any], row: Callable[[Any], dict[str, Any]]) -> None:
+        self.items, self.row = items, row
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def batches(self, size: int) -> Iterator[list[dict[str, Any]]]:
+        for n in range(0, len(self.items), size):
+            yield [self.row(i) for i in self.items[n : n + size]]
+
+
+def node_groups(
+    data: GraphData, props: Callable[[str, str, dict[str, Any]], dict[str, Any]]
+) -> dict[str, Batches]:
+    """The nodes per label, each row ``{id, props}`` with ``props(id, label, properties)``
+    (the properties as the database keeps them)."""
+    ids: dict[str, list[str]] = defaultdict(list)
+    for node_id, (label, _) in data.nodes.items():
+        ids[label].append(node_id)
+
+    def row(node_id: str) -> dict[str, Any]:
+        label, p = data.nodes[node_id]
+        return {"id": node_id, "props": props(node_id, label, p)}
+
+    return {label: Batches(group, row) for label, group in ids.items()}
+
+
+def edge_groups(data: GraphData) -> Iterator[tuple[tuple[str, str, str, bool], Batches]]:
     """Edges grouped by (type, source label, target label, has properties): one statement
     each. An edge repeated (same type, ends and key) is written once, with the last one's
-    properties, as MERGE then SET would leave it: so CREATE gives what MERGE gives."""
-    last: dict[tuple[str, str, str, str], Edge] = {}
-    for e in data.edges:
-        last[(e.type, e.source, e.target, e.key)] = e
-    groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
-    for e in last.values():
-        sl, tl = data.nodes[e.source][0], data.nodes[e.target][0]
-        row: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
+    properties, as MERGE then SET would leave it: so CREATE gives what MERGE gives.
+
+    One type at a time: the repeats are found among the edges of that type (a repeat
+    has the type of the edge it repeats), so besides the model the groups hold one
+    position (8 bytes) per edge and the keys of one type."""
+    edges = data.edges
+    by_type: dict[str, array[int]] = defaultdict(lambda: array("q"))
+    for n, e in enumerate(edges):
+        by_type[e.type].append(n)
+
+    def row(n: int) -> dict[str, Any]:
+        e = edges[n]
+        out: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
         if e.props:
-            row["props"] = {"key": e.key, **e.props}
-        groups[(e.type, sl, tl, bool(e.props))].append(row)
-    return groups
+            out["props"] = {"key": e.key, **e.props}
+        return out
+
+    for rel, positions in by_type.items():
+        last: dict[tuple[str, str, str], int] = {}
+        for n in positions:
+            e = edges[n]
+            last[(e.source, e.target, e.key)] = n
+        groups: dict[tuple[str, str, str, bool], array[int]] = defaultdict(lambda: array("q"))
+        for n in last.values():
+            e = edges[n]
+            groups[(rel, data.nodes[e.source][0], data.nodes[e.target][0], bool(e.props))].append(n)
+        del last
+        for key, group in groups.items():
+            yield key, Batches(group, row)
