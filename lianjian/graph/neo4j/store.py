@@ -94,6 +94,7 @@ class Neo4jStore(LedgerMarker):
         # whether whoever holds this store may see member names: the console runs on a
         # database loaded with names only then (a query can compute anything from a name)
         self.names_allowed = False
+        self._columns: dict[str, tuple[str, ...]] = {}  # a read query's columns, by its text
 
     # ------------------------------------------------------------ writes
 
@@ -221,8 +222,28 @@ class Neo4jStore(LedgerMarker):
         return Stats(dict(sorted(nodes.items())), dict(sorted(rels.items())))
 
     def read(self, queries: Sequence[Query], params: Mapping[str, Any]) -> dict[str, Rows]:
-        """Run each query's Cypher in a read transaction, with the same params."""
-        return {q.name: [dict(r) for r in self._read(q.cypher, **params)] for q in queries}
+        """Run each query's Cypher in a read transaction, with the same params.
+
+        The rows come back as one list (``CALL () { query } RETURN collect([...])``):
+        the driver handles each record as a message of its own, which costs more than
+        the server's work for a rule that flags many entities (a list of 22,000 rows
+        came in about a third of the time of 22,000 records). The columns are the
+        query's own, asked of the server once per query (``EXPLAIN``, which runs nothing)."""
+        return {q.name: self._rows(q.cypher, params) for q in queries}
+
+    def _rows(self, cypher: str, params: Mapping[str, Any]) -> Rows:
+        keys = self._columns.get(cypher)
+        if keys is None:
+            with self.driver.session(database=self.database, default_access_mode="READ") as s:
+                planned = s.run("EXPLAIN " + cypher, params)
+                keys = self._columns[cypher] = tuple(planned.keys())
+                planned.consume()
+        columns = ", ".join(f"`{k}`" for k in keys)
+        wrapped = (
+            f"CALL () {{\n{cypher.rstrip().rstrip(';')}\n}}\nRETURN collect([{columns}]) AS rows"
+        )
+        (record,) = self._read(wrapped, **params)
+        return [dict(zip(keys, row, strict=True)) for row in record["rows"]]
 
     def replace_relationships(self, rel_type: str, edges: Iterable[Edge]) -> int:
         """Replace every ``rel_type`` relationship by ``edges``, in one write transaction."""
