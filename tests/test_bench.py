@@ -118,7 +118,7 @@ def test_growth_exponent(points, expected):
 def test_harness_through_the_command_table_and_readme(tmp_path):
     done = run_cli(
         "bench", "--scales", "0.006,0.003", "--repeat", "1", "--no-neo4j",
-        "--rdflib-max-triples", "2000", "--out", str(tmp_path),
+        "--rdflib-max-triples", "2000", "--no-dashboard", "--out", str(tmp_path),
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     (found,) = tmp_path.glob("bench-2*.json")
@@ -152,6 +152,7 @@ def test_harness_through_the_command_table_and_readme(tmp_path):
     assert "| all gap rules 覆盖空白 | embedded |" in table and "rdflib_nt_vs_ours" in table
     assert "| store of record: 1% changed 版本加载 | embedded |" in table
     assert "| matching plan only 匹配求解 | optimal |" in table
+    assert "dashboard" not in small and "看板" not in table  # --no-dashboard
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n{report.BEGIN}\nold\n{report.END}\ntail\n", "utf-8")
     report.update_readme(readme, table)

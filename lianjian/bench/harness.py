@@ -5,6 +5,8 @@ stage on each backend, with the baselines measured in the same run.
     lianjian bench --scales 0.1,1 --no-neo4j        (or python -m lianjian.bench …)
 
 Per scale: ledger parse and validation; embedded build from CSV and from the cache;
+the dashboard's cold start in Chromium, without the cache and with it, to the first
+figure and the Explorer's drawing (:mod:`lianjian.bench.dashboard`; ``--no-dashboard``);
 all gap rules, coverage rates, pairing, matching (需求匹配), the Explorer's subgraph (depth 2 around the
 busiest community) and RDF export (N-Triples, Turtle) on the embedded store; the Neo4j
 load (``CREATE`` into the emptied database) and the same queries on Neo4j (the first,
@@ -39,7 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lianjian.bench import baselines, matching, stages, stores, versions
+from lianjian.bench import baselines, dashboard, matching, stages, stores, versions
 from lianjian.bench.measure import median_run, proc_status_mib, repeat
 from lianjian.bench.rdf import RDFLIB_MAX_TRIPLES
 from lianjian.bench.report import markdown, update_readme
@@ -125,6 +127,7 @@ def run_bench(
     rdflib_max_triples: int | None = RDFLIB_MAX_TRIPLES,
     naive_rows: int = 2000,
     admin: bool = True,
+    browser: bool = True,
     say: Callable[[str], None] = lambda s: None,
     partial: Path | None = None,
 ) -> dict[str, Any]:
@@ -165,6 +168,7 @@ def run_bench(
                     rdflib_max_triples,
                     naive_rows if scale == naive_scale else 0,
                     admin,
+                    browser,
                 )
             if partial:
                 partial.write_text(json.dumps(result, indent=1), "utf-8")
@@ -186,6 +190,7 @@ def _one_scale(
     rdflib_max_triples: int | None,
     naive_rows: int,
     admin: bool,
+    browser: bool = True,
 ) -> None:
     st: dict[str, dict[str, Any]] = {}
     out["stages"] = st
@@ -214,6 +219,11 @@ def _one_scale(
     ctx = stages.Ctx(ledger, data, store, stages.busiest_community(store))
     for name, fn in stages.embedded_stages(ctx).items():
         timed(name, "embedded", fn)
+    if browser:
+        say(f"[{scale:g}] dashboard: cold start and the Explorer, in Chromium …")
+        out["dashboard"] = dashboard.cold_start(ledger, ctx.community)
+        if "error" in out["dashboard"]:
+            say(f"[{scale:g}] dashboard: {out['dashboard']['error']}")
     for fmt in ("nt", "ttl"):
         fn = stages.rdf_export(data, fmt, rdflib=True, limit=rdflib_max_triples)
         timed(f"rdf_{fmt}", "rdflib", fn, 1)

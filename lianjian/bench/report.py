@@ -179,6 +179,7 @@ def markdown(result: dict[str, Any]) -> str:
             + " | ".join(cells)
             + f" | {'' if k is None else k} |"
         )
+    lines += _dashboard_rows(result, scales)
     lines += [
         "",
         "| baseline ÷ ours | " + " | ".join(scales) + " |",
@@ -199,6 +200,30 @@ def markdown(result: dict[str, Any]) -> str:
         if any(c != "–" for c in row):
             lines.append(f"| {key} | " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
+
+
+DASHBOARD = {  # (start, figure) → the row's label
+    ("no_cache", "kpi_s"): "dashboard: start → first figure, no cache (server peak) 看板冷启动",
+    ("cache", "kpi_s"): "dashboard: start → first figure, cache (server peak) 看板启动（缓存）",
+    ("cache", "explorer_s"): "dashboard: Explorer opened → drawn (server peak) 子图绘制",
+}
+
+
+def _dashboard_rows(result: dict[str, Any], scales: list[str]) -> list[str]:
+    """The dashboard's starts in Chromium (:mod:`lianjian.bench.dashboard`), with the
+    server's peak memory; none where no scale ran them."""
+    runs = [result["scales"][s].get("dashboard") or {} for s in scales]
+    if not any("cache" in r for r in runs):
+        return []
+    out = []
+    for (start, figure), label in DASHBOARD.items():
+        cells = []
+        for r in runs:
+            one = r.get(start) or {}
+            v = one.get(figure)
+            cells.append("–" if v is None else f"{v:.3g} s · {one['server_peak_mib']:.0f} MiB")
+        out.append(f"| {label} | embedded | " + " | ".join(cells) + " | |")
+    return out
 
 
 def update_readme(readme: Path, table: str) -> None:

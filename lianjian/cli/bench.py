@@ -5,6 +5,7 @@
     lianjian bench pairing LEDGER …         optimal pairing against greedy (lianjian.bench.pairing)
     lianjian bench matching LEDGER …        optimal matching against greedy (lianjian.bench.matching)
     lianjian bench rdf LEDGER …             our RDF writers against rdflib (lianjian.bench.rdf)
+    lianjian bench dashboard LEDGER …       the dashboard's cold start in Chromium (lianjian.bench.dashboard)
     lianjian bench render [RESULT] --readme a result's table again, or into README.md
 
 ``python -m lianjian.bench`` runs the same command. The benchmark modules are the layer
@@ -120,6 +121,10 @@ def bench(
     no_admin_import: Annotated[
         bool, typer.Option("--no-admin-import", help="Skip the neo4j-admin import baseline.")
     ] = False,
+    no_dashboard: Annotated[
+        bool,
+        typer.Option("--no-dashboard", help="Skip the dashboard's cold start in Chromium."),
+    ] = False,
     readme: Annotated[
         bool,
         typer.Option(
@@ -166,6 +171,7 @@ def bench(
             rdflib_max_triples=rdflib_max_triples or None,
             naive_rows=naive_rows,
             admin=not no_admin_import,
+            browser=not no_dashboard,
         )
     typer.echo(table)
 
@@ -269,6 +275,53 @@ def matching(
             report = bm.bench_generated(generate.value, scale, seed, as_of=as_of, repeat=repeat)
         else:
             report = bm.bench(ledger, as_of=as_of, repeat=repeat)
+    _print_json(report)
+
+
+@bench_app.command("dashboard")
+def dashboard_start(
+    ledger: Annotated[
+        Path | None, typer.Argument(help="Ledger (or --generate).", show_default=False)
+    ] = None,
+    generate: Annotated[
+        Profile | None,
+        typer.Option("--generate", help="Generate a ledger of this profile.", show_default=False),
+    ] = None,
+    scale: Annotated[float, typer.Option(min=0.001, help="Scale of --generate.")] = 1.0,
+    centre: Annotated[
+        str | None,
+        typer.Option(
+            "--centre",
+            help="Entity the Explorer opens on (default: the busiest community).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """The dashboard's cold start in a headless Chromium (看板冷启动基准): seconds from
+    starting `lianjian dashboard` to the Overview's first figure, without the graph cache
+    and with it, then to the Explorer's drawing; the server's peak memory. Prints JSON.
+
+    Example: lianjian bench dashboard --generate jingzhou --scale 1
+    """
+    from lianjian.bench import dashboard as bd  # the layer above the CLI: loaded when it runs
+    from lianjian.bench import stages
+
+    if not (generate or ledger):
+        fail("give a LEDGER or --generate PROFILE")
+    why = bd.unavailable()
+    if why:
+        fail(f"the dashboard benchmark needs a browser: {why}")
+    with clean_errors(), tempfile.TemporaryDirectory(prefix="lianjian-bench-") as tmp:
+        if generate:
+            ledger = Path(tmp) / "ledger"
+            generate_ledger(ledger, profile=generate.value, scale=scale, seed=0)
+        if centre is None:
+            from lianjian.graph.embedded.store import EmbeddedStore
+
+            centre = stages.busiest_community(EmbeddedStore.from_ledger(ledger, use_cache=False))
+        report = bd.cold_start(ledger, centre)
+    if "error" in report:
+        fail(report["error"])
     _print_json(report)
 
 
