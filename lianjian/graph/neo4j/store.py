@@ -242,7 +242,12 @@ class Neo4jStore(LedgerMarker):
         wrapped = (
             f"CALL () {{\n{cypher.rstrip().rstrip(';')}\n}}\nRETURN collect([{columns}]) AS rows"
         )
-        (record,) = self._read(wrapped, **params)
+        try:
+            (record,) = self._read(wrapped, **params)
+        except Neo4jError as e:  # one list too large for the server's memory pool: stream it
+            if "MemoryPool" not in (e.code or ""):
+                raise
+            return [dict(r) for r in self._read(cypher, **params)]
         return [dict(zip(keys, row, strict=True)) for row in record["rows"]]
 
     def replace_relationships(self, rel_type: str, edges: Iterable[Edge]) -> int:
