@@ -72,3 +72,18 @@ def test_a_list_too_large_for_the_memory_pool_is_streamed_instead():
         "q": [{"id": "R1", "name": "一"}, {"id": "R2", "name": "二"}]
     }
     assert driver.log[-1] == ("read", QUERY.cypher)
+
+
+def test_running_out_of_transaction_memory_says_what_to_change():
+    from lianjian.graph.neo4j.errors import driver_error_message
+
+    error = Neo4jError._hydrate_neo4j(
+        code="Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+        message="The allocation of an extra 2.0 MiB would use more than the limit 837.2 MiB.\n"
+        "dbms.memory.transaction.total.max threshold reached",
+    )
+    line = driver_error_message(error)
+    assert "\n" not in line and "837.2 MiB" in line
+    assert "LIANJIAN_NEO4J_HEAP" in line and "db.memory.transaction.total.max" in line
+    other = Neo4jError._hydrate_neo4j(code="Neo.ClientError.Statement.SyntaxError", message="x")
+    assert "LIANJIAN_NEO4J_HEAP" not in driver_error_message(other)

@@ -24,4 +24,12 @@ def driver_error_message(e: BaseException) -> str | None:
             f"Neo4j: the server cannot be reached or went away ({what}); once it answers, run "
             "the command again (loading a ledger again leaves the same graph)"
         )
+    if "MemoryPoolOutOfMemoryError" in (getattr(e, "code", None) or ""):
+        return (
+            f"Neo4j: the server's transaction memory ran out ({what}); give the server a "
+            "larger heap (LIANJIAN_NEO4J_HEAP for the project's own server; on another, "
+            "server.memory.heap.max_size and db.memory.transaction.total.max). A version "
+            "of the store of record is one transaction: a first version holds the whole "
+            "ledger"
+        )
     return f"Neo4j: {what}"
