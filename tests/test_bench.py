@@ -405,7 +405,7 @@ def test_render_puts_a_result_into_the_readme_and_refuses_what_is_none(tmp_path,
         "profile": "jingzhou", "seed": 0, "repeat": 1, "rules": 21,
         "scales": {"1": {
             "size": {"members": 70, "nodes": 99, "relationships": 300},
-            "neo4j_rss_mib": 1234.4, "neo4j_peak_mib": 2345.6,
+            "neo4j_rss_mib": 1234.4, "neo4j_peak_mib": 2345.6, "load_average": [1.5, 7.25],
             "stages": {"gaps": {"embedded": {"median_s": 1.5, "runs": 1, "peak_mib": 2}}},
         }},
     }  # fmt: skip
@@ -418,6 +418,7 @@ def test_render_puts_a_result_into_the_readme_and_refuses_what_is_none(tmp_path,
     readme = (tmp_path / "README.md").read_text("utf-8")
     assert "old" not in readme and "The gap rules: 21." in table
     assert "| Neo4j server peak resident, load and queries (MiB) | 2,346 |" in table
+    assert "| load average, start → end | 1.5 → 7.25 |" in table
     assert "| all gap rules 覆盖空白 | embedded | 1.5 s · 2 MiB |" in table
     assert "Rendered from `benchmarks/results/bench-20261201T000000.json`." in readme
     bad = tmp_path / "bad.json"

@@ -170,6 +170,7 @@ def run_bench(
                     admin,
                     browser,
                 )
+                out["load_average"].append(round(os.getloadavg()[0], 2))
             if partial:
                 partial.write_text(json.dumps(result, indent=1), "utf-8")
     finally:
@@ -194,6 +195,7 @@ def _one_scale(
 ) -> None:
     st: dict[str, dict[str, Any]] = {}
     out["stages"] = st
+    out["load_average"] = [round(os.getloadavg()[0], 2)]  # and at the end: how busy it was
     n = n if scale <= 1 else 1  # a run at scale 10 takes minutes; its noise is small
     out["repeat"] = n
 

@@ -147,6 +147,10 @@ def markdown(result: dict[str, Any]) -> str:
     for key in ("members", "nodes", "relationships"):
         row = [f"{result['scales'][s].get('size', {}).get(key, 0):,}" for s in scales]
         lines.append(f"| {key} | " + " | ".join(row) + " |")
+    loads = [result["scales"][s].get("load_average") for s in scales]
+    if any(loads):
+        row = [" → ".join(f"{x:g}" for x in v) if v else "–" for v in loads]
+        lines.append("| load average, start → end | " + " | ".join(row) + " |")
     for key, what in SERVER_MEMORY.items():
         row = [_mib(result["scales"][s].get(key)) for s in scales]
         if any(c != "–" for c in row):
