@@ -41,7 +41,7 @@ from lianjian.graph.neo4j.writes import (
     edge_groups,
     node_cypher,
 )
-from lianjian.graph.store import ConsoleResult, Progress, Query, RefusedQuery, Rows
+from lianjian.graph.store import ConsoleResult, NodePage, Progress, Query, RefusedQuery, Rows
 
 __all__ = [
     "Neo4jStore",
@@ -330,6 +330,28 @@ class Neo4jStore(LedgerMarker):
             ):
                 out.append({"label": label, **dict(r)})
         return out
+
+    def node_page(self, label: str, after: str, limit: int) -> NodePage:
+        """Up to ``limit`` nodes of ``label`` with ids after ``after``, in id order (the
+        id index read in order), with their out-relationships and each end's label."""
+        records = self._read(
+            f"MATCH (n:{label}) WHERE n.id > $after WITH n ORDER BY n.id LIMIT $limit "
+            "RETURN n.id AS id, properties(n) AS props, [(n)-[r]->(b) | {t: b.id, "
+            "type: type(r), props: properties(r), "
+            "label: [l IN labels(b) WHERE l IN $labels][0]}] AS out",
+            after=after,
+            limit=limit,
+            labels=list(self.schema.nodes),
+        )
+        page = NodePage({}, [], {})
+        for r in records:
+            page.nodes[r["id"]] = dict(r["props"])
+            for o in r["out"]:
+                if o["t"] is None or o["label"] is None:
+                    continue
+                page.edges.append(_record_edge({"s": r["id"], **o}))
+                page.ends[o["t"]] = o["label"]
+        return page
 
     def edges_of_type(self, types: Iterable[str]) -> list[Edge]:
         """Every relationship of the given types, with its properties."""
