@@ -331,6 +331,22 @@ class Neo4jStore(LedgerMarker):
                 out.append({"label": label, **dict(r)})
         return out
 
+    def edges_from(self, ids: Iterable[str], types: Sequence[str]) -> list[Edge]:
+        """Every relationship of ``types`` from a node in ``ids`` (each found by its
+        label's id index), grouped by type in the order of ``types``."""
+        wanted = [t for t in types if t in self.schema.relationships]
+        records = self._read(
+            f"UNWIND $ids AS i CALL (i) {{ {self._match_ids()} }} "
+            "MATCH (n)-[r]->(b) WHERE type(r) IN $types "
+            "RETURN n.id AS s, b.id AS t, type(r) AS type, properties(r) AS props",
+            ids=list(dict.fromkeys(ids)),
+            types=wanted,
+        )
+        by_type: dict[str, list[Edge]] = {t: [] for t in wanted}
+        for r in records:
+            by_type[r["type"]].append(_record_edge(r))
+        return [e for t in wanted for e in by_type[t]]
+
     def node_page(self, label: str, after: str, limit: int) -> NodePage:
         """Up to ``limit`` nodes of ``label`` with ids after ``after``, in id order (the
         id index read in order), with their out-relationships and each end's label."""
