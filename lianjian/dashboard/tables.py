@@ -49,7 +49,7 @@ def scoped_graph(store, allowed: set[str] | None, with_names: bool = False) -> G
     data = GraphData()
     data.nodes.update(store.nodes(ids))
     types = [r for r in SCHEMA.relationships if with_names or r not in PERSONAL_RELS]
-    edges = store.edges_of_type(types) if allowed is None else store.edges_from(data.nodes, types)
+    edges = store.edges_of_type(types) if allowed is None else store.edges_at(data.nodes, types)
     data.edges = [e for e in edges if e.source in data.nodes and e.target in data.nodes]
     return data
 

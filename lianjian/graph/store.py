@@ -159,9 +159,11 @@ class GraphStore(Protocol):
     def edges_of_type(self, types: Iterable[str]) -> list[Edge]:
         """Every relationship of the given types, with its properties."""
 
-    def edges_from(self, ids: Iterable[str], types: Sequence[str]) -> list[Edge]:
-        """Every relationship of ``types`` from a node in ``ids``, with its properties:
-        read from those nodes, not from every relationship of the types."""
+    def edges_at(
+        self, ids: Iterable[str], types: Sequence[str], *, into: bool = False
+    ) -> list[Edge]:
+        """Every relationship of ``types`` from (``into``: to) a node in ``ids``, with its
+        properties: read at those nodes, not from every relationship of the types."""
 
     def node_page(self, label: str, after: str, limit: int) -> NodePage:
         """Up to ``limit`` nodes of ``label`` whose ids sort after ``after`` (``""``: from

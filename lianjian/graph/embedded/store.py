@@ -155,16 +155,16 @@ class EmbeddedStore:
         wanted = set(types)
         return [_edge(s, t, d) for s, t, d in self.graph.edges(data=True) if d["type"] in wanted]
 
-    def edges_from(self, ids: Iterable[str], types: Sequence[str]) -> list[Edge]:
-        """Every relationship of ``types`` from a node in ``ids``, in the graph's order
-        (that of :meth:`edges_of_type`)."""
+    def edges_at(
+        self, ids: Iterable[str], types: Sequence[str], *, into: bool = False
+    ) -> list[Edge]:
+        """Every relationship of ``types`` from (``into``: to) a node in ``ids``, in the
+        graph's order (from: that of :meth:`edges_of_type`)."""
         wanted, start = set(types), set(ids)
         g = self.graph
-        return [
-            _edge(s, t, d)
-            for s, t, d in g.out_edges([n for n in g if n in start], data=True)
-            if d["type"] in wanted
-        ]
+        at = [n for n in g if n in start]
+        edges = g.in_edges(at, data=True) if into else g.out_edges(at, data=True)
+        return [_edge(s, t, d) for s, t, d in edges if d["type"] in wanted]
 
     def node_page(self, label: str, after: str, limit: int) -> NodePage:
         """Up to ``limit`` nodes of ``label`` with ids after ``after``, in id order, with

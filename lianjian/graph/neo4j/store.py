@@ -331,14 +331,17 @@ class Neo4jStore(LedgerMarker):
                 out.append({"label": label, **dict(r)})
         return out
 
-    def edges_from(self, ids: Iterable[str], types: Sequence[str]) -> list[Edge]:
-        """Every relationship of ``types`` from a node in ``ids`` (each found by its
-        label's id index), grouped by type in the order of ``types``."""
+    def edges_at(
+        self, ids: Iterable[str], types: Sequence[str], *, into: bool = False
+    ) -> list[Edge]:
+        """Every relationship of ``types`` from (``into``: to) a node in ``ids`` (each
+        found by its label's id index), grouped by type in the order of ``types``."""
         wanted = [t for t in types if t in self.schema.relationships]
+        ends = "b.id AS s, n.id AS t" if into else "n.id AS s, b.id AS t"
         records = self._read(
             f"UNWIND $ids AS i CALL (i) {{ {self._match_ids()} }} "
-            "MATCH (n)-[r]->(b) WHERE type(r) IN $types "
-            "RETURN n.id AS s, b.id AS t, type(r) AS type, properties(r) AS props",
+            f"MATCH (n){'<' if into else ''}-[r]-{'' if into else '>'}(b) WHERE type(r) IN $types "
+            f"RETURN {ends}, type(r) AS type, properties(r) AS props",
             ids=list(dict.fromkeys(ids)),
             types=wanted,
         )
