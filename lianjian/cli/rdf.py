@@ -52,6 +52,7 @@ from lianjian.present.checks import violation_blocks
 from lianjian.present.escape import rich_text, terminal_text
 from lianjian.present.history import conflict_lines
 from lianjian.record.snapshot import snapshot
+from lianjian.record.stream import StoreGraph, streamed
 
 __all__ = ["export_app", "import_app", "validate_rdf", "register_rdf_commands"]
 
@@ -182,7 +183,11 @@ def export_rdf_cmd(
                     "the Neo4j store of record keeps members without names: export "
                     "without --with-names, or from the ledger"
                 )
-            held = snapshot(open_record(store, chosen.value, uri=uri, database=database), version)
+            record = open_record(store, chosen.value, uri=uri, database=database)
+            # Neo4j: the latest version read page by page; the embedded store is in memory
+            held = (
+                streamed(record, version) if chosen == Backend.neo4j else snapshot(record, version)
+            )
             for line in conflict_lines(held.conflicts):
                 err.print(rich_text(line, "yellow"), soft_wrap=True)
             data = held.data
@@ -193,7 +198,8 @@ def export_rdf_cmd(
             data = load_ledger(ledger, progress=read)
             check_ledger(data.report, ledger, strict)  # before the file is touched
             data.fingerprint = data.fingerprint or ledger_fingerprint(ledger)
-        gaps = gap_findings(data, when) if with_gaps else None
+        graph = data.graph if isinstance(data, StoreGraph) else data  # the rules run there
+        gaps = gap_findings(graph, when) if with_gaps else None
         with file_writer(out_file, private=with_names) as fh:
             n = export_rdf(
                 data,

@@ -43,14 +43,14 @@ _SKIP = {"name_key", "ledger_file", "ledger_row"}
 
 
 def scoped_graph(store, allowed: set[str] | None, with_names: bool = False) -> GraphData:
-    """Nodes within ``allowed`` (all when None) and the relationships between them."""
+    """Nodes within ``allowed`` (all when None) and the relationships between them (for a
+    scope, read from its nodes only: not every relationship of the graph)."""
     ids = allowed if allowed is not None else [r["id"] for r in store.node_summaries()]
     data = GraphData()
     data.nodes.update(store.nodes(ids))
     types = [r for r in SCHEMA.relationships if with_names or r not in PERSONAL_RELS]
-    data.edges = [
-        e for e in store.edges_of_type(types) if e.source in data.nodes and e.target in data.nodes
-    ]
+    edges = store.edges_of_type(types) if allowed is None else store.edges_at(data.nodes, types)
+    data.edges = [e for e in edges if e.source in data.nodes and e.target in data.nodes]
     return data
 
 

@@ -17,19 +17,24 @@ from lianjian.core.privacy import MASKED, token_pseudonym
 from lianjian.export.concepts import scheme_blocks
 from lianjian.export.mapping import enc
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.store import GraphStore
 from lianjian.queries.gaps.find import RULES, find_gaps
 
 __all__ = ["gap_findings", "gap_blocks", "fix_texts"]
 
 
-def gap_findings(data: GraphData, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Run every coverage-gap rule on ``data`` (embedded store); returns ``GapResult.to_dict()``
-    with each item's fix also in each language alone (``fix_zh``, ``fix_en``).
+def gap_findings(data: GraphData | GraphStore, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Run every coverage-gap rule on ``data`` (a graph model, in an embedded store; or a
+    store, where the rules run: Cypher on Neo4j); returns ``GapResult.to_dict()`` with
+    each item's fix also in each language alone (``fix_zh``, ``fix_en``).
 
-    Cost: one NetworkX copy of the graph plus the rules' own cost.
+    Cost: for a model, one NetworkX copy of the graph; plus the rules' own cost.
     """
-    store = EmbeddedStore()
-    store.write(data)
+    if isinstance(data, GraphData):
+        store: GraphStore = EmbeddedStore()
+        store.write(data)
+    else:
+        store = data
     result = find_gaps(store, as_of or dt.date.today())
     out = result.to_dict()
     for rid, items in result.rules.items():
@@ -66,9 +71,10 @@ def gap_blocks(tr: Any, gaps: dict[str, Any]) -> Iterator:
     vals = [(rid, _rule_name(rid, r, "zh"), _rule_name(rid, r, "en")) for rid, r in rules.items()]
     yield from scheme_blocks(tr, "gap_rule", "覆盖空白规则", "coverage-gap rule", vals, False)
     as_of = gaps.get("as_of")
+    found = tr.lookup([str(item.get("id")) for r in rules.values() for item in r.get("items", ())])
     for rid, r in rules.items():
         for item in r.get("items", ()):
-            node = tr.data.nodes.get(str(item.get("id")))
+            node = found.get(str(item.get("id")))
             if node is None:
                 continue
             label, props = node
@@ -103,12 +109,11 @@ def _rule_name(rid: str, rule: dict[str, Any], lang: str) -> str:
 
 
 def _member_names(tr: Any) -> dict[str, str]:
-    """Member name → what to write instead: the pseudonym, or a mask where names repeat."""
+    """Member name → what to write instead: the pseudonym, or a mask where names repeat
+    (the names of the members the export wrote, :attr:`Triples.member_names`)."""
     out: dict[str, str] = {}
-    for node_id, (label, props) in tr.data.nodes.items():
-        name = props.get("name") if label == "Member" else None
-        if name and len(name) >= 2:
-            key = tr.key(node_id, label, props)
+    for name, key in tr.member_names:
+        if len(name) >= 2:
             out[name] = MASKED if name in out else token_pseudonym(key)
     return out
 

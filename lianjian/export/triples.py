@@ -1,7 +1,7 @@
 """The triples of a graph model, subject by subject, rendered by a term renderer.
 
 :class:`Triples` walks a :class:`~lianjian.core.model.GraphData` once, in ledger
-order, and yields blocks ``(subject, [(predicate, object), …])``: first the SKOS
+order (or a store's graph chunk by chunk, :mod:`lianjian.record.stream`), and yields blocks ``(subject, [(predicate, object), …])``: first the SKOS
 concept schemes of the enumerations, then each entity followed by the resources
 minted for it (its ledger row, memberships, posts, links rows), then gap
 findings. Every writer (N-Triples, Turtle, JSON-LD, rdflib) consumes the same
@@ -9,15 +9,14 @@ blocks, so all formats hold the same triples.
 
 Members are pseudonymised unless ``with_names``: no name, birth year, home or
 extra columns; IRI ``{base}member/{keyed hash}``; ``rdfs:label`` the pseudonym.
-Cost: O(nodes + edges) time; memory: an index of edges by source, the rendered
-IRIs of non-member edge targets (reused, they are most of the objects), and the
-triples of one entity at a time.
+Cost: O(nodes + edges) time; memory: an index of edges by source (of one chunk, for
+a store read in chunks), the rendered IRIs of up to 65536 non-member edge targets
+(reused, they are most of the objects), and the triples of one entity at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,12 +29,14 @@ from lianjian.export.iris import data_namespaces, member_token, pseudonym_key
 from lianjian.export.mapping import MAPPING, Mapping, enc
 from lianjian.export.provenance import Provenance, export_time, model_fingerprint
 from lianjian.record.snapshot import Snapshot
+from lianjian.record.stream import ModelGraph, StoreGraph
 
 __all__ = ["Triples", "name_language"]
 _PROV_KEYS = ("ledger_file", "ledger_row")
 _SKIP = frozenset(("name_key", "pseudonym", "id", "name", *_PROV_KEYS))
 # handler codes for node properties
 _VALUE, _DATE, _ENUM, _POSTS, _PERSONAL, _LIST = range(6)
+_TARGETS = 1 << 16  # rendered link targets kept for reuse (then forgotten, and made again)
 
 
 def name_language(name: str) -> str:
@@ -63,11 +64,13 @@ class _Terms(dict):
 
 
 class Triples:
-    """Iterate over the blocks of triples of ``data`` rendered by ``terms``."""
+    """Iterate over the blocks of triples of ``data`` rendered by ``terms``: a graph
+    model, or a store's graph read in chunks (:class:`~lianjian.record.stream.StoreGraph`:
+    the blocks of one chunk of entities at a time, the same triples)."""
 
     def __init__(
         self,
-        data: GraphData,
+        data: GraphData | StoreGraph,
         terms: Any,
         *,
         base: str,
@@ -77,7 +80,7 @@ class Triples:
         time: dt.datetime | None = None,
         store: Snapshot | None = None,
     ) -> None:
-        self.data, self.T, self.m = data, terms, mapping
+        self.T, self.m = terms, mapping
         self.with_names, self.gaps = with_names, gaps
         self.prefix = {
             label: p
@@ -125,10 +128,13 @@ class Triples:
         self._special = (
             set(mapping.rel_post_role) | mapping.rel_membership | set(self.personal_rels)
         )
-        self.out: dict[str, list[Edge]] = defaultdict(list)
-        for e in data.edges:
-            self.out[e.source].append(e)
-        fingerprint = data.fingerprint or model_fingerprint(data)
+        self.out: Any = {}  # the chunk's out-links by source, and their ends' labels
+        self._ends: Any = {}
+        self.member_names: list[tuple[str, str]] = []  # (name, IRI key), for gap fixes
+        source = ModelGraph(data) if isinstance(data, GraphData) else data
+        self._chunks, self.lookup = source.chunks, source.lookup
+        # a store's version is named by its sources' ledgers, not by a model fingerprint
+        fingerprint = "" if store is not None else data.fingerprint or model_fingerprint(data)
         self.prov = Provenance(self, fingerprint, time or export_time(), store)
 
     # ------------------------------------------------------------ terms
@@ -156,8 +162,11 @@ class Triples:
         yield from concept_blocks(self)
         yield from self.prov.blocks()
         node = self._node
-        for node_id, (label, props) in self.data.nodes.items():
-            yield from node(node_id, label, props)
+        for chunk in self._chunks():
+            self.out, self._ends = chunk.out, chunk.ends
+            for node_id, (label, props) in chunk.nodes.items():
+                yield from node(node_id, label, props)
+        self.out, self._ends = {}, {}
         if self.gaps:
             yield from gap_blocks(self, self.gaps)
 
@@ -177,6 +186,8 @@ class Triples:
         private = member and not self.with_names
         if private and "name" in props:
             po.append((rdfs_label, T.lang(token_pseudonym(key), "zh")))
+            if self.gaps and props["name"]:
+                self.member_names.append((str(props["name"]), key))
         elif member and "name" not in props:
             po.append((rdfs_label, self.name(props.get("pseudonym") or token_pseudonym(key))))
         else:
@@ -239,10 +250,12 @@ class Triples:
         """(label, IRI key, rendered IRI) of an edge's target; cached but for members."""
         t = self._targets.get(node_id)
         if t is None:
-            tl, tprops = self.data.nodes[node_id]
+            tl, tprops = self._ends[node_id]
             tkey = self.key(node_id, tl, tprops)
             t = (tl, tkey, self.T.name(self.prefix[tl], tkey))
             if tl != "Member":
+                if len(self._targets) >= _TARGETS:
+                    self._targets.clear()
                 self._targets[node_id] = t
         return t
 

@@ -35,6 +35,7 @@ __all__ = [
     "RelValue",
     "PathValue",
     "RefusedQuery",
+    "NodePage",
 ]
 
 # progress(stage, done, total): called as a write advances, for a progress bar
@@ -95,6 +96,16 @@ class ConsoleResult:
     notes: list[str] = field(default_factory=list)
 
 
+class NodePage(NamedTuple):
+    """One page of the nodes of a label (:meth:`GraphStore.node_page`): ``nodes`` id →
+    properties, in id order; ``edges`` their out-relationships; ``ends`` the label of
+    each relationship's other end."""
+
+    nodes: dict[str, dict[str, Any]]
+    edges: list[Edge]
+    ends: dict[str, str]
+
+
 class RefusedQuery(ValueError):
     """The console will not run this query; ``reason_zh``/``reason_en`` say why."""
 
@@ -147,5 +158,16 @@ class GraphStore(Protocol):
 
     def edges_of_type(self, types: Iterable[str]) -> list[Edge]:
         """Every relationship of the given types, with its properties."""
+
+    def edges_at(
+        self, ids: Iterable[str], types: Sequence[str], *, into: bool = False
+    ) -> list[Edge]:
+        """Every relationship of ``types`` from (``into``: to) a node in ``ids``, with its
+        properties: read at those nodes, not from every relationship of the types."""
+
+    def node_page(self, label: str, after: str, limit: int) -> NodePage:
+        """Up to ``limit`` nodes of ``label`` whose ids sort after ``after`` (``""``: from
+        the first), in id order, with their out-relationships: read page by page, a
+        whole label in bounded memory."""
 
     def close(self) -> None: ...

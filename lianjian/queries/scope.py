@@ -6,7 +6,8 @@ of these (and their sub-organisations), and the members who belong, live, work,
 report or are assigned there (:func:`scope_ids`). The dashboard's scope and
 ``lianjian gaps|coverage|stats --scope`` both read this module, so a page and a
 command given the same region count the same entities. Works on either store
-through ``node_summaries`` and ``edges_of_type``; O(relationships of those types).
+through ``node_summaries``, ``edges_of_type`` (the region tree) and ``edges_at`` (the
+scope: the relationships at what it holds); O(relationships of the scope).
 
 A region is named by its id, its name, or a path of names (or ids) from an ancestor
 down, ``胜利街道/红门路社区``; a name or path that fits no region, or more than one, is
@@ -120,50 +121,37 @@ def region_tree(store) -> RegionTree:
     return tree
 
 
-_PLACE_TYPES = ("IN_GRID", "IN_COMPOUND", "LOCATED_IN", "COVERS", "ORG_OF_UNIT", "SUB_ORG_OF")
+# what places a member: where they belong, report, are assigned, live and work
 _MEMBER_TYPES = ("MEMBER_OF", "REPORTS_TO", "ASSIGNED_TO", "LIVES_IN", "WORKS_AT")
-_LIST_TYPES = (  # the three lists and the service records (三张清单)
-    "NEEDED_IN",
-    "OFFERED_BY",
-    "SERVES_AREA",
-    "FOR_NEED",
-    "SERVICE_BY",
-    "SERVICE_FOR",
-)
 
 
 def scope_ids(store, tree: RegionTree, region_id: str | None) -> set[str] | None:
-    """Every entity id within ``region_id``'s subtree, or None (no limit) for the whole graph."""
+    """Every entity id within ``region_id``'s subtree, or None (no limit) for the whole
+    graph: step by step from the regions, each step the relationships into what the
+    steps before found (``edges_at(..., into=True)``), never every relationship."""
     if not region_id:
         return None
     regions = tree.subtree(region_id)
-    by_type: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for e in store.edges_of_type(_PLACE_TYPES + _MEMBER_TYPES + _LIST_TYPES):
-        by_type[e.type].append((e.source, e.target))
-    buildings = {s for t in ("IN_GRID", "IN_COMPOUND") for s, d in by_type[t] if d in regions}
-    units = {s for s, d in by_type["LOCATED_IN"] if d in regions or d in buildings}
+
+    def sources(targets: Collection[str], *types: str) -> set[str]:
+        return {e.source for e in store.edges_at(targets, types, into=True)} if targets else set()
+
+    buildings = sources(regions, "IN_GRID", "IN_COMPOUND")
+    units = sources(regions | buildings, "LOCATED_IN")
     places = regions | buildings | units
-    orgs = {s for s, d in by_type["COVERS"] if d in places}
-    orgs |= {s for s, d in by_type["ORG_OF_UNIT"] if d in units}
-    below: dict[str, list[str]] = defaultdict(list)
-    for child, parent in by_type["SUB_ORG_OF"]:
-        below[parent].append(child)
-    todo = list(orgs)
+    orgs = sources(places, "COVERS") | sources(units, "ORG_OF_UNIT")
+    todo = set(orgs)
     while todo:  # sub-organisations of an organisation in scope are in scope
-        for child in below.get(todo.pop(), ()):
-            if child not in orgs:
-                orgs.add(child)
-                todo.append(child)
+        todo = sources(todo, "SUB_ORG_OF") - orgs
+        orgs |= todo
     inside = places | orgs
-    members = {s for t in _MEMBER_TYPES for s, d in by_type[t] if d in inside}
+    members = sources(inside, *_MEMBER_TYPES)
     # a need where it is raised, a resource by its provider or the area it serves, a
     # project by its need, a service by who did it or what it was for
-    needs = {s for s, d in by_type["NEEDED_IN"] if d in regions}
-    resources = {s for s, d in by_type["OFFERED_BY"] if d in inside}
-    resources |= {s for s, d in by_type["SERVES_AREA"] if d in regions}
-    projects = {s for s, d in by_type["FOR_NEED"] if d in needs}
-    services = {s for s, d in by_type["SERVICE_BY"] if d in members}
-    services |= {s for s, d in by_type["SERVICE_FOR"] if d in needs or d in projects}
+    needs = sources(regions, "NEEDED_IN")
+    resources = sources(inside, "OFFERED_BY") | sources(regions, "SERVES_AREA")
+    projects = sources(needs, "FOR_NEED")
+    services = sources(members, "SERVICE_BY") | sources(needs | projects, "SERVICE_FOR")
     return inside | members | needs | resources | projects | services
 
 
@@ -271,11 +259,9 @@ def scoped_gaps(result: GapResult, allowed: Collection[str]) -> GapResult:
 def scoped_stats(store, allowed: Collection[str]) -> Stats:
     """Node counts per label within ``allowed`` and relationship counts per type between
     two of them (what the dashboard's export of the scope holds)."""
-    nodes = Counter(r["label"] for r in store.node_summaries() if r["id"] in allowed)
+    nodes = Counter(label for label, _ in store.nodes(allowed).values())
     rels = Counter(
-        e.type
-        for e in store.edges_of_type(list(SCHEMA.relationships))
-        if e.source in allowed and e.target in allowed
+        e.type for e in store.edges_at(allowed, list(SCHEMA.relationships)) if e.target in allowed
     )
     return Stats(dict(sorted(nodes.items())), dict(sorted(rels.items())))
 

@@ -13,13 +13,16 @@ version 1 is street A alone). Any other version is :class:`NotKept`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lianjian.core.model import GraphData
 from lianjian.core.schema import SCHEMA
 from lianjian.graph.versions import Conflict, RecordStore, Version, link_key
 
-__all__ = ["Snapshot", "NotKept", "snapshot"]
+if TYPE_CHECKING:  # the streamed graph's module builds snapshots: no import cycle at run time
+    from lianjian.record.stream import StoreGraph
+
+__all__ = ["Snapshot", "NotKept", "snapshot", "held_sources", "owners", "exported_props"]
 
 
 class NotKept(ValueError):
@@ -28,21 +31,23 @@ class NotKept(ValueError):
 
 @dataclass
 class Snapshot:
-    """Version ``version`` of a store: ``data`` (members as the store keeps them), the
+    """Version ``version`` of a store: ``data`` (members as the store keeps them; read
+    whole, or page by page by :func:`~lianjian.record.stream.streamed`), the
     version each source was at (``sources``, in load order, ``version`` among them),
     the first source holding each entity id and link key (``owner``), the conflicts."""
 
-    data: GraphData
+    data: GraphData | StoreGraph
     version: Version
     sources: list[Version]
     owner: dict[Any, str] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
 
 
-def snapshot(record: RecordStore, number: int | None = None) -> Snapshot:
-    """The store's latest version (or version ``number``) as a :class:`Snapshot`;
-    ``ValueError`` for a store without versions or a version that does not exist,
-    :class:`NotKept` for one the store cannot rebuild."""
+def held_sources(record: RecordStore, number: int | None) -> tuple[list[Version], int, dict]:
+    """The store's versions, the version asked for (default: the latest) and the version
+    each source was at then (``source → Version``, load order); ``ValueError`` for a
+    store without versions or a version that does not exist, :class:`NotKept` for one
+    the store cannot rebuild."""
     versions = record.versions()
     if not versions:
         raise ValueError(
@@ -65,23 +70,44 @@ def snapshot(record: RecordStore, number: int | None = None) -> Snapshot:
             f"content only, and source {', '.join(changed)} has changed since (exportable: "
             f"the latest version, {latest})"
         )
-    graph, conflicts = record.graph()
+    return versions, number, {name: held[name] for name in current if name in held}
+
+
+def owners(record: RecordStore, held: dict[str, Version]) -> dict[Any, str]:
+    """The first source (in load order) holding each entity id and link key of the
+    sources ``held``."""
     owner: dict[Any, str] = {}
-    for name in current:
-        if name in held:
-            content = record.content(name)
-            for key in (*content.entities, *content.links):
-                owner.setdefault(key, name)
+    for name in held:
+        content = record.content(name)
+        for key in (*content.entities, *content.links):
+            owner.setdefault(key, name)
+    return owner
+
+
+def exported_props(label: str, props: dict[str, Any]) -> dict[str, Any]:
+    """A stored node's properties as the export takes them (in place): without the id
+    (Neo4j keeps it as a property too) and, for a member, without the stored pseudonym
+    (the export makes its own from the key)."""
+    props.pop("id", None)
+    if SCHEMA.nodes[label].personal:
+        props.pop("pseudonym", None)
+    return props
+
+
+def snapshot(record: RecordStore, number: int | None = None) -> Snapshot:
+    """The store's latest version (or version ``number``) as a :class:`Snapshot`, the
+    whole graph in memory; errors as :func:`held_sources`."""
+    versions, number, held = held_sources(record, number)
+    graph, conflicts = record.graph()
+    owner = owners(record, held)
     nodes = graph.nodes([i for i in owner if isinstance(i, str)])
     edges = [e for e in graph.edges_of_type(SCHEMA.relationships) if link_key(e) in owner]
     for label, props in nodes.values():
-        props.pop("id", None)  # Neo4j keeps the id as a property too
-        if SCHEMA.nodes[label].personal:
-            props.pop("pseudonym", None)  # the export makes its own from the key
+        exported_props(label, props)
     return Snapshot(
         GraphData(nodes, edges),
         next(v for v in versions if v.version == number),
-        [held[name] for name in current if name in held],
+        list(held.values()),
         owner,
         [c for c in conflicts if c.kept in held and c.other in held],
     )

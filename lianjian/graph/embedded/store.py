@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -23,7 +24,7 @@ from lianjian.core.privacy import PseudonymKeyError, pseudonym_key
 from lianjian.core.report import Report
 from lianjian.graph.embedded.cache import GraphCache, cache_dir
 from lianjian.graph.embedded.view import View
-from lianjian.graph.store import ConsoleResult, Progress, Query, RefusedQuery, Rows
+from lianjian.graph.store import ConsoleResult, NodePage, Progress, Query, RefusedQuery, Rows
 from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
 
@@ -153,6 +154,32 @@ class EmbeddedStore:
         """Every relationship of the given types, with its properties."""
         wanted = set(types)
         return [_edge(s, t, d) for s, t, d in self.graph.edges(data=True) if d["type"] in wanted]
+
+    def edges_at(
+        self, ids: Iterable[str], types: Sequence[str], *, into: bool = False
+    ) -> list[Edge]:
+        """Every relationship of ``types`` from (``into``: to) a node in ``ids``, in the
+        graph's order (from: that of :meth:`edges_of_type`)."""
+        wanted, start = set(types), set(ids)
+        g = self.graph
+        at = [n for n in g if n in start]
+        edges = g.in_edges(at, data=True) if into else g.out_edges(at, data=True)
+        return [_edge(s, t, d) for s, t, d in edges if d["type"] in wanted]
+
+    def node_page(self, label: str, after: str, limit: int) -> NodePage:
+        """Up to ``limit`` nodes of ``label`` with ids after ``after``, in id order, with
+        their out-relationships and each end's label (a scan of the graph per page)."""
+        g = self.graph
+        ids = heapq.nsmallest(
+            limit, (i for i, d in g.nodes(data=True) if d["label"] == label and i > after)
+        )
+        page = NodePage({}, [], {})
+        for node_id in ids:
+            page.nodes[node_id] = {k: v for k, v in g.nodes[node_id].items() if k != "label"}
+            for _, t, d in g.out_edges(node_id, data=True):
+                page.edges.append(_edge(node_id, t, d))
+                page.ends[t] = g.nodes[t]["label"]
+        return page
 
     # ------------------------------------------------------------ cache
 

@@ -43,7 +43,7 @@ from lianjian.graph.neo4j.writes import (
     node_cypher,
     node_groups,
 )
-from lianjian.graph.store import ConsoleResult, Progress, Query, RefusedQuery, Rows
+from lianjian.graph.store import ConsoleResult, NodePage, Progress, Query, RefusedQuery, Rows
 
 __all__ = [
     "Neo4jStore",
@@ -353,6 +353,47 @@ class Neo4jStore(LedgerMarker):
             ):
                 out.append({"label": label, **dict(r)})
         return out
+
+    def edges_at(
+        self, ids: Iterable[str], types: Sequence[str], *, into: bool = False
+    ) -> list[Edge]:
+        """Every relationship of ``types`` from (``into``: to) a node in ``ids`` (each
+        found by its label's id index), grouped by type in the order of ``types``."""
+        wanted = [t for t in types if t in self.schema.relationships]
+        ends = "b.id AS s, n.id AS t" if into else "n.id AS s, b.id AS t"
+        records = self._read(
+            f"UNWIND $ids AS i CALL (i) {{ {self._match_ids()} }} "
+            f"MATCH (n){'<' if into else ''}-[r]-{'' if into else '>'}(b) WHERE type(r) IN $types "
+            f"RETURN {ends}, type(r) AS type, properties(r) AS props",
+            ids=list(dict.fromkeys(ids)),
+            types=wanted,
+        )
+        by_type: dict[str, list[Edge]] = {t: [] for t in wanted}
+        for r in records:
+            by_type[r["type"]].append(_record_edge(r))
+        return [e for t in wanted for e in by_type[t]]
+
+    def node_page(self, label: str, after: str, limit: int) -> NodePage:
+        """Up to ``limit`` nodes of ``label`` with ids after ``after``, in id order (the
+        id index read in order), with their out-relationships and each end's label."""
+        records = self._read(
+            f"MATCH (n:{label}) WHERE n.id > $after WITH n ORDER BY n.id LIMIT $limit "
+            "RETURN n.id AS id, properties(n) AS props, [(n)-[r]->(b) | {t: b.id, "
+            "type: type(r), props: properties(r), "
+            "label: [l IN labels(b) WHERE l IN $labels][0]}] AS out",
+            after=after,
+            limit=limit,
+            labels=list(self.schema.nodes),
+        )
+        page = NodePage({}, [], {})
+        for r in records:
+            page.nodes[r["id"]] = dict(r["props"])
+            for o in r["out"]:
+                if o["t"] is None or o["label"] is None:
+                    continue
+                page.edges.append(_record_edge({"s": r["id"], **o}))
+                page.ends[o["t"]] = o["label"]
+        return page
 
     def edges_of_type(self, types: Iterable[str]) -> list[Edge]:
         """Every relationship of the given types, with its properties."""
