@@ -17,77 +17,38 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import tempfile
-import time
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from lianjian.cli.common import LedgerArg, clean_errors, fail
+from lianjian.cli.timing import (
+    RDFLIB_MAX_TRIPLES,
+    GenerateOpt,
+    GenLedgerArg,
+    Neo4jAlsoFlag,
+    Profile,
+    RdflibMaxOpt,
+    RepeatOpt,
+    ScaleOpt,
+    SeedOpt,
+    parse_scales,
+    print_json,
+    say_line,
+)
 from lianjian.generator.generate import generate as generate_ledger
-from lianjian.generator.profiles import PROFILES
+from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j.settings import Neo4jSettings
 from lianjian.loaders.ledger import load_ledger
 
 __all__ = ["bench_app", "register"]
 
-RDFLIB_MAX_TRIPLES = 1_000_000  # lianjian.bench.rdf.RDFLIB_MAX_TRIPLES, held equal by a test
-Profile = StrEnum("Profile", {name: name for name in PROFILES})  # the generator's profiles
-
 bench_app = typer.Typer(
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-RepeatOpt = Annotated[int, typer.Option(min=1, help="Runs of each measurement.")]
-Neo4jAlsoFlag = Annotated[
-    bool,
-    typer.Option("--neo4j", help="Also on Neo4j (from NEO4J_URI etc.; REPLACES its contents)."),
-]
-GenLedgerArg = Annotated[
-    Path | None, typer.Argument(help="Ledger (or --generate).", show_default=False)
-]
-GenerateOpt = Annotated[
-    Profile | None,
-    typer.Option(
-        "--generate",
-        help="Generate a ledger of this profile (with its lists) into a temporary folder.",
-        show_default=False,
-    ),
-]
-ScaleOpt = Annotated[float, typer.Option(min=0.001, help="Scale of --generate.")]
-SeedOpt = Annotated[int, typer.Option(help="Seed of --generate.")]
-RdflibMaxOpt = Annotated[
-    int,
-    typer.Option(
-        min=0,
-        help="Give rdflib about this many triples at most (0: all): it holds ~1 KB a "
-        "triple and its Turtle writer is slow, so ratios compare triples per second.",
-    ),
-]
-
-
-def _say(line: str) -> None:
-    print(time.strftime("%H:%M:%S"), line, file=sys.stderr, flush=True)
-
-
-def _print_json(report: Any) -> None:
-    typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
-
-
-def _scales(text: str) -> list[float]:
-    try:
-        scales = [float(s) for s in text.split(",") if s.strip()]
-    except ValueError:
-        raise typer.BadParameter(
-            f"numbers separated by commas, not {text!r}", param_hint="--scales"
-        ) from None
-    if not scales or any(s <= 0 for s in scales):
-        raise typer.BadParameter("scales must be positive", param_hint="--scales")
-    return scales
 
 
 @bench_app.callback()
@@ -154,7 +115,7 @@ def bench(
                 f"{', '.join(given)}: options of the harness, not of `bench {ctx.invoked_subcommand}`"
             )
         return
-    sizes = _scales(scales)
+    sizes = parse_scales(scales)
     from lianjian.bench import harness  # the layer above the CLI: loaded when it runs
 
     with clean_errors():
@@ -162,7 +123,7 @@ def bench(
             sizes,
             out=out_dir or harness.OUT,
             readme=readme,
-            say=_say,
+            say=say_line,
             repeats=repeat,
             profile=profile.value,
             seed=seed,
@@ -202,7 +163,7 @@ def gaps(
     from lianjian.bench.gaps import bench as run  # the layer above the CLI: loaded when it runs
 
     with clean_errors():
-        _print_json(run(ledger, as_of or dt.date.today().isoformat(), neo4j, repeat, profile))
+        print_json(run(ledger, as_of or dt.date.today().isoformat(), neo4j, repeat, profile))
 
 
 @bench_app.command("pairing")
@@ -245,7 +206,7 @@ def pairing(
             report = bp.bench_generated(generate.value, scale, seed, **opts)
         else:
             report = bp.bench(ledger, **opts)
-    _print_json(report)
+    print_json(report)
 
 
 @bench_app.command("matching")
@@ -275,19 +236,14 @@ def matching(
             report = bm.bench_generated(generate.value, scale, seed, as_of=as_of, repeat=repeat)
         else:
             report = bm.bench(ledger, as_of=as_of, repeat=repeat)
-    _print_json(report)
+    print_json(report)
 
 
 @bench_app.command("dashboard")
 def dashboard_start(
-    ledger: Annotated[
-        Path | None, typer.Argument(help="Ledger (or --generate).", show_default=False)
-    ] = None,
-    generate: Annotated[
-        Profile | None,
-        typer.Option("--generate", help="Generate a ledger of this profile.", show_default=False),
-    ] = None,
-    scale: Annotated[float, typer.Option(min=0.001, help="Scale of --generate.")] = 1.0,
+    ledger: GenLedgerArg = None,
+    generate: GenerateOpt = None,
+    scale: ScaleOpt = 1.0,
     centre: Annotated[
         str | None,
         typer.Option(
@@ -304,7 +260,7 @@ def dashboard_start(
     Example: lianjian bench dashboard --generate jingzhou --scale 1
     """
     from lianjian.bench import dashboard as bd  # the layer above the CLI: loaded when it runs
-    from lianjian.bench import stages
+    from lianjian.bench import stages  # the same layer, loaded when it runs
 
     if not (generate or ledger):
         fail("give a LEDGER or --generate PROFILE")
@@ -316,13 +272,11 @@ def dashboard_start(
             ledger = Path(tmp) / "ledger"
             generate_ledger(ledger, profile=generate.value, scale=scale, seed=0)
         if centre is None:
-            from lianjian.graph.embedded.store import EmbeddedStore
-
             centre = stages.busiest_community(EmbeddedStore.from_ledger(ledger, use_cache=False))
         report = bd.cold_start(ledger, centre)
     if "error" in report:
         fail(report["error"])
-    _print_json(report)
+    print_json(report)
 
 
 @bench_app.command("render")
@@ -387,10 +341,10 @@ def versions(
             rows = generate_ledger(ledger, profile=generate.value, scale=scale, seed=0)
         data = load_ledger(ledger)
         settings = Neo4jSettings.from_env() if neo4j else None
-        report = bv.bench(data, repeat, settings, say=_say)
+        report = bv.bench(data, repeat, settings, say=say_line)
         if generate:
             report["rows"] = rows
-    _print_json(report)
+    print_json(report)
 
 
 @bench_app.command("rdf")

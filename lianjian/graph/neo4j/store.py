@@ -31,6 +31,7 @@ from lianjian.core.schema import IDENT, SCHEMA, Schema
 from lianjian.graph.neo4j.console import run_read
 from lianjian.graph.neo4j.marker import META_LABEL, LedgerMarker
 from lianjian.graph.neo4j.personal import stored_model, stored_props
+from lianjian.graph.neo4j.reads import rows_of
 from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
 from lianjian.graph.neo4j.writes import (
     ALREADY_THERE,
@@ -222,33 +223,12 @@ class Neo4jStore(LedgerMarker):
         return Stats(dict(sorted(nodes.items())), dict(sorted(rels.items())))
 
     def read(self, queries: Sequence[Query], params: Mapping[str, Any]) -> dict[str, Rows]:
-        """Run each query's Cypher in a read transaction, with the same params.
-
-        The rows come back as one list (``CALL () { query } RETURN collect([...])``):
-        the driver handles each record as a message of its own, which costs more than
-        the server's work for a rule that flags many entities (a list of 22,000 rows
-        came in about a third of the time of 22,000 records). The columns are the
-        query's own, asked of the server once per query (``EXPLAIN``, which runs nothing)."""
-        return {q.name: self._rows(q.cypher, params) for q in queries}
-
-    def _rows(self, cypher: str, params: Mapping[str, Any]) -> Rows:
-        keys = self._columns.get(cypher)
-        if keys is None:
-            with self.driver.session(database=self.database, default_access_mode="READ") as s:
-                planned = s.run("EXPLAIN " + cypher, params)
-                keys = self._columns[cypher] = tuple(planned.keys())
-                planned.consume()
-        columns = ", ".join(f"`{k}`" for k in keys)
-        wrapped = (
-            f"CALL () {{\n{cypher.rstrip().rstrip(';')}\n}}\nRETURN collect([{columns}]) AS rows"
-        )
-        try:
-            (record,) = self._read(wrapped, **params)
-        except Neo4jError as e:  # one list too large for the server's memory pool: stream it
-            if "MemoryPool" not in (e.code or ""):
-                raise
-            return [dict(r) for r in self._read(cypher, **params)]
-        return [dict(zip(keys, row, strict=True)) for row in record["rows"]]
+        """Run each query's Cypher in a read transaction, with the same params; the rows
+        come back as one list per query (:func:`~lianjian.graph.neo4j.reads.rows_of`)."""
+        return {
+            q.name: rows_of(self.driver, self.database, q.cypher, params, self._columns)
+            for q in queries
+        }
 
     def replace_relationships(self, rel_type: str, edges: Iterable[Edge]) -> int:
         """Replace every ``rel_type`` relationship by ``edges``, in one write transaction."""
