@@ -207,3 +207,17 @@ def test_repeated_values_are_one_object_and_distinct_ones_are_not_pooled():
     for i in range(3 * POOL_TRIAL):
         it.attrs("Member", {"name": f"人{i}"})
     assert it._pools[("Member", "name")] is None  # mostly distinct: the pool was dropped
+
+
+def test_repeated_numbers_are_one_object_of_their_own_type():
+    intern = Interner().attrs
+    years = [intern("Member", {"birth_year": int("1970"), "hours": float("1.5")}) for _ in range(9)]
+    assert len({id(r["birth_year"]) for r in years}) == 1
+    assert len({id(r["hours"]) for r in years}) == 1
+    mixed = [intern("Need", {"quantity": v}) for v in (2, 2.0, True, 1)]
+    assert [(type(r["quantity"]), r["quantity"]) for r in mixed] == [
+        (int, 2),
+        (float, 2.0),
+        (bool, True),
+        (int, 1),
+    ]

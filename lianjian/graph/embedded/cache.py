@@ -13,7 +13,11 @@ File layout: one ASCII header line, then the pickle::
     lianjian-cache 2 <fingerprint> <key id> <pickle length> <hmac>\\n<pickle>
 
 The HMAC covers the header up to the tag and the pickle; the key id (a hash of the
-key) and the length only make the notice say which check failed.
+key) and the length only make the notice say which check failed. The pickle is written
+to a temporary file first (its length and HMAC are known only then), so a graph of
+gigabytes is never held a second time as bytes. Format 2 holds the embedded graph as
+its three dicts and the report (:func:`lianjian.graph.embedded.compact.parts`); a file
+of format 1 (the NetworkX object) is refused by its header and rebuilt.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ into its adjacency dictionaries with what repeats held once.
 - A pair of nodes joined by one such edge has the key dict ``{"TYPE:key": data}`` of every
   other such pair: one :class:`Shared` dict again (NetworkX keeps one per pair, shared by
   the pair's ``_succ`` and ``_pred`` entries).
-- Repeated string values of a property (a member's gender, a service's date) are one
-  string object (:class:`Interner`).
+- Repeated values of a property (a member's gender or birth year, a service's date) are
+  one object (:class:`Interner`).
 
 A :class:`Shared` dict refuses changes, so no change made through one edge can reach
 another: NetworkX calls that would change one (``add_edge`` on a pair already joined,
@@ -65,20 +65,23 @@ class Shared(dict):
 POOL_TRIAL = 1024  # values of a property seen before its pool is judged
 
 
+POOLED = (str, int, float)  # not bool: True == 1 would pool them together
+
+
 class Interner:
-    """One string object per repeated value of a property of a label. A property whose
-    values are mostly distinct (names, ids) stops being pooled after a trial, so the
-    pools stay small."""
+    """One object per repeated value (text or number) of a property of a label. A
+    property whose values are mostly distinct (names, coordinates) stops being pooled
+    after a trial, so the pools stay small."""
 
     def __init__(self) -> None:
-        self._pools: dict[tuple[str, str], dict[str, str] | None] = {}
+        self._pools: dict[tuple[str, str], dict[Any, Any] | None] = {}
         self._seen: dict[tuple[str, str], int] = {}
 
     def attrs(self, label: str, attrs: dict[str, Any]) -> dict[str, Any]:
         """``attrs`` with its repeated string values replaced by their pooled object."""
         pools, seen = self._pools, self._seen
         for k, v in attrs.items():
-            if type(v) is not str:
+            if type(v) not in POOLED:
                 continue
             where = (label, k)
             pool = pools.get(where, ...)
@@ -87,7 +90,9 @@ class Interner:
                 seen[where] = 0
             if pool is None:
                 continue
-            attrs[k] = pool.setdefault(v, v)
+            same = pool.setdefault(v, v)
+            if type(same) is type(v):  # 1 and 1.0 are one key, not one value
+                attrs[k] = same
             n = seen[where] = seen[where] + 1
             if n == POOL_TRIAL and len(pool) > n // 2:
                 pools[where] = None  # mostly distinct: not worth a pool

@@ -1,7 +1,9 @@
 """The embedded backend: a NetworkX ``MultiDiGraph`` in the process, no server needed.
 
 Nodes carry ``label`` and their properties; edges carry ``type`` and theirs, keyed
-``TYPE:key`` so parallel edges of different types or link kinds stay apart.
+``TYPE:key`` so parallel edges of different types or link kinds stay apart. The graph
+is built straight into NetworkX's dicts with what repeats shared (:mod:`.compact`): the
+same graph as ``add_nodes_from``/``add_edges_from`` give, in less memory.
 A cache keyed by the ledger's content fingerprint (an authenticated pickle, see
 :mod:`lianjian.graph.embedded.cache`) lets a second start on an unchanged ledger
 skip parsing.
