@@ -18,6 +18,7 @@ import pytest
 from lianjian.core.report import Report
 from lianjian.graph.embedded import cache as cache_mod
 from lianjian.graph.embedded.cache import KEY_FILE, GraphCache
+from lianjian.graph.embedded.compact import parts
 from lianjian.graph.embedded.store import EmbeddedStore, cache_key
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -85,7 +86,20 @@ def test_a_cache_is_used_when_unchanged(cached_file, fresh_checksum, caplog):
         store = EmbeddedStore.from_ledger(SAMPLE)
     assert store.from_cache and store.checksum() == fresh_checksum
     assert notices(caplog) == []
-    assert cached_file.read_bytes().startswith(b"lianjian-cache 1 ")
+    assert cached_file.read_bytes().startswith(b"lianjian-cache 2 ")
+
+
+def test_a_cache_of_the_former_format_is_rebuilt(cached_file, folder, fresh_checksum, caplog):
+    """A well-formed, authenticated cache of format 1 (the pickled NetworkX graph) is
+    refused by its header, never unpickled."""
+    cache = GraphCache.open(folder)
+    payload = pickle.dumps((*parts(wrong_graph()), Report()))
+    header = cache._header(cache_key(SAMPLE), len(payload)).replace(
+        b"lianjian-cache 2 ", b"lianjian-cache 1 "
+    )
+    tag = cache._tag(header, payload).encode()
+    cached_file.write_bytes(header + b" " + tag + b"\n" + payload)
+    load_again(caplog, fresh_checksum, "is not a lianjian cache of this version")
 
 
 def test_a_crafted_pickle_is_not_run(cached_file, tmp_path, fresh_checksum, caplog):
@@ -132,14 +146,14 @@ def test_a_file_of_only_part_of_a_header_is_noticed(cached_file, fresh_checksum,
 
 def test_a_cache_under_a_foreign_key_is_not_read(cached_file, folder, fresh_checksum, caplog):
     """A well-formed cache of a wrong graph, written with another key."""
-    GraphCache(folder, b"k" * 32).save(cache_key(SAMPLE), (wrong_graph(), Report()))
+    GraphCache(folder, b"k" * 32).save(cache_key(SAMPLE), (*parts(wrong_graph()), Report()))
     load_again(caplog, fresh_checksum, "was written with another key")
 
 
 def test_a_cache_of_another_ledger_is_not_read(cached_file, folder, fresh_checksum, caplog):
     """A good cache of another ledger renamed to this ledger's name (stale) is rebuilt."""
     cache = GraphCache.open(folder)
-    cache.save("0" * 64, (wrong_graph(), Report()))
+    cache.save("0" * 64, (*parts(wrong_graph()), Report()))
     cache.path("0" * 64).replace(cached_file)
     load_again(caplog, fresh_checksum, "belongs to another ledger")
 
@@ -270,8 +284,8 @@ def test_only_the_newest_graphs_are_kept(folder):
     oldest go when a new one is written."""
     cache = GraphCache.open(folder)
     for i in range(cache_mod.KEEP + 3):
-        cache.save(f"v{i}", (wrong_graph(), Report()))
+        cache.save(f"v{i}", (*parts(wrong_graph()), Report()))
         os.utime(cache.path(f"v{i}"), (1_000_000 + i, 1_000_000 + i))
     kept = sorted(p.name for p in folder.glob("*.pickle"))
     assert kept == sorted(f"v{i}.pickle" for i in range(3, cache_mod.KEEP + 3))
-    assert cache.load(f"v{cache_mod.KEEP + 2}", (nx.MultiDiGraph, Report)) is not None
+    assert cache.load(f"v{cache_mod.KEEP + 2}", (dict, dict, dict, Report)) is not None

@@ -10,10 +10,14 @@ that belongs to another user or that others can write is not used at all.
 
 File layout: one ASCII header line, then the pickle::
 
-    lianjian-cache 1 <fingerprint> <key id> <pickle length> <hmac>\\n<pickle>
+    lianjian-cache 2 <fingerprint> <key id> <pickle length> <hmac>\\n<pickle>
 
 The HMAC covers the header up to the tag and the pickle; the key id (a hash of the
-key) and the length only make the notice say which check failed.
+key) and the length only make the notice say which check failed. The pickle is written
+to a temporary file first (its length and HMAC are known only then), so a graph of
+gigabytes is never held a second time as bytes. Format 2 holds the embedded graph as
+its three dicts and the report (:func:`lianjian.graph.embedded.compact.parts`); a file
+of format 1 (the NetworkX object) is refused by its header and rebuilt.
 """
 
 from __future__ import annotations
@@ -24,8 +28,10 @@ import logging
 import os
 import pickle
 import secrets
+import shutil
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +44,11 @@ __all__ = ["GraphCache", "cache_dir"]
 
 log = logging.getLogger(__name__)
 
-MAGIC = "lianjian-cache 1"
+MAGIC = "lianjian-cache 2"  # 2: the graph as its three dicts (see EmbeddedStore.from_ledger)
 KEY_FILE = "cache.key"
 KEY_BYTES = 32
 MAX_HEADER = 512
+CHUNK = 1 << 20  # bytes read at a time when a cache is written
 
 
 def cache_dir() -> Path:
@@ -133,9 +140,11 @@ class GraphCache:
     def _header(self, fingerprint: str, length: int) -> bytes:
         return f"{MAGIC} {fingerprint} {self.key_id} {length}".encode("ascii")
 
-    def _tag(self, header: bytes, payload: bytes | memoryview) -> str:
+    def _tag(self, header: bytes, payload: bytes | memoryview | Iterable[bytes]) -> str:
+        """The HMAC of the header (up to the tag) and the payload (or its pieces)."""
         mac = hmac.new(self.key, header + b"\n", hashlib.sha256)
-        mac.update(payload)
+        for piece in (payload,) if isinstance(payload, bytes | memoryview) else payload:
+            mac.update(piece)
         return mac.hexdigest()
 
     def load(self, fingerprint: str, types: tuple[type, ...]) -> tuple[Any, ...] | None:
@@ -185,20 +194,26 @@ class GraphCache:
         return None, value
 
     def save(self, fingerprint: str, value: tuple[Any, ...]) -> None:
-        """Write ``value`` for ``fingerprint``: a temporary file (0600), then renamed."""
+        """Write ``value`` for ``fingerprint``: pickled into a temporary file (0600)
+        without holding the pickle in memory, authenticated, then renamed into place."""
         try:
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            header = self._header(fingerprint, len(payload))
-            header += b" " + self._tag(header, payload).encode("ascii") + b"\n"
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(header)
-                    fh.write(payload)
-                os.replace(tmp, self.path(fingerprint))
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            with tempfile.TemporaryFile(dir=self.directory) as body:
+                with paused_gc():
+                    pickle.dump(value, body, protocol=pickle.HIGHEST_PROTOCOL)
+                length = body.tell()
+                header = self._header(fingerprint, length)
+                body.seek(0)
+                tag = self._tag(header, iter(lambda: body.read(CHUNK), b""))
+                fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+                try:
+                    with os.fdopen(fd, "wb") as fh:
+                        fh.write(header + b" " + tag.encode("ascii") + b"\n")
+                        body.seek(0)
+                        shutil.copyfileobj(body, fh, CHUNK)
+                    os.replace(tmp, self.path(fingerprint))
+                except BaseException:
+                    os.unlink(tmp)
+                    raise
         except OSError as e:
             log.info("the graph was not cached: %s", e.strerror or e)  # only slower next time
             return

@@ -1,7 +1,9 @@
 """The embedded backend: a NetworkX ``MultiDiGraph`` in the process, no server needed.
 
 Nodes carry ``label`` and their properties; edges carry ``type`` and theirs, keyed
-``TYPE:key`` so parallel edges of different types or link kinds stay apart.
+``TYPE:key`` so parallel edges of different types or link kinds stay apart. The graph
+is built straight into NetworkX's dicts with what repeats shared (:mod:`.compact`): the
+same graph as ``add_nodes_from``/``add_edges_from`` give, in less memory.
 A cache keyed by the ledger's content fingerprint (an authenticated pickle, see
 :mod:`lianjian.graph.embedded.cache`) lets a second start on an unchanged ledger
 skip parsing.
@@ -19,10 +21,12 @@ from typing import Any
 
 import networkx as nx
 
+from lianjian.core.bulk import paused_gc
 from lianjian.core.model import Edge, GraphData, Stats, content_hash
 from lianjian.core.privacy import PseudonymKeyError, pseudonym_key
 from lianjian.core.report import Report
 from lianjian.graph.embedded.cache import GraphCache, cache_dir
+from lianjian.graph.embedded.compact import Interner, build, graph_of, parts, unshare
 from lianjian.graph.embedded.view import View
 from lianjian.graph.store import ConsoleResult, NodePage, Progress, Query, RefusedQuery, Rows
 from lianjian.loaders.fingerprint import ledger_fingerprint
@@ -44,14 +48,20 @@ class EmbeddedStore:
         self._view: tuple[int, View] | None = None  # (node count it indexed, the view)
 
     def write(self, data: GraphData, progress: Progress | None = None) -> None:
+        self._write(data, progress, consume=False)
+
+    def _write(self, data: GraphData, progress: Progress | None, *, consume: bool) -> None:
+        """Add ``data``'s nodes and edges (see :mod:`.compact`); with ``consume`` each
+        node and edge is dropped from ``data`` once in the graph, so the model and the
+        graph are never both held whole (``data`` is left empty but for its report)."""
         g = self.graph
-        total = len(data.nodes) + len(data.edges)
-        g.add_nodes_from(
-            (node_id, {"label": label, **props}) for node_id, (label, props) in data.nodes.items()
-        )
-        if progress:
-            progress("nodes", len(data.nodes), total)
-        g.add_edges_from(_keyed(data.edges))
+        n_nodes, total = len(data.nodes), len(data.nodes) + len(data.edges)
+        intern = Interner().attrs
+        with paused_gc():  # millions of new containers, no cycles among them
+            build(g, _nodes(data, intern, consume), ())
+            if progress:
+                progress("nodes", n_nodes, total)
+            build(g, (), _edges(data, consume))
         if progress:
             progress("relationships", total, total)
         self.report = data.report
@@ -76,9 +86,10 @@ class EmbeddedStore:
         embedded graph is rebuilt from its ledger at the next start)."""
         g = self.graph
         old = [(s, t, k) for s, t, k, d in g.edges(keys=True, data=True) if d["type"] == rel_type]
+        unshare(g, {(s, t) for s, t, _ in old})
         g.remove_edges_from(old)
         new = [e for e in edges if e.type == rel_type and e.source in g and e.target in g]
-        g.add_edges_from(_keyed(new))
+        build(g, (), new)
         return len(new)
 
     def console(
@@ -201,16 +212,17 @@ class EmbeddedStore:
         fingerprint = cache_key(path)
         cache = GraphCache.open() if use_cache else None
         if cache is not None:
-            hit = cache.load(fingerprint, (nx.MultiDiGraph, Report))
+            hit = cache.load(fingerprint, (dict, dict, dict, Report))
             if hit is not None:
-                store = cls(*hit)
+                store = cls(graph_of(*hit[:3]), hit[3])
                 store.from_cache = True
                 return store
         data = load_ledger(path, progress=read_progress)
         store = cls()
-        store.write(data, progress)
+        store._write(data, progress, consume=True)
+        del data
         if cache is not None:
-            cache.save(fingerprint, (store.graph, store.report))
+            cache.save(fingerprint, (*parts(store.graph), store.report))
         return store
 
 
@@ -230,10 +242,26 @@ def _key_id() -> str:
     return hashlib.sha256(b"lianjian cache: " + key).hexdigest()[:8]
 
 
-def _keyed(edges: Iterable[Edge]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """Edges as NetworkX takes them, keyed ``TYPE:key`` (see the module docstring)."""
-    for e in edges:
-        yield e.source, e.target, f"{e.type}:{e.key}", {"type": e.type, "key": e.key, **e.props}
+def _nodes(data: GraphData, intern, consume: bool) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(id, attributes)`` of the model's nodes, new dicts (label first); with
+    ``consume`` each is dropped from the model as it is taken."""
+    nodes = data.nodes
+    for node_id, (label, props) in nodes.items():
+        if consume:
+            nodes[node_id] = None  # type: ignore[assignment]  # frees the model's dict
+        yield node_id, intern(label, {"label": label, **props})
+    if consume:
+        nodes.clear()
+
+
+def _edges(data: GraphData, consume: bool) -> Iterator[Edge]:
+    edges = data.edges
+    for i, e in enumerate(edges):
+        if consume:
+            edges[i] = None  # type: ignore[call-overload]
+        yield e
+    if consume:
+        edges.clear()
 
 
 def _edge(source: str, target: str, attrs: dict[str, Any]) -> Edge:
