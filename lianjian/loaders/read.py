@@ -217,7 +217,7 @@ def _joined_header(head: list[Row], best: int, known: set[str]) -> tuple[list[st
 
 def _filled(rec: Row) -> bool:
     """A row that holds something (a cell, or a problem that must be reported)."""
-    return bool(rec[2]) or any(c.strip() for c in rec[1])
+    return bool(rec[2]) or any(map(str.strip, rec[1]))
 
 
 def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
