@@ -233,12 +233,14 @@ def numbers_as_ids(
     col_name: dict[str, str],
     schema: Schema,
     table: str,
+    member_refs: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """A citizen ID number typed as an id: a member's own ``id`` (a notice), or a
     reference that may name a member (an org's secretary, the source of a link whose
     kind may start at a member), becomes the member id it stands for, so the number is
     stored nowhere; what the member's number gives (birth year, gender) to fill the row
-    with. Other references are left alone (a 15-digit grid code is no person)."""
+    with. Other references are left alone (a 15-digit grid code is no person).
+    ``member_refs``: the names of the references that may name a member, if known."""
     key: list[bytes] = []
     derived: dict[str, Any] = {}
     if table == schema.nodes["Member"].table and (member := _as_id(values.get("id"), key)):
@@ -253,9 +255,12 @@ def numbers_as_ids(
         )
         values["id"] = member
         derived = {"birth_year": card.birth.year, "gender": card.gender}
+    if member_refs is None:
+        member_refs = frozenset(
+            n for n, p in props.items() if p.edge is not None and "Member" in p.edge.targets
+        )
     for name, v in values.items():
-        p = props[name]
-        if p.edge is not None and "Member" in p.edge.targets:
+        if name in member_refs:
             if isinstance(v, list):
                 values[name] = [_as_id(x, key) or x for x in v]
             else:

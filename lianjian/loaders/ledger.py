@@ -16,22 +16,21 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from lianjian.core.bulk import paused_gc
 from lianjian.core.model import GraphData
-from lianjian.core.report import ERROR, NOTICE, WARNING, Report
+from lianjian.core.report import NOTICE, Report
 from lianjian.core.schema import SCHEMA, Property, Schema
 from lianjian.core.text import name_key
 from lianjian.loaders.cards import (
     consumed_headers,
-    fill_from_card,
-    numbers_as_ids,
     read_card_cell,
     take_consumed,
 )
+from lianjian.loaders.cells import plan_table
 from lianjian.loaders.columns import columns_of, header_index
 from lianjian.loaders.derive import derive_ids, derives, temp_id
 from lianjian.loaders.files import read_ledger
@@ -45,7 +44,7 @@ from lianjian.loaders.places import (
 from lianjian.loaders.read import RawTable
 from lianjian.loaders.reports import join_reports
 from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
-from lianjian.loaders.values import MAX_CELL, BadValue, parse_value
+from lianjian.loaders.rows import RowReader
 from lianjian.loaders.zeros import check_numeric_ids
 
 __all__ = ["load_ledger", "TABLE_ORDER"]
@@ -70,6 +69,17 @@ def load_ledger(
     read at all; every row-level problem goes into ``data.report``. ``others``: entities
     of a store's other sources that references may resolve to (:mod:`lianjian.loaders.known`).
     """
+    with paused_gc():  # millions of objects made, all kept: no collection walks them again
+        return _load(Path(path), progress, schema, today, others)
+
+
+def _load(
+    path: Path,
+    progress: Progress | None,
+    schema: Schema,
+    today: dt.date | None,
+    others: dict[str, tuple[str, dict[str, Any]]] | None,
+) -> GraphData:
     report = Report()
     headers = header_index(schema)
     known = {t: set(ix) for t, ix in headers.items()}
@@ -77,7 +87,7 @@ def load_ledger(
         known[table] |= set(consumed)
     for table, own in form_headers(schema).items():  # and a form's own columns
         known[table] |= own
-    raw = read_ledger(Path(path), schema.table_aliases, known, report, schema.form_names)
+    raw = read_ledger(path, schema.table_aliases, known, report, schema.form_names)
     b = Build(schema, report, today=today or dt.date.today(), known=others or {})
     b.data.report = report
     order = (*TABLE_ORDER, *schema.joined)  # the 双报到 form's rows after the roster's
@@ -105,7 +115,11 @@ def load_ledger(
 
 
 def _read_table(
-    b: Build, t: RawTable, index: dict[str, str], progress: Progress | None, forms: FormRows
+    b: Build,
+    t: RawTable,
+    index: dict[str, str],
+    progress: Progress | None,
+    forms: FormRows,
 ) -> None:
     schema, report = b.schema, b.report
     props = schema.table_properties(t.table)
@@ -141,6 +155,8 @@ def _read_table(
     if cards:
         col_name.setdefault("id", consumed.header)
     id_at = next((i for i, name in known.items() if name == "id"), None)
+    plan = plan_table(known, unknown, props, defaults)
+    read = RowReader(b, t, plan, unknown, col_name, personal)
     n = 0
     for row_no, cells, problem in t.rows:
         n += 1
@@ -178,14 +194,12 @@ def _read_table(
             cells = consumed.blank(cells)
         if form:
             cells = form.take(cells)
-        values, extra, ok = _row_values(
-            b, t, row_no, cells, known, unknown, props, col_name, personal, derived
-        )
+        values, extra, ok = read.row(row_no, cells, derived)
         if not ok:
             report.count_rejected(t.file)
             continue
         if label:
-            ok = _add_node(b, label, t, row_no, values, extra, props, col_name)
+            ok = _add_node(b, label, t, row_no, values, extra, plan.edges, col_name)
         else:  # counted once its ends resolve, or once it is joined to its member
             rows = b.joined if joined else b.links
             rows.append(LinkRow(values, extra, t.file, row_no, col_name))
@@ -196,138 +210,11 @@ def _read_table(
                 form.named(b, row_no, values["id"], values)
             if derive:
                 b.derived[values["id"]] = col_name.get("name", "name")
-            keep_places(b, t, row_no, raw, consumed, values, col_name)
+            if wait or consumed.uses:  # a row waits for a column, or a 楼栋 list or address
+                keep_places(b, t, row_no, raw, consumed, values, col_name)
             report.count_loaded(t.file)  # link rows are counted once their ends resolve
     if progress:
         progress(t.table, n % PROGRESS_EVERY)
-
-
-def _row_values(
-    b: Build,
-    t: RawTable,
-    row_no: int,
-    cells: list[str],
-    known: dict[int, str],
-    unknown: dict[int, str],
-    props: dict[str, Property],
-    col_name: dict[str, str],
-    personal: bool,
-    derived: dict[str, Any],
-) -> tuple[dict[str, Any], dict[str, str], bool]:
-    """The row's typed values and extra columns, and whether it can load. ``personal``: the
-    table holds personal data, so a cell of no schema column is hidden in the report;
-    ``derived``: what the row's citizen ID number gives (an id, a birth year, a gender)."""
-    report = b.report
-    values: dict[str, Any] = {}
-    extra: dict[str, str] = {}
-    dropped: set[str] = set()  # columns whose cell was refused: no default stands in for them
-    ok = True
-    for i, cell in enumerate(cells):
-        text = cell.strip() if isinstance(cell, str) else str(cell)
-        if not text:
-            continue
-        if i in unknown or i not in known:
-            column = unknown.get(i, f"column_{i + 1}")
-            if len(text) > MAX_CELL:
-                report.add(
-                    t.file,
-                    row_no,
-                    column,
-                    text,
-                    f"cell too long ({len(text)} characters, at most {MAX_CELL}): value dropped",
-                    WARNING,
-                    personal,
-                )
-            else:
-                extra[column] = text
-            continue
-        name = known[i]
-        p = props[name]
-        if p.type == "list" and p.enum:
-            items = []
-            for item in parse_value(text, Property(name, "list", p.zh, p.en)):
-                try:
-                    enum = Property(name, "enum", p.zh, p.en, enum=p.enum)
-                    items.append(parse_value(item, enum, b.today))
-                except BadValue as e:
-                    report.add(
-                        t.file,
-                        row_no,
-                        col_name[name],
-                        item,
-                        f"{e}: item dropped",
-                        WARNING,
-                        p.personal,
-                    )
-            if items:  # every item refused: the column is absent, not an empty list
-                values[name] = sorted(set(items), key=items.index)
-            continue
-        if name == "id":
-            text = unicodedata.normalize("NFKC", text).strip()
-        try:
-            values[name] = parse_value(text, p, b.today)
-        except BadValue as e:
-            dropped.add(name)
-            # a personal column's value; or, in a personal table, a paste no column holds
-            hide = p.personal or (personal and len(text) > MAX_CELL)
-            if p.required:
-                report.add(
-                    t.file, row_no, col_name[name], text, f"{e}: row rejected", personal=hide
-                )
-                ok = False
-            else:
-                report.add(
-                    t.file, row_no, col_name[name], text, f"{e}: value dropped", WARNING, hide
-                )
-    own = numbers_as_ids(report, t.file, row_no, values, props, col_name, b.schema, t.table)
-    derived = {**own, **derived}  # the ID-number column's, where both are given
-    if derived:
-        fill_from_card(report, t.file, row_no, values, dropped, derived, props, col_name, b.today)
-    defaults = form_defaults(b.schema, t)  # a grid-ledger row is a grid
-    wait = b.waits.get(t.table, ())  # may be given later (lianjian.loaders.places)
-    for name, p in props.items():
-        default = defaults.get(name, p.default)
-        if default is not None and name not in values and name not in dropped:
-            values[name] = default  # an empty cell; a refused one stays absent
-        if p.required and name not in values and ok and name not in wait:
-            if name in col_name:
-                report.add(
-                    t.file, row_no, col_name[name], None, f"required value {name} ({p.zh}) is empty"
-                )
-            ok = False
-    if ok:
-        ok = _dates_in_order(b, t, row_no, values, props, col_name)
-    return values, extra, ok
-
-
-def _dates_in_order(
-    b: Build,
-    t: RawTable,
-    row_no: int,
-    values: dict[str, Any],
-    props: dict[str, Property],
-    col_name: dict[str, str],
-) -> bool:
-    """A date before the column it may not precede (``not_before``: a term that ends before
-    the organisation was founded, a link that ends before it starts). A links row is the
-    relationship and its period, so it is rejected; elsewhere the later column is dropped.
-    Whether the row can load."""
-    for name, p in props.items():
-        first = p.not_before
-        if first is None or name not in values or first not in values:
-            continue
-        if values[name] >= values[first]:
-            continue
-        reject = p.required or t.table == b.schema.link_table
-        why = f"{values[name]} is before {first} {values[first]}: " + (
-            "row rejected" if reject else "value dropped"
-        )
-        severity = ERROR if reject else WARNING
-        b.report.add(t.file, row_no, col_name[name], values[name], why, severity, p.personal)
-        if reject:
-            return False
-        del values[name]
-    return True
 
 
 def _add_node(
@@ -337,9 +224,11 @@ def _add_node(
     row_no: int,
     values: dict[str, Any],
     extra: dict[str, str],
-    props: dict[str, Property],
+    edges: dict[str, Property],
     col_name: dict[str, str],
 ) -> bool:
+    """Add the row's node, its references kept for pass two; ``edges``: the table's
+    reference columns (each becomes relationships, not a property). Whether it loads."""
     node_id = values["id"] = sys.intern(
         values["id"]
     )  # one string per id, however often referred to
@@ -352,8 +241,8 @@ def _add_node(
     b.where[node_id] = (t.file, row_no)
     node: dict[str, Any] = {}
     for name, v in values.items():
-        p = props[name]
-        if p.edge is not None:
+        p = edges.get(name)
+        if p is not None:
             targets = v if isinstance(v, list) else (v,)
             b.refs.append(Ref(p, node_id, targets, t.file, row_no, col_name[name]))
         else:

@@ -84,7 +84,7 @@ def lines(text: str) -> Iterator[str]:
     >>> list(lines("a,b\r\nc\rd\n\ne"))
     ['a,b\r\n', 'c\r', 'd\n', '\n', 'e']
     """
-    return (m.group() for m in _LINE.finditer(text))
+    return map(re.Match.group, _LINE.finditer(text))
 
 
 def read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -> RawTable | None:
@@ -217,15 +217,15 @@ def _joined_header(head: list[Row], best: int, known: set[str]) -> tuple[list[st
 
 def _filled(rec: Row) -> bool:
     """A row that holds something (a cell, or a problem that must be reported)."""
-    return bool(rec[2]) or any(c.strip() for c in rec[1])
+    return bool(rec[2]) or any(map(str.strip, rec[1]))
 
 
 def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
     for rec in first:
         if _filled(rec):
             yield rec
-    for rec in rest:
-        if _filled(rec):
+    for rec in rest:  # _filled, inline: it is asked of every row
+        if rec[2] or any(map(str.strip, rec[1])):
             yield rec
 
 

@@ -214,11 +214,8 @@ def _resolve_refs(b: Build, names: Names) -> None:
         counted = by_id.get(id(ref.prop))
         if counted is None:
             counted = by_id[id(ref.prop)] = [nodes[ref.source][0], ref.prop, 0]
-        seen: set[str] = set()
-        for target in ref.targets:
-            if target in seen:
-                continue
-            seen.add(target)
+        targets = ref.targets if len(ref.targets) < 2 else dict.fromkeys(ref.targets)
+        for target in targets:  # each once
             written, personal = target, ref.prop.personal
             m = matches.get((i, target)) if matches else None
             if m is None:
