@@ -11,7 +11,7 @@ records.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from neo4j.exceptions import Neo4jError
@@ -20,14 +20,17 @@ __all__ = ["rows_of"]
 
 
 def rows_of(
+    read: Callable[..., list],
     driver,
     database: str,
     cypher: str,
     params: Mapping[str, Any],
     columns: dict[str, tuple[str, ...]],
 ) -> list[dict[str, Any]]:
-    """The rows of ``cypher`` as dicts; ``columns``: the known columns by query text
-    (filled here)."""
+    """The rows of ``cypher`` as dicts, read with ``read(cypher, **params)`` (the store's
+    own reader: a load's transaction reads what it has staged); the columns planned on
+    ``driver`` (a query's columns do not depend on the data); ``columns``: the known
+    columns by query text (filled here)."""
     keys = columns.get(cypher)
     if keys is None:
         with driver.session(database=database, default_access_mode="READ") as s:
@@ -37,14 +40,9 @@ def rows_of(
     listed = ", ".join(f"`{k}`" for k in keys)
     wrapped = f"CALL () {{\n{cypher.rstrip().rstrip(';')}\n}}\nRETURN collect([{listed}]) AS rows"
     try:
-        (record,) = _read(driver, database, wrapped, params)
+        (record,) = read(wrapped, **params)
     except Neo4jError as e:  # one list too large for the server's memory pool: stream it
         if "MemoryPool" not in (e.code or ""):
             raise
-        return [dict(r) for r in _read(driver, database, cypher, params)]
+        return [dict(r) for r in read(cypher, **params)]
     return [dict(zip(keys, row, strict=True)) for row in record["rows"]]
-
-
-def _read(driver, database: str, cypher: str, params: Mapping[str, Any]) -> list:
-    records, _, _ = driver.execute_query(cypher, dict(params), database_=database, routing_="r")
-    return records

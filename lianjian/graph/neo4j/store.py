@@ -226,7 +226,7 @@ class Neo4jStore(LedgerMarker):
         """Run each query's Cypher in a read transaction, with the same params; the rows
         come back as one list per query (:func:`~lianjian.graph.neo4j.reads.rows_of`)."""
         return {
-            q.name: rows_of(self.driver, self.database, q.cypher, params, self._columns)
+            q.name: rows_of(self._read, self.driver, self.database, q.cypher, params, self._columns)
             for q in queries
         }
 
