@@ -20,9 +20,7 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -30,7 +28,9 @@ from pathlib import Path
 
 import pytest
 
+from lianjian.bench.dashboard import lianjian_command
 from lianjian.core.schema import SCHEMA
+from lianjian.graph.neo4j.server import free_port
 from lianjian.loaders.columns import header_index
 from lianjian.loaders.read import detect_encoding, header_key, match_table
 from tests.ledgers import write_ledger
@@ -174,20 +174,6 @@ def hostile_ledger(sample_ledger, tmp_path_factory) -> Path:
 
 
 # ---------------------------------------------------------------- the dashboard
-
-
-def lianjian_command() -> list[str]:
-    """The installed ``lianjian`` command beside this interpreter (or its entry point)."""
-    script = Path(sys.executable).with_name("lianjian")
-    if script.is_file():
-        return [str(script)]
-    return [sys.executable, "-c", "import sys; from lianjian.cli.app import main; sys.exit(main())"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -18,18 +18,19 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from lianjian.bench.measure import proc_status_mib
+from lianjian.graph.neo4j.server import free_port
 
-__all__ = ["cold_start", "unavailable"]
+__all__ = ["cold_start", "lianjian_command", "unavailable"]
 
 KPI = '[data-testid="stMetricValue"]'
 DRAWN = '#graph[data-drawn="1"]'
@@ -46,18 +47,12 @@ def unavailable() -> str | None:
     return None
 
 
-def _lianjian() -> list[str]:
+def lianjian_command() -> list[str]:
     """The installed ``lianjian`` command beside this interpreter (or its entry point)."""
     script = Path(sys.executable).with_name("lianjian")
     if script.is_file():
         return [str(script)]
     return [sys.executable, "-c", "import sys; from lianjian.cli.app import main; sys.exit(main())"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _tree(pid: int) -> list[int]:
@@ -97,10 +92,10 @@ def _one_start(
 ) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright  # a test extra (see the module's text)
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "LIANJIAN_CACHE_DIR": str(cache)}
-    cmd = [*_lianjian(), "dashboard", str(ledger), "--port", str(port)]
+    cmd = [*lianjian_command(), "dashboard", str(ledger), "--port", str(port)]
     t0 = time.monotonic()
     deadline = t0 + timeout
     with log.open("w") as out:
@@ -149,6 +144,13 @@ def cold_start(ledger: Path, centre: str | None, timeout: float = 1800) -> dict[
     with tempfile.TemporaryDirectory(prefix="lianjian-bench-dashboard-") as tmp:
         cache = Path(tmp) / "cache"
         cache.mkdir(mode=0o700)
-        first = _one_start(ledger, centre, cache, Path(tmp) / "first.log", timeout)
-        cached = _one_start(ledger, centre, cache, Path(tmp) / "cached.log", timeout)
+        # in a thread of its own: Playwright's sync API refuses a thread that runs an
+        # asyncio loop (a caller's, or another sync Playwright's in the same process)
+        with ThreadPoolExecutor(1) as pool:
+            first = pool.submit(
+                _one_start, ledger, centre, cache, Path(tmp) / "first.log", timeout
+            ).result()
+            cached = pool.submit(
+                _one_start, ledger, centre, cache, Path(tmp) / "cached.log", timeout
+            ).result()
     return {"no_cache": first, "cache": cached, "centre": centre}
