@@ -25,7 +25,7 @@ def _unavailable(reason: str):
     pytest.skip(f"no Neo4j: {reason}")
 
 
-def start_server(home: Path) -> srv.ServerInfo:
+def start_server(home: Path, **kw) -> srv.ServerInfo:
     """The project's own Neo4j started in ``home``, on the shared jars; skips (or fails,
     where Neo4j is required) when it cannot be had."""
     jars = Path(os.environ.get("LIANJIAN_NEO4J_HOME", ROOT / ".neo4j"))
@@ -38,7 +38,7 @@ def start_server(home: Path) -> srv.ServerInfo:
         _unavailable(f"{e.__class__.__name__}: {e}")
     (home / "lib").symlink_to(jars / "lib")
     try:
-        return srv.start(home)
+        return srv.start(home, **kw)
     except Exception as e:  # no Java, no Maven, no network to Maven Central, a crash
         _unavailable(f"{e.__class__.__name__}: {e}")
 

@@ -163,7 +163,7 @@ def _password(home: Path, given: str | None) -> str:
     f = home / "password"
     if f.is_file():
         return f.read_text().strip()
-    pw = secrets.token_urlsafe(18)
+    pw = "n" + secrets.token_urlsafe(18)  # never "-" first: it would read as an option
     fd = os.open(f, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(pw)
@@ -272,7 +272,7 @@ def start(
     cp = str(home / "lib" / "*")
     if not (home / "data" / "dbms" / "auth.ini").exists():
         done = subprocess.run(
-            ["java", "-cp", cp, ADMIN_TOOL, "dbms", "set-initial-password", pw],
+            ["java", "-cp", cp, ADMIN_TOOL, "dbms", "set-initial-password", "--", pw],
             env=env,
             capture_output=True,
             text=True,
