@@ -157,6 +157,26 @@ def private_server(tmp_path):
     srv.stop(home)
 
 
+def kill_when(load: subprocess.Popen, info: srv.ServerInfo, ready) -> tuple[str, str]:
+    """Kill the server of ``info`` (SIGKILL) once ``ready(driver)`` says the load is far
+    enough, while it still runs; the load's output after it has ended (exit code 2)."""
+    driver = driver_for(info.uri, info.password)
+    deadline = time.monotonic() + 240
+    try:
+        while time.monotonic() < deadline and load.poll() is None:
+            if ready(driver):
+                break
+            time.sleep(0.05)
+    finally:
+        driver.close()
+    assert load.poll() is None, "the load ended before the server could be killed"
+    os.killpg(info.pid, signal.SIGKILL)
+    out, err = load.communicate(timeout=240)
+    assert load.returncode == 2, out + err
+    assert "Traceback" not in err + out and info.password not in err + out
+    return out, err
+
+
 @pytest.mark.slow
 def test_server_killed_mid_load_then_a_reload_equals_a_clean_load(jingzhou_small, private_server):
     """The generated jingzhou ledger (a few thousand members) takes seconds to load."""
@@ -172,23 +192,10 @@ def test_server_killed_mid_load_then_a_reload_equals_a_clean_load(jingzhou_small
         "NEO4J_DATABASE": "neo4j",
     }
     load = lianjian("load", str(ledger), "--neo4j", env=env)
-    driver = driver_for(info.uri, info.password)
-    deadline = time.monotonic() + 240
-    try:  # wait until the load has written part of the graph, then kill the server
-        while time.monotonic() < deadline and load.poll() is None:
-            n = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
-            if n > 0:
-                break
-            time.sleep(0.2)
-    finally:
-        driver.close()
-    assert load.poll() is None, "the load ended before the server could be killed"
-    os.killpg(info.pid, signal.SIGKILL)
-    out, err = load.communicate(timeout=240)
-    assert load.returncode == 2
+    # once the load has written part of the graph
+    out, err = kill_when(load, info, lambda d: not Neo4jStore(d).is_empty())
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: Neo4j: "), err
-    assert "Traceback" not in err + out and info.password not in err + out
 
     info = srv.start(private_server)  # the same data folder, recovered
     env["NEO4J_URI"] = info.uri

@@ -7,7 +7,9 @@ a hash per entity and per link: a monthly load reads no more than those),
 ``LianjianVersion``, ``LianjianFinding`` and ``LianjianCoverage``; the store's format
 is a property of the ledger marker (``LianjianLedger``, ``record_format``).
 
-A load is one write transaction: :meth:`Neo4jRecord.lock` opens it and first writes the
+A load is one write transaction (but for a first version into a database holding no
+graph, whose entities and links are written in batched transactions of their own, behind
+a marker: :mod:`lianjian.graph.neo4j.first`): :meth:`Neo4jRecord.lock` opens it and first writes the
 ``LianjianLoadLock`` node (unique by key), so a second load of the same database waits
 on that node's lock until the first commits or rolls back; every read under the lock,
 the diff applied by :meth:`Neo4jRecord.stage`, the gap rules and coverage run on the
@@ -29,12 +31,12 @@ from lianjian.core.model import GraphData
 from lianjian.core.privacy import pseudonym_key
 from lianjian.core.schema import SCHEMA
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j.first import PENDING, is_pending, write_first
 from lianjian.graph.neo4j.marker import META_LABEL
 from lianjian.graph.neo4j.personal import stored_props
 from lianjian.graph.neo4j.settings import Neo4jSettings
 from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env
 from lianjian.graph.neo4j.txwrites import (
-    create_all,
     delete_links,
     delete_nodes,
     write_links,
@@ -123,7 +125,8 @@ class Neo4jRecord:
         self.location = f"Neo4j database {database!r}"
         self._tx = None
         self._parts: list[tuple[str, dict, dict, dict]] | None = None  # read under the lock
-        self._fresh = False  # the load's database held no graph when it took the lock
+        self._fresh = False  # the load's database held no version when it took the lock
+        self._leftover = False  # ... and held what a first version stopped half-way wrote
         self._check_format()
 
     @classmethod
@@ -239,15 +242,18 @@ class Neo4jRecord:
                 self._tx, self._parts = tx, None
                 self._check_format()
                 marker = self._marker() or {}
-                if marker.get("record_format") is None and not store.is_empty():
+                empty = store.is_empty()
+                if marker.get("record_format") is None and not empty and not is_pending(marker):
                     raise ValueError(
                         f"the {self.location} holds a ledger loaded without --source: load "
                         "it into another database, or clear it first (load --replace)"
                     )
-                self._fresh = marker.get("record_format") is None  # and it holds no graph
+                # no version yet: the graph is empty, or what a stopped first version left
+                self._fresh = marker.get("record_format") is None
+                self._leftover = self._fresh and not empty
                 yield
             finally:
-                self._tx, self._parts, self._fresh = None, None, False
+                self._tx, self._parts, self._fresh, self._leftover = None, None, False, False
                 if not tx.closed():
                     tx.rollback()
 
@@ -261,7 +267,8 @@ class Neo4jRecord:
         return self._stage_diff(source, data)
 
     def _stage_first(self, source: str, data: GraphData) -> _Staged:
-        """Into a database holding no graph: everything written with CREATE. The staged
+        """Into a database holding no graph: everything written with CREATE, in batched
+        transactions of their own (:mod:`~lianjian.graph.neo4j.first`). The staged
         union is ``data`` alone as the database will hold it; the rules and coverage run on
         that in memory, not through the transaction (whose reads slow down with every
         write it holds, and this one holds the whole ledger)."""
@@ -269,7 +276,7 @@ class Neo4jRecord:
             {i: (lb, stored_props(i, lb, p, False)) for i, (lb, p) in data.nodes.items()},
             data.edges,
         )
-        create_all(self._tx, data, held)
+        write_first(Neo4jStore(self.driver, self.database), data, self._leftover, LOCK)
         staged = EmbeddedStore()
         staged.write(held)
         return _Staged(staged, [], self)  # the only source: no conflict
@@ -362,7 +369,7 @@ class Neo4jRecord:
         ).consume()  # fmt: skip
         tx.run(
             f"{_MARKER} SET m.record_format = $fmt, m.fingerprint = 'record:' + $v, "
-            "m.names = coalesce(m.names, false), m.loaded_at = datetime()",
+            f"m.names = coalesce(m.names, false), m.loaded_at = datetime() REMOVE m.{PENDING}",
             fmt=FORMAT, v=str(version.version),
         ).consume()  # fmt: skip
         tx.commit()

@@ -1,9 +1,8 @@
 """The writes of a version load inside its one transaction (docs/store.md): the removed
 entities and links deleted, the added and changed ones written, in batched ``UNWIND``
 statements of at most :data:`BATCH` rows, one per label (or per relationship type and
-end labels). Into a database that holds no graph yet (a source's first version there)
-everything is written with ``CREATE``, as a plain load writes it: no lookup before
-each write.
+end labels). A source's first version into a database holding no graph is not written
+here but in batched transactions of its own (:mod:`lianjian.graph.neo4j.first`).
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ from typing import Any
 
 from lianjian.core.model import Edge, GraphData
 from lianjian.graph.neo4j.personal import stored_props
-from lianjian.graph.neo4j.writes import Batches, edge_cypher, edge_groups, node_cypher, node_groups
+from lianjian.graph.neo4j.writes import Batches, edge_cypher, node_cypher
 
-__all__ = ["BATCH", "delete_nodes", "write_nodes", "delete_links", "write_links", "create_all"]
+__all__ = ["BATCH", "delete_nodes", "write_nodes", "delete_links", "write_links"]
 
 BATCH = 10000  # rows per statement inside the load's transaction
 
@@ -83,14 +82,3 @@ def write_links(
         groups[(e.type, label(e.source), label(e.target), bool(e.props))].append(row)
     for (t, sl, tl, with_props), rows in groups.items():
         _batches(tx, edge_cypher(t, sl, tl, with_props), rows)
-
-
-def create_all(tx, data: GraphData, held: GraphData) -> None:
-    """Every entity and link of ``data`` with ``CREATE``, into a database holding no
-    graph; ``held``: its entities as the database keeps them (:func:`stored_props`). A
-    link repeated is written once, with the last one's properties, as MERGE then SET
-    leaves it."""
-    for label, rows in node_groups(held, lambda i, lb, props: props).items():
-        _batches(tx, node_cypher(label, create=True), rows)
-    for (t, sl, tl, with_props), rows in edge_groups(data):
-        _batches(tx, edge_cypher(t, sl, tl, with_props, create=True), rows)
