@@ -97,15 +97,22 @@ def _child(fn: Callable[[], Any]) -> dict[str, Any]:
     }
 
 
-def forked(fn: Callable[[], Any], timeout: float | None = None) -> dict[str, Any]:
+def forked(
+    fn: Callable[[], Any],
+    timeout: float | None = None,
+    setup: Callable[[], Callable[[], Any]] | None = None,
+) -> dict[str, Any]:
     """Run ``fn`` in a forked child; ``{"seconds", "peak_mib", "rss_mib", "value"}`` or
-    ``{"error"}``. ``fn`` must return something JSON can carry (keep it small)."""
+    ``{"error"}``. ``fn`` must return something JSON can carry (keep it small).
+    ``setup``: made in the child first, untimed, and it returns the stage to run instead
+    of ``fn`` (a ledger parsed in the child, where the parent holds none); the peak is
+    then above what the setup left."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(r)
         try:
-            payload = json.dumps(_child(fn), default=str)
+            payload = json.dumps(_child(setup() if setup else fn), default=str)
         except BaseException as e:  # noqa: BLE001 - reported to the parent
             payload = json.dumps({"error": f"{e.__class__.__name__}: {e}"[:2000]})
         with os.fdopen(w, "w") as fh:
@@ -124,9 +131,14 @@ def forked(fn: Callable[[], Any], timeout: float | None = None) -> dict[str, Any
     return json.loads(text) if text else {"error": "the child died without a result"}
 
 
-def repeat(fn: Callable[[], Any], n: int, timeout: float | None = None) -> dict[str, Any]:
-    """``n`` forked runs of ``fn`` summarised (:func:`summary`)."""
-    return summary([forked(fn, timeout) for _ in range(max(1, n))])
+def repeat(
+    fn: Callable[[], Any],
+    n: int,
+    timeout: float | None = None,
+    setup: Callable[[], Callable[[], Any]] | None = None,
+) -> dict[str, Any]:
+    """``n`` forked runs of ``fn`` (or of what ``setup`` makes) summarised (:func:`summary`)."""
+    return summary([forked(fn, timeout, setup) for _ in range(max(1, n))])
 
 
 def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ LABELS = {
     "parse": "parse + validate 解析校验",
     "build_csv": "embedded build from CSV 内嵌图构建",
     "build_cache": "embedded build from cache 缓存加载",
+    "neo4j_from_files": "ledger files → Neo4j, the command (its whole peak) 台账入库",
     "neo4j_load": "Neo4j load 写入",
     "neo4j_bulk": "Neo4j bulk load (--bulk) 离线导入",
     "gaps": "all gap rules 覆盖空白",

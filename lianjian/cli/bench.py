@@ -93,6 +93,14 @@ def bench(
             help="Keep the JSON under benchmarks/results and render the table from it into README.md.",
         ),
     ] = False,
+    embedded_max: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Above this scale, Neo4j stages only, the harness holding no ledger "
+            "(a stage parses it in its own process where it needs the model).",
+        ),
+    ] = 10.0,
 ) -> None:
     """Benchmarks (基准测试): without a sub-command, every stage at several scales.
 
@@ -103,6 +111,7 @@ def bench(
     options go before any sub-command; a sub-command times one topic on a ledger.
 
     Example: lianjian bench --scales 0.1,1 --repeat 3
+    Province scale: lianjian bench --scales 1,10,100 (Neo4j only above --embedded-max)
     """
     if ctx.invoked_subcommand is not None:
         given = [
@@ -133,6 +142,7 @@ def bench(
             naive_rows=naive_rows,
             admin=not no_admin_import,
             browser=not no_dashboard,
+            embedded_max=embedded_max,
         )
     typer.echo(table)
 
