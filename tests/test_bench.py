@@ -106,6 +106,7 @@ def test_median_run_keeps_the_middle_run_and_counts_the_good_ones():
         ([(10, 1.0), (100, 10.0), (1000, 100.0)], 1.0),
         ([(10, 1.0), (100, 100.0)], 2.0),
         ([(10, 1.0)], None),
+        ([(1_000_000, 27.0), (1_000_046, 34.0)], None),  # rdflib's capped triples: no slope
     ],
 )
 def test_growth_exponent(points, expected):

@@ -22,7 +22,8 @@ from lianjian.graph.neo4j.personal import stored_props
 from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.graph.neo4j.writes import edge_cypher, edge_groups, node_cypher, node_groups
 from lianjian.loaders.ledger import load_ledger
-from tests.record_ledgers import V1
+from tests.neo4j_fixture import start_server
+from tests.record_ledgers import V1, V2
 from tests.test_neo4j_faults import driver_for, kill_when, lianjian, private_server  # noqa: F401
 from tests.test_neo4j_replace import bounded_server  # noqa: F401
 
@@ -116,3 +117,25 @@ def test_a_first_version_stopped_half_way_is_cleared_by_the_next_load(
         assert '"version": 1' in _history(env)
     finally:
         driver.close()
+
+
+def test_a_load_outlasts_the_servers_transaction_timeout(tmp_path, jingzhou_small, sample_ledger):
+    """The load's transaction asks for no time limit: on a server whose default is a few
+    seconds (longer than a batch, shorter than a load), a first version and a later one
+    (the generated ledger's, then the sample's: most entities removed) still load."""
+    home = tmp_path / "neo4j"
+    home.mkdir()
+    info = start_server(home, settings={"db.transaction.timeout": "6s"})
+    try:
+        env = _env(info)
+        code, out, err = _first(jingzhou_small, env)
+        assert code == 0, err
+        assert out.startswith("version 1 of source s"), out
+        again = lianjian(
+            "load", str(sample_ledger), "--neo4j", "--source", "s", "--as-of", V2, env=env
+        )
+        out, err = again.communicate(timeout=900)
+        assert again.returncode == 0, err
+        assert out.startswith("version 2 of source s"), out
+    finally:
+        srv.stop(home)

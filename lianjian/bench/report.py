@@ -37,10 +37,13 @@ LABELS = {
 
 
 def exponent(points: list[tuple[float, float]]) -> float | None:
-    """Least-squares slope of log y on log x; None with fewer than two usable points."""
+    """Least-squares slope of log y on log x; None with fewer than two usable points, or
+    sizes less than 1.5× apart."""
     pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
     if len(pts) < 2:
         return None
+    if max(x for x, _ in pts) - min(x for x, _ in pts) < math.log(1.5):
+        return None  # sizes too close to say (rdflib's capped triples): a slope of noise
     mx = sum(x for x, _ in pts) / len(pts)
     my = sum(y for _, y in pts) / len(pts)
     sxx = sum((x - mx) ** 2 for x, _ in pts)

@@ -236,7 +236,10 @@ class Neo4jRecord:
         ):  # fmt: skip
             self.driver.execute_query(stmt, database_=self.database)
         with self.driver.session(database=self.database) as session:
-            tx = session.begin_transaction(metadata={"lianjian": "load"})
+            # no time limit (0): the load lasts as long as the ledger takes, and a client
+            # gone ends it (the server's default, 600 s on the project server, ended a
+            # first version at jingzhou scale 10)
+            tx = session.begin_transaction(metadata={"lianjian": "load"}, timeout=0)
             try:
                 tx.run(f"MERGE (l:{LOCK} {{key: 'load'}}) SET l.taken_at = datetime()").consume()
                 self._tx, self._parts = tx, None

@@ -177,9 +177,12 @@ def java_env(home: Path) -> dict[str, str]:
     return env
 
 
+TUNABLE = {"db.transaction.timeout": "600s"}  # settings a caller may give otherwise
+
+
 def write_conf(home: Path, bolt_port: int, settings: Mapping[str, str] | None = None) -> None:
     """The server's neo4j.conf; ``settings``: further lines (name → value), e.g. a bounded
-    transaction memory pool."""
+    transaction memory pool, or one of :data:`TUNABLE` given otherwise."""
     heap, pagecache = memory_settings()
     conf = home / "conf"
     conf.mkdir(parents=True, exist_ok=True)
@@ -202,8 +205,8 @@ def write_conf(home: Path, bolt_port: int, settings: Mapping[str, str] | None = 
                 f"server.memory.heap.max_size={heap}",
                 f"server.memory.pagecache.size={pagecache}",
                 "dbms.usage_report.enabled=false",
-                "db.transaction.timeout=600s",
-                *(f"{k}={v}" for k, v in (settings or {}).items()),
+                # the default of a transaction that asks for none: a load asks for none
+                *(f"{k}={v}" for k, v in {**TUNABLE, **(settings or {})}.items()),
                 "",
             ]
         ),
