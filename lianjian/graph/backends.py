@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, NamedTuple
 from lianjian.core.balance import Balance
 from lianjian.graph.neo4j.bulk import bulk_load
 from lianjian.graph.neo4j.settings import Neo4jSettings
+from lianjian.graph.neo4j.streamed import StreamedRows
 from lianjian.graph.store import GraphStore, Progress
 from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
+from lianjian.loaders.stream import NotStreamable, stream_ledger
 
 if TYPE_CHECKING:  # the class itself is imported by name, with the driver, when asked for
     from lianjian.graph.neo4j.store import Neo4jStore
@@ -34,6 +36,7 @@ __all__ = [
     "open_record",
     "load_into_neo4j",
     "bulk_into_neo4j",
+    "stream_into_neo4j",
     "LedgerMismatch",
 ]
 
@@ -100,6 +103,49 @@ def load_into_neo4j(
     )
     store.set_ledger_balance(balance.to_dict())
     return data.report
+
+
+def stream_into_neo4j(
+    store,
+    ledger: Path,
+    *,
+    replace: bool = False,
+    progress: Progress | None = None,
+    read_progress=None,
+    check: Check | None = None,
+    with_names: bool = False,
+    folder: Path | None = None,
+    whole: Callable[[str], None] | None = None,
+):
+    """:func:`load_into_neo4j` without the ledger's model: read, checked and resolved in
+    chunks of rows against an index on disk in ``folder`` (:mod:`lianjian.loaders.stream`),
+    then written from it a batch at a time; the same report and the same database. A
+    ledger using what the streaming load does not handle yet is loaded whole, by
+    :func:`load_into_neo4j`, after ``whole`` is told why (nothing written by then)."""
+    try:
+        streamed = stream_ledger(ledger, progress=read_progress, folder=folder)
+    except NotStreamable as e:
+        if whole is not None:
+            whole(str(e))
+        return load_into_neo4j(
+            store,
+            ledger,
+            replace=replace,
+            progress=progress,
+            read_progress=read_progress,
+            check=check,
+            with_names=with_names,
+        )
+    with streamed:
+        balance = Balance.from_report(streamed.report)
+        if check is not None:
+            check(balance)
+        if replace:
+            store.clear()
+        fingerprint = ledger_fingerprint(ledger)
+        store.write(StreamedRows(streamed), progress, fingerprint, with_names)
+        store.set_ledger_balance(balance.to_dict())
+        return streamed.report
 
 
 def bulk_into_neo4j(

@@ -121,6 +121,8 @@ def _read(
             no_regions(report)  # is read: the report lists it under "regions" all the same
     _whole_only(b, forms)
     _by_id_only(b)
+    if progress:
+        spill.refs.tick = lambda n: progress("references: resolving", n)
     _resolve_refs(b, Names(b.data))
     for label, rel in (("Region", "PART_OF"), ("PartyOrg", "SUB_ORG_OF")):
         _cycles(b, spill, label, rel)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,8 @@ from lianjian.loaders.resolve import LinkRow, Ref
 __all__ = ["Spill"]
 
 CACHE_KIB = 16 * 1024  # SQLite's page cache: 16 MiB, whatever the ledger's size
-LIGHT = ("level", "kind", "ledger_file")  # what a reference's checks read of its target
+LIGHT = ("level", "kind", "ledger_file")
+TICK = 5000  # what a reference's checks read of its target
 
 _TABLES = (
     "CREATE TABLE entity (id TEXT PRIMARY KEY, file TEXT, row INTEGER, label TEXT,"
@@ -162,19 +163,27 @@ def _light(values: Any) -> dict[str, Any]:
 
 
 class Refs:
-    """``Build.refs``: the reference cells of pass one, in the order they were read."""
+    """``Build.refs``: the reference cells of pass one, in the order they were read;
+    ``tick``, when set, is told of every :data:`TICK` read back (a progress bar)."""
 
     def __init__(self, s: Spill) -> None:
         self.s = s
+        self.tick: Callable[[int], None] | None = None
 
     def append(self, r: Ref) -> None:
         item = (self.s.prop_index(r.prop), r.source, tuple(r.targets), r.file, r.row, r.column)
         self.s.db.execute("INSERT INTO ref (item) VALUES (?)", (pickle.dumps(item, _DUMP),))
 
     def __iter__(self) -> Iterator[Ref]:
+        n = 0
         for (item,) in self.s.rows("SELECT item FROM ref ORDER BY seq"):
             p, source, targets, file, row, column = pickle.loads(item)
             yield Ref(self.s.props[p], source, targets, file, row, column)
+            n += 1
+            if self.tick and n % TICK == 0:
+                self.tick(TICK)
+        if self.tick:
+            self.tick(n % TICK)
 
     def __setitem__(self, i: int, value: None) -> None:
         """Pass two frees each reference as it goes: here nothing is held to free."""
