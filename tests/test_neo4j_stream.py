@@ -1,4 +1,4 @@
-"""The streaming load into Neo4j (``load --neo4j --stream``) leaves the database the
+"""The streaming load into Neo4j (``load --neo4j --stream``, ``load_into_neo4j(stream=True)``) leaves the database the
 model load leaves: the same ``Neo4jStore.checksum()``, counts, marker and balance, on a
 generated ledger, one with faults written in and the sample ledger; CREATE into an empty
 database, MERGE into one holding the graph. A ledger it does not handle is loaded whole,
@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lianjian.cli.app import app
-from lianjian.graph.backends import load_into_neo4j, stream_into_neo4j
+from lianjian.graph.backends import load_into_neo4j
 from lianjian.graph.neo4j.store import Neo4jStore, stored_model
 from lianjian.loaders.ledger import load_ledger
 from tests.stream_ledgers import inject_faults
@@ -68,7 +68,7 @@ def test_a_streamed_load_holds_what_the_model_load_holds(
     assert want[0] == stored_model(load_ledger(ledger)).checksum()
     written.clear()
     told: list[str] = []
-    got = stream_into_neo4j(store, ledger, folder=index, whole=told.append)
+    got = load_into_neo4j(store, ledger, stream=True, folder=index, whole=told.append)
     assert told == []  # streamed, not loaded whole
     assert written and all(" CREATE " in q and "MERGE" not in q for q in written)
     assert (store.checksum(), store.stats(), store.marker(), store.ledger_balance()) == want
@@ -76,7 +76,7 @@ def test_a_streamed_load_holds_what_the_model_load_holds(
     assert list(index.iterdir()) == []  # the index is gone
 
     written.clear()  # again, into the database holding the graph: MERGE, nothing doubled
-    stream_into_neo4j(store, ledger, folder=index)
+    load_into_neo4j(store, ledger, stream=True, folder=index)
     assert written and all("MERGE" in q and " CREATE " not in q for q in written)
     assert duplicates(store.driver, store.database) == (0, 0)
     assert store.checksum() == want[0]
@@ -84,7 +84,7 @@ def test_a_streamed_load_holds_what_the_model_load_holds(
 
 def test_a_streamed_load_with_names_holds_the_names(jingzhou_small, store, index):
     _, want = model_state(store, jingzhou_small, with_names=True)
-    stream_into_neo4j(store, jingzhou_small, folder=index, with_names=True)
+    load_into_neo4j(store, jingzhou_small, stream=True, folder=index, with_names=True)
     assert store.checksum() == want[0] and store.holds_names()
     assert want[0] == stored_model(load_ledger(jingzhou_small), with_names=True).checksum()
 
@@ -93,7 +93,7 @@ def test_what_is_not_streamed_is_loaded_whole_after_saying_why(store, index):
     ledger = ROOT / "data/sample-forms"
     _, want = model_state(store, ledger)
     told: list[str] = []
-    stream_into_neo4j(store, ledger, folder=index, whole=told.append)
+    load_into_neo4j(store, ledger, stream=True, folder=index, whole=told.append)
     assert len(told) == 1 and "workbook" in told[0]
     assert store.checksum() == want[0]
 
@@ -103,7 +103,7 @@ def test_a_refused_ledger_is_not_written(store, index, faulty):
         raise ValueError("refused")
 
     with pytest.raises(ValueError, match="refused"):
-        stream_into_neo4j(store, faulty, folder=index, check=refuse)
+        load_into_neo4j(store, faulty, stream=True, folder=index, check=refuse)
     assert store.is_empty() and store.marker() is None
     assert list(index.iterdir()) == []
 

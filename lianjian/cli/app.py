@@ -60,12 +60,7 @@ from lianjian.cli.report import register as register_report
 from lianjian.cli.users import register as register_users
 from lianjian.core.report import ERROR, WARNING
 from lianjian.generator.generate import generate as run_generate
-from lianjian.graph.backends import (
-    bulk_into_neo4j,
-    load_into_neo4j,
-    open_neo4j,
-    stream_into_neo4j,
-)
+from lianjian.graph.backends import bulk_into_neo4j, load_into_neo4j, open_neo4j
 from lianjian.graph.embedded.cache import cache_dir
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j.bulk import project_server
@@ -248,8 +243,7 @@ def load(
                         with_names=with_names,
                     )
                 else:
-                    how = {"folder": streaming_folder(), "whole": whole} if stream else {}
-                    report = (stream_into_neo4j if stream else load_into_neo4j)(
+                    report = load_into_neo4j(
                         held,
                         ledger,
                         replace=replace,
@@ -257,7 +251,9 @@ def load(
                         read_progress=read,
                         check=check,
                         with_names=with_names,
-                        **how,
+                        stream=stream,
+                        folder=streaming_folder() if stream else None,
+                        whole=whole,
                     )
                 stats = held.stats()
             finally:
