@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lianjian.core.schema import SCHEMA
 from lianjian.graph.neo4j.streamed import StreamedRows
@@ -165,8 +166,50 @@ def test_random_ledgers_stream_to_the_same_report_or_are_refused(tables):
 
 
 @FUZZ
-@given(tables=wrong_tables())
-def test_wrong_rows_stream_to_the_same_report_or_are_refused(tables):
+@given(tables=wrong_tables(), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))
+def test_wrong_rows_stream_to_the_same_report_or_are_refused(tables, encoding):
     with tempfile.TemporaryDirectory() as tmp:
         regions = csv_text(REGIONS[:4])
-        _same_or_refused(write_ledger(Path(tmp), {"regions": regions, **tables}))
+        tables = {"regions": regions, **tables}
+        _same_or_refused(write_ledger(Path(tmp), tables, encoding=encoding))
+
+
+# ---------------------------------------------------------------- the CSV file, read as it goes
+
+
+def _table(f: Path, stream: bool):
+    from lianjian.core.report import Report
+    from lianjian.loaders.read import read_csv
+
+    report = Report()
+    known = {"编号", "名称", "层级", "id", "name", "level", "parent"}
+    t = read_csv(f, f.name, "regions", known, report, stream)
+    rows = None if t is None else (t.header, t.above, list(t.rows))
+    return rows, report.to_dict(True)
+
+
+TEXT = st.text(
+    alphabet=st.sampled_from(list('编号,名称id\t"\r\n \x00a层级\ufeff\u2028')), max_size=80
+)
+
+
+@FUZZ
+@given(
+    text=TEXT,
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]),
+    tail=st.binary(max_size=3),
+)
+def test_a_csv_file_read_as_it_goes_gives_the_rows_read_whole(text, encoding, tail):
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / "regions.csv"
+        f.write_bytes(("编号,名称,层级\r\n" + text).encode(encoding, "replace") + tail)
+        assert _table(f, True) == _table(f, False)
+
+
+def test_a_utf8_file_is_never_read_whole(tmp_path, monkeypatch):
+    f = tmp_path / "regions.csv"
+    f.write_text('编号,名称,层级\r\nR1,沙市区,区\rR2,"中山\n街道",街道\n', "utf-8-sig")
+    whole = _table(f, False)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read whole"))
+    assert _table(f, True) == whole
+    assert [r[1] for r in whole[0][2]] == [["R1", "沙市区", "区"], ["R2", "中山\n街道", "街道"]]

@@ -217,12 +217,14 @@ def csv_table(
     known: dict[str, set[str]],
     report: Report,
     forms: dict[str, str] | None,
+    stream: bool = False,
 ) -> RawTable | None:
+    """The table of a CSV file, or None (reported); ``stream``: see :func:`read_csv`."""
     table = match_table(f.stem, table_aliases)
     if table is None:
         report.not_read(label, "not a ledger table name: file ignored", NOTICE)
         return None
-    t = read_csv(f, label, table, known[table], report)
+    t = read_csv(f, label, table, known[table], report, stream)
     if t is not None:
         t.form = match_form(f.stem, forms)
     return t

@@ -110,7 +110,7 @@ def _read(
     for table in TABLE_ORDER:
         read = 0
         for f in by_table[table]:
-            t = csv_table(f, f.name, schema.table_aliases, known, report, schema.form_names)
+            t = csv_table(f, f.name, schema.table_aliases, known, report, schema.form_names, True)
             if t is None:
                 continue
             read += 1
