@@ -42,6 +42,10 @@ def inject_faults(folder: Path) -> Path:
     with_parent = [r for r in orgs[1:] if r[up]]
     a, b = with_parent[3], with_parent[4]
     a[up], b[up] = b[0], a[0]  # a parent cycle of two
+    c, d, e = with_parent[7:10]
+    c[up], d[up], e[up] = d[0], e[0], c[0]  # a cycle of three,
+    with_parent[10][up] = c[0]  # an organisation below it,
+    with_parent[2][up] = e[0]  # and one above in the table (its walk meets the cycle first)
     with_parent[5][up] = with_parent[5][0]  # its own parent
     buildings = read_table(folder, "buildings")
     with_parent[6][up] = buildings[1][0]  # a building as a parent organisation

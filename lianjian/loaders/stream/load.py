@@ -160,9 +160,9 @@ def _by_id_only(b: Build) -> None:
 
 
 def _cycles(b: Build, spill: Spill, label: str, rel: str) -> None:
-    """Parent cycles, as the model load breaks them, over this relationship's edges (the
-    regions' or organisations' parents, held in memory while they are checked)."""
-    edges = list(spill.edges.of_type(rel))
+    """Parent cycles, as the model load breaks them, over the edges of this relationship
+    that may lead into one (:meth:`~lianjian.loaders.stream.spill.Edges.into_cycles`)."""
+    edges = spill.edges.into_cycles(rel)
     shim = SimpleNamespace(data=SimpleNamespace(edges=edges), where=b.where, report=b.report)
     _break_cycles(shim, label, rel)  # type: ignore[arg-type]
     kept = {e.source for e in shim.data.edges}

@@ -236,6 +236,26 @@ class Edges:
         ):
             yield Edge(t, src, dst, key, pickle.loads(props) if props else NO_PROPS)
 
+    def into_cycles(self, rel: str) -> list[Edge]:
+        """The edges of ``rel`` (in order) of every source whose parents may lead into a
+        cycle: not those whose every chain of parents ends at a root, pruned in SQL a
+        level at a time (a walk from them finds no cycle, and no walk that finds one
+        passes them)."""
+        db = self.s.db
+        db.execute("CREATE TEMP TABLE up (src TEXT, dst TEXT)")
+        db.execute("INSERT INTO up SELECT src, dst FROM edge WHERE type = ?", (rel,))
+        db.execute("CREATE INDEX temp.up_src ON up (src)")
+        while db.execute("DELETE FROM up WHERE dst NOT IN (SELECT src FROM up)").rowcount:
+            pass
+        rows = self.s.rows(
+            "SELECT type, src, dst, key FROM edge WHERE type = ?"
+            " AND src IN (SELECT src FROM up) ORDER BY seq",
+            rel,
+        )
+        edges = [Edge(t, a, b, k, NO_PROPS) for t, a, b, k in rows]
+        db.execute("DROP TABLE up")
+        return edges
+
     def drop_from(self, rel: str, sources: set[str]) -> None:
         self.s.db.executemany(
             "DELETE FROM edge WHERE type = ? AND src = ?", ((rel, s) for s in sources)
