@@ -127,3 +127,20 @@ def test_the_command_streams_and_says_what_it_loaded(
     result = CliRunner().invoke(app, forms)
     assert result.exit_code == 0, result.output
     assert "note: not streamed:" in result.stderr and "loaded whole" in result.stderr
+
+
+def test_the_command_keeps_its_index_only_in_a_folder_of_the_users_own(
+    jingzhou_small, store, neo4j_settings, monkeypatch, tmp_path
+):
+    for name, key in (("URI", "uri"), ("USER", "user"), ("PASSWORD", "password")):
+        monkeypatch.setenv(f"NEO4J_{name}", neo4j_settings[key])
+    monkeypatch.setenv("NEO4J_DATABASE", neo4j_settings["database"])
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("LIANJIAN_CACHE_DIR", str(shared))
+    store.clear()
+    result = CliRunner().invoke(app, ["load", str(jingzhou_small), "--neo4j", "--stream"])
+    assert result.exit_code == 2
+    assert "can be written by others" in result.stderr and "Traceback" not in result.output
+    assert store.is_empty() and list(shared.iterdir()) == []

@@ -62,6 +62,7 @@ from lianjian.core.report import ERROR, WARNING
 from lianjian.generator.generate import generate as run_generate
 from lianjian.graph.backends import bulk_into_neo4j, load_into_neo4j, open_neo4j
 from lianjian.graph.embedded.cache import cache_dir
+from lianjian.graph.embedded.folder import private_folder, shown
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j.bulk import project_server
 from lianjian.loaders.ledger import load_ledger
@@ -277,9 +278,18 @@ def load(
 
 
 def streaming_folder() -> Path:
-    """Where the streaming load keeps its index while it runs: the cache folder."""
+    """Where the streaming load keeps its index (personal data) while it runs: the
+    cache folder, the user's own (mode 0700); one line and exit 2 when it is not."""
     folder = cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        problem = private_folder(folder)
+    except OSError as e:
+        problem = f"cannot be made ({e.strerror or e})"
+    if problem is not None:
+        raise ValueError(
+            f"the cache folder {shown(folder)} {problem}: the streaming load keeps its "
+            "index there; use a folder of your own (mode 700), or set LIANJIAN_CACHE_DIR"
+        )
     return folder
 
 
