@@ -213,3 +213,22 @@ def test_a_utf8_file_is_never_read_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read whole"))
     assert _table(f, True) == whole
     assert [r[1] for r in whole[0][2]] == [["R1", "沙市区", "区"], ["R2", "中山\n街道", "街道"]]
+
+
+@pytest.mark.parametrize(
+    "extra, says",
+    [
+        ([], "--stream loads into Neo4j: add --backend neo4j"),
+        (["--neo4j", "--bulk"], "--bulk and --stream are two ways to load: give one"),
+        (["--neo4j", "--source", "s", "--as-of", "2026-06-30"], "--stream is a plain load"),
+    ],
+)
+def test_the_command_refuses_stream_where_it_does_not_apply(extra, says, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from lianjian.cli.app import app
+
+    monkeypatch.setenv("LIANJIAN_STORE_DIR", str(tmp_path / "store"))
+    result = CliRunner().invoke(app, ["load", str(ROOT / "data/sample"), "--stream", *extra])
+    assert result.exit_code == 2 and says in result.output
+    assert not (tmp_path / "store").exists()
