@@ -25,7 +25,10 @@ __all__ = ["Spill"]
 
 CACHE_KIB = 16 * 1024  # SQLite's page cache: 16 MiB, whatever the ledger's size
 LIGHT = ("level", "kind", "ledger_file")
-TICK = 5000  # what a reference's checks read of its target
+TICK = 5000
+KNOWN = (
+    1 << 16
+)  # nodes kept as looked up (:meth:`Nodes.get`)  # what a reference's checks read of its target
 
 _TABLES = (
     "CREATE TABLE entity (id TEXT PRIMARY KEY, file TEXT, row INTEGER, label TEXT,"
@@ -90,10 +93,10 @@ class Where:
         self.s = s
 
     def __contains__(self, node_id: str) -> bool:
-        return (
-            self.s.db.execute("SELECT 1 FROM entity WHERE id = ?", (node_id,)).fetchone()
-            is not None
-        )
+        if node_id in self.s.nodes.known:
+            return True
+        row = self.s.db.execute("SELECT 1 FROM entity WHERE id = ?", (node_id,)).fetchone()
+        return row is not None
 
     def __getitem__(self, node_id: str) -> tuple[str, int]:
         row = self.s.db.execute("SELECT file, row FROM entity WHERE id = ?", (node_id,)).fetchone()
@@ -111,14 +114,33 @@ class Nodes:
 
     def __init__(self, s: Spill) -> None:
         self.s = s
+        self.known: dict[str, tuple[str, dict[str, Any]]] = {}  # the last looked up
+
+    def get(self, node_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(label, the properties of :data:`LIGHT`) of a node, None if none. The nodes
+        looked up are kept in :attr:`known`, at most :data:`KNOWN` of them (references
+        name the same communities, buildings and organisations again and again)."""
+        node = self.known.get(node_id)
+        if node is not None:
+            return node
+        row = self.s.db.execute(
+            "SELECT label, level, kind, file FROM entity WHERE id = ?", (node_id,)
+        ).fetchone()
+        if row is None or row[0] is None:  # none, or its row not read yet
+            return None
+        if len(self.known) >= KNOWN:
+            self.known.clear()
+        node = self.known[node_id] = row[0], _light(row[1:])
+        return node
 
     def __contains__(self, node_id: str) -> bool:
-        return node_id in self.s.where
+        return self.get(node_id) is not None
 
     def __len__(self) -> int:
         return self.s.db.execute("SELECT count(*) FROM entity").fetchone()[0]
 
     def __setitem__(self, node_id: str, node: tuple[str, dict[str, Any]]) -> None:
+        self.known.pop(node_id, None)
         label, props = node
         self.s.db.execute(
             "UPDATE entity SET label = ?, level = ?, kind = ?, props = ? WHERE id = ?",
@@ -126,12 +148,10 @@ class Nodes:
         )
 
     def __getitem__(self, node_id: str) -> tuple[str, dict[str, Any]]:
-        row = self.s.db.execute(
-            "SELECT label, level, kind, file FROM entity WHERE id = ?", (node_id,)
-        ).fetchone()
-        if row is None:
+        node = self.get(node_id)
+        if node is None:
             raise KeyError(node_id)
-        return row[0], _light(row[1:])
+        return node
 
     def items(self) -> Iterator[tuple[str, tuple[str, dict[str, Any]]]]:
         for node_id, label, *light in self.s.rows(
