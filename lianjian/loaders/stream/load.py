@@ -94,7 +94,7 @@ def _read(
     by_table: dict[str, list[Path]] = defaultdict(list)
     for f in files:
         if f.suffix.lower() not in CSV_SUFFIXES or is_workbook(f, report):
-            raise NotStreamable(f"{f.name} is a workbook")
+            raise NotStreamable(f"{f.name} is a workbook (or named as one)")
         table = match_table(f.stem, schema.table_aliases)
         if table is None:
             csv_table(f, f.name, schema.table_aliases, known, report, schema.form_names)
