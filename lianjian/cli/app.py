@@ -61,11 +61,13 @@ from lianjian.cli.users import register as register_users
 from lianjian.core.report import ERROR, WARNING
 from lianjian.generator.generate import generate as run_generate
 from lianjian.graph.backends import bulk_into_neo4j, load_into_neo4j, open_neo4j
+from lianjian.graph.embedded.cache import cache_dir
+from lianjian.graph.embedded.folder import private_folder, shown
 from lianjian.graph.embedded.store import EmbeddedStore
 from lianjian.graph.neo4j.bulk import project_server
 from lianjian.loaders.ledger import load_ledger
 from lianjian.present.checks import report_blocks
-from lianjian.present.escape import terminal_text
+from lianjian.present.escape import rich_text, terminal_text
 
 app = typer.Typer(
     help="联建 lianjian: knowledge graph of grassroots party organisations (基层党建知识图谱).",
@@ -174,6 +176,16 @@ def load(
             "holding a graph unless --replace, and on any other server.",
         ),
     ] = False,
+    stream: Annotated[
+        bool,
+        typer.Option(
+            "--stream",
+            help="Neo4j: read, check and write the ledger in chunks of rows against an "
+            "index on disk, without holding it in memory; the same report and database. A "
+            "ledger using what it does not handle yet (workbooks, the standard forms, the "
+            "双报到 table, references by name, …) is loaded whole, with a note saying why.",
+        ),
+    ] = False,
 ) -> None:
     """Load a ledger into the embedded store (and its cache) or into Neo4j (加载台账).
 
@@ -189,6 +201,10 @@ def load(
     Example: lianjian load data/sample --source shashi --as-of 2026-06-30
     """
     if source is not None or as_of is not None or store is not None or backfill:
+        if stream or bulk:  # a version is one transaction, read whole (docs/store.md)
+            flag = "--stream" if stream else "--bulk"
+            with clean_errors():
+                raise typer.BadParameter(f"{flag} is a plain load: not with --source")
         load_source(
             ledger,
             source,
@@ -204,8 +220,11 @@ def load(
     to_neo4j = backend_of(backend, neo4j) == Backend.neo4j
     t0 = time.perf_counter()
     with clean_errors(), progress_bar() as (read, write):
-        if bulk and not to_neo4j:
-            raise typer.BadParameter("--bulk loads into Neo4j: add --backend neo4j")
+        if (bulk or stream) and not to_neo4j:
+            flag = "--bulk" if bulk else "--stream"
+            raise typer.BadParameter(f"{flag} loads into Neo4j: add --backend neo4j")
+        if bulk and stream:
+            raise typer.BadParameter("--bulk and --stream are two ways to load: give one")
         if to_neo4j:
             where = settings(uri, database)
             if bulk:  # before connecting: only the project's own server can take it
@@ -233,6 +252,9 @@ def load(
                         read_progress=read,
                         check=check,
                         with_names=with_names,
+                        stream=stream,
+                        folder=streaming_folder() if stream else None,
+                        whole=whole,
                     )
                 stats = held.stats()
             finally:
@@ -252,6 +274,29 @@ def load(
     out.print(
         f"loaded into {where}: {sum(stats.nodes.values())} nodes, {sum(stats.relationships.values())} relationships "
         f"in {time.perf_counter() - t0:.1f} s; rows in {rows_in} = loaded {loaded} + rejected {rejected}"
+    )
+
+
+def streaming_folder() -> Path:
+    """Where the streaming load keeps its index (personal data) while it runs: the
+    cache folder, the user's own (mode 0700); one line and exit 2 when it is not."""
+    folder = cache_dir()
+    try:
+        problem = private_folder(folder)
+    except OSError as e:
+        problem = f"cannot be made ({e.strerror or e})"
+    if problem is not None:
+        raise ValueError(
+            f"the cache folder {shown(folder)} {problem}: the streaming load keeps its "
+            "index there; use a folder of your own (mode 700), or set LIANJIAN_CACHE_DIR"
+        )
+    return folder
+
+
+def whole(reason: str) -> None:
+    err.print(
+        rich_text(f"note: not streamed: {reason}; the ledger is loaded whole", "dim"),
+        soft_wrap=True,
     )
 
 

@@ -10,6 +10,7 @@ ledger marker, so a command says what was lost however the graph was found.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -17,9 +18,11 @@ from typing import TYPE_CHECKING, NamedTuple
 from lianjian.core.balance import Balance
 from lianjian.graph.neo4j.bulk import bulk_load
 from lianjian.graph.neo4j.settings import Neo4jSettings
+from lianjian.graph.neo4j.streamed import StreamedRows
 from lianjian.graph.store import GraphStore, Progress
 from lianjian.loaders.fingerprint import ledger_fingerprint
 from lianjian.loaders.ledger import load_ledger
+from lianjian.loaders.stream import NotStreamable, stream_ledger
 
 if TYPE_CHECKING:  # the class itself is imported by name, with the driver, when asked for
     from lianjian.graph.neo4j.store import Neo4jStore
@@ -82,24 +85,43 @@ def load_into_neo4j(
     read_progress=None,
     check: Check | None = None,
     with_names: bool = False,
+    stream: bool = False,
+    folder: Path | None = None,
+    whole: Callable[[str], None] | None = None,
 ):
     """Validate the ledger and write it to Neo4j with its balance, members by pseudonym
     unless ``with_names``; returns the report.
 
     ``check`` sees the balance before anything is written: when it raises, the database
     is left as it was (not even cleared with ``replace``).
+
+    ``stream``: without the ledger's model, read, checked and resolved in chunks of rows
+    against an index on disk in ``folder`` (:mod:`lianjian.loaders.stream`), then written
+    from it a batch at a time; the same report and the same database. A ledger using what
+    the streaming load does not handle yet is loaded whole, after ``whole`` is told why
+    (nothing is written by then).
     """
-    data = load_ledger(ledger, progress=read_progress)
-    balance = Balance.from_report(data.report)
-    if check is not None:
-        check(balance)
-    if replace:
-        store.clear()
-    store.write(
-        data, progress=progress, fingerprint=ledger_fingerprint(ledger), with_names=with_names
-    )
-    store.set_ledger_balance(balance.to_dict())
-    return data.report
+    streamed = None
+    if stream:
+        try:
+            streamed = stream_ledger(ledger, progress=read_progress, folder=folder)
+        except NotStreamable as e:
+            if whole is not None:
+                whole(str(e))
+    with streamed or nullcontext():
+        if streamed is not None:
+            report, graph = streamed.report, StreamedRows(streamed)
+        else:
+            graph = load_ledger(ledger, progress=read_progress)
+            report = graph.report
+        balance = Balance.from_report(report)
+        if check is not None:
+            check(balance)
+        if replace:
+            store.clear()
+        store.write(graph, progress, ledger_fingerprint(ledger), with_names)
+        store.set_ledger_balance(balance.to_dict())
+    return report
 
 
 def bulk_into_neo4j(

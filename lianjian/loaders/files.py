@@ -17,7 +17,17 @@ from lianjian.loaders.read import LedgerError, RawTable, match_form, match_table
 from lianjian.loaders.sniff import NAMES, TAKEN_FOR, TEXT, WORKBOOK_SUFFIXES, sniff
 from lianjian.loaders.workbook import read_workbook
 
-__all__ = ["ledger_files", "unread_entries", "read_ledger", "access_problem", "path_kind"]
+__all__ = [
+    "CSV_SUFFIXES",
+    "access_problem",
+    "csv_table",
+    "is_workbook",
+    "ledger_files",
+    "path_kind",
+    "read_ledger",
+    "report_unread",
+    "unread_entries",
+]
 
 
 _NEEDS = {"r": (os.R_OK, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH, "read")}
@@ -163,12 +173,10 @@ def read_ledger(
     the folded names of the standard forms → the form, which each table is told as."""
     tables: list[RawTable] = []
     files = ledger_files(path)
-    for entry in unread_entries(path):
-        reason, severity = _not_read(entry)
-        report.not_read(entry.name, reason, severity)
+    report_unread(path, report)
     for f in files:
-        if f.suffix.lower() in CSV_SUFFIXES and not _is_workbook(f, report):
-            t = _csv(f, f.name, table_aliases, known_headers, report, forms)
+        if f.suffix.lower() in CSV_SUFFIXES and not is_workbook(f, report):
+            t = csv_table(f, f.name, table_aliases, known_headers, report, forms)
             if t is not None:
                 tables.append(t)
             continue
@@ -181,7 +189,14 @@ def read_ledger(
     return tables
 
 
-def _is_workbook(f: Path, report: Report) -> bool:
+def report_unread(path: Path, report: Report) -> None:
+    """Report every entry of the ledger folder that is not read, by name."""
+    for entry in unread_entries(path):
+        reason, severity = _not_read(entry)
+        report.not_read(entry.name, reason, severity)
+
+
+def is_workbook(f: Path, report: Report) -> bool:
     """Whether a file named ``.csv``/``.tsv``/``.txt`` is a workbook (an XLSX saved under a CSV name):
     then it is read as one, with a notice. Any other content is read as CSV."""
     try:
@@ -195,19 +210,21 @@ def _is_workbook(f: Path, report: Report) -> bool:
     return True
 
 
-def _csv(
+def csv_table(
     f: Path,
     label: str,
     table_aliases: dict[str, str],
     known: dict[str, set[str]],
     report: Report,
     forms: dict[str, str] | None,
+    stream: bool = False,
 ) -> RawTable | None:
+    """The table of a CSV file, or None (reported); ``stream``: see :func:`read_csv`."""
     table = match_table(f.stem, table_aliases)
     if table is None:
         report.not_read(label, "not a ledger table name: file ignored", NOTICE)
         return None
-    t = read_csv(f, label, table, known[table], report)
+    t = read_csv(f, label, table, known[table], report, stream)
     if t is not None:
         t.form = match_form(f.stem, forms)
     return t
@@ -232,7 +249,7 @@ def _workbook(
             raise LedgerError(f"{label}: not a ledger (a text file without a .csv name)")
         reason = f"a text file, not {NAMES_OF.get(suffix, 'a workbook')}: read as CSV"
         report.add(label, None, None, None, reason, NOTICE)
-        t = _csv(f, label, table_aliases, known, report, forms)
+        t = csv_table(f, label, table_aliases, known, report, forms)
         return [] if t is None else [t]
     if suffix not in WORKBOOK_SUFFIXES and kind not in NAMES:
         raise LedgerError(

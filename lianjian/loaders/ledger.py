@@ -47,7 +47,7 @@ from lianjian.loaders.resolve import Build, LinkRow, Ref, resolve
 from lianjian.loaders.rows import RowReader
 from lianjian.loaders.zeros import check_numeric_ids
 
-__all__ = ["load_ledger", "TABLE_ORDER"]
+__all__ = ["load_ledger", "TABLE_ORDER", "known_headers", "no_regions", "read_table"]
 
 Progress = Callable[[str, int], None]
 TABLE_ORDER = tuple(SCHEMA.tables)  # regions … members, the three lists and services, links
@@ -82,24 +82,18 @@ def _load(
 ) -> GraphData:
     report = Report()
     headers = header_index(schema)
-    known = {t: set(ix) for t, ix in headers.items()}
-    for table, consumed in consumed_headers(schema).items():  # they mark a header row too
-        known[table] |= set(consumed)
-    for table, own in form_headers(schema).items():  # and a form's own columns
-        known[table] |= own
+    known = known_headers(schema, headers)
     raw = read_ledger(path, schema.table_aliases, known, report, schema.form_names)
     b = Build(schema, report, today=today or dt.date.today(), known=others or {})
     b.data.report = report
     order = (*TABLE_ORDER, *schema.joined)  # the 双报到 form's rows after the roster's
     by_table = {t: [r for r in raw if r.table == t] for t in order}
     if not by_table["regions"]:
-        report.add(
-            "regions", None, None, None, "the ledger has no regions table (区划): it is required"
-        )
+        no_regions(report)
     forms = FormRows(schema, report)
     for table in order:
         for t in by_table[table]:
-            _read_table(b, t, headers[table], progress, forms)
+            read_table(b, t, headers[table], progress, forms)
     check_numeric_ids(raw, b.data.nodes, schema, report)
     forms.create_units(b)  # the units the org form names and no table has
     grids_from_lists(b)  # the grid ledger's 楼栋: a building's missing grid
@@ -114,13 +108,31 @@ def _load(
 # ---------------------------------------------------------------- pass one
 
 
-def _read_table(
+def known_headers(schema: Schema, headers: dict[str, dict[str, str]]) -> dict[str, set[str]]:
+    """Per table, the header cells that mark its header row."""
+    known = {t: set(ix) for t, ix in headers.items()}
+    for table, consumed in consumed_headers(schema).items():  # they mark a header row too
+        known[table] |= set(consumed)
+    for table, own in form_headers(schema).items():  # and a form's own columns
+        known[table] |= own
+    return known
+
+
+def no_regions(report: Report) -> None:
+    report.add(
+        "regions", None, None, None, "the ledger has no regions table (区划): it is required"
+    )
+
+
+def read_table(
     b: Build,
     t: RawTable,
     index: dict[str, str],
     progress: Progress | None,
     forms: FormRows,
 ) -> None:
+    """Pass one over table ``t``: each row read, checked and added to ``b`` (its node and
+    references, or its link row), or rejected with the reason."""
     schema, report = b.schema, b.report
     props = schema.table_properties(t.table)
     label = schema.tables.get(t.table, "")  # none: a links row, or one joined to a node

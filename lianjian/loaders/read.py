@@ -9,16 +9,17 @@ reader could not decode carries the reason instead of being dropped.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lianjian.core.report import ERROR, NOTICE, Report
 from lianjian.core.text import fold
-from lianjian.loaders.encoding import decode, detect_encoding
+from lianjian.loaders.encoding import decode, detect_encoding, looks_binary
 
 __all__ = [
     "RawTable",
@@ -87,7 +88,15 @@ def lines(text: str) -> Iterator[str]:
     return map(re.Match.group, _LINE.finditer(text))
 
 
-def read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -> RawTable | None:
+def read_csv(
+    f: Path, label: str, table: str, known: set[str], report: Report, stream: bool = False
+) -> RawTable | None:
+    """The table of a CSV file, its rows read as they are asked for. ``stream``: a file of
+    strict UTF-8 (with or without its byte order mark, no NUL byte) is read from the file
+    as its rows are asked for, never held whole; any other is decoded whole as always."""
+    if stream and (opened := _utf8_stream(f)) is not None:
+        handle, delimiter = opened
+        return with_header(RawTable(table, label), _records(handle, delimiter, {}), known, report)
     try:
         data = f.read_bytes()
     except OSError as e:
@@ -109,29 +118,71 @@ def read_csv(f: Path, label: str, table: str, known: set[str], report: Report) -
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     if "\x00" in text:
         text = text.replace("\x00", "")
-    reader = csv.reader(lines(text), delimiter=delimiter)
+    return with_header(
+        RawTable(table, label), _records(lines(text), delimiter, bad_lines), known, report
+    )
 
-    def records() -> Iterator[Row]:
-        """Each record with its row number as a spreadsheet shows it: a record whose
-        quoted cell holds a line break is one row, however many lines it spans."""
-        start = 1
-        for row in itertools.count(1):
-            problem = None
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as e:  # the reader goes on at the next line
-                cells, problem = [], f"not a readable CSV line: {e}"
-            end = reader.line_num
-            if bad_lines:
-                problem = next(
-                    (bad_lines[n] for n in range(start, end + 1) if n in bad_lines), problem
-                )
-            yield row, cells, problem
-            start = end + 1
 
-    return with_header(RawTable(table, label), records(), known, report)
+def _records(text: Iterable[str], delimiter: str, bad_lines: dict[int, str]) -> Iterator[Row]:
+    """Each record with its row number as a spreadsheet shows it: a record whose quoted
+    cell holds a line break is one row, however many lines it spans."""
+    reader = csv.reader(text, delimiter=delimiter)
+    start = 1
+    for row in itertools.count(1):
+        problem = None
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:  # the reader goes on at the next line
+            cells, problem = [], f"not a readable CSV line: {e}"
+        end = reader.line_num
+        if bad_lines:
+            problem = next((bad_lines[n] for n in range(start, end + 1) if n in bad_lines), problem)
+        yield row, cells, problem
+        start = end + 1
+
+
+def _utf8_stream(f: Path) -> tuple[Iterator[str], str] | None:
+    """The lines of ``f`` read from the file, and its delimiter, when :func:`decode` would
+    take it as it is (UTF-8, its byte order mark dropped, nothing marked, no NUL to
+    remove); None for any other file, or one that cannot be read (the caller reports it).
+    The file is read through once to check it, a chunk at a time."""
+    try:
+        with f.open("rb") as raw:
+            head = raw.read(_SAMPLE)
+            codec = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+            if head.startswith(_WIDE_BOMS) or b"\x00" in head or looks_binary(head):
+                return None
+            check = codecs.getincrementaldecoder(codec)()
+            counts, chunk = [0, 0, False], head  # tabs and commas of the first line
+            while chunk:
+                if b"\x00" in chunk:
+                    return None
+                text = check.decode(chunk)
+                if not counts[2]:
+                    part, found, _ = text.partition("\n")
+                    counts = [
+                        counts[0] + part.count("\t"),
+                        counts[1] + part.count(","),
+                        bool(found),
+                    ]
+                chunk = raw.read(_SAMPLE)
+            check.decode(b"", final=True)
+    except (OSError, UnicodeDecodeError):
+        return None
+    return _file_lines(f, codec), "\t" if counts[0] > counts[1] else ","
+
+
+def _file_lines(f: Path, codec: str) -> Iterator[str]:
+    """The lines as :func:`lines` gives them of the whole text: open(newline="") ends a
+    line at \\r\\n, \\r or \\n, as it does."""
+    with f.open(encoding=codec, newline="") as text:
+        yield from text
+
+
+_SAMPLE = 1 << 16  # the bytes :func:`decode` looks at for binary and UTF-16 content
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
 
 
 def _header_hits(text: str, known: set[str]) -> int:

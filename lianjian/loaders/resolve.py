@@ -343,7 +343,7 @@ def _link_problem(data: GraphData, kind: LinkKind, v: dict[str, Any]) -> tuple[s
     return None
 
 
-def _link_names(b: Build, names: Names, kind: LinkKind, v: dict[str, Any]) -> tuple | None:
+def _link_names(b: Build, names: Any, kind: LinkKind, v: dict[str, Any]) -> tuple | None:
     """Ends given by name replaced (in ``v``) by the ids they resolve to; (end, reason)
     for the first that cannot, or None. A link's ends are two entities, neither the
     scope of the other: an ambiguous end is not narrowed."""
@@ -363,9 +363,9 @@ def _link_names(b: Build, names: Names, kind: LinkKind, v: dict[str, Any]) -> tu
     return problem
 
 
-def _resolve_links(b: Build, names: Names) -> None:
-    data, report, kinds = b.data, b.report, b.schema.link_kinds
-    seen: dict[tuple[str, str, str, str], int] = {}
+def _resolve_links(b: Build, names: Names | None, seen: Any = None) -> None:
+    """``seen``: (kind, ends, start date) → the row that loaded it (a dict when None)."""
+    data, report, kinds, seen = b.data, b.report, b.schema.link_kinds, {} if seen is None else seen
     for link in b.links:
         v = link.values
         kind = kinds[v["kind"]]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from lianjian.core.model import GraphData
 from lianjian.graph.neo4j.marker import META_LABEL
 from lianjian.graph.neo4j.store import Neo4jStore
-from lianjian.graph.neo4j.writes import CLEAR_BATCH
+from lianjian.graph.neo4j.writes import CLEAR_BATCH, GraphRows
 
 __all__ = ["PENDING", "write_first", "is_pending"]
 
@@ -48,4 +48,4 @@ def write_first(store: Neo4jStore, data: GraphData, leftover: bool, lock_label: 
         with store.driver.session(database=store.database) as session:
             for statement in _leftover((META_LABEL, lock_label)):
                 session.run(statement).consume()
-    store._write_graph(data, create=True, with_names=False, progress=None)
+    store._write_graph(GraphRows(data, store.schema), create=True, with_names=False, progress=None)

@@ -37,12 +37,11 @@ from lianjian.graph.neo4j.writes import (
     ALREADY_THERE,
     CLEAR,
     Batches,
+    GraphRows,
     Neo4jLoadError,
     constraint_statements,
     edge_cypher,
-    edge_groups,
     node_cypher,
-    node_groups,
 )
 from lianjian.graph.store import ConsoleResult, NodePage, Progress, Query, RefusedQuery, Rows
 
@@ -132,16 +131,19 @@ class Neo4jStore(LedgerMarker):
 
     def write(
         self,
-        data: GraphData,
+        data: GraphData | Any,
         progress: Progress | None = None,
         fingerprint: str = "",
         with_names: bool = False,
     ) -> None:
-        """Write ``data``; members with their names only ``with_names`` (see
-        :func:`stored_props`). With names, the marker says so before the first write, so
-        a load stopped half-way is never taken for a database without names; a database
-        that held names keeps saying so until it is cleared (``load --replace``)."""
-        if not with_names and any(self.schema.nodes[lb].personal for lb, _ in data.nodes.values()):
+        """Write ``data`` (a model, or the rows of a streamed ledger: ``total``,
+        ``personal``, ``node_groups()``, ``edge_groups()`` as of ``GraphRows``); members
+        with their names only ``with_names`` (see :func:`stored_props`). With names, the
+        marker says so before the first write, so a load stopped half-way is never taken
+        for a database without names; a database that held names keeps saying so until
+        it is cleared (``load --replace``)."""
+        graph = GraphRows(data, self.schema) if isinstance(data, GraphData) else data
+        if not with_names and graph.personal:
             pseudonym_key()  # members are written by pseudonym: fail before writing anything
         self.ensure_schema()
         with self._load_lock():
@@ -149,23 +151,22 @@ class Neo4jStore(LedgerMarker):
             names = with_names or self.holds_names()  # names leave only with the database
             if with_names:
                 self._mark_names()
-            self._write_graph(data, create, with_names, progress)
+            self._write_graph(graph, create, with_names, progress)
             if fingerprint:
                 self.set_marker(fingerprint, names)
 
     def _write_graph(
-        self, data: GraphData, create: bool, with_names: bool, progress: Progress | None
+        self, graph: Any, create: bool, with_names: bool, progress: Progress | None
     ) -> None:
         """The nodes, then the relationships; a CREATE load is counted afterwards."""
-        total = len(data.nodes) + len(data.edges)
-        done = [0]
-        by_label = node_groups(data, lambda i, lb, p: stored_props(i, lb, p, with_names))
+        total, done = graph.total, [0]
+        by_label = graph.node_groups(with_names)
         for label, rows in by_label.items():
             self._run_batches(node_cypher(label, create), rows, label, done, total, progress)
         nodes = {label: len(rows) for label, rows in by_label.items()}
         del by_label
         rels: dict[str, int] = defaultdict(int)
-        for (rel, sl, tl, with_props), rows in edge_groups(data):
+        for (rel, sl, tl, with_props), rows in graph.edge_groups():
             cypher = edge_cypher(rel, sl, tl, with_props, create)
             self._run_batches(cypher, rows, rel, done, total, progress)
             rels[rel] += len(rows)

@@ -6,24 +6,29 @@ schema file (checked to be plain identifiers there); every value is a parameter.
 
 from __future__ import annotations
 
+import itertools
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from lianjian.core.model import GraphData
+from lianjian.core.model import Edge, GraphData
 from lianjian.core.schema import Schema
 from lianjian.graph.neo4j.marker import META_LABEL
+from lianjian.graph.neo4j.personal import stored_props
 
 __all__ = [
     "ALREADY_THERE",
     "Batches",
+    "Chunks",
     "CLEAR",
     "CLEAR_BATCH",
     "Neo4jLoadError",
     "constraint_statements",
     "edge_cypher",
     "edge_groups",
+    "edge_row",
+    "GraphRows",
     "node_cypher",
     "node_groups",
 ]
@@ -116,6 +121,45 @@ class Batches:
             yield [self.row(i) for i in self.items[n : n + size]]
 
 
+def edge_row(e: Edge) -> dict[str, Any]:
+    """An edge's parameter row: its ends, its key, and its properties if it has any."""
+    out: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
+    if e.props:
+        out["props"] = {"key": e.key, **e.props}
+    return out
+
+
+class Chunks:
+    """The rows of one statement from an iterable made anew for each pass (``rows``), a
+    batch at a time; ``count``: how many it gives."""
+
+    def __init__(self, count: int, rows: Callable[[], Iterable[dict[str, Any]]]) -> None:
+        self.count, self.rows = count, rows
+
+    def __len__(self) -> int:
+        return self.count
+
+    def batches(self, size: int) -> Iterator[list[dict[str, Any]]]:
+        rows = iter(self.rows())
+        while batch := list(itertools.islice(rows, size)):
+            yield batch
+
+
+class GraphRows:
+    """What a load writes of a model: its nodes per label, its edge groups."""
+
+    def __init__(self, data: GraphData, schema: Schema) -> None:
+        self.data = data
+        self.total = len(data.nodes) + len(data.edges)
+        self.personal = any(schema.nodes[lb].personal for lb, _ in data.nodes.values())
+
+    def node_groups(self, with_names: bool) -> dict[str, Batches]:
+        return node_groups(self.data, lambda i, lb, p: stored_props(i, lb, p, with_names))
+
+    def edge_groups(self) -> Iterator[tuple[tuple[str, str, str, bool], Batches]]:
+        return edge_groups(self.data)
+
+
 def node_groups(
     data: GraphData, props: Callable[[str, str, dict[str, Any]], dict[str, Any]]
 ) -> dict[str, Batches]:
@@ -146,11 +190,7 @@ def edge_groups(data: GraphData) -> Iterator[tuple[tuple[str, str, str, bool], B
         by_type[e.type].append(n)
 
     def row(n: int) -> dict[str, Any]:
-        e = edges[n]
-        out: dict[str, Any] = {"s": e.source, "t": e.target, "k": e.key}
-        if e.props:
-            out["props"] = {"key": e.key, **e.props}
-        return out
+        return edge_row(edges[n])
 
     for rel, positions in by_type.items():
         last: dict[tuple[str, str, str], int] = {}
