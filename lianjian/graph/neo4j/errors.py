@@ -29,7 +29,7 @@ def driver_error_message(e: BaseException) -> str | None:
             f"Neo4j: the server's transaction memory ran out ({what}); give the server a "
             "larger heap (LIANJIAN_NEO4J_HEAP for the project's own server; on another, "
             "server.memory.heap.max_size and db.memory.transaction.total.max). A version "
-            "of the store of record is one transaction: a first version holds the whole "
-            "ledger"
+            "of the store of record after the first is one transaction: it holds the "
+            "version's changes"
         )
     return f"Neo4j: {what}"
