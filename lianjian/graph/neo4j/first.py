@@ -16,23 +16,11 @@ from __future__ import annotations
 from lianjian.core.model import GraphData
 from lianjian.graph.neo4j.marker import META_LABEL
 from lianjian.graph.neo4j.store import Neo4jStore
-from lianjian.graph.neo4j.writes import CLEAR_BATCH, GraphRows
+from lianjian.graph.neo4j.writes import GraphRows, clear_statements
 
 __all__ = ["PENDING", "write_first", "is_pending"]
 
 PENDING = "record_pending"  # the marker's property while a first version is written
-
-
-def _leftover(keep: tuple[str, ...]) -> tuple[str, ...]:
-    """Deleting what a stopped first version wrote: relationships, then nodes, in bounded
-    transactions; never the marker or the load lock (the load's transaction holds its
-    write lock: deleting it would wait on that transaction for ever)."""
-    kept = " OR ".join(f"n:{label}" for label in keep)
-    return (
-        f"MATCH ()-[r]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
-        f"MATCH (n) WHERE NOT ({kept}) CALL (n) {{ DETACH DELETE n }} "
-        f"IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
-    )
 
 
 def is_pending(marker: dict | None) -> bool:
@@ -46,6 +34,8 @@ def write_first(store: Neo4jStore, data: GraphData, leftover: bool, lock_label: 
     store._marked(f"MERGE (m:{META_LABEL} {{key: 'ledger'}}) SET m.{PENDING} = true")
     if leftover:
         with store.driver.session(database=store.database) as session:
-            for statement in _leftover((META_LABEL, lock_label)):
+            # never the marker or the load lock: the load's transaction holds the lock's
+            # write lock, and deleting it would wait on that transaction for ever
+            for statement in clear_statements((META_LABEL, lock_label)):
                 session.run(statement).consume()
     store._write_graph(GraphRows(data, store.schema), create=True, with_names=False, progress=None)

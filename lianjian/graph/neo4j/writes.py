@@ -23,6 +23,7 @@ __all__ = [
     "Chunks",
     "CLEAR",
     "CLEAR_BATCH",
+    "clear_statements",
     "Neo4jLoadError",
     "constraint_statements",
     "edge_cypher",
@@ -49,10 +50,17 @@ ALREADY_THERE = (
 )
 
 
-CLEAR = (
-    f"MATCH ()-[r]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
-    f"MATCH (n) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
-)
+def clear_statements(keep: tuple[str, ...] = ()) -> tuple[str, str]:
+    """Deleting the graph in bounded transactions: the relationships, then the nodes
+    (but those of the labels ``keep``)."""
+    kept = f"WHERE NOT ({' OR '.join(f'n:{label}' for label in keep)}) " if keep else ""
+    return (
+        f"MATCH ()-[r]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
+        f"MATCH (n) {kept}CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
+    )
+
+
+CLEAR = clear_statements()
 
 
 def constraint_statements(schema: Schema) -> list[str]:
