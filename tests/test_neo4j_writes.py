@@ -22,9 +22,8 @@ class RecordingSession:
     def __exit__(self, *exc):
         return False
 
-    def execute_write(self, fn, batch):
-        tx = self
-        fn(tx, batch)
+    def execute_write(self, fn, *args):
+        fn(self, *args)
 
     def run(self, cypher, **params):
         self.log.append((cypher, params))

@@ -254,7 +254,12 @@ def _one_scale(
     large.command_peak(
         timed("neo4j_from_files", "neo4j", large.files_to_neo4j(ledger, server.settings))
     )
-    timed("neo4j_load", "neo4j", stages.neo4j_load(ctx))
+    timed(
+        "neo4j_load",
+        "neo4j",
+        None,
+        setup=stages.emptied(ctx.settings, lambda: stages.neo4j_load(ctx)),
+    )
     out["neo4j_rss_mib"] = server.rss_mib()
     for name, fn in stages.neo4j_stages(ctx).items():
         timed(name, "neo4j_cold", fn, 1)

@@ -115,7 +115,8 @@ def one_scale(
 
         return setup
 
-    timed("neo4j_load", "neo4j", None, setup=with_model(stages.neo4j_load))
+    load = with_model(stages.neo4j_load)
+    timed("neo4j_load", "neo4j", None, setup=stages.emptied(settings, load))
     if server.home:
         timed(
             "neo4j_bulk",

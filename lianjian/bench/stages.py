@@ -140,15 +140,27 @@ def rdf_export(
 
 
 def neo4j_load(ctx: Ctx) -> Stage:
-    """Empty the database, then write the whole graph (batched ``UNWIND … CREATE``: the
-    database holds no graph)."""
+    """Write the whole graph into the database (batched ``UNWIND … CREATE`` into one
+    holding no graph: run it after :func:`emptied`)."""
 
     def run():
         with stores.neo4j(ctx.settings) as s:
-            stores.replace(s, ctx.data)
+            s.write(ctx.data)
             return sum(s.stats().nodes.values())
 
     return run
+
+
+def emptied(settings: Any, make: Callable[[], Stage]) -> Callable[[], Stage]:
+    """A stage's setup: the database emptied (untimed, as the admin import it is
+    compared with starts from none), then the stage ``make`` gives."""
+
+    def setup() -> Stage:
+        with stores.neo4j(settings) as s:
+            s.clear()
+        return make()
+
+    return setup
 
 
 def neo4j_bulk(ctx: Ctx, home: Path) -> Stage:

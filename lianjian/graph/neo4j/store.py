@@ -1,8 +1,8 @@
 """The Neo4j backend: the same graph model in a Neo4j 5 database, via the official driver.
 
 Writes are ``UNWIND $rows …`` batches in managed transactions (``execute_write``
-retries transient errors), one writer: the key constraints first, then the nodes,
-then the relationships. Into a database holding no graph the batches ``CREATE`` (no
+retries transient errors), several at once (:mod:`~lianjian.graph.neo4j.batched`):
+the key constraints first, then the nodes, then the relationships. Into a database holding no graph the batches ``CREATE`` (no
 lookup before each write); into one holding a graph (an update, or a load stopped
 half-way and run again) they ``MERGE`` on the keys, so loading the same ledger twice
 leaves the same graph, and either way the database holds the same content.
@@ -28,6 +28,7 @@ from neo4j.exceptions import ClientError, DriverError, Neo4jError
 from lianjian.core.model import Edge, GraphData, Stats, content_hash
 from lianjian.core.privacy import pseudonym_key
 from lianjian.core.schema import IDENT, SCHEMA, Schema
+from lianjian.graph.neo4j.batched import write_all, writers
 from lianjian.graph.neo4j.console import run_read
 from lianjian.graph.neo4j.marker import META_LABEL, LedgerMarker
 from lianjian.graph.neo4j.personal import stored_model, stored_props
@@ -36,7 +37,6 @@ from lianjian.graph.neo4j.settings import Neo4jConfigError, Neo4jSettings
 from lianjian.graph.neo4j.writes import (
     ALREADY_THERE,
     CLEAR,
-    Batches,
     GraphRows,
     Neo4jLoadError,
     constraint_statements,
@@ -51,13 +51,10 @@ __all__ = [
     "Neo4jConfigError",
     "Neo4jLoadError",
     "driver_from_env",
-    "BATCH_SIZE",
     "META_LABEL",
     "stored_props",
     "stored_model",
 ]
-
-BATCH_SIZE = 10000
 
 
 def driver_from_env(settings: Neo4jSettings | None = None):
@@ -85,6 +82,7 @@ class Neo4jStore(LedgerMarker):
     @classmethod
     def from_settings(cls, settings: Neo4jSettings) -> Neo4jStore:
         """The store on a driver of its own (closed with the store)."""
+        writers()  # a bad LIANJIAN_NEO4J_WRITERS is refused before the server is asked
         return cls(driver_from_env(settings), settings.database)
 
     def __init__(self, driver, database: str = "neo4j", schema: Schema = SCHEMA) -> None:
@@ -95,6 +93,7 @@ class Neo4jStore(LedgerMarker):
         # database loaded with names only then (a query can compute anything from a name)
         self.names_allowed = False
         self._columns: dict[str, tuple[str, ...]] = {}  # a read query's columns, by its text
+        self.writers = writers()  # transactions a load runs at once
 
     # ------------------------------------------------------------ writes
 
@@ -109,25 +108,6 @@ class Neo4jStore(LedgerMarker):
             except ClientError as e:
                 if not (e.code or "").endswith(ALREADY_THERE):
                     raise
-
-    def _run_batches(
-        self,
-        cypher: str,
-        rows: Batches,
-        stage: str,
-        done: list[int],
-        total: int,
-        progress: Progress | None,
-    ) -> None:
-        def work(tx, batch):
-            tx.run(cypher, rows=batch).consume()
-
-        with self.driver.session(database=self.database) as session:
-            for batch in rows.batches(BATCH_SIZE):
-                session.execute_write(work, batch)
-                done[0] += len(batch)
-                if progress:
-                    progress(stage, done[0], total)
 
     def write(
         self,
@@ -158,18 +138,24 @@ class Neo4jStore(LedgerMarker):
     def _write_graph(
         self, graph: Any, create: bool, with_names: bool, progress: Progress | None
     ) -> None:
-        """The nodes, then the relationships; a CREATE load is counted afterwards."""
-        total, done = graph.total, [0]
+        """The nodes, then the relationships (:func:`write_all`, several writers at once);
+        a CREATE load is counted afterwards."""
+        total = graph.total
         by_label = graph.node_groups(with_names)
-        for label, rows in by_label.items():
-            self._run_batches(node_cypher(label, create), rows, label, done, total, progress)
         nodes = {label: len(rows) for label, rows in by_label.items()}
-        del by_label
+        statements = ((node_cypher(lb, create), rows, lb) for lb, rows in by_label.items())
+        done = write_all(self.driver, self.database, statements, 0, total, progress, self.writers)
+        del by_label, statements
         rels: dict[str, int] = defaultdict(int)
-        for (rel, sl, tl, with_props), rows in graph.edge_groups():
-            cypher = edge_cypher(rel, sl, tl, with_props, create)
-            self._run_batches(cypher, rows, rel, done, total, progress)
-            rels[rel] += len(rows)
+
+        def edge_statements() -> Iterator[tuple[str, Any, str]]:
+            for (rel, sl, tl, with_props), rows in graph.edge_groups():
+                rels[rel] += len(rows)
+                yield edge_cypher(rel, sl, tl, with_props, create), rows, rel
+
+        write_all(
+            self.driver, self.database, edge_statements(), done, total, progress, self.writers
+        )
         if create and self.stats() != Stats(
             dict(sorted(nodes.items())), dict(sorted(rels.items()))
         ):
