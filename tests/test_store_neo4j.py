@@ -143,6 +143,70 @@ def test_a_second_load_waits_for_the_first(neo, neo4j_settings, sample_ledger, v
     assert versions() == [1, 2]
 
 
+BLOCKED = "SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS n"
+
+
+def wait_until_blocked(driver, thread: threading.Thread) -> None:
+    """Until the server shows a transaction waiting on another's lock (the thread's)."""
+    deadline = time.monotonic() + 240
+    while not driver.execute_query(BLOCKED).records[0]["n"]:
+        assert thread.is_alive(), "the second load ended without waiting"
+        assert time.monotonic() < deadline, "no transaction ever waited on the lock"
+        time.sleep(0.2)
+
+
+def test_a_plain_load_waits_for_a_load_of_the_record_then_refuses_it(neo, sample_ledger):
+    run("load", sample_ledger, *NEO, "--source", "shashi", "--as-of", V1)
+    record = Neo4jRecord.open()
+    done: list[str] = []
+
+    def plain() -> None:
+        done.append(run("load", sample_ledger, *NEO, code=2))
+
+    try:
+        with record.lock():  # a load of the record holding the database
+            thread = threading.Thread(target=plain)
+            thread.start()
+            wait_until_blocked(neo, thread)
+            assert done == []
+        thread.join(240)
+    finally:
+        record.close()
+    assert done and "holds a store of record (loaded with --source)" in done[0]
+    assert "--replace" in done[0] and len(done[0].strip().splitlines()) == 1
+    assert versions() == [1]  # the record as it was
+    assert as_json("gaps", *NEO, "--as-of", V1) == as_json("gaps", sample_ledger, "--as-of", V1)
+
+
+def test_a_load_of_the_record_waits_for_a_plain_load(neo, neo4j_settings, sample_ledger):
+    store = Neo4jStore(neo, neo4j_settings["database"])
+    store.ensure_schema()  # as a load does before its lock (the lock node's key is unique)
+    done: list[str] = []
+
+    def recorded() -> None:
+        done.append(run("load", sample_ledger, *NEO, "--source", "shashi", "--as-of", V1))
+
+    with store._load_lock():  # a plain load holding the database
+        thread = threading.Thread(target=recorded)
+        thread.start()
+        wait_until_blocked(neo, thread)
+        assert done == []
+    thread.join(240)
+    assert done and done[0].startswith("version 1 of source shashi")
+
+
+def test_a_plain_load_over_a_store_of_record_is_refused_unless_replace(
+    loaded, neo4j_settings, sample_ledger
+):
+    said = run("load", sample_ledger, *NEO, code=2)
+    assert "holds a store of record" in said and len(said.strip().splitlines()) == 1
+    assert versions() == [1, 2]
+    run("load", sample_ledger, *NEO, "--replace")
+    plain = Neo4jStore(loaded, neo4j_settings["database"])
+    assert plain.stats() == load_ledger(sample_ledger).stats()
+    assert not plain.holds_record()
+
+
 def test_a_database_of_a_newer_format_is_refused(loaded, v2):
     loaded.execute_query("MATCH (m:LianjianLedger {key: 'ledger'}) SET m.record_format = 99")
     for args in (["history", *NEO], ["gaps", *NEO], ["load", v2, *NEO, "--source", "s",

@@ -14,13 +14,11 @@ bounded batches, and begins again.
 from __future__ import annotations
 
 from lianjian.core.model import GraphData
-from lianjian.graph.neo4j.marker import META_LABEL
+from lianjian.graph.neo4j.marker import META_LABEL, PENDING
 from lianjian.graph.neo4j.store import Neo4jStore
 from lianjian.graph.neo4j.writes import GraphRows, clear_statements
 
 __all__ = ["PENDING", "write_first", "is_pending"]
-
-PENDING = "record_pending"  # the marker's property while a first version is written
 
 
 def is_pending(marker: dict | None) -> bool:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["META_LABEL", "LedgerMarker"]
+__all__ = ["META_LABEL", "PENDING", "LedgerMarker"]
 
 META_LABEL = "LianjianLedger"  # one marker node: which ledger the database holds
+PENDING = "record_pending"  # the marker's property while a first version is written
 _MATCH = f"MATCH (m:{META_LABEL} {{key: 'ledger'}})"
 _MERGE = f"MERGE (m:{META_LABEL} {{key: 'ledger'}})"
 
@@ -61,6 +62,12 @@ class LedgerMarker:
         """Keep the ledger's balance (counts and file names, no values) in the marker, so a
         command on this database says what the ledger lost without reading it again."""
         self._marked(f"{_MATCH} SET m.balance = $b", b=json.dumps(balance, ensure_ascii=False))
+
+    def holds_record(self) -> bool:
+        """Whether the database is a store of record (loads with ``--source``), or a first
+        version of one began in it."""
+        records = self._marked(f"{_MATCH} RETURN m.record_format AS f, m.{PENDING} AS p")
+        return bool(records) and (records[0]["f"] is not None or bool(records[0]["p"]))
 
     def is_empty(self) -> bool:
         """Whether the database holds no node but the marker."""

@@ -227,7 +227,9 @@ class Neo4jRecord:
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """One write transaction for the whole load; its first write is the lock node,
-        so another load of this database waits until this one commits or rolls back."""
+        so another load of this database waits until this one commits or rolls back. The
+        plain load's lock (:meth:`Neo4jStore._load_lock`) is taken first and held as long,
+        so a ``load --neo4j`` without ``--source`` waits too (then refuses the record)."""
         store = Neo4jStore(self.driver, self.database)
         store.ensure_schema()
         for stmt in (
@@ -235,7 +237,8 @@ class Neo4jRecord:
             f"CREATE CONSTRAINT lianjian_source_name IF NOT EXISTS FOR (n:{SOURCE}) REQUIRE n.name IS UNIQUE",
         ):  # fmt: skip
             self.driver.execute_query(stmt, database_=self.database)
-        with self.driver.session(database=self.database) as session:
+        # the plain load's lock as well: a plain load and this one wait for each other
+        with store._load_lock(), self.driver.session(database=self.database) as session:
             # no time limit (0): the load lasts as long as the ledger takes, and a client
             # gone ends it (the server's default, 600 s on the project server, ended a
             # first version at jingzhou scale 10)

@@ -127,6 +127,12 @@ class Neo4jStore(LedgerMarker):
             pseudonym_key()  # members are written by pseudonym: fail before writing anything
         self.ensure_schema()
         with self._load_lock():
+            if self.holds_record():  # its sources' hashes would no longer say what it holds
+                raise Neo4jLoadError(
+                    "Neo4j: the database holds a store of record (loaded with --source): load "
+                    "this ledger with --source, or into another database, or clear it first "
+                    "with --replace"
+                )
             create = self.is_empty()  # no graph: CREATE, no lookup before each write
             names = with_names or self.holds_names()  # names leave only with the database
             if with_names:
