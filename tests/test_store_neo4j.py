@@ -134,7 +134,7 @@ def test_a_second_load_waits_for_the_first(neo, neo4j_settings, sample_ledger, v
         with first.lock():  # a load holding the database
             thread = threading.Thread(target=second)
             thread.start()
-            time.sleep(3)
+            wait_until_blocked(neo, thread)
             assert done == [] and thread.is_alive()  # it waits, writes nothing
         thread.join(120)
     finally:
