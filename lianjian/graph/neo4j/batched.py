@@ -73,9 +73,9 @@ def write_all(
 
     in_flight: dict[Future[int], str] = {}
 
-    def settle(when: str) -> None:
+    def settle() -> None:  # wait for a batch in flight to end
         nonlocal count
-        finished, _ = wait(in_flight, return_when=when)
+        finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
         for future in finished:
             stage = in_flight.pop(future)
             count += future.result()  # raises the batch's error
@@ -87,10 +87,10 @@ def write_all(
             for cypher, rows, stage in statements:
                 for batch in rows.batches(BATCH_SIZE):
                     while len(in_flight) >= n:
-                        settle(FIRST_COMPLETED)
+                        settle()
                     in_flight[pool.submit(one, cypher, batch)] = stage
             while in_flight:
-                settle(FIRST_COMPLETED)
+                settle()
         except BaseException:
             for future in in_flight:
                 future.cancel()

@@ -2,10 +2,11 @@
 
 Writes are ``UNWIND $rows …`` batches in managed transactions (``execute_write``
 retries transient errors), several at once (:mod:`~lianjian.graph.neo4j.batched`):
-the key constraints first, then the nodes, then the relationships. Into a database holding no graph the batches ``CREATE`` (no
-lookup before each write); into one holding a graph (an update, or a load stopped
-half-way and run again) they ``MERGE`` on the keys, so loading the same ledger twice
-leaves the same graph, and either way the database holds the same content.
+the key constraints first, then the nodes, then the relationships. Into a database
+holding no graph the batches ``CREATE`` (no lookup before each write); into one holding
+a graph (an update, or a load stopped half-way and run again) they ``MERGE`` on the
+keys, so loading the same ledger twice leaves the same graph, and either way the
+database holds the same content.
 
 Personal data stays out of the database unless the ledger is loaded with names
 (:func:`stored_props`): a member is written with its pseudonym and without its name or
