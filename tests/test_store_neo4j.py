@@ -218,8 +218,12 @@ def test_a_database_of_a_newer_format_is_refused(loaded, v2):
 
 def test_a_database_holding_a_plain_load_is_not_taken_for_a_store(neo, sample_ledger, v2):
     run("load", sample_ledger, *NEO)
-    said = run("load", v2, *NEO, "--source", "shashi", "--as-of", V2, code=2)
-    assert "holds a ledger loaded without --source" in said
+    for args in (["load", v2, *NEO, "--source", "shashi", "--as-of", V2], ["history", *NEO],
+                 ["changes", *NEO], ["gaps", *NEO], ["coverage", "--trend", *NEO]):  # fmt: skip
+        said = run(*args, code=2)  # not an empty history: no store of record at all
+        assert "holds a ledger loaded without --source" in said, args
+        assert len(said.strip().splitlines()) == 1, said
+    assert as_json("gaps", sample_ledger, *NEO)["rules"]  # the ledger named: it is read
 
 
 def test_an_empty_database_says_what_to_do(neo):

@@ -9,10 +9,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["META_LABEL", "PENDING", "LedgerMarker"]
+__all__ = ["META_LABEL", "NOT_A_RECORD", "PENDING", "LedgerMarker"]
 
 META_LABEL = "LianjianLedger"  # one marker node: which ledger the database holds
 PENDING = "record_pending"  # the marker's property while a first version is written
+# a database whose marker names a plain load, as a store of record's commands say it
+NOT_A_RECORD = (
+    "holds a ledger loaded without --source, not a store of record: give that ledger's path "
+    "to read it, or load with --source into another database or over this one cleared "
+    "(load --replace)"
+)
 _MATCH = f"MATCH (m:{META_LABEL} {{key: 'ledger'}})"
 _MERGE = f"MERGE (m:{META_LABEL} {{key: 'ledger'}})"
 

@@ -2,19 +2,21 @@
 as the embedded one, in the configured database.
 
 The union of sources is the database itself. Beside it, nodes of labels no query
-matches hold the record: ``LianjianSource`` (a source's latest version and, as JSON,
-a hash per entity and per link: a monthly load reads no more than those),
+matches hold the record: ``LianjianSource`` (a source's latest version, and the set of
+``LianjianHashes`` pieces holding a hash per entity and per link: a monthly load reads
+no more),
 ``LianjianVersion``, ``LianjianFinding`` and ``LianjianCoverage``; the store's format
 is a property of the ledger marker (``LianjianLedger``, ``record_format``).
 
 A load is one write transaction (but for a first version into a database holding no
-graph, whose entities and links are written in batched transactions of their own, behind
-a marker: :mod:`lianjian.graph.neo4j.first`): :meth:`Neo4jRecord.lock` opens it and first writes the
-``LianjianLoadLock`` node (unique by key), so a second load of the same database waits
-on that node's lock until the first commits or rolls back; every read under the lock,
-the diff applied by :meth:`Neo4jRecord.stage`, the gap rules and coverage run on the
-staged graph (read through the same transaction) and the record written by ``commit``
-are in it. A server killed, or a load failing, before the commit leaves the previous
+graph, written in batched transactions behind a marker: :mod:`~lianjian.graph.neo4j.first`):
+:meth:`Neo4jRecord.lock` opens it and first writes the ``LianjianLoadLock`` node (unique
+by key), so a second load waits on that node's lock until the first commits or rolls
+back; every read under the lock, the diff applied by :meth:`Neo4jRecord.stage`, the gap
+rules and coverage run on the staged graph (read through the same transaction) and the
+record written by ``commit`` are in it, but for the hashes, findings and coverage rows
+written beside it (:mod:`~lianjian.graph.neo4j.outside`), which no reader sees before
+it commits. A server killed, or a load failing, before the commit leaves the previous
 version as it was.
 """
 
@@ -31,8 +33,10 @@ from lianjian.core.model import GraphData
 from lianjian.core.privacy import pseudonym_key
 from lianjian.core.schema import SCHEMA
 from lianjian.graph.embedded.store import EmbeddedStore
+from lianjian.graph.neo4j import outside
 from lianjian.graph.neo4j.first import PENDING, is_pending, write_first
-from lianjian.graph.neo4j.marker import META_LABEL
+from lianjian.graph.neo4j.marker import META_LABEL, NOT_A_RECORD
+from lianjian.graph.neo4j.outside import COVERAGE, FINDING, LATEST, LOCK, SOURCE, VERSION
 from lianjian.graph.neo4j.personal import stored_props
 from lianjian.graph.neo4j.settings import Neo4jSettings
 from lianjian.graph.neo4j.store import Neo4jStore, driver_from_env
@@ -44,7 +48,6 @@ from lianjian.graph.neo4j.txwrites import (
 )
 from lianjian.graph.store import GraphStore
 from lianjian.graph.versions import (
-    FORMAT,
     Conflict,
     Content,
     Finding,
@@ -57,16 +60,9 @@ from lianjian.graph.versions import (
     name_paths,
 )
 
-__all__ = ["Neo4jRecord", "RECORD_LABELS"]
+__all__ = ["Neo4jRecord", "STORE_FORMAT"]
 
-SOURCE, VERSION, FINDING, COVERAGE, LOCK = (
-    "LianjianSource",
-    "LianjianVersion",
-    "LianjianFinding",
-    "LianjianCoverage",
-    "LianjianLoadLock",
-)
-RECORD_LABELS = (SOURCE, VERSION, FINDING, COVERAGE, LOCK)
+STORE_FORMAT = 2  # 2: hashes in pieces, rows beside the transaction; 1 is read, written as 2
 _MARKER = f"MERGE (m:{META_LABEL} {{key: 'ledger'}})"
 
 
@@ -110,10 +106,6 @@ class _StoredContent(Content):
         return stored_props(node_id, label, props, False)
 
 
-def _decode_links(text: str) -> dict:
-    return {(t, s, d, k): h for t, s, d, k, h in json.loads(text)}
-
-
 class Neo4jRecord:
     """The store of record in a Neo4j database (see the module docstring)."""
 
@@ -154,12 +146,15 @@ class Neo4jRecord:
         return dict(rows[0]["p"]) if rows else None
 
     def _check_format(self) -> None:
-        fmt = (self._marker() or {}).get("record_format")
-        if fmt is not None and (not isinstance(fmt, int) or fmt > FORMAT):
+        marker = self._marker() or {}
+        fmt = marker.get("record_format")
+        if fmt is not None and (not isinstance(fmt, int) or fmt > STORE_FORMAT):
             raise StoreFormatError(
                 f"the {self.location} has store format {fmt}, newer than this lianjian reads "
-                f"(format {FORMAT}): use a newer lianjian"
+                f"(format {STORE_FORMAT}): use a newer lianjian"
             )
+        if fmt is None and marker.get("fingerprint") and not is_pending(marker):
+            raise ValueError(f"the {self.location} {NOT_A_RECORD}")  # no store: no history
 
     # ------------------------------------------------------------ reads
 
@@ -175,12 +170,16 @@ class Neo4jRecord:
 
     def findings(self) -> list[Finding]:
         rows = self._run(
-            f"MATCH (f:{FINDING}) RETURN properties(f) AS p ORDER BY f.first_seen, f.rule, f.id"
+            f"{LATEST}MATCH (f:{FINDING}) WHERE f.first_seen <= latest "
+            "RETURN properties(f) AS p ORDER BY f.first_seen, f.rule, f.id"
         )
         return [Finding(**{k: r["p"].get(k) for k in Finding.__dataclass_fields__}) for r in rows]
 
     def coverage_rows(self) -> list[dict[str, Any]]:
-        rows = self._run(f"MATCH (c:{COVERAGE}) RETURN c.body AS b ORDER BY c.seq")
+        rows = self._run(
+            f"{LATEST}MATCH (c:{COVERAGE}) WHERE c.version <= latest RETURN c.body AS b "
+            "ORDER BY c.seq"
+        )
         return [json.loads(r["b"]) for r in rows]
 
     def content(self, source: str) -> Content:
@@ -201,13 +200,14 @@ class Neo4jRecord:
         if self._tx is not None and self._parts is not None:
             return self._parts
         rows = self._run(
-            f"MATCH (s:{SOURCE}) RETURN s.name AS n, s.entities AS e, s.links AS l, "
-            "s.names AS p ORDER BY s.order"
+            f"MATCH (s:{SOURCE}) RETURN s.name AS n, s.hashes AS h, s.entities AS e, "
+            "s.links AS l, s.names AS p ORDER BY s.order"
         )
         parts = [
-            (r["n"], json.loads(r["e"]), _decode_links(r["l"]), json.loads(r["p"] or "{}"))
+            (r["n"], *(outside.legacy(r["e"], r["l"], r["p"]) if r["h"] is None
+                       else outside.read_set(self._run, r["n"], r["h"])))
             for r in rows
-        ]
+        ]  # fmt: skip
         if self._tx is not None:
             self._parts = parts
         return parts
@@ -235,6 +235,7 @@ class Neo4jRecord:
         for stmt in (
             f"CREATE CONSTRAINT lianjian_load_lock IF NOT EXISTS FOR (n:{LOCK}) REQUIRE n.key IS UNIQUE",
             f"CREATE CONSTRAINT lianjian_source_name IF NOT EXISTS FOR (n:{SOURCE}) REQUIRE n.name IS UNIQUE",
+            outside.INDEX,
         ):  # fmt: skip
             self.driver.execute_query(stmt, database_=self.database)
         # the plain load's lock as well: a plain load and this one wait for each other
@@ -250,13 +251,11 @@ class Neo4jRecord:
                 marker = self._marker() or {}
                 empty = store.is_empty()
                 if marker.get("record_format") is None and not empty and not is_pending(marker):
-                    raise ValueError(
-                        f"the {self.location} holds a ledger loaded without --source: load "
-                        "it into another database, or clear it first (load --replace)"
-                    )
+                    raise ValueError(f"the {self.location} {NOT_A_RECORD}")
                 # no version yet: the graph is empty, or what a stopped first version left
                 self._fresh = marker.get("record_format") is None
                 self._leftover = self._fresh and not empty
+                outside.clear_uncommitted(self.driver, self.database)  # what a stopped load left
                 yield
             finally:
                 self._tx, self._parts, self._fresh, self._leftover = None, None, False, False
@@ -342,16 +341,19 @@ class Neo4jRecord:
     def _commit(self, version: Version, opened, closed, coverage) -> None:
         source, now, data, first = self._pending
         tx = self._tx
-        entities = {i: [data.nodes[i][0], h] for i, h in now.entities.items()}
-        links = [[*k, h] for k, h in now.links.items()]
-        count = len(self.sources())
+        entities = {i: (data.nodes[i][0], h) for i, h in now.entities.items()}
+        # in transactions of their own: read only once this one commits
+        outside.write_set(self.driver, self.database, source, version.version,
+                         outside.pieces(entities, now.links, name_paths(data)))  # fmt: skip
+        outside.write_findings(self.driver, self.database, opened)
+        seq = self._run(f"MATCH (c:{COVERAGE}) RETURN count(c) AS n")[0]["n"]
+        outside.write_coverage(self.driver, self.database, version.version, coverage, seq)
         tx.run(
             f"MERGE (s:{SOURCE} {{name: $n}}) ON CREATE SET s.order = $order "
-            "SET s.as_of = $a, s.version = $v, s.fingerprint = $f, s.entities = $e, s.links = $l, "
-            "s.names = $p",
-            n=source, order=count, a=version.as_of, v=version.version, f=version.fingerprint,
-            e=json.dumps(entities, ensure_ascii=False), l=json.dumps(links, ensure_ascii=False),
-            p=json.dumps(name_paths(data), ensure_ascii=False),
+            "SET s.as_of = $a, s.version = $v, s.fingerprint = $f, s.hashes = $v "
+            "REMOVE s.entities, s.links, s.names",
+            n=source, order=len(self.sources()), a=version.as_of, v=version.version,
+            f=version.fingerprint,
         ).consume()  # fmt: skip
         body = json.dumps(version.to_dict(), ensure_ascii=False)
         tx.run(
@@ -364,19 +366,9 @@ class Neo4jRecord:
             keys=[list(k) for k in closed], v=version.version, a=version.as_of,
         ).consume()  # fmt: skip
         tx.run(
-            f"UNWIND $rows AS row CREATE (f:{FINDING}) SET f = row",
-            rows=[{k: v for k, v in f.__dict__.items() if v is not None} for f in opened],
-        ).consume()
-        seq = self._run(f"MATCH (c:{COVERAGE}) RETURN count(c) AS n")[0]["n"]
-        tx.run(
-            f"UNWIND $rows AS row CREATE (c:{COVERAGE} {{seq: row.seq, version: $v, body: row.b}})",
-            rows=[{"seq": seq + n, "b": json.dumps(r, ensure_ascii=False)} for n, r in enumerate(coverage)],
-            v=version.version,
-        ).consume()  # fmt: skip
-        tx.run(
             f"{_MARKER} SET m.record_format = $fmt, m.fingerprint = 'record:' + $v, "
             f"m.names = coalesce(m.names, false), m.loaded_at = datetime() REMOVE m.{PENDING}",
-            fmt=FORMAT, v=str(version.version),
+            fmt=STORE_FORMAT, v=str(version.version),
         ).consume()  # fmt: skip
         tx.commit()
 
