@@ -65,7 +65,9 @@ def test_hashes_too_large_for_one_transaction_are_kept(tmp_path, bounded_server)
     driver = GraphDatabase.driver(info.uri, auth=("neo4j", info.password))
     try:
         with driver.session(database="neo4j") as session:  # the old way fails here
-            with pytest.raises(TransientError, match="memory pool limit was exceeded|would use more than the limit"):
+            with pytest.raises(
+                TransientError, match="memory pool limit was exceeded|would use more than the limit"
+            ):
                 with session.begin_transaction() as tx:
                     props = _one_property(data)
                     tx.run("CREATE (:Old {e: $e, l: $l, p: $p})", props).consume()
